@@ -1,0 +1,177 @@
+/* check.c - "hygie-agent check": run the checks once, here, and say the verdict.
+ *
+ * Exit status: 0 when no check fails, 1 when one does, 2 on a usage or
+ * runtime error (bad policy, unreadable root). */
+#include <errno.h>
+#include <getopt.h>
+#include <libintl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "agent.h"
+#include "collector.h"
+#include "paths.h"
+#include "report.h"
+#include "rootfs.h"
+
+#define _(s) dgettext("hygie", s)
+
+static void check_usage(FILE *out)
+{
+        fprintf(out, "%s",
+                _("Usage: hygie-agent check [--root DIR] [--policy FILE] [--only FAMILY[,FAMILY...]] "
+                  "[--json]\n"
+                  "\n"
+                  "Runs every check once on this machine and prints the verdict.\n"
+                  "  --root DIR     inspect the system whose root is DIR (default /)\n"
+                  "  --policy FILE  thresholds and backup jobs (default: the ESMS baseline)\n"
+                  "  --only LIST    only these families: os, patch, backup, passwords,\n"
+                  "                 antivirus, hardware\n"
+                  "  --json         print a hygie.report/1 document\n"
+                  "Exit status: 0 nothing fails, 1 a check fails, 2 usage or runtime error.\n"));
+}
+
+static int parse_only(const char *list, unsigned *mask)
+{
+        char buf[256], *save = NULL, *tok;
+
+        if (strlen(list) >= sizeof(buf))
+                return -EINVAL;
+        strcpy(buf, list);
+        *mask = 0;
+        for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+                int fam = family_from_name(tok);
+                if (fam < 0) {
+                        fprintf(stderr,
+                                _("hygie-agent: unknown family \"%s\" (os, patch, backup, passwords, "
+                                  "antivirus, hardware)\n"),
+                                tok);
+                        return -EINVAL;
+                }
+                *mask |= 1u << fam;
+        }
+        return *mask ? 0 : -EINVAL;
+}
+
+/* Collects the families of needs into a new facts object. */
+static json_t *collect_all(const struct collect_ctx *ctx, unsigned needs)
+{
+        json_t *facts = json_object();
+
+        for (int fam = 0; fam < FAM_COUNT; fam++) {
+                json_t *obj;
+                int rc;
+
+                if (!(needs & (1u << fam)))
+                        continue;
+                obj = json_object();
+                rc = collectors[fam].collect(ctx, obj);
+                if (rc < 0)
+                        facts_add_error(obj, "collector", "", 0, "the %s collector failed: %s",
+                                        family_name(fam), strerror(-rc));
+                json_object_set_new(facts, family_name(fam), obj);
+        }
+        return facts;
+}
+
+int agent_check(int argc, char **argv)
+{
+        static const struct option opts[] = {
+                { "root", required_argument, NULL, 'r' },   { "policy", required_argument, NULL, 'p' },
+                { "only", required_argument, NULL, 'o' },   { "json", no_argument, NULL, 'j' },
+                { "help", no_argument, NULL, 'h' },         { 0 },
+        };
+        const char *root_path = "/", *policy_file = NULL;
+        unsigned mask = FAM_ALL;
+        bool json = false;
+        struct policy *policy = NULL;
+        struct rootfs root = { .fd = -1 };
+        struct findings findings = { 0 };
+        json_t *facts = NULL, *doc = NULL;
+        char path[4096], ebuf[600], host[256];
+        struct error err;
+        int c, rc, status = 2;
+
+        optind = 1;
+        while ((c = getopt_long(argc, argv, "r:p:o:jh", opts, NULL)) != -1) {
+                switch (c) {
+                case 'r':
+                        root_path = optarg;
+                        break;
+                case 'p':
+                        policy_file = optarg;
+                        break;
+                case 'o':
+                        if (parse_only(optarg, &mask) < 0)
+                                return 2;
+                        break;
+                case 'j':
+                        json = true;
+                        break;
+                case 'h':
+                        check_usage(stdout);
+                        return 0;
+                default:
+                        check_usage(stderr);
+                        return 2;
+                }
+        }
+        if (optind != argc) {
+                check_usage(stderr);
+                return 2;
+        }
+
+        policy = malloc(sizeof(*policy));
+        if (!policy)
+                return 2;
+        policy_defaults(policy);
+        if (!policy_file)
+                policy_file = paths_data("esms-baseline.ini", path, sizeof(path));
+        if (policy_load(policy, policy_file, &err) < 0) {
+                fprintf(stderr, "hygie-agent: %s\n", error_str(&err, ebuf, sizeof(ebuf)));
+                goto out;
+        }
+        rc = rootfs_init(&root, root_path);
+        if (rc < 0) {
+                fprintf(stderr, _("hygie-agent: cannot open the root %s: %s\n"), root_path,
+                        strerror(-rc));
+                goto out;
+        }
+
+        struct collect_ctx cctx = { .root = &root, .policy = policy, .now = time(NULL) };
+        facts = collect_all(&cctx, checks_needs(mask));
+        struct check_ctx ctx = {
+                .policy = policy, .facts = facts, .now = cctx.now, .translate = !json
+        };
+        checks_run(&ctx, mask, &findings);
+
+        struct report_meta meta = {
+                .hostname = agent_hostname(&root, host, sizeof(host)),
+                .collected_at = cctx.now,
+        };
+        if (json) {
+                doc = report_build(&meta, policy, facts, &findings);
+                if (!doc || json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_SORT_KEYS) < 0)
+                        goto out;
+                fputc('\n', stdout);
+        } else {
+                const char *nc = getenv("NO_COLOR");
+                report_render(stdout, &meta, &findings, mask,
+                              isatty(STDOUT_FILENO) && !(nc && *nc));
+        }
+        status = 0;
+        for (size_t i = 0; i < findings.n; i++)
+                if (findings.v[i].status == STATUS_FAIL)
+                        status = 1;
+        if (fflush(stdout) != 0)
+                status = 2;
+out:
+        json_decref(doc);
+        json_decref(facts);
+        findings_free(&findings);
+        rootfs_close(&root);
+        free(policy);
+        return status;
+}

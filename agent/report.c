@@ -1,0 +1,112 @@
+/* report.c - building the report document and the human verdict. */
+#include <libintl.h>
+#include <string.h>
+
+#include "report.h"
+#include "util.h"
+
+#define _(s) dgettext("hygie", s)
+#define N_(s) s
+
+#ifndef HYGIE_VERSION
+#define HYGIE_VERSION "0.0.0"
+#endif
+
+static json_t *finding_json(const struct finding *f)
+{
+        json_t *o = json_object(), *refs = json_array();
+        char buf[256];
+        const char *r = f->check->refs;
+
+        while (*r) {
+                size_t n = strcspn(r, " ");
+                snprintf(buf, sizeof(buf), "%.*s", (int)n, r);
+                json_array_append_new(refs, json_string(buf));
+                r += n;
+                r += strspn(r, " ");
+        }
+        json_object_set_new(o, "check", json_string(f->check->id));
+        json_object_set_new(o, "status", json_string(status_name(f->status)));
+        json_object_set_new(o, "severity", json_string(severity_name(f->severity)));
+        if (f->subject)
+                json_object_set_new(o, "subject", json_string(f->subject));
+        json_object_set_new(o, "summary", json_string(f->summary));
+        json_object_set(o, "evidence", f->evidence);
+        if (f->remediation)
+                json_object_set_new(o, "remediation", json_string(f->remediation));
+        json_object_set_new(o, "refs", refs);
+        return o;
+}
+
+json_t *report_build(const struct report_meta *m, const struct policy *p, json_t *facts,
+                     const struct findings *f)
+{
+        json_t *r = json_object(), *findings = json_array();
+        char id[37], when[32];
+
+        if (util_uuid4(id, sizeof(id)) < 0)
+                return NULL;
+        json_object_set_new(r, "schema", json_string("hygie.report/1"));
+        json_object_set_new(r, "report_id", json_string(id));
+        json_object_set_new(r, "seq", json_integer(m->seq));
+        json_object_set_new(r, "agent",
+                            json_pack("{s:o, s:s, s:s}", "id",
+                                      m->agent_id ? json_string(m->agent_id) : json_null(),
+                                      "version", HYGIE_VERSION, "hostname",
+                                      m->hostname ? m->hostname : ""));
+        json_object_set_new(r, "collected_at",
+                            json_string(util_iso8601(m->collected_at, when, sizeof(when))));
+        json_object_set_new(r, "policy",
+                            json_pack("{s:s, s:I}", "id", p->id, "revision",
+                                      (json_int_t)p->revision));
+        json_object_set(r, "facts", facts);
+        for (size_t i = 0; i < f->n; i++)
+                json_array_append_new(findings, finding_json(&f->v[i]));
+        json_object_set_new(r, "findings", findings);
+        return r;
+}
+
+static const char *const family_titles[FAM_COUNT] = {
+        N_("Operating system"), N_("Updates"),   N_("Backups"),
+        N_("Passwords"),        N_("Antivirus"), N_("Hardware"),
+};
+
+static const char *const status_labels[STATUS_COUNT] = {
+        N_("PASS"), N_("WARN"), N_("FAIL"), N_("ERROR"), N_("SKIP"),
+};
+
+static const char *const status_colours[STATUS_COUNT] = {
+        "\033[32m", "\033[33m", "\033[1;31m", "\033[35m", "\033[2m",
+};
+
+void report_render(FILE *out, const struct report_meta *m, const struct findings *f,
+                   unsigned mask, bool colour)
+{
+        size_t count[STATUS_COUNT] = { 0 };
+        const char *reset = colour ? "\033[0m" : "", *dim = colour ? "\033[2m" : "";
+
+        fprintf(out, _("Hygie check of %s"), m->hostname && *m->hostname ? m->hostname : "?");
+        fputc('\n', out);
+        for (int fam = 0; fam < FAM_COUNT; fam++) {
+                if (!(mask & (1u << fam)))
+                        continue;
+                fprintf(out, "\n%s%s%s\n", colour ? "\033[1m" : "", _(family_titles[fam]), reset);
+                for (size_t i = 0; i < f->n; i++) {
+                        const struct finding *x = &f->v[i];
+                        if (x->check->family != (enum family)fam)
+                                continue;
+                        count[x->status]++;
+                        fprintf(out, "  %s%-7s%s %s %s(%s)%s\n",
+                                colour ? status_colours[x->status] : "",
+                                _(status_labels[x->status]), reset, x->summary, dim, x->check->id,
+                                reset);
+                        if (x->remediation && *x->remediation)
+                                fprintf(out, "          %s %s\n", _("Fix:"), x->remediation);
+                }
+        }
+        fputc('\n', out);
+        fprintf(out, _("%zu failed, %zu warnings, %zu errors, %zu passed, %zu skipped."),
+                count[STATUS_FAIL], count[STATUS_WARN], count[STATUS_ERROR], count[STATUS_PASS],
+                count[STATUS_SKIP]);
+        fputc('\n', out);
+}

@@ -1,0 +1,26 @@
+/* report.h - a run of the checks as a hygie.report/1 document, or as text. */
+#ifndef HYGIE_REPORT_H
+#define HYGIE_REPORT_H
+
+#include <jansson.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "checks.h"
+#include "policy.h"
+
+struct report_meta {
+        const char *agent_id; /* NULL before enrollment */
+        const char *hostname;
+        long long seq;
+        time_t collected_at;
+};
+
+/* A new hygie.report/1 document; facts are referenced, not copied. */
+json_t *report_build(const struct report_meta *m, const struct policy *p, json_t *facts,
+                     const struct findings *f);
+/* The findings grouped by family for a person; colour when asked. */
+void report_render(FILE *out, const struct report_meta *m, const struct findings *f,
+                   unsigned mask, bool colour);
+
+#endif

@@ -1,0 +1,17 @@
+/* paths.h - where the programs find their data: policies, tables, messages.
+ *
+ * Relative to the executable (bin/../share/hygie), so the build tree and an
+ * installed package both work; HYGIE_DATADIR overrides. */
+#ifndef HYGIE_PATHS_H
+#define HYGIE_PATHS_H
+
+#include <stddef.h>
+
+/* share/hygie; never NULL. */
+const char *paths_datadir(void);
+/* share/locale. */
+const char *paths_localedir(void);
+/* datadir/name into buf; returns buf. */
+const char *paths_data(const char *name, char *buf, size_t size);
+
+#endif

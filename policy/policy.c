@@ -1,0 +1,260 @@
+/* policy.c - reading a policy INI file with inih.
+ *
+ * Each key lives in one table row with its type and bounds; [backup:NAME]
+ * declares a backup job and [severity] overrides a check's severity. */
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ini.h>
+
+#include "paths.h"
+#include "policy.h"
+
+enum key_type { KEY_LONG, KEY_STR, KEY_SEVERITY };
+
+struct key {
+        const char *section, *name;
+        enum key_type type;
+        size_t off, size;
+        long long min, max;
+};
+
+#define LONG_KEY(sec, name, field, min, max)                                                       \
+        { sec, name, KEY_LONG, offsetof(struct policy, field), 0, min, max }
+#define STR_KEY(sec, name, field)                                                                  \
+        { sec, name, KEY_STR, offsetof(struct policy, field),                                     \
+          sizeof(((struct policy *)0)->field), 0, 0 }
+
+static const struct key keys[] = {
+        STR_KEY("policy", "id", id),
+        LONG_KEY("policy", "revision", revision, 0, 1000000000),
+        { "policy", "alert_severity", KEY_SEVERITY, offsetof(struct policy, alert_severity), 0, 0, 0 },
+        LONG_KEY("os", "eol_warn_months", os_eol_warn_months, 0, 120),
+        LONG_KEY("patch", "refresh_max_age_days", patch_refresh_max_age_days, 1, 3650),
+        LONG_KEY("backup", "max_age_hours", backup_max_age_hours, 1, 24 * 3650),
+        LONG_KEY("passwords", "min_length", pw_min_length, 1, 128),
+        LONG_KEY("passwords", "max_age_days", pw_max_age_days, 1, 99999),
+        LONG_KEY("passwords", "stale_days", pw_stale_days, 1, 99999),
+        LONG_KEY("passwords", "audit_budget_ms", pw_audit_budget_ms, 0, 600000),
+        STR_KEY("passwords", "wordlist", pw_wordlist),
+        LONG_KEY("antivirus", "signatures_max_age_days", av_signatures_max_age_days, 1, 3650),
+        LONG_KEY("hardware", "min_ram_gib", hw_min_ram_gib, 1, 4096),
+        LONG_KEY("hardware", "max_bios_age_years", hw_max_bios_age_years, 1, 100),
+        LONG_KEY("hardware", "win11_min_ram_gib", win11_min_ram_gib, 1, 4096),
+        LONG_KEY("hardware", "win11_min_storage_gb", win11_min_storage_gb, 1, 1000000),
+        LONG_KEY("hardware", "win11_min_cores", win11_min_cores, 1, 4096),
+};
+
+void policy_defaults(struct policy *p)
+{
+        memset(p, 0, sizeof(*p));
+        snprintf(p->id, sizeof(p->id), "esms-baseline");
+        p->alert_severity = SEV_MEDIUM;
+        p->os_eol_warn_months = 6;
+        p->patch_refresh_max_age_days = 2;
+        p->backup_max_age_hours = 26;
+        p->pw_min_length = 12;
+        p->pw_max_age_days = 365;
+        p->pw_stale_days = 365;
+        p->pw_audit_budget_ms = 400;
+        snprintf(p->pw_wordlist, sizeof(p->pw_wordlist), "common-passwords.txt");
+        p->av_signatures_max_age_days = 3;
+        p->hw_min_ram_gib = 8;
+        p->hw_max_bios_age_years = 7;
+        p->win11_min_ram_gib = 4;
+        p->win11_min_storage_gb = 64;
+        p->win11_min_cores = 2;
+        for (size_t i = 0; i < sizeof(p->severity) / sizeof(p->severity[0]); i++)
+                p->severity[i] = -1;
+}
+
+struct load {
+        struct policy *p;
+        const char *file;
+        char msg[256]; /* the first error; inih reports its line */
+        struct backup_job *job;
+};
+
+static int load_fail(struct load *l, const char *fmt, const char *a, const char *b)
+{
+        if (!l->msg[0])
+                snprintf(l->msg, sizeof(l->msg), fmt, a, b);
+        return 0;
+}
+
+static int parse_long(const char *v, long long min, long long max, long long *out)
+{
+        char *end;
+        long long n;
+
+        errno = 0;
+        n = strtoll(v, &end, 10);
+        if (errno || end == v || *end || n < min || n > max)
+                return -EINVAL;
+        *out = n;
+        return 0;
+}
+
+static int load_job(struct load *l, const char *section, const char *name, const char *value)
+{
+        const char *jname = section + strlen("backup:");
+        struct policy *p = l->p;
+        long long n;
+
+        if (!l->job || strcmp(l->job->name, jname) != 0) {
+                l->job = NULL;
+                for (size_t i = 0; i < p->njobs; i++)
+                        if (strcmp(p->jobs[i].name, jname) == 0)
+                                l->job = &p->jobs[i];
+        }
+        if (!l->job) {
+                if (!*jname || strlen(jname) >= sizeof(p->jobs[0].name))
+                        return load_fail(l, "[%s]: a backup job needs a name of 1 to 63 characters%s",
+                                         section, "");
+                if (p->njobs == POLICY_MAX_BACKUP_JOBS)
+                        return load_fail(l, "[%s]: too many backup jobs%s", section, "");
+                l->job = &p->jobs[p->njobs++];
+                memset(l->job, 0, sizeof(*l->job));
+                snprintf(l->job->name, sizeof(l->job->name), "%s", jname);
+                l->job->max_age_hours = -1;
+        }
+        if (strcmp(name, "path") == 0) {
+                if (value[0] != '/' || strlen(value) >= sizeof(l->job->path))
+                        return load_fail(l, "[%s] path: must be an absolute path, not \"%s\"", section,
+                                         value);
+                snprintf(l->job->path, sizeof(l->job->path), "%s", value);
+        } else if (strcmp(name, "max_age_hours") == 0) {
+                if (parse_long(value, 1, 24 * 3650, &n) < 0)
+                        return load_fail(l, "max_age_hours: not a number of hours from 1 to 87600: \"%s\"%s",
+                                         value, "");
+                l->job->max_age_hours = (long)n;
+        } else if (strcmp(name, "min_bytes") == 0) {
+                if (parse_long(value, 0, (long long)1 << 60, &n) < 0)
+                        return load_fail(l, "min_bytes: not a byte count: \"%s\"%s", value, "");
+                l->job->min_bytes = n;
+        } else {
+                return load_fail(l, "unknown key \"%s\" in [%s] (path, max_age_hours, min_bytes)",
+                                 name, section);
+        }
+        return 1;
+}
+
+static int load_key(void *user, const char *section, const char *name, const char *value)
+{
+        struct load *l = user;
+        char *base = (char *)l->p;
+        bool known_section = false;
+        long long n;
+        int sev;
+
+        if (strncmp(section, "backup:", 7) == 0)
+                return load_job(l, section, name, value);
+        if (strcmp(section, "severity") == 0) {
+                const struct check *c = checks_find(name);
+
+                if (!c)
+                        return load_fail(l, "[severity]: unknown check \"%s\"%s", name, "");
+                sev = severity_from_name(value);
+                if (sev < 0)
+                        return load_fail(l,
+                                         "%s: bad severity \"%s\" (info, low, medium, high, critical)",
+                                         name, value);
+                l->p->severity[c - checks] = sev;
+                return 1;
+        }
+        for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+                const struct key *k = &keys[i];
+
+                if (strcmp(k->section, section) != 0)
+                        continue;
+                known_section = true;
+                if (strcmp(k->name, name) != 0)
+                        continue;
+                switch (k->type) {
+                case KEY_LONG:
+                        if (parse_long(value, k->min, k->max, &n) < 0) {
+                                char range[64];
+                                snprintf(range, sizeof(range), "%lld to %lld", k->min, k->max);
+                                if (!l->msg[0])
+                                        snprintf(l->msg, sizeof(l->msg),
+                                                 "%s: \"%s\" is not a whole number from %s", name,
+                                                 value, range);
+                                return 0;
+                        }
+                        *(long *)(base + k->off) = (long)n;
+                        return 1;
+                case KEY_STR:
+                        if (strlen(value) >= k->size || !*value)
+                                return load_fail(l, "%s: empty or too long: \"%s\"", name, value);
+                        snprintf(base + k->off, k->size, "%s", value);
+                        return 1;
+                case KEY_SEVERITY:
+                        sev = severity_from_name(value);
+                        if (sev < 0)
+                                return load_fail(
+                                        l, "%s: bad severity \"%s\" (info, low, medium, high, critical)",
+                                        name, value);
+                        *(long *)(base + k->off) = sev;
+                        return 1;
+                }
+        }
+        if (known_section)
+                return load_fail(l, "unknown key \"%s\" in [%s]", name, section);
+        return load_fail(l, "unknown section [%s] (key \"%s\")", section, name);
+}
+
+static int load_finish(struct load *l, int rc, struct error *e)
+{
+        struct policy *p = l->p;
+
+        if (rc < 0) {
+                error_set(e, l->file, 0, "cannot read the policy");
+                return -EIO;
+        }
+        if (rc > 0) {
+                error_set(e, l->file, (unsigned)rc, "%s", l->msg[0] ? l->msg : "syntax error");
+                return -EINVAL;
+        }
+        for (size_t i = 0; i < p->njobs; i++) {
+                if (!p->jobs[i].path[0]) {
+                        error_set(e, l->file, 0, "[backup:%s] has no path", p->jobs[i].name);
+                        return -EINVAL;
+                }
+                if (p->jobs[i].max_age_hours < 0)
+                        p->jobs[i].max_age_hours = p->backup_max_age_hours;
+        }
+        snprintf(p->file, sizeof(p->file), "%s", l->file);
+        return 0;
+}
+
+int policy_load(struct policy *p, const char *file, struct error *e)
+{
+        struct load l = { .p = p, .file = file };
+        FILE *f = fopen(file, "r");
+        int rc;
+
+        if (!f) {
+                error_set(e, file, 0, "cannot open the policy: %s", strerror(errno));
+                return -errno;
+        }
+        rc = ini_parse_file(f, load_key, &l);
+        fclose(f);
+        return load_finish(&l, rc, e);
+}
+
+int policy_load_string(struct policy *p, const char *text, const char *file, struct error *e)
+{
+        struct load l = { .p = p, .file = file };
+
+        return load_finish(&l, ini_parse_string(text, load_key, &l), e);
+}
+
+enum severity policy_severity(const struct policy *p, const struct check *c)
+{
+        int s = p->severity[c - checks];
+
+        return s >= 0 ? (enum severity)s : c->severity;
+}

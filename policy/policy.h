@@ -1,0 +1,63 @@
+/* policy.h - the thresholds every check reads, from an INI file.
+ *
+ * Defaults are the ESMS baseline; a policy file overrides them. An unknown
+ * section or key, or a bad value, is an error that names file, line and key. */
+#ifndef HYGIE_POLICY_H
+#define HYGIE_POLICY_H
+
+#include <limits.h>
+#include <stddef.h>
+
+#include "checks.h"
+#include "error.h"
+
+#define POLICY_MAX_BACKUP_JOBS 32
+
+struct backup_job {
+        char name[64];
+        char path[PATH_MAX];   /* inside the inspected root */
+        long max_age_hours;
+        long long min_bytes;   /* 0: no minimum */
+        unsigned line;         /* where it was declared */
+};
+
+struct policy {
+        char file[PATH_MAX];
+        char id[64];
+        long revision;
+        long alert_severity;   /* enum severity */
+
+        long os_eol_warn_months;
+
+        long patch_refresh_max_age_days;
+
+        long backup_max_age_hours;  /* default for jobs */
+        struct backup_job jobs[POLICY_MAX_BACKUP_JOBS];
+        size_t njobs;
+
+        long pw_min_length;
+        long pw_max_age_days;
+        long pw_stale_days;
+        long pw_audit_budget_ms;
+        char pw_wordlist[PATH_MAX]; /* on this machine, not in the root */
+
+        long av_signatures_max_age_days;
+
+        long hw_min_ram_gib;
+        long hw_max_bios_age_years;
+        long win11_min_ram_gib;
+        long win11_min_storage_gb;
+        long win11_min_cores;
+
+        int severity[64]; /* per check, index as checks[]; -1: the default */
+};
+
+/* Sets the built-in defaults. */
+void policy_defaults(struct policy *p);
+/* Loads file over the defaults. 0, or a negative errno with e filled. */
+int policy_load(struct policy *p, const char *file, struct error *e);
+/* Same, from a string (file names it in errors). */
+int policy_load_string(struct policy *p, const char *text, const char *file, struct error *e);
+enum severity policy_severity(const struct policy *p, const struct check *c);
+
+#endif
