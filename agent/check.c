@@ -148,7 +148,7 @@ int agent_check(int argc, char **argv)
         checks_run(&ctx, mask, &findings);
 
         struct report_meta meta = {
-                .hostname = agent_hostname(&root, host, sizeof(host)),
+                .hostname = agent_hostname(&root, host, sizeof(host))[0] ? host : root_path,
                 .collected_at = cctx.now,
         };
         if (json) {

@@ -1,6 +1,8 @@
 /* report.c - building the report document and the human verdict. */
 #include <libintl.h>
 #include <string.h>
+#include <wchar.h>
+#include <stdlib.h>
 
 #include "report.h"
 #include "util.h"
@@ -79,6 +81,18 @@ static const char *const status_colours[STATUS_COUNT] = {
         "\033[32m", "\033[33m", "\033[1;31m", "\033[35m", "\033[2m",
 };
 
+/* Prints s padded with spaces to width columns (labels may be UTF-8). */
+static void pad(FILE *out, const char *s, int width)
+{
+        wchar_t w[32];
+        size_t n = mbstowcs(w, s, 32);
+        int cols = n == (size_t)-1 || n == 32 ? (int)strlen(s) : wcswidth(w, n);
+
+        fputs(s, out);
+        for (; cols < width; cols++)
+                fputc(' ', out);
+}
+
 void report_render(FILE *out, const struct report_meta *m, const struct findings *f,
                    unsigned mask, bool colour)
 {
@@ -96,16 +110,16 @@ void report_render(FILE *out, const struct report_meta *m, const struct findings
                         if (x->check->family != (enum family)fam)
                                 continue;
                         count[x->status]++;
-                        fprintf(out, "  %s%-7s%s %s %s(%s)%s\n",
-                                colour ? status_colours[x->status] : "",
-                                _(status_labels[x->status]), reset, x->summary, dim, x->check->id,
+                        fprintf(out, "  %s", colour ? status_colours[x->status] : "");
+                        pad(out, _(status_labels[x->status]), 8);
+                        fprintf(out, "%s%s %s(%s)%s\n", reset, x->summary, dim, x->check->id,
                                 reset);
                         if (x->remediation && *x->remediation)
-                                fprintf(out, "          %s %s\n", _("Fix:"), x->remediation);
+                                fprintf(out, "            %s %s\n", _("Fix:"), x->remediation);
                 }
         }
         fputc('\n', out);
-        fprintf(out, _("%zu failed, %zu warnings, %zu errors, %zu passed, %zu skipped."),
+        fprintf(out, _("Failed: %zu  Warnings: %zu  Errors: %zu  Passed: %zu  Skipped: %zu"),
                 count[STATUS_FAIL], count[STATUS_WARN], count[STATUS_ERROR], count[STATUS_PASS],
                 count[STATUS_SKIP]);
         fputc('\n', out);

@@ -215,7 +215,7 @@ static int load_finish(struct load *l, int rc, struct error *e)
                 return -EIO;
         }
         if (rc > 0) {
-                error_set(e, l->file, (unsigned)rc, "%s", l->msg[0] ? l->msg : "syntax error");
+                error_set(e, l->file, (unsigned)rc, "%s", l->msg[0] ? l->msg : "expected \"[section]\" or \"key = value\"");
                 return -EINVAL;
         }
         for (size_t i = 0; i < p->njobs; i++) {

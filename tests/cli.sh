@@ -1,0 +1,63 @@
+#!/bin/sh
+# The command line as a user meets it: languages, exit statuses, policy errors.
+# Usage: cli.sh AGENT ROOTS_DIR
+set -eu
+agent=$1
+roots=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failures=0
+fail() {
+	echo "FAIL: $*" >&2
+	failures=$((failures + 1))
+}
+expect_rc() { # want, then the command
+	want=$1
+	shift
+	rc=0
+	"$@" >"$tmp/out" 2>"$tmp/err" || rc=$?
+	[ "$rc" = "$want" ] || fail "exit $rc (wanted $want): $*"
+}
+
+ended="$roots/os-debian11-ended/root"
+
+# English by default, French by the locale, JSON in English whatever the locale.
+expect_rc 1 env LC_ALL=C.UTF-8 LANGUAGE= "$agent" check --root "$ended" --only os
+grep -q '^  FAIL    Debian GNU/Linux 11 (bullseye) gets no security updates since 2026-08-31' "$tmp/out" ||
+	fail "English verdict: $(cat "$tmp/out")"
+grep -q '^Failed: 1  Warnings: 0' "$tmp/out" || fail "English totals"
+expect_rc 1 env LC_ALL=C.UTF-8 LANGUAGE=fr "$agent" check --root "$ended" --only os
+grep -q 'ÉCHEC   Debian GNU/Linux 11 (bullseye) ne reçoit plus de mises à jour de sécurité' "$tmp/out" ||
+	fail "French verdict: $(cat "$tmp/out")"
+grep -q "^Système d'exploitation" "$tmp/out" || fail "French family title"
+expect_rc 1 env LC_ALL=C.UTF-8 LANGUAGE=fr "$agent" check --root "$ended" --only os --json
+jq -e '.schema == "hygie.report/1" and (.findings[0].summary | startswith("Debian GNU/Linux 11 (bullseye) gets no"))' \
+	"$tmp/out" >/dev/null || fail "JSON in English"
+jq -e '.findings[0] | .check == "os.supported" and .status == "fail" and .severity == "high"
+	and .refs == ["anssi-hygiene-35"] and (.remediation | length > 0)' "$tmp/out" >/dev/null ||
+	fail "JSON finding fields"
+jq -e '.report_id | test("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")' \
+	"$tmp/out" >/dev/null || fail "report_id is a UUID"
+
+# No colour when the output is not a terminal.
+if grep -q "$(printf '\033')" "$tmp/out"; then fail "colour codes in a pipe"; fi
+
+# Usage and runtime errors: exit 2 and a message that says what and where.
+expect_rc 2 "$agent" check --only nope
+grep -q 'unknown family "nope"' "$tmp/err" || fail "unknown family message"
+expect_rc 2 "$agent" check --root "$tmp/missing"
+grep -q "cannot open the root $tmp/missing" "$tmp/err" || fail "missing root message"
+expect_rc 2 "$agent" frobnicate
+printf '[passwords]\nmin_length = 12\n\n[antivirus]\nsignatures_max_age = 3\n' >"$tmp/bad.ini"
+expect_rc 2 "$agent" check --policy "$tmp/bad.ini" --root "$ended"
+grep -qF "$tmp/bad.ini:5: unknown key \"signatures_max_age\" in [antivirus]" "$tmp/err" ||
+	fail "policy error: $(cat "$tmp/err")"
+printf '[hardware]\nmin_ram_gib = lots\n' >"$tmp/bad2.ini"
+expect_rc 2 "$agent" check --policy "$tmp/bad2.ini" --root "$ended"
+grep -qF "$tmp/bad2.ini:2: min_ram_gib: \"lots\" is not a whole number" "$tmp/err" ||
+	fail "policy value error: $(cat "$tmp/err")"
+expect_rc 0 "$agent" check --help
+grep -q -- '--only' "$tmp/out" || fail "help text"
+
+[ "$failures" -eq 0 ] || exit 1
+echo "cli: all assertions hold"
