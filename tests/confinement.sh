@@ -11,7 +11,7 @@ trap 'rm -rf "$tmp"' EXIT
 for r in "$@"; do
 root=$(cd "$r" && pwd)
 rc=0
-strace -f -qq -o "$tmp/trace" -e trace=%file "$agent" check --root "$root" --json >/dev/null 2>"$tmp/err" || rc=$?
+strace -f -qq -s 4096 -o "$tmp/trace" -e trace=%file "$agent" check --root "$root" --json >/dev/null 2>"$tmp/err" || rc=$?
 [ "$rc" -le 1 ] || { cat "$tmp/err" >&2; exit 1; }
 # Absolute paths given to the kernel, minus the agent's own needs: its data,
 # libraries, "/" (stat, to tell whether the root is this machine's) and
