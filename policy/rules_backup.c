@@ -2,6 +2,7 @@
  * backup.shrunk: is each declared backup there, fresh, away from the
  * system's disk, and about as big as the one before? */
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -42,7 +43,7 @@ static const char *age_text(const struct check_ctx *ctx, long long secs, char *b
         return buf;
 }
 
-/* "950 bytes", "1.2 MB" (decimal units, as disks are sold). */
+/* "950 bytes", "1.2 MB", "45 GB" (decimal units, as disks are sold). */
 static const char *size_text(const struct check_ctx *ctx, long long n, char *buf, size_t size)
 {
         static const char *const units[] = { "kB", "MB", "GB", "TB", "PB", "EB" };
@@ -53,11 +54,38 @@ static const char *size_text(const struct check_ctx *ctx, long long n, char *buf
                 snprintf(buf, size, trn(ctx, "%lld byte", "%lld bytes", (unsigned long)n), n);
                 return buf;
         }
-        while (v >= 1000 && u < 5) {
+        /* 999999 bytes is "1.0 MB", not "1000 kB". */
+        while (v >= 999.5 && u < 5) {
                 v /= 1000;
                 u++;
         }
-        snprintf(buf, size, v < 10 ? "%.1f %s" : "%.0f %s", v, units[u]);
+        snprintf(buf, size, v < 9.95 ? "%.1f %s" : "%.0f %s", v, units[u]);
+        return buf;
+}
+
+/* Two sizes in words, exact when the rounded texts would look the same. */
+static void sizes_text(const struct check_ctx *ctx, long long a, long long b, char *ba, char *bb,
+                       size_t size)
+{
+        size_text(ctx, a, ba, size);
+        size_text(ctx, b, bb, size);
+        if (a != b && strcmp(ba, bb) == 0) {
+                snprintf(ba, size, trn(ctx, "%lld byte", "%lld bytes", (unsigned long)a), a);
+                snprintf(bb, size, trn(ctx, "%lld byte", "%lld bytes", (unsigned long)b), b);
+        }
+}
+
+/* Where a device is, for a person: "sdb", "/dev/sda2" or "device 254:0". */
+static const char *place_text(const struct check_ctx *ctx, const json_t *dev, char *buf,
+                              size_t size)
+{
+        if (str(dev, "disk"))
+                snprintf(buf, size, "%s", str(dev, "disk"));
+        else if (str(dev, "source") && str(dev, "source")[0] == '/')
+                snprintf(buf, size, "%s", str(dev, "source"));
+        else
+                snprintf(buf, size, tr(ctx, "device %s"),
+                         str(dev, "device") ? str(dev, "device") : "?");
         return buf;
 }
 
@@ -153,13 +181,13 @@ static void recent_job(const struct check *c, const struct check_ctx *ctx, struc
         if (jb->min_bytes > 0 && json_is_integer(size) &&
             !json_is_false(json_object_get(newest, "size_complete")) &&
             json_integer_value(size) < jb->min_bytes) {
+                sizes_text(ctx, json_integer_value(size), jb->min_bytes, s1, s2, sizeof(s1));
                 json_object_set_new(ev, "min_bytes", json_integer(jb->min_bytes));
                 finding_add(out, c, ctx, STATUS_FAIL, jb->name, ev,
                             tr(ctx, "Check that the last backup did not stop half-way: look at "
                                     "its log and at what it holds."),
                             tr(ctx, "The newest backup in %s is only %s, under the %s minimum"),
-                            jb->path, size_text(ctx, json_integer_value(size), s1, sizeof(s1)),
-                            size_text(ctx, jb->min_bytes, s2, sizeof(s2)));
+                            jb->path, s1, s2);
                 return;
         }
         finding_add(out, c, ctx, STATUS_PASS, jb->name, ev, NULL,
@@ -196,7 +224,7 @@ static void offsite_job(const struct check *c, const struct check_ctx *ctx, stru
         const json_t *mi_err = facts_error(rules_facts(ctx, FAM_BACKUP), "mountinfo");
         const json_t *dev = json_object_get(jf, "device");
         const json_t *sys = json_object_get(rules_facts(ctx, FAM_BACKUP), "system");
-        const char *where = str(dev, "source") ? str(dev, "source") : str(dev, "device");
+        char where[PATH_MAX];
         json_t *ev;
 
         if (kind_is(jf, "missing")) {
@@ -211,7 +239,7 @@ static void offsite_job(const struct check *c, const struct check_ctx *ctx, stru
                             tr(ctx, "%s: cannot tell which disk holds it: %s:%lld: %s"), jb->path,
                             str(mi_err, "file"),
                             (long long)json_integer_value(json_object_get(mi_err, "line")),
-                            str(mi_err, "message"));
+                            str(mi_err, "message") ? str(mi_err, "message") : "?");
                 return;
         }
         if (!str(dev, "device")) {
@@ -223,23 +251,24 @@ static void offsite_job(const struct check *c, const struct check_ctx *ctx, stru
         if (json_is_true(json_object_get(dev, "network"))) {
                 finding_add(out, c, ctx, STATUS_PASS, jb->name, ev, NULL,
                             tr(ctx, "%s is on a network share (%s %s)"), jb->path,
-                            str(dev, "fstype"), where);
+                            str(dev, "fstype") ? str(dev, "fstype") : "?",
+                            str(dev, "source") ? str(dev, "source") : "?");
         } else if (json_is_true(json_object_get(dev, "usb")) ||
                    json_is_true(json_object_get(dev, "removable"))) {
                 finding_add(out, c, ctx, STATUS_PASS, jb->name, ev, NULL,
                             tr(ctx, "%s is on a removable disk (%s)"), jb->path,
-                            str(dev, "disk") ? str(dev, "disk") : where);
+                            place_text(ctx, dev, where, sizeof(where)));
         } else if (!str(sys, "device")) {
                 finding_add(out, c, ctx, STATUS_SKIP, jb->name, ev, NULL,
                             tr(ctx, "%s: cannot tell which disk holds the system"), jb->path);
         } else if (same_str(dev, sys, "device") || same_str(dev, sys, "disk")) {
                 finding_add(out, c, ctx, STATUS_FAIL, jb->name, ev, keep_away,
                             tr(ctx, "%s is on the same disk as the system (%s)"), jb->path,
-                            str(dev, "disk") ? str(dev, "disk") : where);
+                            place_text(ctx, dev, where, sizeof(where)));
         } else {
                 finding_add(out, c, ctx, STATUS_WARN, jb->name, ev, keep_away,
                             tr(ctx, "%s is on another disk inside this machine (%s)"), jb->path,
-                            str(dev, "disk") ? str(dev, "disk") : where);
+                            place_text(ctx, dev, where, sizeof(where)));
         }
 }
 
@@ -285,6 +314,7 @@ static void shrunk_job(const struct check *c, const struct check_ctx *ctx, struc
         n = json_integer_value(json_object_get(newest, "size"));
         p = json_integer_value(json_object_get(prev, "size"));
         ev = json_pack("{s:O, s:O}", "newest", newest, "previous", prev);
+        sizes_text(ctx, n, p, s1, s2, sizeof(s1));
         /* A walk cut short only gives a lower bound: the newest must be whole,
          * and the previous may be cut only when the newest is already small. */
         if (!new_complete || (!prev_complete && n * 2 >= p)) {
@@ -299,13 +329,12 @@ static void shrunk_job(const struct check *c, const struct check_ctx *ctx, struc
                                     "missing from it, or the job may have stopped half-way."),
                             tr(ctx, "The newest backup in %s is %s, less than half the previous "
                                     "one (%s)"),
-                            jb->path, size_text(ctx, n, s1, sizeof(s1)),
-                            size_text(ctx, p, s2, sizeof(s2)));
+                            jb->path, s1, s2);
                 return;
         }
         finding_add(out, c, ctx, STATUS_PASS, jb->name, ev, NULL,
-                    tr(ctx, "The newest backup in %s is %s (the previous one: %s)"), jb->path,
-                    size_text(ctx, n, s1, sizeof(s1)), size_text(ctx, p, s2, sizeof(s2)));
+                    tr(ctx, "The newest backup in %s is %s (the previous one: %s)"), jb->path, s1,
+                    s2);
 }
 
 void rule_backup_shrunk(const struct check *c, const struct check_ctx *ctx, struct findings *out)
