@@ -417,6 +417,9 @@ static json_t *job_scan(const struct collect_ctx *ctx, const struct places *pl,
         if (rc == -ENOENT || rc == -ENOTDIR) {
                 json_object_set_new(job, "kind", json_string("missing"));
                 json_object_set_new(job, "decided_by", json_string("the path does not exist"));
+                /* Where it would be: an unmounted disk leaves the path on "/". */
+                if (pl->have_mi)
+                        json_object_set_new(job, "device", places_describe(pl, jb->path));
                 return job;
         }
         places_resolve(pl, jb->path, resolved, sizeof(resolved));
@@ -440,7 +443,7 @@ static json_t *job_scan(const struct collect_ctx *ctx, const struct places *pl,
                 char source[80];
 
                 snprintf(source, sizeof(source), "backup:%s", jb->name);
-                facts_add_error(facts, source, jb->path, 0, "cannot read: %s", strerror(-fd));
+                facts_add_error(facts, source, jb->path, 0, "%s", strerror(-fd));
                 json_object_set_new(job, "kind", json_string("error"));
                 return job;
         }

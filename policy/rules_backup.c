@@ -318,9 +318,13 @@ static void shrunk_job(const struct check *c, const struct check_ctx *ctx, struc
         /* A walk cut short only gives a lower bound: the newest must be whole,
          * and the previous may be cut only when the newest is already small. */
         if (!new_complete || (!prev_complete && n * 2 >= p)) {
+                long long max =
+                    json_integer_value(json_object_get(json_object_get(jf, "walk"), "max_entries"));
+
                 finding_add(out, c, ctx, STATUS_SKIP, jb->name, ev, NULL,
-                            tr(ctx, "%s: the backups hold too many files to be measured"),
-                            jb->path);
+                            tr(ctx, "%s: the backups hold more than %lld files and folders, "
+                                    "too many to measure"),
+                            jb->path, max);
                 return;
         }
         if (n * 2 < p) {
