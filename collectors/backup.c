@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "backup_place.h"
@@ -19,6 +20,7 @@
 #define TOP_MAX          100000 /* entries read from one directory listing */
 #define WALK_MAX_ENTRIES 100000 /* files and directories counted per snapshot */
 #define WALK_MAX_DEPTH   32
+#define WALK_MAX_SECONDS 10 /* per snapshot: a slow network share stops here */
 #define BORG_README      "This is a Borg Backup repository"
 
 struct item {
@@ -37,8 +39,17 @@ struct listing {
 struct walk {
         unsigned long long bytes;
         size_t entries;
-        bool bound;
+        time_t deadline;   /* CLOCK_MONOTONIC */
+        const char *bound; /* "entries", "depth" or "time" when one was reached */
 };
+
+static time_t monotonic(void)
+{
+        struct timespec ts;
+
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return ts.tv_sec;
+}
 
 /* Names longer than an item holds are cut; they only label facts. */
 static void set_name(struct item *it, const char *name)
@@ -137,16 +148,18 @@ static void walk_dir(int fd, unsigned depth, struct walk *w)
         while ((e = readdir(d))) {
                 if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
                         continue;
-                if (w->entries >= WALK_MAX_ENTRIES) {
-                        w->bound = true;
+                if (w->entries >= WALK_MAX_ENTRIES)
+                        w->bound = "entries";
+                else if (w->entries % 1024 == 1023 && monotonic() >= w->deadline)
+                        w->bound = "time";
+                if (w->bound && strcmp(w->bound, "depth") != 0)
                         break;
-                }
                 w->entries++;
                 if (e->d_type == DT_DIR) {
                         int sub;
 
                         if (depth + 1 >= WALK_MAX_DEPTH) {
-                                w->bound = true;
+                                w->bound = "depth";
                                 continue;
                         }
                         sub = sub_open(dirfd(d), e->d_name);
@@ -379,10 +392,10 @@ static void files_scan(int dfd, json_t *job)
                 return;
         }
 
-        json_t *walks = json_array();
+        bool reached = false;
         for (int i = 0; i < 2 && best[i].have; i++) {
                 struct item it = best[i];
-                struct walk w = { 0 };
+                struct walk w = { .deadline = monotonic() + WALK_MAX_SECONDS };
                 int fd = sub_open(dfd, it.name);
                 json_t *o;
 
@@ -392,15 +405,15 @@ static void files_scan(int dfd, json_t *job)
                 o = item_json(&it, true);
                 json_object_set_new(o, "size_complete", json_boolean(fd >= 0 && !w.bound));
                 json_object_set_new(o, "entries", json_integer((json_int_t)w.entries));
+                if (w.bound)
+                        json_object_set_new(o, "bound", json_string(w.bound));
                 json_object_set_new(job, i == 0 ? "newest" : "previous", o);
-                json_array_append_new(walks, json_boolean(w.bound));
+                reached = reached || w.bound;
         }
         json_object_set_new(job, "walk",
-                            json_pack("{s:i, s:i, s:b}", "max_depth", WALK_MAX_DEPTH, "max_entries",
-                                      WALK_MAX_ENTRIES, "bound_reached",
-                                      json_is_true(json_array_get(walks, 0)) ||
-                                          json_is_true(json_array_get(walks, 1))));
-        json_decref(walks);
+                            json_pack("{s:i, s:i, s:i, s:b}", "max_depth", WALK_MAX_DEPTH,
+                                      "max_entries", WALK_MAX_ENTRIES, "max_seconds",
+                                      WALK_MAX_SECONDS, "bound_reached", reached));
 }
 
 static json_t *job_scan(const struct collect_ctx *ctx, const struct places *pl,

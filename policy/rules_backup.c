@@ -318,13 +318,30 @@ static void shrunk_job(const struct check *c, const struct check_ctx *ctx, struc
         /* A walk cut short only gives a lower bound: the newest must be whole,
          * and the previous may be cut only when the newest is already small. */
         if (!new_complete || (!prev_complete && n * 2 >= p)) {
-                long long max =
-                    json_integer_value(json_object_get(json_object_get(jf, "walk"), "max_entries"));
+                const json_t *walk = json_object_get(jf, "walk");
+                const char *bound = str(new_complete ? prev : newest, "bound");
 
-                finding_add(out, c, ctx, STATUS_SKIP, jb->name, ev, NULL,
-                            tr(ctx, "%s: the backups hold more than %lld files and folders, "
-                                    "too many to measure"),
-                            jb->path, max);
+                if (bound && strcmp(bound, "time") == 0)
+                        finding_add(
+                            out, c, ctx, STATUS_SKIP, jb->name, ev, NULL,
+                            tr(ctx, "%s: measuring the backups took more than %lld "
+                                    "seconds; their sizes are not compared"),
+                            jb->path,
+                            (long long)json_integer_value(json_object_get(walk, "max_seconds")));
+                else if (bound && strcmp(bound, "depth") == 0)
+                        finding_add(
+                            out, c, ctx, STATUS_SKIP, jb->name, ev, NULL,
+                            tr(ctx, "%s: the backups hold folders nested more than %lld "
+                                    "deep; their sizes are not compared"),
+                            jb->path,
+                            (long long)json_integer_value(json_object_get(walk, "max_depth")));
+                else
+                        finding_add(
+                            out, c, ctx, STATUS_SKIP, jb->name, ev, NULL,
+                            tr(ctx, "%s: the backups hold more than %lld files and "
+                                    "folders; their sizes are not compared"),
+                            jb->path,
+                            (long long)json_integer_value(json_object_get(walk, "max_entries")));
                 return;
         }
         if (n * 2 < p) {

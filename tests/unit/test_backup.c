@@ -230,6 +230,8 @@ static void test_backup_dirs_walk_stops_at_depth(void **state)
         assert_string_equal(sget(jobs, "d.kind"), "dirs");
         assert_int_equal(iget(jobs, "d.newest.size"), 10);
         assert_true(json_is_false(json_object_get(newest, "size_complete")));
+        assert_string_equal(sget(jobs, "d.newest.bound"), "depth");
+        assert_int_equal(iget(jobs, "d.walk.max_entries"), 100000);
         assert_true(json_is_true(
             json_object_get(json_object_get(json_object_get(jobs, "d"), "walk"), "bound_reached")));
 }
@@ -509,6 +511,13 @@ static void test_rules_shrunk_needs_two_measured_sizes(void **state)
                      "\"size_complete\":false},\"previous\":{\"size\":10000000}}}}",
                      0);
         assert_int_equal(f->status, STATUS_SKIP);
+        f = run_rule(&r, "backup.shrunk", "[backup:j]\npath = /b\n",
+                     "{\"jobs\":{\"j\":{\"kind\":\"dirs\",\"newest\":{\"size\":1,"
+                     "\"size_complete\":false,\"bound\":\"depth\"},\"previous\":{\"size\":2},"
+                     "\"walk\":{\"max_depth\":32}}}}",
+                     0);
+        assert_string_equal(f->summary, "/b: the backups hold folders nested more than 32 deep; "
+                                        "their sizes are not compared");
         /* The previous cut short: still at least this big. */
         f = run_rule(&r, "backup.shrunk", "[backup:j]\npath = /b\n",
                      "{\"jobs\":{\"j\":{\"kind\":\"dirs\",\"newest\":{\"size\":1},"
