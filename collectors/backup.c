@@ -192,7 +192,7 @@ static bool is_type(int dfd, const char *name, mode_t type)
 /* The first bytes of a small file, NUL-terminated; "" when unreadable. */
 static void read_head(int dfd, const char *name, char *buf, size_t size)
 {
-        int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
         ssize_t n = fd < 0 ? -1 : read(fd, buf, size - 1);
 
         buf[n > 0 ? n : 0] = '\0';
@@ -260,7 +260,7 @@ static bool borg_layout(int dfd)
         read_head(dfd, "README", head, sizeof(head));
         if (strcmp(head, BORG_README) != 0)
                 return false;
-        fd = openat(dfd, "config", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        fd = openat(dfd, "config", O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
         if (fd < 0)
                 return false;
         if (rootfs_read_fd(fd, 64 << 10, &text, NULL) == 0) {
@@ -366,8 +366,10 @@ static void files_scan(int dfd, json_t *job)
         char why[160];
         const struct item *best;
 
-        if (list_dir(dup(dfd), &l) < 0)
+        if (list_dir(dup(dfd), &l) < 0) {
+                json_object_set_new(job, "kind", json_string("error"));
                 return;
+        }
         if (l.bound)
                 json_object_set_new(job, "list_bound_reached", json_true());
         if (!l.nfiles && !l.ndirs) {

@@ -129,7 +129,7 @@ static const char *magic_name(unsigned long magic, int *network)
 static bool read_flag(const struct rootfs *root, const char *rel, bool *value)
 {
         char buf[8];
-        int fd = rootfs_open(root, rel, O_RDONLY);
+        int fd = rootfs_open(root, rel, O_RDONLY | O_NONBLOCK);
         ssize_t n;
 
         if (fd < 0)
