@@ -190,9 +190,16 @@ static void recent_job(const struct check *c, const struct check_ctx *ctx, struc
                             jb->path, s1, s2);
                 return;
         }
-        finding_add(out, c, ctx, STATUS_PASS, jb->name, ev, NULL,
-                    tr(ctx, "The newest backup in %s is %s old"), jb->path,
-                    age_text(ctx, age, a, sizeof(a)));
+        if (jb->min_bytes > 0 && !json_is_integer(size))
+                finding_add(out, c, ctx, STATUS_PASS, jb->name, ev, NULL,
+                            tr(ctx, "The newest backup in %s is %s old (its size cannot be "
+                                    "checked in a %s repository)"),
+                            jb->path, age_text(ctx, age, a, sizeof(a)),
+                            str(jf, "kind") ? str(jf, "kind") : "?");
+        else
+                finding_add(out, c, ctx, STATUS_PASS, jb->name, ev, NULL,
+                            tr(ctx, "The newest backup in %s is %s old"), jb->path,
+                            age_text(ctx, age, a, sizeof(a)));
 }
 
 void rule_backup_recent(const struct check *c, const struct check_ctx *ctx, struct findings *out)
