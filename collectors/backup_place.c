@@ -33,11 +33,23 @@ void places_init(struct places *p, const struct rootfs *root, json_t *facts)
         struct error e;
         int rc;
 
+        struct statfs sf;
+        int fd;
+
         memset(p, 0, sizeof(*p));
         p->root = root;
-        rc = rootfs_read(root, file, MOUNTINFO_MAX_TEXT, &text, NULL);
-        if (rc == -ENOENT || rc == -ENOTDIR)
+        fd = rootfs_open(root, file, O_RDONLY | O_NONBLOCK);
+        if (fd == -ENOENT || fd == -ENOTDIR)
                 return;
+        /* A live procfs under another root describes this process, whose
+         * mount points are not the root's: stat(2) is closer to the truth. */
+        if (fd >= 0 && !root->host && fstatfs(fd, &sf) == 0 && sf.f_type == PROC_SUPER_MAGIC) {
+                close(fd);
+                return;
+        }
+        rc = fd < 0 ? fd : rootfs_read_fd(fd, MOUNTINFO_MAX_TEXT, &text, NULL);
+        if (fd >= 0)
+                close(fd);
         if (rc < 0) {
                 facts_add_error(facts, "mountinfo", file, 0, "cannot read: %s", strerror(-rc));
                 return;
