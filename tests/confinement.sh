@@ -1,31 +1,39 @@
 #!/bin/sh
 # With --root, nothing of this machine's own system may be read: the agent
 # opens only its own data, the libraries it runs on and files under the root.
-# Every path the agent names to the kernel is traced and checked.
-# Usage: confinement.sh AGENT ROOT...
+# Every path the agent names to the kernel is traced and checked, on each
+# fixture scenario (its root prepared as run.sh does, with its policy).
+# Usage: confinement.sh AGENT SCENARIO_DIR...
 set -eu
 agent=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 shift
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-for r in "$@"; do
-root=$(cd "$r" && pwd)
-rc=0
-strace -f -qq -s 4096 -o "$tmp/trace" -e trace=%file "$agent" check --root "$root" --json >/dev/null 2>"$tmp/err" || rc=$?
-[ "$rc" -le 1 ] || { cat "$tmp/err" >&2; exit 1; }
-# Absolute paths given to the kernel, minus the agent's own needs: its data,
-# libraries, "/" (stat, to tell whether the root is this machine's) and
-# /dev/urandom (jansson's hash seed).
 bindir=$(dirname "$agent")
 datadir=$(cd "$bindir/../share" && pwd)
-grep -o '"/[^"]*"' "$tmp/trace" | tr -d '"' | sort -u |
-	grep -v -e "^$root" -e "^$datadir/" -e '^/etc/ld\.so\.' -e '^/lib/' -e '^/lib64/' -e '^/usr/lib/' \
-		-e '^/proc/self/exe$' -e '^/usr/share/locale/' -e '^/etc/localtime$' \
-		-e "^$bindir/" -e '^/$' -e '^/dev/urandom$' >"$tmp/outside" || true
-if [ -s "$tmp/outside" ]; then
-	echo "the agent read outside the root $root:" >&2
-	cat "$tmp/outside" >&2
-	exit 1
-fi
-echo "confined to $root: $(grep -c '' "$tmp/trace") traced calls"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+for dir in "$@"; do
+	root="$tmp/$(basename "$dir")"
+	mkdir "$root"
+	[ -d "$dir/root" ] && cp -a "$dir/root/." "$root/"
+	[ -f "$dir/setup" ] && (cd "$root" && ROOT="$root" sh "$dir/setup")
+	set -- check --json --root "$root"
+	[ -f "$dir/policy.ini" ] && set -- "$@" --policy "$dir/policy.ini"
+	rc=0
+	strace -f -qq -s 4096 -o "$tmp/trace" -e trace=%file "$agent" "$@" >/dev/null 2>"$tmp/err" || rc=$?
+	[ "$rc" -le 1 ] || { cat "$tmp/err" >&2; exit 1; }
+	# Absolute paths given to the kernel, minus the agent's own needs: its
+	# data and policy, libraries, "/" (stat, to tell whether the root is this
+	# machine's), /dev/urandom (jansson's hash seed) and its own open files
+	# (/proc/self/fd, to name what a confined open reached).
+	grep -o '"/[^"]*"' "$tmp/trace" | tr -d '"' | sort -u |
+		grep -v -e "^$root" -e "^$datadir/" -e "^$bindir/" -e "^$dir/policy.ini$" \
+			-e '^/etc/ld\.so\.' -e '^/lib/' -e '^/lib64/' -e '^/usr/lib/' \
+			-e '^/proc/self/exe$' -e '^/proc/self/fd/[0-9]*$' -e '^/usr/share/locale/' \
+			-e '^/etc/localtime$' -e '^/$' -e '^/dev/urandom$' >"$tmp/outside" || true
+	if [ -s "$tmp/outside" ]; then
+		echo "$(basename "$dir"): the agent read outside its root:" >&2
+		cat "$tmp/outside" >&2
+		exit 1
+	fi
+	echo "$(basename "$dir"): confined ($(grep -c '' "$tmp/trace") traced calls)"
 done
