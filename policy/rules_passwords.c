@@ -73,6 +73,7 @@ void rule_password_empty(const struct check *c, const struct check_ctx *ctx, str
 {
         static const char *const sources[] = { "passwd", "shadow", NULL };
         const json_t *pw = rules_facts(ctx, FAM_PASSWORDS), *a;
+        char fix[512];
         size_t i, bad = 0, logins = 0;
 
         if (pw_errors(c, ctx, pw, out, sources))
@@ -85,9 +86,11 @@ void rule_password_empty(const struct check *c, const struct check_ctx *ctx, str
                 if (!is(a, "password", "empty"))
                         continue;
                 bad++;
-                finding_add(out, c, ctx, STATUS_FAIL, str(a, "name"), account_evidence(a),
-                            tr(ctx, "Set a password for this account (passwd NAME), or lock it "
-                                    "(passwd -l NAME) if nobody uses it."),
+                snprintf(fix, sizeof(fix),
+                         tr(ctx, "Set a password for this account (passwd %s), or lock it "
+                                 "(passwd -l %s) if nobody uses it."),
+                         str(a, "name"), str(a, "name"));
+                finding_add(out, c, ctx, STATUS_FAIL, str(a, "name"), account_evidence(a), fix,
                             tr(ctx, "account %s can log in without a password"), str(a, "name"));
         }
         if (!bad)
@@ -115,6 +118,7 @@ void rule_password_weak_hash(const struct check *c, const struct check_ctx *ctx,
 {
         static const char *const sources[] = { "passwd", "shadow", NULL };
         const json_t *pw = rules_facts(ctx, FAM_PASSWORDS), *a;
+        char fix[512];
         size_t i, bad = 0, hashes = 0;
 
         if (pw_errors(c, ctx, pw, out, sources))
@@ -134,10 +138,12 @@ void rule_password_weak_hash(const struct check *c, const struct check_ctx *ctx,
                                     str(a, "name"));
                 } else if (!strong_scheme(str(a, "scheme"))) {
                         bad++;
+                        snprintf(fix, sizeof(fix),
+                                 tr(ctx, "Change this account's password (passwd %s): it will "
+                                         "be stored with the system's current, strong scheme."),
+                                 str(a, "name"));
                         finding_add(out, c, ctx, STATUS_FAIL, str(a, "name"), account_evidence(a),
-                                    tr(ctx, "Change this account's password (passwd NAME): it "
-                                            "will be stored with the system's current, strong "
-                                            "scheme."),
+                                    fix,
                                     tr(ctx, "the password of %s is stored with the weak \"%s\" "
                                             "scheme"),
                                     str(a, "name"), str(a, "scheme"));
@@ -156,6 +162,7 @@ void rule_password_common(const struct check *c, const struct check_ctx *ctx, st
         static const char *const sources[] = { "passwd", "shadow", "wordlist", NULL };
         const json_t *pw = rules_facts(ctx, FAM_PASSWORDS), *a, *audit;
         json_int_t list, cands, least = -1;
+        char fix[512];
         size_t i, bad = 0, audited = 0;
         bool exhausted;
 
@@ -183,17 +190,20 @@ void rule_password_common(const struct check *c, const struct check_ctx *ctx, st
                                "list_size", list, "budget_exhausted", exhausted);
                 if (flag(r, "common")) {
                         bad++;
-                        finding_add(out, c, ctx, STATUS_FAIL, str(a, "name"), ev,
-                                    tr(ctx, "Change this password now (passwd NAME) for a long "
-                                            "one used nowhere else, such as a phrase of several "
-                                            "words."),
+                        snprintf(fix, sizeof(fix),
+                                 tr(ctx, "Change this password now (passwd %s) for a long one "
+                                         "used nowhere else, such as a phrase of several words."),
+                                 str(a, "name"));
+                        finding_add(out, c, ctx, STATUS_FAIL, str(a, "name"), ev, fix,
                                     tr(ctx, "account %s uses one of the most common passwords"),
                                     str(a, "name"));
                 } else if (flag(r, "failed")) {
                         bad++;
-                        finding_add(out, c, ctx, STATUS_WARN, str(a, "name"), ev,
-                                    tr(ctx, "Change this account's password (passwd NAME) so it "
-                                            "is stored with the system's current scheme."),
+                        snprintf(fix, sizeof(fix),
+                                 tr(ctx, "Change this account's password (passwd %s) so it is "
+                                         "stored with the system's current scheme."),
+                                 str(a, "name"));
+                        finding_add(out, c, ctx, STATUS_WARN, str(a, "name"), ev, fix,
                                     tr(ctx, "the password of %s could not be audited: its hash "
                                             "scheme is not supported here"),
                                     str(a, "name"));
@@ -222,22 +232,25 @@ void rule_password_common(const struct check *c, const struct check_ctx *ctx, st
                                       "least_tried", least, "candidates", cands, "budget_exhausted",
                                       1),
                             NULL,
-                            tr(ctx, "no common password found among the %lld most common "
-                                    "tried for each of %zu accounts (of %lld; time budget "
-                                    "reached)"),
-                            (long long)least, audited, (long long)cands);
+                            trn(ctx,
+                                "%zu account checked against its name and the %lld most common "
+                                "passwords (of %lld: time budget reached): no match",
+                                "%zu accounts checked against their name and the %lld most "
+                                "common passwords (of %lld: time budget reached): no match",
+                                audited),
+                            audited, (long long)(least > 0 ? least - 1 : 0), (long long)list);
         else
                 finding_add(out, c, ctx, STATUS_PASS, NULL,
                             json_pack("{s:I, s:I, s:b}", "accounts", (json_int_t)audited,
                                       "candidates", cands, "budget_exhausted", 0),
                             NULL,
                             trn(ctx,
-                                "%zu account checked: none uses one of the %lld most "
-                                "common passwords",
-                                "%zu accounts checked: none uses one of the %lld most common "
-                                "passwords",
+                                "%zu account checked against its name and the %lld most common "
+                                "passwords: no match",
+                                "%zu accounts checked against their name and the %lld most "
+                                "common passwords: no match",
                                 audited),
-                            audited, (long long)cands);
+                            audited, (long long)list);
 }
 
 void rule_password_min_length(const struct check *c, const struct check_ctx *ctx,
@@ -266,8 +279,8 @@ void rule_password_min_length(const struct check *c, const struct check_ctx *ctx
         m = json_object_get(pam, "min_length");
         if (!m) {
                 finding_add(out, c, ctx, STATUS_FAIL, NULL,
-                            json_pack("{s:O?, s:l}", "files", json_object_get(pam, "files"),
-                                      "policy_min_length", want),
+                            json_pack("{s:O?, s:I}", "files", json_object_get(pam, "files"),
+                                      "policy_min_length", (json_int_t)want),
                             fix, "%s", tr(ctx, "no password module sets a minimum length"));
                 return;
         }
@@ -275,16 +288,19 @@ void rule_password_min_length(const struct check *c, const struct check_ctx *ctx
         module = str(m, "module");
         file = str(m, "setting_file") ? str(m, "setting_file") : str(m, "file");
         if (len < want)
-                finding_add(out, c, ctx, STATUS_FAIL, NULL,
-                            json_pack("{s:O, s:l}", "set_by", m, "policy_min_length", want), fix,
-                            tr(ctx, "passwords may be as short as %lld characters (policy: "
-                                    "%ld), set by %s in %s"),
-                            (long long)len, want, module, file);
+                finding_add(
+                    out, c, ctx, STATUS_FAIL, NULL,
+                    json_pack("{s:O, s:I}", "set_by", m, "policy_min_length", (json_int_t)want),
+                    fix,
+                    tr(ctx, "passwords may be as short as %lld characters (policy: "
+                            "%ld), set by %s in %s"),
+                    (long long)len, want, module, file);
         else
-                finding_add(out, c, ctx, STATUS_PASS, NULL,
-                            json_pack("{s:O, s:l}", "set_by", m, "policy_min_length", want), NULL,
-                            tr(ctx, "passwords need at least %lld characters, set by %s in %s"),
-                            (long long)len, module, file);
+                finding_add(
+                    out, c, ctx, STATUS_PASS, NULL,
+                    json_pack("{s:O, s:I}", "set_by", m, "policy_min_length", (json_int_t)want),
+                    NULL, tr(ctx, "passwords need at least %lld characters, set by %s in %s"),
+                    (long long)len, module, file);
 }
 
 /* Whether a maximum age (days, NULL or missing when unset) is too long. */
@@ -350,8 +366,8 @@ void rule_password_max_age(const struct check *c, const struct check_ctx *ctx, s
         }
         if (!bad)
                 finding_add(out, c, ctx, STATUS_PASS, NULL,
-                            json_pack("{s:I, s:l}", "accounts", (json_int_t)checked,
-                                      "policy_max_age_days", max),
+                            json_pack("{s:I, s:I}", "accounts", (json_int_t)checked,
+                                      "policy_max_age_days", (json_int_t)max),
                             NULL,
                             tr(ctx, "passwords expire within %ld days, for new accounts and "
                                     "the %zu existing ones"),
@@ -396,8 +412,8 @@ void rule_password_stale(const struct check *c, const struct check_ctx *ctx, str
                         continue;
                 bad++;
                 finding_add(out, c, ctx, STATUS_FAIL, name,
-                            json_pack("{s:s, s:l, s:l}", "last_change", date, "age_days", age,
-                                      "policy_stale_days", max),
+                            json_pack("{s:s, s:I, s:I}", "last_change", date, "age_days",
+                                      (json_int_t)age, "policy_stale_days", (json_int_t)max),
                             fix,
                             tr(ctx, "administrator %s has not changed password for %ld days "
                                     "(since %s)"),
@@ -405,8 +421,8 @@ void rule_password_stale(const struct check *c, const struct check_ctx *ctx, str
         }
         if (!bad)
                 finding_add(out, c, ctx, STATUS_PASS, NULL,
-                            json_pack("{s:I, s:l}", "administrators", (json_int_t)admins,
-                                      "policy_stale_days", max),
+                            json_pack("{s:I, s:I}", "administrators", (json_int_t)admins,
+                                      "policy_stale_days", (json_int_t)max),
                             NULL,
                             trn(ctx, "%zu administrator changed password within %ld days",
                                 "%zu administrators changed password within %ld days", admins),
