@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "collector.h"
@@ -45,16 +46,58 @@ static json_t *jstr(const char *s)
         return j;
 }
 
-/* Reads rel; on failure records why under source and returns the errno. A
- * missing file is recorded only when required. */
+/* Reads a file that holds hashes into one buffer sized once from its
+ * length, so no reallocation leaves a copy behind; *size is what to wipe. */
+static int read_secret(const struct rootfs *root, const char *rel, char **text, size_t *size)
+{
+        struct stat st = { 0 };
+        size_t n = 0;
+        ssize_t got;
+        int fd = rootfs_open(root, rel, O_RDONLY);
+
+        *text = NULL;
+        if (fd < 0)
+                return fd;
+        if (fstat(fd, &st) < 0 || st.st_size > FILE_MAX) {
+                int rc = st.st_size > FILE_MAX ? -EFBIG : -errno;
+
+                close(fd);
+                return rc;
+        }
+        *size = (size_t)st.st_size + 1;
+        *text = malloc(*size);
+        if (!*text) {
+                close(fd);
+                return -ENOMEM;
+        }
+        while (n + 1 < *size && (got = read(fd, *text + n, *size - 1 - n)) > 0)
+                n += (size_t)got;
+        (*text)[n] = '\0';
+        close(fd);
+        return 0;
+}
+
+static void wipe_free(char *text, size_t size)
+{
+        if (text)
+                explicit_bzero(text, size);
+        free(text);
+}
+
+/* Reads rel (with read_secret when size is not NULL); on failure records
+ * why under source and returns the errno. A missing file is recorded only
+ * when required. */
 static int read_root(const struct collect_ctx *ctx, json_t *facts, const char *source,
-                     const char *rel, bool required, char **text)
+                     const char *rel, bool required, char **text, size_t *size)
 {
         json_t *errors, *last;
         int rc;
 
         *text = NULL;
-        rc = rootfs_read(ctx->root, rel, FILE_MAX, text, NULL);
+        if (size)
+                rc = read_secret(ctx->root, rel, text, size);
+        else
+                rc = rootfs_read(ctx->root, rel, FILE_MAX, text, NULL);
         if (rc == 0 || (rc == -ENOENT && !required))
                 return rc;
         if (rc == -EACCES || rc == -EPERM) {
@@ -66,13 +109,6 @@ static int read_root(const struct collect_ctx *ctx, json_t *facts, const char *s
                 facts_add_error(facts, source, rel, 0, "cannot read %s: %s", rel, strerror(-rc));
         }
         return rc;
-}
-
-static void wipe_free(char *text)
-{
-        if (text)
-                explicit_bzero(text, strlen(text));
-        free(text);
 }
 
 /* Accounts ------------------------------------------------------------------ */
@@ -88,7 +124,7 @@ struct account {
 };
 
 struct accounts {
-        struct account *v;
+        struct account *v, **index;
         size_t n, cap;
         long long admin_gids[16];
         size_t nadmin_gids;
@@ -129,15 +165,18 @@ static int add_passwd(void *user, const struct passwd_ent *e)
 
 static int by_name(const void *a, const void *b)
 {
-        return strcmp(((const struct account *)a)->name, ((const struct account *)b)->name);
+        return strcmp((*(struct account *const *)a)->name, (*(struct account *const *)b)->name);
 }
 
+/* The account named name, through the index sorted by name: sorting
+ * pointers, not the accounts, keeps the hashes from being copied around. */
 static struct account *find(struct accounts *a, const char *name)
 {
-        struct account key;
+        struct account key, *k = &key, **found;
 
         snprintf(key.name, sizeof(key.name), "%s", name);
-        return bsearch(&key, a->v, a->n, sizeof(*a->v), by_name);
+        found = bsearch(&k, a->index, a->n, sizeof(*a->index), by_name);
+        return found ? *found : NULL;
 }
 
 static int add_shadow(void *user, const struct shadow_ent *e)
@@ -319,12 +358,13 @@ static void collect_accounts(const struct collect_ctx *ctx, json_t *facts)
         struct accounts a = { 0 };
         struct error e;
         char *text = NULL;
+        size_t size = 0;
         int rc;
 
-        if (read_root(ctx, facts, "passwd", "etc/passwd", true, &text) < 0)
+        if (read_root(ctx, facts, "passwd", "etc/passwd", true, &text, &size) < 0)
                 goto out;
         rc = passwd_parse(text, "etc/passwd", add_passwd, &a, &e);
-        wipe_free(text);
+        wipe_free(text, size);
         text = NULL;
         if (rc < 0) {
                 if (rc == -E2BIG)
@@ -334,15 +374,22 @@ static void collect_accounts(const struct collect_ctx *ctx, json_t *facts)
                 facts_add_error(facts, "passwd", e.file, e.line, "%s", e.msg);
                 goto out;
         }
-        qsort(a.v, a.n, sizeof(*a.v), by_name);
-        if (read_root(ctx, facts, "shadow", "etc/shadow", true, &text) == 0) {
+        a.index = malloc((a.n ? a.n : 1) * sizeof(*a.index));
+        if (!a.index) {
+                facts_add_error(facts, "passwd", "etc/passwd", 0, "out of memory");
+                goto out;
+        }
+        for (size_t i = 0; i < a.n; i++)
+                a.index[i] = &a.v[i];
+        qsort(a.index, a.n, sizeof(*a.index), by_name);
+        if (read_root(ctx, facts, "shadow", "etc/shadow", true, &text, &size) == 0) {
                 rc = shadow_parse(text, "etc/shadow", add_shadow, &a, &e);
                 if (rc < 0)
                         facts_add_error(facts, "shadow", e.file, e.line, "%s", e.msg);
         }
-        wipe_free(text);
+        wipe_free(text, size);
         text = NULL;
-        if (read_root(ctx, facts, "group", "etc/group", false, &text) == 0) {
+        if (read_root(ctx, facts, "group", "etc/group", false, &text, NULL) == 0) {
                 rc = group_parse(text, "etc/group", add_group, &a, &e);
                 if (rc < 0)
                         facts_add_error(facts, "group", e.file, e.line, "%s", e.msg);
@@ -355,6 +402,7 @@ out:
         if (a.v)
                 explicit_bzero(a.v, a.cap * sizeof(*a.v));
         free(a.v);
+        free(a.index);
 }
 
 /* login.defs ---------------------------------------------------------------- */
@@ -388,7 +436,7 @@ static void collect_login_defs(const struct collect_ctx *ctx, json_t *facts)
         struct login_defs l = { json_pack("{s:s, s:b}", "file", "etc/login.defs", "found", 1) };
         struct error e;
         char *text;
-        int rc = read_root(ctx, facts, "login.defs", "etc/login.defs", false, &text);
+        int rc = read_root(ctx, facts, "login.defs", "etc/login.defs", false, &text, NULL);
 
         if (rc == -ENOENT)
                 json_object_set_new(l.o, "found", json_false());
@@ -434,7 +482,7 @@ static void pwquality_file(struct pam_walk *w, const char *rel)
         char *text;
         int rc;
 
-        if (read_root(w->ctx, w->facts, "pwquality", rel, false, &text) < 0)
+        if (read_root(w->ctx, w->facts, "pwquality", rel, false, &text, NULL) < 0)
                 return;
         json_array_append_new(w->files, jstr(rel));
         w->file = rel;
@@ -556,7 +604,7 @@ static int pam_walk_file(struct pam_walk *w, const char *rel)
                 facts_add_error(w->facts, "pam", rel, 0, "too many nested includes");
                 return -ELOOP;
         }
-        rc = read_root(w->ctx, w->facts, "pam", rel, true, &text);
+        rc = read_root(w->ctx, w->facts, "pam", rel, true, &text, NULL);
         if (rc < 0)
                 return rc;
         json_array_append_new(w->files, jstr(rel));
@@ -678,7 +726,7 @@ static int sshd_walk_file(struct sshd_walk *w, const char *rel)
                 facts_add_error(w->facts, "sshd_config", rel, 0, "too many nested includes");
                 return -ELOOP;
         }
-        rc = read_root(w->ctx, w->facts, "sshd_config", rel, true, &text);
+        rc = read_root(w->ctx, w->facts, "sshd_config", rel, true, &text, NULL);
         if (rc < 0)
                 return rc;
         json_array_append_new(w->files, jstr(rel));
