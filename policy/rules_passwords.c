@@ -149,7 +149,10 @@ void rule_password_weak_hash(const struct check *c, const struct check_ctx *ctx,
                                     str(a, "name"), str(a, "scheme"));
                 }
         }
-        if (!bad)
+        if (!bad && !hashes)
+                finding_add(out, c, ctx, STATUS_PASS, NULL, json_pack("{s:i}", "hashes", 0), NULL,
+                            "%s", tr(ctx, "no account has a password hash"));
+        else if (!bad)
                 finding_add(out, c, ctx, STATUS_PASS, NULL,
                             json_pack("{s:I}", "hashes", (json_int_t)hashes), NULL,
                             trn(ctx, "%zu password is stored with a strong scheme",
@@ -223,6 +226,11 @@ void rule_password_common(const struct check *c, const struct check_ctx *ctx, st
         }
         if (bad)
                 return;
+        if (!audited) {
+                finding_add(out, c, ctx, STATUS_PASS, NULL, json_pack("{s:i}", "accounts", 0), NULL,
+                            "%s", tr(ctx, "no login account has a password to audit"));
+                return;
+        }
         /* A budget too small for the whole list is the normal case with slow
          * hashes: what was tried is said plainly, not raised as a warning the
          * user cannot act on. */
@@ -419,7 +427,10 @@ void rule_password_stale(const struct check *c, const struct check_ctx *ctx, str
                                     "(since %s)"),
                             name, age, date);
         }
-        if (!bad)
+        if (!bad && !admins)
+                finding_add(out, c, ctx, STATUS_PASS, NULL, json_pack("{s:i}", "administrators", 0),
+                            NULL, "%s", tr(ctx, "no administrator logs in with a password"));
+        else if (!bad)
                 finding_add(out, c, ctx, STATUS_PASS, NULL,
                             json_pack("{s:I, s:I}", "administrators", (json_int_t)admins,
                                       "policy_stale_days", (json_int_t)max),
