@@ -69,7 +69,6 @@ int pwaudit_run(struct pwaudit_target *t, size_t n, const struct wordlist *wl, l
 {
         struct crypt_data *data = calloc(1, sizeof(*data));
         long start = cpu_ms();
-        size_t pending = n;
 
         memset(r, 0, sizeof(*r));
         r->candidates = 1 + wl->n;
@@ -79,11 +78,14 @@ int pwaudit_run(struct pwaudit_target *t, size_t n, const struct wordlist *wl, l
                 t[i].tried = 0;
                 t[i].common = t[i].failed = false;
         }
-        for (size_t c = 0; c < r->candidates && pending && !r->exhausted; c++) {
+        /* An account that matched is still hashed to the end: otherwise the
+         * tries, and the CPU time, left to the other accounts would tell how
+         * far down the public list its password is. */
+        for (size_t c = 0; c < r->candidates && !r->exhausted; c++) {
                 for (size_t i = 0; i < n; i++) {
                         const char *word = c == 0 ? t[i].name : wl->words[c - 1], *out;
 
-                        if (t[i].common || t[i].failed)
+                        if (t[i].failed)
                                 continue;
                         if (cpu_ms() - start >= budget_ms) {
                                 r->exhausted = true;
@@ -92,15 +94,10 @@ int pwaudit_run(struct pwaudit_target *t, size_t n, const struct wordlist *wl, l
                         out = crypt_r(word, t[i].hash, data);
                         t[i].tried++;
                         /* libxcrypt fails with NULL or a "*0"/"*1" token, never a hash. */
-                        if (!out || out[0] == '*') {
+                        if (!out || out[0] == '*')
                                 t[i].failed = true;
-                                pending--;
-                        } else if (strcmp(out, t[i].hash) == 0) {
+                        else if (strcmp(out, t[i].hash) == 0)
                                 t[i].common = true;
-                                pending--;
-                        } else if (t[i].tried == r->candidates) {
-                                pending--;
-                        }
                 }
         }
         r->cpu_ms = cpu_ms() - start;

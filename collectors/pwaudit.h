@@ -37,12 +37,14 @@ struct pwaudit_target {
 struct pwaudit_result {
         unsigned long candidates; /* per account: the name plus the list */
         long cpu_ms;
-        bool exhausted; /* the budget ran out before every account was done */
+        bool exhausted; /* the budget ran out before the end of the list */
 };
 
 /* Audits n targets; candidates in the outer loop, accounts in the inner one,
- * so each account meets the most frequent passwords first. The budget is
- * checked before each hash, so it may be overrun by one hash's cost.
+ * so each account meets the most frequent passwords first; an account that
+ * matched goes on being hashed, so no count nor time tells where its
+ * password is in the list. The budget is checked before each hash, so it may
+ * be overrun by one hash's cost.
  * 0 or -ENOMEM. */
 int pwaudit_run(struct pwaudit_target *t, size_t n, const struct wordlist *wl, long budget_ms,
                 struct pwaudit_result *r);
