@@ -199,20 +199,27 @@ int keyval_parse(const char *text, const char *file, char sep, keyval_fn *fn, vo
                         error_set(e, file, line, "too many lines");
                         return -EFBIG;
                 }
+                /* libpwquality cuts a line at any '#'; login.defs only at the start. */
+                if (sep == '=' && memchr(s, '#', n))
+                        n = (size_t)((const char *)memchr(s, '#', n) - s);
                 n = trim(&s, n);
                 if (!n || s[0] == '#')
                         continue;
-                if (sep == '=') {
-                        v = memchr(s, '=', n);
-                        klen = v ? (size_t)(v - s) : n;
-                        v = v ? v + 1 : s + n;
-                } else {
-                        for (klen = 0; klen < n && !is_space(s[klen]); klen++)
-                                ;
-                        v = s + klen;
-                }
+                for (klen = 0; klen < n && !is_space(s[klen]) && !(sep == '=' && s[klen] == '=');
+                     klen++)
+                        ;
+                v = s + klen;
                 vlen = (size_t)(s + n - v);
                 vlen = trim(&v, vlen);
+                if (sep == '=' && vlen && v[0] == '=') {
+                        v++;
+                        vlen = trim(&v, vlen - 1);
+                }
+                /* login.defs values may be quoted. */
+                if (sep == ' ' && vlen >= 2 && v[0] == '"' && v[vlen - 1] == '"') {
+                        v++;
+                        vlen -= 2;
+                }
                 klen = trim(&s, klen);
                 if (!klen) {
                         error_set(e, file, line, "expected a setting name");
@@ -256,7 +263,7 @@ int pwquality_set(struct pwquality *q, const char *key, const char *value, const
         static const char *const credits[4] = { "dcredit", "ucredit", "lcredit", "ocredit" };
         long n;
 
-        if (strcmp(key, "minlen") == 0) {
+        if (strcasecmp(key, "minlen") == 0) {
                 if (parse_long(value, &n) < 0)
                         return -EINVAL;
                 q->minlen = n;
@@ -265,7 +272,7 @@ int pwquality_set(struct pwquality *q, const char *key, const char *value, const
                 return 0;
         }
         for (int i = 0; i < 4; i++)
-                if (strcmp(key, credits[i]) == 0) {
+                if (strcasecmp(key, credits[i]) == 0) {
                         if (parse_long(value, &n) < 0)
                                 return -EINVAL;
                         q->credit[i] = n;
@@ -313,7 +320,7 @@ static void quality_minlen(const struct pam_line *l, struct pwquality *q, const 
                 if (!eq || (size_t)(eq - l->args[i]) >= sizeof(key))
                         continue;
                 snprintf(key, sizeof(key), "%.*s", (int)(eq - l->args[i]), l->args[i]);
-                if (pwquality_set(q, key, eq + 1, NULL, 0) == 0 && strcmp(key, "minlen") == 0)
+                if (pwquality_set(q, key, eq + 1, NULL, 0) == 0 && strcasecmp(key, "minlen") == 0)
                         m->source = "argument";
         }
         if (q->minlen < lowest)

@@ -101,13 +101,22 @@ static void test_keyval_both_syntaxes(void **state)
         assert_string_equal(kv.values[0], "90");
         assert_int_equal(kv.lines[1], 4);
         memset(&kv, 0, sizeof(kv));
-        assert_int_equal(keyval_parse("  minlen = 14\nenforce_for_root\n", "pwquality.conf", '=',
-                                      on_kv, &kv, &e),
+        assert_int_equal(keyval_parse("  minlen = 14 # comment\nenforce_for_root\nMinLen=10\n"
+                                      "minlen 9\n",
+                                      "pwquality.conf", '=', on_kv, &kv, &e),
                          0);
+        assert_int_equal(kv.n, 4);
         assert_string_equal(kv.keys[0], "minlen");
         assert_string_equal(kv.values[0], "14");
         assert_string_equal(kv.keys[1], "enforce_for_root");
         assert_string_equal(kv.values[1], "");
+        assert_string_equal(kv.keys[2], "MinLen");
+        assert_string_equal(kv.values[2], "10");
+        assert_string_equal(kv.values[3], "9");
+        memset(&kv, 0, sizeof(kv));
+        assert_int_equal(
+            keyval_parse("ENCRYPT_METHOD \"SHA512\"\n", "etc/login.defs", ' ', on_kv, &kv, &e), 0);
+        assert_string_equal(kv.values[0], "SHA512");
 }
 
 static void module(struct pam_line *l, const char *name, const char *arg)
