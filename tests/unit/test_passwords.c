@@ -171,11 +171,78 @@ static void test_unreadable_shadow_is_an_error_saying_run_as_root(void **state)
         remove_root(dir);
 }
 
+/* Runs the check id on hand-made passwords facts at now. */
+static void run_rule(const char *id, const char *facts, time_t now, struct findings *out)
+{
+        struct policy p;
+        json_t *report = json_loads(facts, 0, NULL);
+        const struct check *c = checks_find(id);
+
+        assert_non_null(report);
+        assert_non_null(c);
+        policy_defaults(&p);
+        struct check_ctx ctx = { .policy = &p, .facts = report, .now = now };
+        c->fn(c, &ctx, out);
+        json_decref(report);
+}
+
+static void test_stale_counts_days_from_now(void **state)
+{
+        /* 2025-11-24 + 365 days = 2026-11-24. */
+        static const char facts[] =
+            "{\"passwords\": {\"accounts\": ["
+            "{\"name\": \"root\", \"admin\": true, \"login_capable\": true, "
+            "\"password\": \"set\", \"last_change\": \"2025-11-24\"},"
+            "{\"name\": \"alice\", \"admin\": false, \"login_capable\": true, "
+            "\"password\": \"set\", \"last_change\": \"2000-01-01\"}]}}";
+        struct findings out = { 0 };
+        time_t day = 86400, nov24 = 1795478400; /* 2026-11-24T00:00:00Z */
+
+        (void)state;
+        run_rule("password.stale", facts, nov24 + day / 2, &out);
+        assert_int_equal(out.n, 1);
+        assert_int_equal(out.v[0].status, STATUS_PASS);
+        assert_string_equal(out.v[0].summary, "1 administrator changed password within 365 days");
+        findings_free(&out);
+        run_rule("password.stale", facts, nov24 + day, &out);
+        assert_int_equal(out.n, 1);
+        assert_int_equal(out.v[0].status, STATUS_FAIL);
+        assert_string_equal(out.v[0].subject, "root");
+        assert_string_equal(out.v[0].summary,
+                            "administrator root has not changed password for 366 days (since "
+                            "2025-11-24)");
+        findings_free(&out);
+}
+
+static void test_ssh_root_assumes_match_blocks_apply(void **state)
+{
+        static const char facts[] =
+            "{\"passwords\": {\"sshd\": {\"installed\": true, \"settings\": {"
+            "\"PermitRootLogin\": {\"value\": \"yes\", \"file\": \"etc/ssh/sshd_config\", "
+            "\"line\": 3},"
+            "\"PasswordAuthentication\": {\"value\": \"no\"},"
+            "\"KbdInteractiveAuthentication\": {\"value\": \"no\"}},"
+            "\"match\": [{\"criteria\": \"Address 10.0.0.0/8\", \"settings\": {"
+            "\"PasswordAuthentication\": {\"value\": \"yes\"}}}]}}}";
+        struct findings out = { 0 };
+
+        (void)state;
+        run_rule("password.ssh_root", facts, 0, &out);
+        assert_int_equal(out.n, 1);
+        assert_int_equal(out.v[0].status, STATUS_FAIL);
+        assert_string_equal(out.v[0].summary,
+                            "root can log in over SSH with a password "
+                            "(PermitRootLogin yes in etc/ssh/sshd_config, line 3)");
+        findings_free(&out);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_facts_name_the_scheme_never_the_hash),
                 cmocka_unit_test(test_unreadable_shadow_is_an_error_saying_run_as_root),
+                cmocka_unit_test(test_stale_counts_days_from_now),
+                cmocka_unit_test(test_ssh_root_assumes_match_blocks_apply),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);
