@@ -9,6 +9,8 @@
 #   expect   lines "STATUS CHECK [SUBJECT]"; for every check named there, the
 #            findings must be exactly those. "only FAMILIES" and "exit N" set the
 #            --only list and the expected exit status.
+#   absent   optional: strings (a fixture's passwords) that must not appear in
+#            the output; the hashes of root/etc/shadow and passwd never may.
 set -eu
 agent=$1
 dir=$2
@@ -43,6 +45,20 @@ fi
 # Nothing that looks like a crypt(3) hash may leave the machine.
 if grep -Eq '\$(1|2[abxy]?|5|6|7|y|gy|sha1|md5)\$[./A-Za-z0-9]' "$tmp/out.json"; then
 	echo "$name: the report contains what looks like a password hash" >&2
+	exit 1
+fi
+# Nor any hash of the fixture itself (whole, or its last 16 characters: DES
+# hashes have no "$" prefix), nor a string its "absent" file lists.
+: >"$tmp/secrets"
+for f in etc/shadow etc/passwd; do
+	[ -f "$tmp/root/$f" ] || continue
+	cut -d: -f2 "$tmp/root/$f" | tr -d '!*' |
+		awk 'length($0) >= 13 { print; if (length($0) >= 20) print substr($0, length($0) - 15) }' \
+			>>"$tmp/secrets"
+done
+[ -f "$dir/absent" ] && grep -v '^$' "$dir/absent" >>"$tmp/secrets"
+if [ -s "$tmp/secrets" ] && grep -Fqf "$tmp/secrets" "$tmp/out.json" "$tmp/err"; then
+	echo "$name: the report contains a password or hash of the fixture" >&2
 	exit 1
 fi
 
