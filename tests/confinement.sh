@@ -18,6 +18,8 @@ for dir in "$@"; do
 	[ -f "$dir/setup" ] && (cd "$root" && ROOT="$root" sh "$dir/setup")
 	set -- check --json --root "$root"
 	[ -f "$dir/policy.ini" ] && set -- "$@" --policy "$dir/policy.ini"
+	# A word list the policy names is the agent's own data, not the system's.
+	wordlist=$(sed -n 's/^wordlist[[:space:]]*=[[:space:]]*//p' "$dir/policy.ini" 2>/dev/null)
 	rc=0
 	strace -f -qq -s 4096 -o "$tmp/trace" -e trace=%file "$agent" "$@" >/dev/null 2>"$tmp/err" || rc=$?
 	[ "$rc" -le 1 ] || { cat "$tmp/err" >&2; exit 1; }
@@ -26,7 +28,7 @@ for dir in "$@"; do
 	# machine's), /dev/urandom (jansson's hash seed) and its own open files
 	# (/proc/self/fd, to name what a confined open reached).
 	grep -o '"/[^"]*"' "$tmp/trace" | tr -d '"' | sort -u |
-		grep -v -e "^$root" -e "^$datadir/" -e "^$bindir/" -e "^$dir/policy.ini$" \
+		grep -v -e "^$root" -e "^$datadir/" -e "^$bindir/" -e "^$dir/policy.ini$" -e "^${wordlist:-/-}$" \
 			-e '^/etc/ld\.so\.' -e '^/lib/' -e '^/lib64/' -e '^/usr/lib/' \
 			-e '^/proc/self/exe$' -e '^/proc/self/fd/[0-9]*$' -e '^/usr/share/locale/' \
 			-e '^/etc/localtime$' -e '^/$' -e '^/dev/urandom$' >"$tmp/outside" || true
