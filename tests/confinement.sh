@@ -19,7 +19,7 @@ for dir in "$@"; do
 	set -- check --json --root "$root"
 	[ -f "$dir/policy.ini" ] && set -- "$@" --policy "$dir/policy.ini"
 	# A word list the policy names is the agent's own data, not the system's.
-	wordlist=$(sed -n 's/^wordlist[[:space:]]*=[[:space:]]*//p' "$dir/policy.ini" 2>/dev/null)
+	wordlist=$(sed -n 's/^wordlist[[:space:]]*=[[:space:]]*//p' "$dir/policy.ini" 2>/dev/null || true)
 	rc=0
 	strace -f -qq -s 4096 -o "$tmp/trace" -e trace=%file "$agent" "$@" >/dev/null 2>"$tmp/err" || rc=$?
 	[ "$rc" -le 1 ] || { cat "$tmp/err" >&2; exit 1; }
