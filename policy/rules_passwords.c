@@ -37,7 +37,7 @@ static bool pw_errors(const struct check *c, const struct check_ctx *ctx, const 
         if (!pw) {
                 finding_add(out, c, ctx, STATUS_ERROR, NULL, NULL,
                             tr(ctx, "Run the check again; report the problem if it persists."),
-                            "%s", tr(ctx, "no password facts were collected"));
+                            "%s", tr(ctx, "No password facts were collected"));
                 return true;
         }
         for (; *sources; sources++) {
@@ -48,7 +48,7 @@ static bool pw_errors(const struct check *c, const struct check_ctx *ctx, const 
                         finding_add(out, c, ctx, STATUS_ERROR, NULL, json_deep_copy(err),
                                     tr(ctx, "Run Hygie as root: only root may read the password "
                                             "files."),
-                                    tr(ctx, "cannot read %s: permission denied — run as root"),
+                                    tr(ctx, "Cannot read %s: permission denied — run as root"),
                                     str(err, "file"));
                 else
                         finding_from_error(out, c, ctx, err);
@@ -91,13 +91,13 @@ void rule_password_empty(const struct check *c, const struct check_ctx *ctx, str
                                  "(passwd -l %s) if nobody uses it."),
                          str(a, "name"), str(a, "name"));
                 finding_add(out, c, ctx, STATUS_FAIL, str(a, "name"), account_evidence(a), fix,
-                            tr(ctx, "account %s can log in without a password"), str(a, "name"));
+                            tr(ctx, "Account %s can log in without a password"), str(a, "name"));
         }
         if (!bad)
                 finding_add(out, c, ctx, STATUS_PASS, NULL,
                             json_pack("{s:I}", "login_accounts", (json_int_t)logins), NULL,
-                            trn(ctx, "no account without a password (%zu login account)",
-                                "no account without a password (%zu login accounts)", logins),
+                            trn(ctx, "No account without a password (%zu login account)",
+                                "No account without a password (%zu login accounts)", logins),
                             logins);
 }
 
@@ -133,7 +133,7 @@ void rule_password_weak_hash(const struct check *c, const struct check_ctx *ctx,
                         finding_add(out, c, ctx, STATUS_FAIL, str(a, "name"), account_evidence(a),
                                     tr(ctx, "Run pwconv to move the password hashes to "
                                             "/etc/shadow, which only root can read."),
-                                    tr(ctx, "the password hash of %s is in etc/passwd, which "
+                                    tr(ctx, "The password hash of %s is in etc/passwd, which "
                                             "everyone can read"),
                                     str(a, "name"));
                 } else if (!strong_scheme(str(a, "scheme"))) {
@@ -144,14 +144,14 @@ void rule_password_weak_hash(const struct check *c, const struct check_ctx *ctx,
                                  str(a, "name"));
                         finding_add(out, c, ctx, STATUS_FAIL, str(a, "name"), account_evidence(a),
                                     fix,
-                                    tr(ctx, "the password of %s is stored with the weak \"%s\" "
+                                    tr(ctx, "The password of %s is stored with the weak \"%s\" "
                                             "scheme"),
                                     str(a, "name"), str(a, "scheme"));
                 }
         }
         if (!bad && !hashes)
                 finding_add(out, c, ctx, STATUS_PASS, NULL, json_pack("{s:i}", "hashes", 0), NULL,
-                            "%s", tr(ctx, "no account has a password hash"));
+                            "%s", tr(ctx, "No account has a password hash"));
         else if (!bad)
                 finding_add(out, c, ctx, STATUS_PASS, NULL,
                             json_pack("{s:I}", "hashes", (json_int_t)hashes), NULL,
@@ -174,7 +174,7 @@ void rule_password_common(const struct check *c, const struct check_ctx *ctx, st
         audit = json_object_get(pw, "audit");
         if (!flag(audit, "enabled")) {
                 finding_add(out, c, ctx, STATUS_SKIP, NULL, NULL, NULL, "%s",
-                            tr(ctx, "the common-password audit is turned off in the policy"));
+                            tr(ctx, "The common-password audit is turned off in the policy"));
                 return;
         }
         list = json_integer_value(json_object_get(audit, "list_size"));
@@ -198,7 +198,7 @@ void rule_password_common(const struct check *c, const struct check_ctx *ctx, st
                                          "used nowhere else, such as a phrase of several words."),
                                  str(a, "name"));
                         finding_add(out, c, ctx, STATUS_FAIL, str(a, "name"), ev, fix,
-                                    tr(ctx, "account %s uses one of the most common passwords"),
+                                    tr(ctx, "Account %s uses one of the most common passwords"),
                                     str(a, "name"));
                 } else if (flag(r, "failed")) {
                         bad++;
@@ -207,7 +207,7 @@ void rule_password_common(const struct check *c, const struct check_ctx *ctx, st
                                          "stored with the system's current scheme."),
                                  str(a, "name"));
                         finding_add(out, c, ctx, STATUS_WARN, str(a, "name"), ev, fix,
-                                    tr(ctx, "the password of %s could not be audited: its hash "
+                                    tr(ctx, "The password of %s could not be audited: its hash "
                                             "scheme is not supported here"),
                                     str(a, "name"));
                 } else if (tried == 0) {
@@ -215,7 +215,7 @@ void rule_password_common(const struct check *c, const struct check_ctx *ctx, st
                         finding_add(out, c, ctx, STATUS_WARN, str(a, "name"), ev,
                                     tr(ctx, "Raise audit_budget_ms in the policy so every "
                                             "account can be audited."),
-                                    tr(ctx, "the password of %s was not audited: the time "
+                                    tr(ctx, "The password of %s was not audited: the time "
                                             "budget ran out"),
                                     str(a, "name"));
                 } else {
@@ -228,7 +228,7 @@ void rule_password_common(const struct check *c, const struct check_ctx *ctx, st
                 return;
         if (!audited) {
                 finding_add(out, c, ctx, STATUS_PASS, NULL, json_pack("{s:i}", "accounts", 0), NULL,
-                            "%s", tr(ctx, "no login account has a password to audit"));
+                            "%s", tr(ctx, "No login account has a password to audit"));
                 return;
         }
         /* A budget too small for the whole list is the normal case with slow
@@ -276,7 +276,7 @@ void rule_password_min_length(const struct check *c, const struct check_ctx *ctx
         pam = json_object_get(pw, "pam");
         if (!flag(pam, "found")) {
                 finding_add(out, c, ctx, STATUS_SKIP, NULL, NULL, NULL, "%s",
-                            tr(ctx, "no PAM password configuration found"));
+                            tr(ctx, "No PAM password configuration found"));
                 return;
         }
         snprintf(fix, sizeof(fix),
@@ -289,7 +289,7 @@ void rule_password_min_length(const struct check *c, const struct check_ctx *ctx
                 finding_add(out, c, ctx, STATUS_FAIL, NULL,
                             json_pack("{s:O?, s:I}", "files", json_object_get(pam, "files"),
                                       "policy_min_length", (json_int_t)want),
-                            fix, "%s", tr(ctx, "no password module sets a minimum length"));
+                            fix, "%s", tr(ctx, "No password module sets a minimum length"));
                 return;
         }
         len = json_integer_value(json_object_get(m, "min_length"));
@@ -300,14 +300,14 @@ void rule_password_min_length(const struct check *c, const struct check_ctx *ctx
                     out, c, ctx, STATUS_FAIL, NULL,
                     json_pack("{s:O, s:I}", "set_by", m, "policy_min_length", (json_int_t)want),
                     fix,
-                    tr(ctx, "passwords may be as short as %lld characters (policy: "
+                    tr(ctx, "Passwords may be as short as %lld characters (policy: "
                             "%ld), set by %s in %s"),
                     (long long)len, want, module, file);
         else
                 finding_add(
                     out, c, ctx, STATUS_PASS, NULL,
                     json_pack("{s:O, s:I}", "set_by", m, "policy_min_length", (json_int_t)want),
-                    NULL, tr(ctx, "passwords need at least %lld characters, set by %s in %s"),
+                    NULL, tr(ctx, "Passwords need at least %lld characters, set by %s in %s"),
                     (long long)len, module, file);
 }
 
@@ -340,12 +340,12 @@ void rule_password_max_age(const struct check *c, const struct check_ctx *ctx, s
                          max);
                 if (json_is_integer(days) && json_integer_value(days) < 99999)
                         finding_add(out, c, ctx, STATUS_FAIL, NULL, json_deep_copy(defs), fix,
-                                    tr(ctx, "new passwords last %lld days (policy: %ld), set by "
+                                    tr(ctx, "New passwords last %lld days (policy: %ld), set by "
                                             "PASS_MAX_DAYS in etc/login.defs"),
                                     (long long)json_integer_value(days), max);
                 else
                         finding_add(out, c, ctx, STATUS_FAIL, NULL, json_deep_copy(defs), fix,
-                                    tr(ctx, "new passwords never expire (PASS_MAX_DAYS in "
+                                    tr(ctx, "New passwords never expire (PASS_MAX_DAYS in "
                                             "etc/login.defs, policy: %ld days)"),
                                     max);
         }
@@ -363,12 +363,12 @@ void rule_password_max_age(const struct check *c, const struct check_ctx *ctx, s
                 if (json_is_integer(days) && json_integer_value(days) < 99999)
                         finding_add(out, c, ctx, STATUS_FAIL, str(a, "name"),
                                     json_pack("{s:O}", "max_days", days), fix,
-                                    tr(ctx, "the password of %s lasts %lld days (policy: %ld)"),
+                                    tr(ctx, "The password of %s lasts %lld days (policy: %ld)"),
                                     str(a, "name"), (long long)json_integer_value(days), max);
                 else
                         finding_add(out, c, ctx, STATUS_FAIL, str(a, "name"),
                                     json_pack("{s:O?}", "max_days", days), fix,
-                                    tr(ctx, "the password of %s never expires (policy: %ld "
+                                    tr(ctx, "The password of %s never expires (policy: %ld "
                                             "days)"),
                                     str(a, "name"), max);
         }
@@ -377,7 +377,7 @@ void rule_password_max_age(const struct check *c, const struct check_ctx *ctx, s
                             json_pack("{s:I, s:I}", "accounts", (json_int_t)checked,
                                       "policy_max_age_days", (json_int_t)max),
                             NULL,
-                            tr(ctx, "passwords expire within %ld days, for new accounts and "
+                            tr(ctx, "Passwords expire within %ld days, for new accounts and "
                                     "the %zu existing ones"),
                             max, checked);
 }
@@ -410,7 +410,7 @@ void rule_password_stale(const struct check *c, const struct check_ctx *ctx, str
                 if (!date || util_parse_date(date, &t) < 0) {
                         bad++;
                         finding_add(out, c, ctx, STATUS_WARN, name, account_evidence(a), fix,
-                                    tr(ctx, "administrator %s: the date of the last password "
+                                    tr(ctx, "Administrator %s: the date of the last password "
                                             "change is not recorded"),
                                     name);
                         continue;
@@ -423,13 +423,13 @@ void rule_password_stale(const struct check *c, const struct check_ctx *ctx, str
                             json_pack("{s:s, s:I, s:I}", "last_change", date, "age_days",
                                       (json_int_t)age, "policy_stale_days", (json_int_t)max),
                             fix,
-                            tr(ctx, "administrator %s has not changed password for %ld days "
+                            tr(ctx, "Administrator %s has not changed password for %ld days "
                                     "(since %s)"),
                             name, age, date);
         }
         if (!bad && !admins)
                 finding_add(out, c, ctx, STATUS_PASS, NULL, json_pack("{s:i}", "administrators", 0),
-                            NULL, "%s", tr(ctx, "no administrator logs in with a password"));
+                            NULL, "%s", tr(ctx, "No administrator logs in with a password"));
         else if (!bad)
                 finding_add(out, c, ctx, STATUS_PASS, NULL,
                             json_pack("{s:I, s:I}", "administrators", (json_int_t)admins,
@@ -459,7 +459,7 @@ void rule_password_ssh_root(const struct check *c, const struct check_ctx *ctx,
         sshd = json_object_get(pw, "sshd");
         if (!flag(sshd, "installed")) {
                 finding_add(out, c, ctx, STATUS_PASS, NULL, NULL, NULL, "%s",
-                            tr(ctx, "no SSH server is installed"));
+                            tr(ctx, "No SSH server is installed"));
                 return;
         }
         settings = json_object_get(sshd, "settings");
@@ -491,19 +491,19 @@ void rule_password_ssh_root(const struct check *c, const struct check_ctx *ctx,
                             tr(ctx, "Set \"PermitRootLogin prohibit-password\" (or \"no\") in "
                                     "/etc/ssh/sshd_config and restart the SSH server; log in "
                                     "with a named account and use sudo."),
-                            tr(ctx, "root can log in over SSH with a password (PermitRootLogin "
+                            tr(ctx, "The root account can log in over SSH with a password (PermitRootLogin "
                                     "yes in %s, line %lld)"),
                             str(root_at, "file"),
                             (long long)json_integer_value(json_object_get(root_at, "line")));
         else if (root)
                 finding_add(out, c, ctx, STATUS_PASS, NULL,
                             json_pack("{s:O?}", "settings", settings), NULL, "%s",
-                            tr(ctx, "root may log in over SSH, but only with a key: password "
+                            tr(ctx, "The root account may log in over SSH, but only with a key: password "
                                     "logins are off"));
         else
                 finding_add(out, c, ctx, STATUS_PASS, NULL,
                             json_pack("{s:O?}", "settings", settings), NULL,
-                            tr(ctx, "root cannot log in over SSH with a password "
+                            tr(ctx, "The root account cannot log in over SSH with a password "
                                     "(PermitRootLogin %s)"),
                             sshd_value(settings, "PermitRootLogin")
                                 ? sshd_value(settings, "PermitRootLogin")

@@ -163,7 +163,7 @@ static void test_unreadable_shadow_is_an_error_saying_run_as_root(void **state)
                         continue;
                 assert_int_equal(out.v[i].status, STATUS_ERROR);
                 assert_string_equal(out.v[i].summary,
-                                    "cannot read etc/shadow: permission denied — run as root");
+                                    "Cannot read etc/shadow: permission denied — run as root");
         }
         findings_free(&out);
         json_decref(report);
@@ -209,7 +209,7 @@ static void test_stale_counts_days_from_now(void **state)
         assert_int_equal(out.v[0].status, STATUS_FAIL);
         assert_string_equal(out.v[0].subject, "root");
         assert_string_equal(out.v[0].summary,
-                            "administrator root has not changed password for 366 days (since "
+                            "Administrator root has not changed password for 366 days (since "
                             "2025-11-24)");
         findings_free(&out);
 }
@@ -231,7 +231,7 @@ static void test_ssh_root_assumes_match_blocks_apply(void **state)
         assert_int_equal(out.n, 1);
         assert_int_equal(out.v[0].status, STATUS_FAIL);
         assert_string_equal(out.v[0].summary,
-                            "root can log in over SSH with a password "
+                            "The root account can log in over SSH with a password "
                             "(PermitRootLogin yes in etc/ssh/sshd_config, line 3)");
         findings_free(&out);
 }
