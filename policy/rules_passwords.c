@@ -485,21 +485,23 @@ void rule_password_ssh_root(const struct check *c, const struct check_ctx *ctx,
                 password |= v && strcmp(v, "yes") == 0;
         }
         if (root && password)
-                finding_add(out, c, ctx, STATUS_FAIL, NULL,
-                            json_pack("{s:O?, s:O?}", "settings", settings, "match",
-                                      json_object_get(sshd, "match")),
-                            tr(ctx, "Set \"PermitRootLogin prohibit-password\" (or \"no\") in "
-                                    "/etc/ssh/sshd_config and restart the SSH server; log in "
-                                    "with a named account and use sudo."),
-                            tr(ctx, "The root account can log in over SSH with a password (PermitRootLogin "
-                                    "yes in %s, line %lld)"),
-                            str(root_at, "file"),
-                            (long long)json_integer_value(json_object_get(root_at, "line")));
+                finding_add(
+                    out, c, ctx, STATUS_FAIL, NULL,
+                    json_pack("{s:O?, s:O?}", "settings", settings, "match",
+                              json_object_get(sshd, "match")),
+                    tr(ctx, "Set \"PermitRootLogin prohibit-password\" (or \"no\") in "
+                            "/etc/ssh/sshd_config and restart the SSH server; log in "
+                            "with a named account and use sudo."),
+                    tr(ctx, "The root account can log in over SSH with a password (PermitRootLogin "
+                            "yes in %s, line %lld)"),
+                    str(root_at, "file"),
+                    (long long)json_integer_value(json_object_get(root_at, "line")));
         else if (root)
-                finding_add(out, c, ctx, STATUS_PASS, NULL,
-                            json_pack("{s:O?}", "settings", settings), NULL, "%s",
-                            tr(ctx, "The root account may log in over SSH, but only with a key: password "
-                                    "logins are off"));
+                finding_add(
+                    out, c, ctx, STATUS_PASS, NULL, json_pack("{s:O?}", "settings", settings), NULL,
+                    "%s",
+                    tr(ctx, "The root account may log in over SSH, but only with a key: password "
+                            "logins are off"));
         else
                 finding_add(out, c, ctx, STATUS_PASS, NULL,
                             json_pack("{s:O?}", "settings", settings), NULL,
