@@ -20,17 +20,18 @@
 
 static void check_usage(FILE *out)
 {
-        fprintf(out, "%s",
-                _("Usage: hygie-agent check [--root DIR] [--policy FILE] [--only FAMILY[,FAMILY...]] "
-                  "[--json]\n"
-                  "\n"
-                  "Runs every check once on this machine and prints the verdict.\n"
-                  "  --root DIR     inspect the system whose root is DIR (default /)\n"
-                  "  --policy FILE  thresholds and backup jobs (default: the ESMS baseline)\n"
-                  "  --only LIST    only these families: os, patch, backup, passwords,\n"
-                  "                 antivirus, hardware\n"
-                  "  --json         print a hygie.report/1 document\n"
-                  "Exit status: 0 nothing fails, 1 a check fails, 2 usage or runtime error.\n"));
+        fprintf(
+            out, "%s",
+            _("Usage: hygie-agent check [--root DIR] [--policy FILE] [--only FAMILY[,FAMILY...]] "
+              "[--json]\n"
+              "\n"
+              "Runs every check once on this machine and prints the verdict.\n"
+              "  --root DIR     inspect the system whose root is DIR (default /)\n"
+              "  --policy FILE  thresholds and backup jobs (default: the ESMS baseline)\n"
+              "  --only LIST    only these families: os, patch, backup, passwords,\n"
+              "                 antivirus, hardware\n"
+              "  --json         print a hygie.report/1 document\n"
+              "Exit status: 0 nothing fails, 1 a check fails, 2 usage or runtime error.\n"));
 }
 
 static int parse_only(const char *list, unsigned *mask)
@@ -44,10 +45,11 @@ static int parse_only(const char *list, unsigned *mask)
         for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
                 int fam = family_from_name(tok);
                 if (fam < 0) {
-                        fprintf(stderr,
-                                _("hygie-agent: unknown family \"%s\" (os, patch, backup, passwords, "
-                                  "antivirus, hardware)\n"),
-                                tok);
+                        fprintf(
+                            stderr,
+                            _("hygie-agent: unknown family \"%s\" (os, patch, backup, passwords, "
+                              "antivirus, hardware)\n"),
+                            tok);
                         return -EINVAL;
                 }
                 *mask |= 1u << fam;
@@ -79,9 +81,12 @@ static json_t *collect_all(const struct collect_ctx *ctx, unsigned needs)
 int agent_check(int argc, char **argv)
 {
         static const struct option opts[] = {
-                { "root", required_argument, NULL, 'r' },   { "policy", required_argument, NULL, 'p' },
-                { "only", required_argument, NULL, 'o' },   { "json", no_argument, NULL, 'j' },
-                { "help", no_argument, NULL, 'h' },         { 0 },
+                { "root", required_argument, NULL, 'r' },
+                { "policy", required_argument, NULL, 'p' },
+                { "only", required_argument, NULL, 'o' },
+                { "json", no_argument, NULL, 'j' },
+                { "help", no_argument, NULL, 'h' },
+                { 0 },
         };
         const char *root_path = "/", *policy_file = NULL;
         unsigned mask = FAM_ALL;

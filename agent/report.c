@@ -7,7 +7,7 @@
 #include "report.h"
 #include "util.h"
 
-#define _(s) dgettext("hygie", s)
+#define _(s)  dgettext("hygie", s)
 #define N_(s) s
 
 #ifndef HYGIE_VERSION
@@ -51,16 +51,14 @@ json_t *report_build(const struct report_meta *m, const struct policy *p, json_t
         json_object_set_new(r, "schema", json_string("hygie.report/1"));
         json_object_set_new(r, "report_id", json_string(id));
         json_object_set_new(r, "seq", json_integer(m->seq));
-        json_object_set_new(r, "agent",
-                            json_pack("{s:o, s:s, s:s}", "id",
-                                      m->agent_id ? json_string(m->agent_id) : json_null(),
-                                      "version", HYGIE_VERSION, "hostname",
-                                      m->hostname ? m->hostname : ""));
+        json_object_set_new(
+            r, "agent",
+            json_pack("{s:o, s:s, s:s}", "id", m->agent_id ? json_string(m->agent_id) : json_null(),
+                      "version", HYGIE_VERSION, "hostname", m->hostname ? m->hostname : ""));
         json_object_set_new(r, "collected_at",
                             json_string(util_iso8601(m->collected_at, when, sizeof(when))));
-        json_object_set_new(r, "policy",
-                            json_pack("{s:s, s:I}", "id", p->id, "revision",
-                                      (json_int_t)p->revision));
+        json_object_set_new(
+            r, "policy", json_pack("{s:s, s:I}", "id", p->id, "revision", (json_int_t)p->revision));
         json_object_set(r, "facts", facts);
         for (size_t i = 0; i < f->n; i++)
                 json_array_append_new(findings, finding_json(&f->v[i]));
@@ -93,8 +91,8 @@ static void pad(FILE *out, const char *s, int width)
                 fputc(' ', out);
 }
 
-void report_render(FILE *out, const struct report_meta *m, const struct findings *f,
-                   unsigned mask, bool colour)
+void report_render(FILE *out, const struct report_meta *m, const struct findings *f, unsigned mask,
+                   bool colour)
 {
         size_t count[STATUS_COUNT] = { 0 };
         const char *reset = colour ? "\033[0m" : "", *dim = colour ? "\033[2m" : "";

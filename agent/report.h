@@ -20,7 +20,7 @@ struct report_meta {
 json_t *report_build(const struct report_meta *m, const struct policy *p, json_t *facts,
                      const struct findings *f);
 /* The findings grouped by family for a person; colour when asked. */
-void report_render(FILE *out, const struct report_meta *m, const struct findings *f,
-                   unsigned mask, bool colour);
+void report_render(FILE *out, const struct report_meta *m, const struct findings *f, unsigned mask,
+                   bool colour);
 
 #endif

@@ -9,15 +9,15 @@
 #include <stdarg.h>
 
 struct error {
-        char file[256];  /* path as the user knows it, "" if none */
-        unsigned line;   /* 1-based, 0 if none */
+        char file[256]; /* path as the user knows it, "" if none */
+        unsigned line;  /* 1-based, 0 if none */
         char msg[256];
 };
 
 void error_set(struct error *e, const char *file, unsigned line, const char *fmt, ...)
-        __attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 void error_vset(struct error *e, const char *file, unsigned line, const char *fmt, va_list ap)
-        __attribute__((format(printf, 4, 0)));
+    __attribute__((format(printf, 4, 0)));
 /* "file:line: msg", "file: msg" or "msg" into buf. */
 const char *error_str(const struct error *e, char *buf, size_t size);
 

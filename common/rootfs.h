@@ -14,9 +14,9 @@
 #include <sys/stat.h>
 
 struct rootfs {
-        int fd;               /* directory fd of the root */
-        char path[PATH_MAX];  /* as the user gave it, for messages */
-        bool host;            /* the root is this machine's "/" */
+        int fd;              /* directory fd of the root */
+        char path[PATH_MAX]; /* as the user gave it, for messages */
+        bool host;           /* the root is this machine's "/" */
 };
 
 /* Opens path as the root. 0 or a negative errno. */

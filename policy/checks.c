@@ -8,7 +8,7 @@
 #include "checks.h"
 #include "policy.h"
 
-#define F(fam) (1u << FAM_##fam)
+#define F(fam)                               (1u << FAM_##fam)
 #define CHECK(id, fam, sev, refs, needs, fn) { id, FAM_##fam, SEV_##sev, refs, needs, fn },
 const struct check checks[] = {
 #include "checks.def"
@@ -17,8 +17,8 @@ const struct check checks[] = {
 #undef F
 const size_t checks_count = sizeof(checks) / sizeof(checks[0]);
 
-_Static_assert(sizeof(checks) / sizeof(checks[0]) <= sizeof(((struct policy *)0)->severity) /
-                                                             sizeof(int),
+_Static_assert(sizeof(checks) / sizeof(checks[0]) <=
+                   sizeof(((struct policy *)0)->severity) / sizeof(int),
                "struct policy has room for every check's severity");
 
 static const char *const family_names[FAM_COUNT] = { "os",        "patch",     "backup",
@@ -89,8 +89,8 @@ static char *xstrdup(const char *s)
 }
 
 void finding_add(struct findings *out, const struct check *c, const struct check_ctx *ctx,
-                 enum status status, const char *subject, json_t *evidence,
-                 const char *remediation, const char *fmt, ...)
+                 enum status status, const char *subject, json_t *evidence, const char *remediation,
+                 const char *fmt, ...)
 {
         struct finding *f;
         va_list ap;
@@ -114,7 +114,8 @@ void finding_add(struct findings *out, const struct check *c, const struct check
         f->severity = policy_severity(ctx->policy, c);
         f->subject = xstrdup(subject);
         f->summary = summary;
-        f->remediation = status == STATUS_PASS || status == STATUS_SKIP ? NULL : xstrdup(remediation);
+        f->remediation =
+            status == STATUS_PASS || status == STATUS_SKIP ? NULL : xstrdup(remediation);
         f->evidence = evidence ? evidence : json_object();
 }
 
@@ -161,8 +162,8 @@ const json_t *facts_error(const json_t *family_facts, const char *source)
         return NULL;
 }
 
-void finding_from_error(struct findings *out, const struct check *c,
-                        const struct check_ctx *ctx, const json_t *error)
+void finding_from_error(struct findings *out, const struct check *c, const struct check_ctx *ctx,
+                        const json_t *error)
 {
         const char *file = json_string_value(json_object_get(error, "file"));
         const char *msg = json_string_value(json_object_get(error, "message"));

@@ -11,7 +11,15 @@
 #include <stddef.h>
 #include <time.h>
 
-enum family { FAM_OS, FAM_PATCH, FAM_BACKUP, FAM_PASSWORDS, FAM_ANTIVIRUS, FAM_HARDWARE, FAM_COUNT };
+enum family {
+        FAM_OS,
+        FAM_PATCH,
+        FAM_BACKUP,
+        FAM_PASSWORDS,
+        FAM_ANTIVIRUS,
+        FAM_HARDWARE,
+        FAM_COUNT
+};
 #define FAM_ALL ((1u << FAM_COUNT) - 1)
 
 enum status { STATUS_PASS, STATUS_WARN, STATUS_FAIL, STATUS_ERROR, STATUS_SKIP, STATUS_COUNT };
@@ -25,7 +33,7 @@ struct check_ctx {
         const struct policy *policy;
         const json_t *facts; /* the report's "facts" object */
         time_t now;
-        bool translate;      /* texts in the user's language (terminal) or English (JSON) */
+        bool translate; /* texts in the user's language (terminal) or English (JSON) */
 };
 
 typedef void check_fn(const struct check *c, const struct check_ctx *ctx, struct findings *out);
@@ -50,7 +58,7 @@ struct finding {
         const struct check *check;
         enum status status;
         enum severity severity;
-        char *subject;     /* NULL when the check has one finding */
+        char *subject; /* NULL when the check has one finding */
         char *summary;
         char *remediation; /* NULL on pass */
         json_t *evidence;  /* object, owned */
@@ -76,9 +84,8 @@ const char *trn(const struct check_ctx *ctx, const char *singular, const char *p
 /* Adds a finding. evidence is taken over (NULL for none); remediation is
  * copied (NULL for none). The summary is formatted from fmt. */
 void finding_add(struct findings *out, const struct check *c, const struct check_ctx *ctx,
-                 enum status status, const char *subject, json_t *evidence,
-                 const char *remediation, const char *fmt, ...)
-        __attribute__((format(printf, 8, 9)));
+                 enum status status, const char *subject, json_t *evidence, const char *remediation,
+                 const char *fmt, ...) __attribute__((format(printf, 8, 9)));
 void findings_free(struct findings *f);
 
 /* Runs every check of the families in mask, in registry order. */
@@ -90,7 +97,7 @@ unsigned checks_needs(unsigned mask);
 /* The error a collector recorded for source ("shadow", "status"...), or NULL. */
 const json_t *facts_error(const json_t *family_facts, const char *source);
 /* Adds an error finding that names the file and line of a collector error. */
-void finding_from_error(struct findings *out, const struct check *c,
-                        const struct check_ctx *ctx, const json_t *error);
+void finding_from_error(struct findings *out, const struct check *c, const struct check_ctx *ctx,
+                        const json_t *error);
 
 #endif

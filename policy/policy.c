@@ -23,15 +23,20 @@ struct key {
 };
 
 #define LONG_KEY(sec, name, field, min, max)                                                       \
-        { sec, name, KEY_LONG, offsetof(struct policy, field), 0, min, max }
+        {                                                                                          \
+                sec, name, KEY_LONG, offsetof(struct policy, field), 0, min, max                   \
+        }
 #define STR_KEY(sec, name, field)                                                                  \
-        { sec, name, KEY_STR, offsetof(struct policy, field),                                     \
-          sizeof(((struct policy *)0)->field), 0, 0 }
+        {                                                                                          \
+                sec, name, KEY_STR, offsetof(struct policy, field),                                \
+                    sizeof(((struct policy *)0)->field), 0, 0                                      \
+        }
 
 static const struct key keys[] = {
         STR_KEY("policy", "id", id),
         LONG_KEY("policy", "revision", revision, 0, 1000000000),
-        { "policy", "alert_severity", KEY_SEVERITY, offsetof(struct policy, alert_severity), 0, 0, 0 },
+        { "policy", "alert_severity", KEY_SEVERITY, offsetof(struct policy, alert_severity), 0, 0,
+          0 },
         LONG_KEY("os", "eol_warn_months", os_eol_warn_months, 0, 120),
         LONG_KEY("patch", "refresh_max_age_days", patch_refresh_max_age_days, 1, 3650),
         LONG_KEY("backup", "max_age_hours", backup_max_age_hours, 1, 24 * 3650),
@@ -112,7 +117,8 @@ static int load_job(struct load *l, const char *section, const char *name, const
         }
         if (!l->job) {
                 if (!*jname || strlen(jname) >= sizeof(p->jobs[0].name))
-                        return load_fail(l, "[%s]: a backup job needs a name of 1 to 63 characters%s",
+                        return load_fail(l,
+                                         "[%s]: a backup job needs a name of 1 to 63 characters%s",
                                          section, "");
                 if (p->njobs == POLICY_MAX_BACKUP_JOBS)
                         return load_fail(l, "[%s]: too many backup jobs%s", section, "");
@@ -123,13 +129,14 @@ static int load_job(struct load *l, const char *section, const char *name, const
         }
         if (strcmp(name, "path") == 0) {
                 if (value[0] != '/' || strlen(value) >= sizeof(l->job->path))
-                        return load_fail(l, "[%s] path: must be an absolute path, not \"%s\"", section,
-                                         value);
+                        return load_fail(l, "[%s] path: must be an absolute path, not \"%s\"",
+                                         section, value);
                 snprintf(l->job->path, sizeof(l->job->path), "%s", value);
         } else if (strcmp(name, "max_age_hours") == 0) {
                 if (parse_long(value, 1, 24 * 3650, &n) < 0)
-                        return load_fail(l, "max_age_hours: not a number of hours from 1 to 87600: \"%s\"%s",
-                                         value, "");
+                        return load_fail(
+                            l, "max_age_hours: not a number of hours from 1 to 87600: \"%s\"%s",
+                            value, "");
                 l->job->max_age_hours = (long)n;
         } else if (strcmp(name, "min_bytes") == 0) {
                 if (parse_long(value, 0, (long long)1 << 60, &n) < 0)
@@ -159,9 +166,9 @@ static int load_key(void *user, const char *section, const char *name, const cha
                         return load_fail(l, "[severity]: unknown check \"%s\"%s", name, "");
                 sev = severity_from_name(value);
                 if (sev < 0)
-                        return load_fail(l,
-                                         "%s: bad severity \"%s\" (info, low, medium, high, critical)",
-                                         name, value);
+                        return load_fail(
+                            l, "%s: bad severity \"%s\" (info, low, medium, high, critical)", name,
+                            value);
                 l->p->severity[c - checks] = sev;
                 return 1;
         }
@@ -195,8 +202,9 @@ static int load_key(void *user, const char *section, const char *name, const cha
                         sev = severity_from_name(value);
                         if (sev < 0)
                                 return load_fail(
-                                        l, "%s: bad severity \"%s\" (info, low, medium, high, critical)",
-                                        name, value);
+                                    l,
+                                    "%s: bad severity \"%s\" (info, low, medium, high, critical)",
+                                    name, value);
                         *(long *)(base + k->off) = sev;
                         return 1;
                 }
@@ -215,7 +223,8 @@ static int load_finish(struct load *l, int rc, struct error *e)
                 return -EIO;
         }
         if (rc > 0) {
-                error_set(e, l->file, (unsigned)rc, "%s", l->msg[0] ? l->msg : "expected \"[section]\" or \"key = value\"");
+                error_set(e, l->file, (unsigned)rc, "%s",
+                          l->msg[0] ? l->msg : "expected \"[section]\" or \"key = value\"");
                 return -EINVAL;
         }
         for (size_t i = 0; i < p->njobs; i++) {

@@ -15,23 +15,23 @@
 
 struct backup_job {
         char name[64];
-        char path[PATH_MAX];   /* inside the inspected root */
+        char path[PATH_MAX]; /* inside the inspected root */
         long max_age_hours;
-        long long min_bytes;   /* 0: no minimum */
-        unsigned line;         /* where it was declared */
+        long long min_bytes; /* 0: no minimum */
+        unsigned line;       /* where it was declared */
 };
 
 struct policy {
         char file[PATH_MAX];
         char id[64];
         long revision;
-        long alert_severity;   /* enum severity */
+        long alert_severity; /* enum severity */
 
         long os_eol_warn_months;
 
         long patch_refresh_max_age_days;
 
-        long backup_max_age_hours;  /* default for jobs */
+        long backup_max_age_hours; /* default for jobs */
         struct backup_job jobs[POLICY_MAX_BACKUP_JOBS];
         size_t njobs;
 

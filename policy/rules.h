@@ -9,7 +9,7 @@
 #include "policy.h"
 
 enum support_state {
-        SUPPORT_UNKNOWN,  /* no table describes this system */
+        SUPPORT_UNKNOWN, /* no table describes this system */
         SUPPORT_OK,
         SUPPORT_ENDING,   /* regular support ends within the policy's warning time */
         SUPPORT_EXTENDED, /* regular support over; only LTS or ESM fixes remain */
@@ -18,11 +18,11 @@ enum support_state {
 
 struct support {
         enum support_state state;
-        const char *system; /* pretty name */
-        const char *eol;    /* end of regular security support, may be NULL */
-        const char *ext;    /* end of LTS/ESM, may be NULL */
+        const char *system;   /* pretty name */
+        const char *eol;      /* end of regular security support, may be NULL */
+        const char *ext;      /* end of LTS/ESM, may be NULL */
         const char *ext_name; /* "LTS" or "ESM" */
-        long days_left;     /* to the end that matters for the state */
+        long days_left;       /* to the end that matters for the state */
 };
 
 /* Where facts.os (may be NULL) stands on security support at now. */

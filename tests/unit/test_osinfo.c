@@ -10,11 +10,12 @@
 
 #include "osinfo.h"
 
-static const char csv[] = "version,codename,series,created,release,eol,eol-lts,eol-elts\n"
-                          "11,Bullseye,bullseye,2019-07-06,2021-08-14,2024-08-14,2026-08-31,2031-06-30\n"
-                          "12,Bookworm,bookworm,2021-08-14,2023-06-10,2026-07-11,2028-06-30\n"
-                          "broken line\n"
-                          "14,Forky,forky,2025-08-09\n";
+static const char csv[] =
+    "version,codename,series,created,release,eol,eol-lts,eol-elts\n"
+    "11,Bullseye,bullseye,2019-07-06,2021-08-14,2024-08-14,2026-08-31,2031-06-30\n"
+    "12,Bookworm,bookworm,2021-08-14,2023-06-10,2026-07-11,2028-06-30\n"
+    "broken line\n"
+    "14,Forky,forky,2025-08-09\n";
 
 static void test_os_release_unquotes_values(void **state)
 {

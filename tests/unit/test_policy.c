@@ -69,9 +69,9 @@ static void test_policy_bad_value_is_refused(void **state)
 
         (void)state;
         policy_defaults(&p);
-        assert_int_equal(policy_load_string(&p, "[antivirus]\n\nsignatures_max_age_days = 3d\n",
-                                            "site.ini", &e),
-                         -EINVAL);
+        assert_int_equal(
+            policy_load_string(&p, "[antivirus]\n\nsignatures_max_age_days = 3d\n", "site.ini", &e),
+            -EINVAL);
         assert_string_equal(error_str(&e, buf, sizeof(buf)),
                             "site.ini:3: signatures_max_age_days: \"3d\" is not a whole number "
                             "from 1 to 3650");
@@ -84,9 +84,8 @@ static void test_policy_severity_override(void **state)
 
         (void)state;
         policy_defaults(&p);
-        assert_int_equal(policy_load_string(&p, "[severity]\npatch.updates_pending = high\n",
-                                            "t.ini", &e),
-                         0);
+        assert_int_equal(
+            policy_load_string(&p, "[severity]\npatch.updates_pending = high\n", "t.ini", &e), 0);
         assert_int_equal(policy_severity(&p, checks_find("patch.updates_pending")), SEV_HIGH);
         assert_int_equal(policy_severity(&p, checks_find("patch.auto_updates")), SEV_MEDIUM);
         assert_int_equal(policy_load_string(&p, "[severity]\npatch.nope = high\n", "t.ini", &e),
