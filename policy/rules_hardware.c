@@ -482,10 +482,16 @@ void rule_equipment_win11_ready(const struct check *c, const struct check_ctx *c
                                  "start in UEFI mode); otherwise include this machine in the "
                                  "equipment catch-up request: Windows 10 gets no security "
                                  "updates since 2025-10-14."));
-                finding_add(out, c, ctx, STATUS_FAIL, NULL, ev, rem,
-                            tr(ctx, "Cannot run Windows 11 (%s): qualifies for the equipment "
-                                    "catch-up"),
-                            w.unmet);
+                if (w.uncertain[0])
+                        finding_add(out, c, ctx, STATUS_FAIL, NULL, ev, rem,
+                                    tr(ctx, "Cannot run Windows 11, qualifies for the equipment "
+                                            "catch-up: %s; uncertain: %s"),
+                                    w.unmet, w.uncertain);
+                else
+                        finding_add(out, c, ctx, STATUS_FAIL, NULL, ev, rem,
+                                    tr(ctx, "Cannot run Windows 11, qualifies for the equipment "
+                                            "catch-up: %s"),
+                                    w.unmet);
         } else if (w.uncertain[0]) {
                 finding_add(out, c, ctx, STATUS_WARN, NULL, ev,
                             tr(ctx, "Run Microsoft's PC Health Check on this machine to settle "
