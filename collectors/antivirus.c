@@ -178,12 +178,9 @@ static bool component(const struct collect_ctx *ctx, const struct procs *procs, 
         bool enabled = installed && unit_enabled(ctx->root, unit);
         bool running =
             ctx->root->host ? procs_seen(procs, process) || unit_active(ctx->root, unit) : enabled;
-        json_t *c = json_pack("{s:s, s:s, s:b, s:b}", "process", process, "service", unit,
-                              "installed", installed, "enabled", enabled);
-
-        if (ctx->root->host)
-                json_object_set_new(c, "running", json_boolean(running));
-        json_array_append_new(comps, c);
+        json_array_append_new(comps, json_pack("{s:s, s:s, s:b, s:b, s:b}", "process", process,
+                                               "service", unit, "installed", installed, "enabled",
+                                               enabled, "running", running));
         return running;
 }
 
@@ -340,9 +337,9 @@ static void product_collect(const struct collect_ctx *ctx, const struct procs *p
                 bool up = ctx->root->host ? unit_active(ctx->root, ap->services[i]) : enabled;
                 if (!installed)
                         continue;
-                json_array_append_new(comps, json_pack("{s:s, s:b, s:b}", "service",
-                                                       ap->services[i], "enabled", enabled,
-                                                       ctx->root->host ? "running" : "up", up));
+                json_array_append_new(comps,
+                                      json_pack("{s:s, s:b, s:b}", "service", ap->services[i],
+                                                "enabled", enabled, "running", up));
                 running = running || up;
                 judged = true;
         }

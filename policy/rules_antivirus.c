@@ -100,8 +100,6 @@ void rule_antivirus_running(const struct check *c, const struct check_ctx *ctx,
                             str(comp, "process") ? str(comp, "process") : str(comp, "service");
                         size_t n = strlen(stopped);
 
-                        if (!r)
-                                r = json_object_get(comp, "up");
                         if (json_is_true(r) || !what ||
                             (is_clamav(p) && strcmp(what, "clamonacc") == 0))
                                 continue;
@@ -144,7 +142,10 @@ void rule_antivirus_signatures_age(const struct check *c, const struct check_ctx
                         continue;
                 }
                 if (is_clamav(p) && (err = facts_error(av, "clamav-signatures"))) {
-                        finding_from_error(out, c, ctx, err);
+                        finding_add(out, c, ctx, STATUS_ERROR, id, json_deep_copy(err),
+                                    tr(ctx, "Delete the damaged file and run freshclam to "
+                                            "download it again."),
+                                    "/%s: %s", str(err, "file"), str(err, "message"));
                         continue;
                 }
                 json_t *ev = json_deep_copy(sig);
