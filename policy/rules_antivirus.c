@@ -170,10 +170,13 @@ void rule_antivirus_signatures_age(const struct check *c, const struct check_ctx
                         finding_add(out, c, ctx, STATUS_FAIL, id, ev,
                                     tr(ctx, "Check that clamav-freshclam runs and can reach the "
                                             "Internet (journalctl -u clamav-freshclam)."),
-                                    trn(ctx, "%s signatures are %ld day old (from %s; limit %ld)",
-                                        "%s signatures are %ld days old (from %s; limit %ld)",
+                                    trn(ctx,
+                                        "%s signatures date from %s, %ld day ago: older "
+                                        "than the %ld-day limit",
+                                        "%s signatures date from %s, %ld days ago: older than "
+                                        "the %ld-day limit",
                                         (unsigned long)days),
-                                    name, days, iso, max);
+                                    name, iso, days, max);
                 else
                         finding_add(out, c, ctx, STATUS_PASS, id, ev, NULL,
                                     trn(ctx, "%s signatures are %ld day old (from %s)",
