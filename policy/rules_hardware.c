@@ -26,6 +26,13 @@ static const char *str(const json_t *o, const char *key)
         return s && *s ? s : NULL;
 }
 
+static long int_or(const json_t *o, const char *key, long dflt)
+{
+        const json_t *v = json_object_get(o, key);
+
+        return json_is_integer(v) ? (long)json_integer_value(v) : dflt;
+}
+
 static bool is_vm(const json_t *hw)
 {
         return json_is_true(json_object_get(hw, "virtual_machine"));
@@ -325,7 +332,6 @@ static void win11_cpu(struct win11 *w, const json_t *hw, const struct win11_cpus
 {
         const json_t *cpu = json_object_get(hw, "cpu");
         char found[256], need[160], label[256];
-        json_t *v;
 
         if (!cpu) {
                 req(w, "cpu", REQ_UNKNOWN, "unknown", "on Microsoft's lists",
@@ -334,10 +340,9 @@ static void win11_cpu(struct win11 *w, const json_t *hw, const struct win11_cpus
         }
         struct win11_cpu id = {
                 .vendor = str(cpu, "vendor"),
-                .family = (v = json_object_get(cpu, "family")) ? (long)json_integer_value(v) : -1,
-                .model = (v = json_object_get(cpu, "model")) ? (long)json_integer_value(v) : -1,
-                .stepping =
-                    (v = json_object_get(cpu, "stepping")) ? (long)json_integer_value(v) : -1,
+                .family = int_or(cpu, "family", -1),
+                .model = int_or(cpu, "model", -1),
+                .stepping = int_or(cpu, "stepping", -1),
                 .atomics = json_is_true(json_object_get(cpu, "atomics")),
         };
         const struct win11_rule *r = win11_cpus_match(t, &id);
