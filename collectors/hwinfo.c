@@ -159,9 +159,10 @@ int cpuinfo_parse(const char *text, const char *file, struct cpuinfo *ci, struct
                                 }
                                 ci->arm = true;
                                 snprintf(ci->vendor, sizeof(ci->vendor), "arm-0x%02lx", x);
-                        } else if (first && (key_is(&kv, "model name") ||
-                                             (!ci->model_name[0] &&
-                                              (key_is(&kv, "Hardware") || key_is(&kv, "Model"))))) {
+                        } else if ((first && key_is(&kv, "model name")) ||
+                                   (!ci->model_name[0] &&
+                                    (key_is(&kv, "Hardware") || key_is(&kv, "Model")))) {
+                                /* ARM names the machine once, after the processors. */
                                 copy_val(ci->model_name, sizeof(ci->model_name), &kv);
                         } else if (first && key_is(&kv, "flags")) {
                                 ci->lm = has_word(kv.val, kv.vlen, "lm");

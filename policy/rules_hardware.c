@@ -508,6 +508,28 @@ void rule_equipment_win11_ready(const struct check *c, const struct check_ctx *c
         }
 }
 
+/* Windows 10 (facts from a report of another agent): support ended on
+ * 2025-10-14. Its paid extended updates (to 2028-10-10 at most) need a
+ * contract per machine, so, like Debian's ELTS, they do not count. */
+static void windows_support(const json_t *os, time_t now, struct support *s)
+{
+        const char *id = str(os, "id"), *version = str(os, "version_id");
+        time_t eol;
+
+        if (!id || strcmp(id, "windows") != 0 || !version || strncmp(version, "10", 2) != 0 ||
+            (version[2] && version[2] != '.'))
+                return;
+        /* Windows 11 is version 10.0 too, from build 22000. */
+        if (strncmp(version, "10.0.", 5) == 0 && atol(version + 5) >= 22000)
+                return;
+        s->eol = "2025-10-14";
+        s->ext = NULL;
+        if (util_parse_date(s->eol, &eol) == 0 && now >= eol)
+                s->state = SUPPORT_ENDED;
+        else
+                s->state = SUPPORT_OK;
+}
+
 void rule_equipment_os_supported(const struct check *c, const struct check_ctx *ctx,
                                  struct findings *out)
 {
@@ -520,6 +542,7 @@ void rule_equipment_os_supported(const struct check *c, const struct check_ctx *
                 return;
         }
         rules_os_support(os, ctx->now, ctx->policy->os_eol_warn_months, &s);
+        windows_support(os, ctx->now, &s);
         ev = json_pack("{s:s, s:s?, s:s?}", "system", s.system, "eol", s.eol, "extended_until",
                        s.ext);
         switch (s.state) {

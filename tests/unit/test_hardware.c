@@ -244,6 +244,19 @@ static void test_os_supported_fails_past_all_support(void **state)
                             "Debian GNU/Linux 10 (buster) gets no security updates since "
                             "2024-06-30: qualifies for the equipment catch-up");
         done(&r);
+        run(&r, "equipment.os_supported",
+            "{\"os\": {\"id\": \"windows\", \"version_id\": \"10.0.19045\", "
+            "\"pretty_name\": \"Windows 10 Pro 22H2\"}}");
+        assert_int_equal(r.out.v[0].status, STATUS_FAIL);
+        assert_string_equal(r.out.v[0].summary,
+                            "Windows 10 Pro 22H2 gets no security updates since 2025-10-14: "
+                            "qualifies for the equipment catch-up");
+        done(&r);
+        run(&r, "equipment.os_supported",
+            "{\"os\": {\"id\": \"windows\", \"version_id\": \"10.0.22631\", "
+            "\"pretty_name\": \"Windows 11 Pro\"}}");
+        assert_int_equal(r.out.v[0].status, STATUS_SKIP);
+        done(&r);
         run(&r, "equipment.os_supported", "{\"os\": {\"pretty_name\": \"Fedora Linux 41\"}}");
         assert_int_equal(r.out.v[0].status, STATUS_SKIP);
         done(&r);
