@@ -111,22 +111,25 @@ static bool procs_seen(const struct procs *p, const char *name)
         return false;
 }
 
-/* The unit file of service, not masked; where it was found into where. */
-static bool unit_installed(const struct rootfs *root, const char *unit, char *where, size_t size)
+/* The unit file of a service; where it was found into where. A masked unit
+ * (linked to /dev/null) counts as installed, never as enabled. */
+static bool unit_installed(const struct rootfs *root, const char *unit, char *where, size_t size,
+                           bool *masked)
 {
         static const char *const dirs[] = { "etc/systemd/system", "lib/systemd/system",
                                             "usr/lib/systemd/system" };
         char path[256];
         struct stat st;
 
+        *masked = false;
         for (size_t i = 0; i < 3; i++) {
                 snprintf(path, sizeof(path), "%s/%s", dirs[i], unit);
                 if (rootfs_lstat(root, path, &st) < 0)
                         continue;
                 if (S_ISLNK(st.st_mode) &&
                     (rootfs_stat(root, path, &st) < 0 || S_ISCHR(st.st_mode)))
-                        return false; /* masked: linked to /dev/null */
-                snprintf(where, size, "%s", path);
+                        *masked = true;
+                snprintf(where, size, "%.200s%s", path, *masked ? " (masked)" : "");
                 return true;
         }
         return false;
@@ -174,8 +177,8 @@ static bool component(const struct collect_ctx *ctx, const struct procs *procs, 
                       const char *process, const char *unit)
 {
         char where[256] = "";
-        bool installed = unit_installed(ctx->root, unit, where, sizeof(where));
-        bool enabled = installed && unit_enabled(ctx->root, unit);
+        bool masked, installed = unit_installed(ctx->root, unit, where, sizeof(where), &masked);
+        bool enabled = installed && !masked && unit_enabled(ctx->root, unit);
         bool running =
             ctx->root->host ? procs_seen(procs, process) || unit_active(ctx->root, unit) : enabled;
         json_array_append_new(comps, json_pack("{s:s, s:s, s:b, s:b, s:b}", "process", process,
@@ -243,13 +246,13 @@ static void clamav_collect(const struct collect_ctx *ctx, const struct procs *pr
         static const char *const units[] = { "clamav-daemon.service", "clamav-freshclam.service" };
         json_t *found = json_array(), *comps = json_array(), *paths = json_array();
         char where[256], *conf = NULL, value[512];
-        bool clamd, fresh, onacc;
+        bool clamd, fresh, onacc, masked;
 
         for (size_t i = 0; i < 4; i++)
                 if (rootfs_exists(ctx->root, bins[i]))
                         json_array_append_new(found, json_string(bins[i]));
         for (size_t i = 0; i < 2; i++)
-                if (unit_installed(ctx->root, units[i], where, sizeof(where)))
+                if (unit_installed(ctx->root, units[i], where, sizeof(where), &masked))
                         json_array_append_new(found, json_string(where));
         if (json_array_size(found) == 0) {
                 json_decref(found);
@@ -311,14 +314,14 @@ static void product_collect(const struct collect_ctx *ctx, const struct procs *p
                             const struct avproduct *ap, json_t *products)
 {
         json_t *found = json_array(), *comps = json_array();
-        bool running = false, judged = false;
+        bool running = false, judged = false, masked;
         char where[256];
 
         for (size_t i = 0; i < ap->npaths; i++)
                 if (rootfs_exists(ctx->root, ap->paths[i] + 1))
                         json_array_append_new(found, json_string(ap->paths[i] + 1));
         for (size_t i = 0; i < ap->nservices; i++)
-                if (unit_installed(ctx->root, ap->services[i], where, sizeof(where)))
+                if (unit_installed(ctx->root, ap->services[i], where, sizeof(where), &masked))
                         json_array_append_new(found, json_string(where));
         for (size_t i = 0; ctx->root->host && i < ap->nprocesses; i++)
                 if (procs_seen(procs, ap->processes[i])) {
@@ -332,8 +335,9 @@ static void product_collect(const struct collect_ctx *ctx, const struct procs *p
                 return;
         }
         for (size_t i = 0; i < ap->nservices; i++) {
-                bool installed = unit_installed(ctx->root, ap->services[i], where, sizeof(where));
-                bool enabled = installed && unit_enabled(ctx->root, ap->services[i]);
+                bool installed =
+                    unit_installed(ctx->root, ap->services[i], where, sizeof(where), &masked);
+                bool enabled = installed && !masked && unit_enabled(ctx->root, ap->services[i]);
                 bool up = ctx->root->host ? unit_active(ctx->root, ap->services[i]) : enabled;
                 if (!installed)
                         continue;
