@@ -26,6 +26,25 @@ static const char *str(const json_t *o, const char *key)
         return s && *s ? s : NULL;
 }
 
+/* An error in a file the kernel or the firmware writes (proc/, sys/): the
+ * user cannot fix it, only pass it on. */
+static void hw_error(struct findings *out, const struct check *c, const struct check_ctx *ctx,
+                     const json_t *err)
+{
+        const char *file = str(err, "file"), *msg = str(err, "message");
+        json_int_t line = json_integer_value(json_object_get(err, "line"));
+        char where[300];
+
+        if (line > 0)
+                snprintf(where, sizeof(where), "%s:%lld", file ? file : "?", (long long)line);
+        else
+                snprintf(where, sizeof(where), "%s", file ? file : "?");
+        finding_add(out, c, ctx, STATUS_ERROR, NULL, json_deep_copy(err),
+                    tr(ctx, "This file comes from the kernel or the firmware: send this message "
+                            "to your IT support."),
+                    "%s: %s", where, msg ? msg : "");
+}
+
 static long int_or(const json_t *o, const char *key, long dflt)
 {
         const json_t *v = json_object_get(o, key);
@@ -72,7 +91,7 @@ void rule_equipment_ram(const struct check *c, const struct check_ctx *ctx, stru
 
         if (gib < 0) {
                 if (err)
-                        finding_from_error(out, c, ctx, err);
+                        hw_error(out, c, ctx, err);
                 else
                         finding_add(out, c, ctx, STATUS_SKIP, NULL, NULL, NULL, "%s",
                                     tr(ctx, "Memory size not available"));
@@ -107,7 +126,7 @@ void rule_equipment_age(const struct check *c, const struct check_ctx *ctx, stru
         json_t *ev;
 
         if (err) {
-                finding_from_error(out, c, ctx, err);
+                hw_error(out, c, ctx, err);
                 return;
         }
         if (is_vm(hw)) {
@@ -334,7 +353,10 @@ static void win11_cpu(struct win11 *w, const json_t *hw, const struct win11_cpus
         char found[256], need[160], label[256];
 
         if (!cpu) {
-                req(w, "cpu", REQ_UNKNOWN, "unknown", "on Microsoft's lists",
+                const json_t *err = facts_error(hw, "cpuinfo");
+                snprintf(found, sizeof(found), "unknown: %s",
+                         err ? json_string_value(json_object_get(err, "message")) : "no cpuinfo");
+                req(w, "cpu", REQ_UNKNOWN, found, "on Microsoft's lists",
                     tr(w->ctx, "processor unknown"));
                 return;
         }
@@ -358,7 +380,7 @@ static void win11_cpu(struct win11 *w, const json_t *hw, const struct win11_cpus
                 snprintf(label, sizeof(label),
                          tr(w->ctx, "processor %s model %ld stepping %ld supported on some "
                                     "platforms only"),
-                         id.vendor, id.model, id.stepping);
+                         id.vendor ? id.vendor : "?", id.model, id.stepping);
                 req(w, "cpu", REQ_UNKNOWN, found, need, label);
         } else {
                 snprintf(label, sizeof(label),
