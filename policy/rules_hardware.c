@@ -248,10 +248,12 @@ void rule_equipment_storage(const struct check *c, const struct check_ctx *ctx,
                 finding_add(out, c, ctx, STATUS_SKIP, NULL, ev, NULL, "%s",
                             tr(ctx, "Virtual machine: what its disks are stored on is the "
                                     "hypervisor's"));
+        else if (spinning == fixed && fixed == 1)
+                finding_add(out, c, ctx, STATUS_FAIL, NULL, ev, rem, "%s",
+                            tr(ctx, "The only disk spins: qualifies for the equipment catch-up"));
         else if (spinning == fixed)
                 finding_add(out, c, ctx, STATUS_FAIL, NULL, ev, rem,
-                            trn(ctx, "The only disk spins: qualifies for the equipment catch-up",
-                                "All %zu disks spin: qualifies for the equipment catch-up", fixed),
+                            tr(ctx, "All %zu disks spin: qualifies for the equipment catch-up"),
                             fixed);
         else if (spinning == 0)
                 finding_add(out, c, ctx, STATUS_PASS, NULL, ev, NULL, "%s",
