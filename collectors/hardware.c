@@ -250,6 +250,11 @@ static int disk_under(const struct rootfs *root, const char *dev, int depth, cha
         return uevent_name(root, path, name, size);
 }
 
+int hardware_disk_of(const struct rootfs *root, const char *dev, char *name, size_t size)
+{
+        return disk_under(root, dev, 0, name, size);
+}
+
 /* The source of the last mount on "/" in mountinfo, for file systems whose
  * st_dev is not a block device (btrfs, for one). */
 static int root_mount_source(const struct rootfs *root, char *dev, size_t size)
@@ -286,7 +291,7 @@ static void system_disk_host(const struct collect_ctx *ctx, json_t *facts)
         if (major(st.st_dev) != 0) {
                 snprintf(dev, sizeof(dev), "sys/dev/block/%u:%u", major(st.st_dev),
                          minor(st.st_dev));
-                if (disk_under(ctx->root, dev, 0, name, sizeof(name)) < 0)
+                if (hardware_disk_of(ctx->root, dev, name, sizeof(name)) < 0)
                         return;
                 snprintf(how, sizeof(how), "stat(\"/\") gives device %u:%u, sys/dev/block/%u:%u",
                          major(st.st_dev), minor(st.st_dev), major(st.st_dev), minor(st.st_dev));
@@ -294,7 +299,7 @@ static void system_disk_host(const struct collect_ctx *ctx, json_t *facts)
                 if (root_mount_source(ctx->root, src, sizeof(src)) < 0)
                         return;
                 snprintf(dev, sizeof(dev), "sys/class/block/%s", src);
-                if (disk_under(ctx->root, dev, 0, name, sizeof(name)) < 0)
+                if (hardware_disk_of(ctx->root, dev, name, sizeof(name)) < 0)
                         return;
                 snprintf(how, sizeof(how), "/ is mounted from /dev/%s (proc/self/mountinfo)", src);
         }

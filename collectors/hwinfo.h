@@ -1,12 +1,14 @@
 /* hwinfo.h - parsers for what the hardware collector reads: /proc/cpuinfo,
  * /proc/meminfo, the DMI BIOS date and a TPM 1.2 "caps" file. Each works on
- * a NUL-terminated buffer and bounds every count. */
+ * a NUL-terminated buffer and bounds every count. Also the walk in sys/ from
+ * a block device to its disk, which hardware.c does. */
 #ifndef HYGIE_HWINFO_H
 #define HYGIE_HWINFO_H
 
 #include <stdbool.h>
 
 #include "error.h"
+#include "rootfs.h"
 
 /* Distinct (physical id, core id) pairs counted; more are not told apart. */
 #define CPUINFO_MAX_CORES 1024
@@ -32,5 +34,10 @@ int meminfo_parse(const char *text, const char *file, unsigned long long *kib, s
 int dmi_date_parse(const char *text, int *y, int *m, int *d);
 /* The TCG version in a TPM 1.x caps file ("TCG version: 1.2"). 0 or -ENOENT. */
 int tpm_caps_version(const char *text, int *major, int *minor);
+
+/* The whole disk (its sys/block name) under the block device whose sysfs
+ * directory is dev ("sys/dev/block/8:2"): a partition's parent, or what a
+ * device-mapper or md device sits on. 0 or a negative errno. (hardware.c) */
+int hardware_disk_of(const struct rootfs *root, const char *dev, char *name, size_t size);
 
 #endif

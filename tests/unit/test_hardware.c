@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include <cmocka.h>
 
 #include "checks.h"
+#include "hwinfo.h"
 #include "paths.h"
 #include "policy.h"
 #include "rootfs.h"
@@ -262,6 +264,66 @@ static void test_os_supported_fails_past_all_support(void **state)
         done(&r);
 }
 
+/* Writes text to dir/rel, making the directories on the way. */
+static void put(const char *dir, const char *rel, const char *text)
+{
+        char path[512];
+        FILE *f;
+
+        snprintf(path, sizeof(path), "%s/%s", dir, rel);
+        for (char *p = path + strlen(dir) + 1; (p = strchr(p, '/')); p++) {
+                *p = '\0';
+                mkdir(path, 0755);
+                *p = '/';
+        }
+        if (!text)
+                return;
+        f = fopen(path, "w");
+        assert_non_null(f);
+        fputs(text, f);
+        fclose(f);
+}
+
+static void link_at(const char *dir, const char *rel, const char *target)
+{
+        char path[512];
+
+        put(dir, rel, NULL);
+        snprintf(path, sizeof(path), "%s/%s", dir, rel);
+        assert_int_equal(symlink(target, path), 0);
+}
+
+static void test_disk_of_walks_partitions_and_device_mapper(void **state)
+{
+        char dir[] = "/tmp/test_hardware.XXXXXX", name[64], cmd[600];
+        struct rootfs root;
+
+        (void)state;
+        assert_non_null(mkdtemp(dir));
+        /* sda with partition sda2, under LUKS (dm-0), as sysfs links them. */
+        put(dir, "sys/devices/pci0/block/sda/uevent", "MAJOR=8\nMINOR=0\nDEVNAME=sda\n");
+        put(dir, "sys/devices/pci0/block/sda/sda2/uevent", "MAJOR=8\nMINOR=2\nDEVNAME=sda2\n");
+        put(dir, "sys/devices/pci0/block/sda/sda2/partition", "2\n");
+        put(dir, "sys/devices/virtual/block/dm-0/uevent", "MAJOR=253\nMINOR=0\nDEVNAME=dm-0\n");
+        link_at(dir, "sys/devices/virtual/block/dm-0/slaves/sda2",
+                "../../../../pci0/block/sda/sda2");
+        link_at(dir, "sys/class/block/sda2", "../../devices/pci0/block/sda/sda2");
+        link_at(dir, "sys/dev/block/8:0", "../../devices/pci0/block/sda");
+        link_at(dir, "sys/dev/block/8:2", "../../devices/pci0/block/sda/sda2");
+        link_at(dir, "sys/dev/block/253:0", "../../devices/virtual/block/dm-0");
+        assert_int_equal(rootfs_init(&root, dir), 0);
+        assert_int_equal(hardware_disk_of(&root, "sys/dev/block/8:0", name, sizeof(name)), 0);
+        assert_string_equal(name, "sda");
+        assert_int_equal(hardware_disk_of(&root, "sys/dev/block/8:2", name, sizeof(name)), 0);
+        assert_string_equal(name, "sda");
+        assert_int_equal(hardware_disk_of(&root, "sys/dev/block/253:0", name, sizeof(name)), 0);
+        assert_string_equal(name, "sda");
+        assert_true(hardware_disk_of(&root, "sys/dev/block/9:9", name, sizeof(name)) < 0);
+        rootfs_close(&root);
+        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+        assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -272,6 +334,7 @@ int main(void)
                 cmocka_unit_test(test_storage_without_system_disk_needs_every_disk_to_agree),
                 cmocka_unit_test(test_win11_lists_every_unmet_requirement),
                 cmocka_unit_test(test_os_supported_fails_past_all_support),
+                cmocka_unit_test(test_disk_of_walks_partitions_and_device_mapper),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
