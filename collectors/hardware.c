@@ -63,8 +63,10 @@ static void collect_cpu(const struct collect_ctx *ctx, json_t *facts, struct cpu
         int rc = rootfs_read(ctx->root, "proc/cpuinfo", 8 << 20, &text, NULL);
 
         if (rc < 0) {
-                facts_add_error(facts, "cpuinfo", "proc/cpuinfo", 0, "cannot read: %s",
-                                strerror(-rc));
+                /* A root that is not running (a mounted disk) has an empty proc/. */
+                if (ctx->root->host || rc != -ENOENT)
+                        facts_add_error(facts, "cpuinfo", "proc/cpuinfo", 0, "cannot read: %s",
+                                        strerror(-rc));
                 ci->threads = 0;
                 return;
         }
@@ -104,10 +106,11 @@ static void collect_memory(const struct collect_ctx *ctx, json_t *facts)
         json_t *mem = json_object();
         int rc = rootfs_read(ctx->root, "proc/meminfo", 1 << 20, &text, NULL);
 
-        if (rc < 0)
-                facts_add_error(facts, "meminfo", "proc/meminfo", 0, "cannot read: %s",
-                                strerror(-rc));
-        else if (meminfo_parse(text, "proc/meminfo", &kib, &err) < 0)
+        if (rc < 0) {
+                if (ctx->root->host || rc != -ENOENT)
+                        facts_add_error(facts, "meminfo", "proc/meminfo", 0, "cannot read: %s",
+                                        strerror(-rc));
+        } else if (meminfo_parse(text, "proc/meminfo", &kib, &err) < 0)
                 facts_add_error(facts, "meminfo", "proc/meminfo", err.line, "%s", err.msg);
         else
                 json_object_set_new(mem, "total_kib", json_integer((json_int_t)kib));
@@ -509,6 +512,10 @@ int hardware_collect(const struct collect_ctx *ctx, json_t *facts)
                 system_disk_host(ctx, facts);
         if (!json_object_get(facts, "system_disk"))
                 system_disk_guess(facts, disks);
+        /* Without sys/ (a root that is not running), absence proves nothing. */
+        json_object_set_new(facts, "sysfs",
+                            json_boolean(rootfs_exists(ctx->root, "sys/class") ||
+                                         rootfs_exists(ctx->root, "sys/block")));
         collect_dmi(ctx, facts);
         collect_tpm(ctx, facts);
         collect_firmware(ctx, facts);

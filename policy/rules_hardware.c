@@ -52,6 +52,12 @@ static long int_or(const json_t *o, const char *key, long dflt)
         return json_is_integer(v) ? (long)json_integer_value(v) : dflt;
 }
 
+/* The root shows its hardware (it has a sys/): absence means something. */
+static bool sysfs(const json_t *hw)
+{
+        return !json_is_false(json_object_get(hw, "sysfs"));
+}
+
 static bool is_vm(const json_t *hw)
 {
         return json_is_true(json_object_get(hw, "virtual_machine"));
@@ -288,6 +294,9 @@ void rule_equipment_tpm(const struct check *c, const struct check_ctx *ctx, stru
         if (v && strcmp(v, "2.0") == 0)
                 finding_add(out, c, ctx, STATUS_PASS, NULL, ev, NULL, "%s",
                             tr(ctx, "TPM 2.0 present"));
+        else if (!sysfs(hw))
+                finding_add(out, c, ctx, STATUS_SKIP, NULL, ev, NULL, "%s",
+                            tr(ctx, "This system is not running: its hardware cannot be seen"));
         else if (is_vm(hw))
                 finding_add(out, c, ctx, STATUS_SKIP, NULL, ev, NULL, "%s",
                             tr(ctx, "Virtual machine without TPM 2.0: the hypervisor can "
@@ -501,7 +510,10 @@ void rule_equipment_win11_ready(const struct check *c, const struct check_ctx *c
 
         json_t *ev = json_pack("{s:o, s:O?}", "requirements", w.reqs, "virtual_machine",
                                json_object_get(hw, "virtual_machine"));
-        if (is_vm(hw)) {
+        if (!sysfs(hw)) {
+                finding_add(out, c, ctx, STATUS_SKIP, NULL, ev, NULL, "%s",
+                            tr(ctx, "This system is not running: its hardware cannot be seen"));
+        } else if (is_vm(hw)) {
                 finding_add(out, c, ctx, STATUS_SKIP, NULL, ev, NULL, "%s",
                             tr(ctx, "Virtual machine: Windows 11 readiness depends on the "
                                     "hypervisor's settings"));
