@@ -186,6 +186,30 @@ void rule_antivirus_signatures_age(const struct check *c, const struct check_ctx
         }
 }
 
+static bool component_running(const json_t *p, const char *process)
+{
+        const json_t *comp;
+        size_t i;
+
+        json_array_foreach(json_object_get(p, "components"), i, comp)
+        {
+                const char *name = str(comp, "process");
+                if (name && strcmp(name, process) == 0)
+                        return json_is_true(json_object_get(comp, "running"));
+        }
+        return false;
+}
+
+/* What ClamAV's on-access scanning lacks, first thing first. */
+static const char *clamav_why_not(const struct check_ctx *ctx, const json_t *p)
+{
+        if (json_array_size(json_object_get(p, "onaccess_paths")) == 0)
+                return tr(ctx, "no OnAccessIncludePath in clamd.conf");
+        if (!component_running(p, "clamd"))
+                return tr(ctx, "clamd not running");
+        return tr(ctx, "clamonacc not running");
+}
+
 void rule_antivirus_realtime(const struct check *c, const struct check_ctx *ctx,
                              struct findings *out)
 {
@@ -212,6 +236,9 @@ void rule_antivirus_realtime(const struct check *c, const struct check_ctx *ctx,
                 known = true;
                 clamav = clamav || is_clamav(p);
                 snprintf(list + n, 256 - n, "%s%s", n ? ", " : "", str(p, "name"));
+                n = strlen(list);
+                if (!json_is_true(rt) && is_clamav(p))
+                        snprintf(list + n, 256 - n, ": %s", clamav_why_not(ctx, p));
         }
         json_t *evo = json_pack("{s:o}", "products", ev);
         if (on[0])
