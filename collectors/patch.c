@@ -545,8 +545,7 @@ static int read_list(struct patch *p, size_t list, char *buf)
         }
 out:
         if (why)
-                facts_add_error(p->facts, "lists", file, why && rc == -EINVAL ? line : 0, "%s (%s)",
-                                why, rc == -EBADMSG ? "compressed stream" : "text");
+                facts_add_error(p->facts, "lists", file, rc == -EINVAL ? line : 0, "%s", why);
         dz_close(z);
         return rc;
 }

@@ -11,11 +11,18 @@ root=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-if [ "$root" = / ]; then
-	apt list --upgradable >"$tmp/apt.out" 2>"$tmp/apt.err"
-else
-	apt -o Dir="$root" -o Dir::State::status="$root/var/lib/dpkg/status" \
-		list --upgradable >"$tmp/apt.out" 2>"$tmp/apt.err"
+# APT_CONFIG is read before apt.conf.d: setting Dir there makes apt read the
+# root's own configuration (APT::Default-Release...), not this machine's.
+if [ "$root" != / ]; then
+	printf 'Dir "%s/";\nDir::State::status "%s/var/lib/dpkg/status";\n' "$root" "$root" \
+		>"$tmp/apt.conf"
+	APT_CONFIG=$tmp/apt.conf
+	export APT_CONFIG
+fi
+if ! apt list --upgradable >"$tmp/apt.out" 2>"$tmp/apt.err"; then
+	echo "compare: apt list --upgradable failed on $root:" >&2
+	cat "$tmp/apt.err" >&2
+	exit 1
 fi
 # "name/suite1,suite2 candidate arch [upgradable from: installed]"
 awk '/\[upgradable from:/ {
