@@ -77,10 +77,15 @@ SRC
 	printf 'Acquire::Check-Valid-Until "false";\n' >"$root/etc/apt/apt.conf.d/99hygie-test"
 	# Refresh lists older than a day (or never fetched).
 	if [[ -z $(find "$root/var/lib/apt/lists" -maxdepth 1 -name '*Release' -mmin -1440 -print -quit) ]]; then
-		apt_root "$root" apt-get update >"$root.update.log" 2>&1 ||
+		if ! apt_root "$root" apt-get update >"$root.update.log" 2>&1 &&
+			grep -q -- "$suite-backports.* does not have a Release file" "$root.update.log"; then
+			# Backports of older releases move to the archive: do without.
+			sed -i "s/ $suite-backports//" "$root/etc/apt/sources.list.d/debian.sources"
+			apt_root "$root" apt-get update >"$root.update.log" 2>&1 ||
+				fail "apt-get update of the $suite root failed: see $root.update.log"
+		fi
+		if grep -q '^E: ' "$root.update.log"; then
 			fail "apt-get update of the $suite root failed (no mirror reachable?): see $root.update.log"
-		if grep -q '^\(W\|E\): ' "$root.update.log"; then
-			fail "apt-get update of the $suite root reported errors: see $root.update.log"
 		fi
 	fi
 }
@@ -95,6 +100,7 @@ pin() {
 	# A package that backports carries: pinned there at 600, so apt takes it.
 	local bpo
 	bpo=$(for f in "$lists"/*_dists_"$suite"-backports_main_binary-*_Packages*; do
+		[[ -e $f ]] || continue
 		/usr/lib/apt/apt-helper cat-file "$f"
 	done | sed -n 's/^Package: //p' | sort -u | comm -12 - "$root.installed" | head -1)
 	# Two packages apt would upgrade: one kept at its version by a 1001 pin,
