@@ -58,7 +58,7 @@ static struct tok next(const char **pp, const char *end)
         }
         t.kind = 'w';
         t.p = p;
-        while (p < end && !strchr(" \t\r\n;{}\"", *p))
+        while (p < end && !memchr(" \t\r\n;{}\"", *p, 8))
                 p++;
         t.n = (size_t)(p - t.p);
         *pp = p;

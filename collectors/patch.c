@@ -583,7 +583,8 @@ static int read_lists(struct patch *p)
                 }
                 n++;
         }
-        qsort(names, n, sizeof(*names), cmp_str);
+        if (n > 1)
+                qsort(names, n, sizeof(*names), cmp_str);
         p->lists = calloc(n ? n : 1, sizeof(*p->lists));
         buf = malloc(STREAM_BUF);
         if (!p->lists || !buf) {
