@@ -47,8 +47,8 @@ static int support_from(const char *table, const char *source, const char *distr
 
         /* A derivative's own version numbers mean nothing in its base's table. */
         const char *series = osr->ubuntu_codename[0] && strcmp(distro, "ubuntu") == 0
-                                 ? osr->ubuntu_codename
-                                 : osr->codename;
+                                     ? osr->ubuntu_codename
+                                     : osr->codename;
         const char *version = strcmp(osr->id, distro) == 0 ? osr->version_id : NULL;
 
         if (distro_info_find(table, series, version, &row) < 0)
@@ -68,7 +68,8 @@ static int support_from(const char *table, const char *source, const char *distr
         return 0;
 }
 
-static void os_support(const struct collect_ctx *ctx, const struct os_release *osr, json_t *facts)
+static void os_support(const struct collect_ctx *ctx, const struct os_release *osr,
+                       json_t *facts)
 {
         const char *distro = os_release_distro(osr);
         char path[64], *text = NULL;
@@ -102,7 +103,8 @@ int os_collect(const struct collect_ctx *ctx, json_t *facts)
                 rc = rootfs_read(ctx->root, file, 64 << 10, &text, NULL);
         }
         if (rc < 0) {
-                facts_add_error(facts, "os-release", files[0], 0, "cannot read: %s", strerror(-rc));
+                facts_add_error(facts, "os-release", files[0], 0, "cannot read: %s",
+                                strerror(-rc));
         } else if (os_release_parse(text, file, &osr, &err) < 0) {
                 facts_add_error(facts, "os-release", file, err.line, "%s", err.msg);
         } else {
