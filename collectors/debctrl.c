@@ -4,6 +4,10 @@
  * collector needs is single-line. Lines are found with memchr; nothing is
  * allocated, so apt's 50 MB lists are walked at memory speed. */
 #include <errno.h>
+#include <stdint.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <string.h>
 #include <strings.h>
 
@@ -95,16 +99,97 @@ int debctrl_field(struct debctrl *d, struct debctrl_field *f)
         }
 }
 
+/* High bit set in each byte of w that is '\n', exactly (no carries). */
+static inline uint64_t newlines(uint64_t w)
+{
+        const uint64_t low7 = 0x7f7f7f7f7f7f7f7full;
+        uint64_t x = w ^ 0x0a0a0a0a0a0a0a0aull;
+
+        return ~(((x & low7) + low7) | x | low7);
+}
+
+/* How many bytes newlines() marked. */
+static inline unsigned count(uint64_t marks)
+{
+        return (unsigned)(((marks >> 7) * 0x0101010101010101ull) >> 56);
+}
+
+/* Most of a list is stanzas of packages not installed: they are passed
+ * over eight bytes at a time, looking for "\n\n" and counting lines. */
 void debctrl_skip(struct debctrl *d)
 {
-        while (d->p < d->end) {
-                const char *e = eol(d, d->p);
-                bool b = *d->p == '\n' ||
-                         ((*d->p == ' ' || *d->p == '\t' || *d->p == '\r') && blank(d->p, e));
-                next_line(d, e);
-                if (b)
-                        return;
+        const char *p = d->p, *end = d->end;
+        unsigned lines = 0;
+
+        if (p < end && *p == '\n') {
+                next_line(d, p);
+                return;
         }
+#if defined(__SSE2__)
+        /* Sixteen bytes at a time; newlines are summed per byte lane and
+         * folded before a lane can overflow. */
+        const __m128i nl = _mm_set1_epi8('\n'), zero = _mm_setzero_si128();
+        __m128i acc = zero;
+        unsigned rounds = 0;
+        while (end - p >= 17) {
+                __m128i ea = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)p), nl);
+                __m128i eb =
+                    _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + 1)), nl);
+                unsigned both = (unsigned)_mm_movemask_epi8(_mm_and_si128(ea, eb));
+                if (both || ++rounds == 255) {
+                        __m128i sum = _mm_sad_epu8(acc, zero);
+                        lines +=
+                            (unsigned)_mm_cvtsi128_si32(sum) + (unsigned)_mm_extract_epi16(sum, 4);
+                        acc = zero;
+                        rounds = 0;
+                }
+                if (both) {
+                        unsigned i = (unsigned)__builtin_ctz(both);
+                        unsigned ma = (unsigned)_mm_movemask_epi8(ea);
+                        unsigned upto = i >= 14 ? 0xffffu : (1u << (i + 2)) - 1;
+                        lines += (unsigned)__builtin_popcount(ma & upto) + (i == 15);
+                        d->p = p + i + 2;
+                        d->line += lines;
+                        return;
+                }
+                acc = _mm_sub_epi8(acc, ea);
+                p += 16;
+        }
+        {
+                __m128i sum = _mm_sad_epu8(acc, zero);
+                lines += (unsigned)_mm_cvtsi128_si32(sum) + (unsigned)_mm_extract_epi16(sum, 4);
+        }
+#elif __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        while (end - p >= 9) {
+                uint64_t a, b;
+                memcpy(&a, p, 8);
+                memcpy(&b, p + 1, 8);
+                uint64_t na = newlines(a), both = na & newlines(b);
+                if (both) {
+                        /* Little-endian order: the lowest byte comes first. */
+                        unsigned i = (unsigned)__builtin_ctzll(both) / 8;
+                        uint64_t upto = i >= 6 ? ~0ull : (1ull << ((i + 2) * 8)) - 1;
+                        lines += count(na & upto) + (i == 7);
+                        d->p = p + i + 2;
+                        d->line += lines;
+                        return;
+                }
+                lines += count(na);
+                p += 8;
+        }
+#endif
+        for (; p < end; p++) {
+                if (*p != '\n')
+                        continue;
+                lines++;
+                if (p + 1 < end && p[1] == '\n') {
+                        d->p = p + 2;
+                        d->line += lines + 1;
+                        return;
+                }
+        }
+        d->p = end;
+        d->line += lines;
 }
 
 bool debctrl_is(const struct debctrl_field *f, const char *name)

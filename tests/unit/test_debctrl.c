@@ -4,6 +4,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -83,6 +85,47 @@ static void test_debctrl_skip_counts_lines(void **state)
         assert_int_equal(d.line, 15);
 }
 
+/* Long and short stanzas, blank lines at every offset: skipping must land
+ * on the same line as reading line by line. */
+static void test_debctrl_skip_matches_naive_count(void **state)
+{
+        char *buf = malloc(1 << 20);
+        size_t len = 0;
+        unsigned seed = 7;
+
+        (void)state;
+        while (len < (1u << 20) - 10000) {
+                len += (size_t)sprintf(buf + len, "Package: p%zu\n", len);
+                seed = seed * 1103515245u + 12345u;
+                unsigned lines = seed % 300;
+                for (unsigned i = 0; i < lines; i++) {
+                        seed = seed * 1103515245u + 12345u;
+                        unsigned w = seed % 40;
+                        buf[len++] = i ? ' ' : 'X';
+                        if (!i)
+                                buf[len++] = ':';
+                        for (unsigned j = 0; j < w; j++)
+                                buf[len++] = (char)('a' + j % 26);
+                        buf[len++] = '\n';
+                }
+                buf[len++] = '\n';
+        }
+        struct debctrl d;
+        struct debctrl_field f;
+        debctrl_init(&d, buf, len, 1);
+        while (debctrl_next_stanza(&d)) {
+                assert_int_equal(debctrl_field(&d, &f), 1);
+                debctrl_skip(&d);
+                unsigned want = 1;
+                for (const char *q = buf; q < d.p; q++)
+                        want += *q == '\n';
+                assert_int_equal(d.line, want);
+                assert_true(d.p == buf + len || d.p[-1] == '\n');
+                assert_true(d.p == buf + len || d.p[-2] == '\n');
+        }
+        free(buf);
+}
+
 static void test_debctrl_complete_stops_at_last_blank_line(void **state)
 {
         static const char t[] = "A: 1\n\nB: 2\n\nC: 3\nD: 4";
@@ -99,6 +142,7 @@ int main(void)
                 cmocka_unit_test(test_debctrl_bad_line_names_its_line),
                 cmocka_unit_test(test_debctrl_continuation_first_is_error),
                 cmocka_unit_test(test_debctrl_skip_counts_lines),
+                cmocka_unit_test(test_debctrl_skip_matches_naive_count),
                 cmocka_unit_test(test_debctrl_complete_stops_at_last_blank_line),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
