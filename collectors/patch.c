@@ -50,7 +50,7 @@ struct inst {
 struct list {
         char file[512]; /* path in the root */
         struct apt_release rel;
-        bool has_rel, security;
+        bool has_rel, security, ignored;
         char component[64], arch[ARCH_LEN], site[256];
         int priority;
 };
@@ -67,6 +67,7 @@ struct patch {
         size_t nlists;
         struct apt_prefs prefs;
         char default_release[128];
+        char arches[1024]; /* " amd64 i386 ": the native one and dpkg's foreign ones */
 };
 
 static uint32_t hash(const char *s, size_t n)
@@ -303,6 +304,37 @@ out:
 }
 
 /* ---- apt's lists ---- */
+
+/* apt reads the lists of the architectures dpkg knows: the native one and
+ * those of var/lib/dpkg/arch (dpkg --add-architecture). */
+static void read_arches(struct patch *p)
+{
+        char *text = NULL;
+        size_t len, n;
+
+        n = (size_t)snprintf(p->arches, sizeof(p->arches), " %s ", p->native);
+        if (rootfs_read(p->ctx->root, "var/lib/dpkg/arch", 64 << 10, &text, &len) < 0)
+                return;
+        for (char *save = NULL, *t = strtok_r(text, " \t\r\n", &save); t;
+             t = strtok_r(NULL, " \t\r\n", &save)) {
+                char word[ARCH_LEN + 2];
+                snprintf(word, sizeof(word), " %s ", t);
+                if (strlen(t) < ARCH_LEN && !strstr(p->arches, word) &&
+                    n + strlen(t) + 1 < sizeof(p->arches))
+                        n += (size_t)snprintf(p->arches + n, sizeof(p->arches) - n, "%s ", t);
+        }
+        free(text);
+}
+
+static bool arch_known(const struct patch *p, const char *arch)
+{
+        char word[ARCH_LEN + 2];
+
+        if (!arch[0])
+                return true; /* a flat repository: no architecture in its name */
+        snprintf(word, sizeof(word), " %s ", arch);
+        return strstr(p->arches, word) != NULL;
+}
 
 static bool packages_name(const char *n)
 {
@@ -596,6 +628,10 @@ static int read_lists(struct patch *p)
                 snprintf(l->file, sizeof(l->file), LISTS_DIR "/%s", names[i]);
                 find_release(p, l, names[i]);
                 list_priority(p, l);
+                if (!arch_known(p, l->arch)) {
+                        l->ignored = true;
+                        continue;
+                }
                 rc = read_list(p, i, buf);
                 if (rc == -ENOMEM)
                         goto out;
@@ -938,6 +974,8 @@ static void sources_facts(struct patch *p)
 
         for (size_t i = 0; i < p->nlists; i++) {
                 const struct list *l = &p->lists[i];
+                if (l->ignored)
+                        continue;
                 json_array_append_new(a,
                                       json_pack("{s:s, s:s?, s:s?, s:s?, s:i, s:b}", "file",
                                                 l->file, "suite", l->has_rel ? l->rel.suite : NULL,
@@ -970,6 +1008,7 @@ int patch_collect(const struct collect_ctx *ctx, json_t *facts)
                         json_object_set_new(facts, "default_release",
                                             json_string(p.default_release));
                 read_prefs(&p);
+                read_arches(&p);
                 rc = read_lists(&p);
                 if (rc == -ENOMEM)
                         goto out;
