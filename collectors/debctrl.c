@@ -99,6 +99,7 @@ int debctrl_field(struct debctrl *d, struct debctrl_field *f)
         }
 }
 
+#if !defined(__SSE2__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 /* High bit set in each byte of w that is '\n', exactly (no carries). */
 static inline uint64_t newlines(uint64_t w)
 {
@@ -113,6 +114,8 @@ static inline unsigned count(uint64_t marks)
 {
         return (unsigned)(((marks >> 7) * 0x0101010101010101ull) >> 56);
 }
+
+#endif
 
 /* Most of a list is stanzas of packages not installed: they are passed
  * over eight bytes at a time, looking for "\n\n" and counting lines. */

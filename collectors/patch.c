@@ -34,12 +34,15 @@
 
 struct ver {
         char *version;
+        uint64_t hash; /* of the fields apt tells builds apart by, see stanza_hash() */
         char arch[ARCH_LEN];
         uint64_t lists[MAX_LISTS / 64]; /* the lists it is in */
+        bool installed;
 };
 
 struct inst {
         char *name, *version;
+        uint64_t hash;
         char arch[ARCH_LEN]; /* as dpkg has it: "all" stays "all" */
         bool held;
         uint32_t next; /* next package of the same name, or UINT32_MAX */
@@ -98,6 +101,36 @@ static void copy_n(char *dst, size_t size, const char *s, size_t n)
         dst[n] = '\0';
 }
 
+/* apt tells two builds of the same version apart by these fields, compared
+ * without blanks, '=' or case (its VersionHash): a local rebuild of the
+ * installed version is another version to apt, listed before it. */
+static const char *const hashed_fields[] = { "Installed-Size", "Depends", "Pre-Depends",
+                                             "Conflicts",      "Breaks",  "Replaces" };
+#define HASHED_FIELDS 6
+
+static void keep_hashed(struct debctrl_field *keep, const struct debctrl_field *f)
+{
+        for (size_t i = 0; i < HASHED_FIELDS; i++)
+                if (debctrl_is(f, hashed_fields[i]))
+                        keep[i] = *f;
+}
+
+static uint64_t stanza_hash(const struct debctrl_field *keep)
+{
+        uint64_t h = 14695981039346656037ull;
+
+        for (size_t i = 0; i < HASHED_FIELDS; i++)
+                for (size_t j = 0; j < keep[i].vlen; j++) {
+                        unsigned char c = (unsigned char)keep[i].val[j];
+                        if (c == ' ' || c == '\t' || c == '\r' || c == '=')
+                                continue;
+                        if (c >= 'A' && c <= 'Z')
+                                c = (unsigned char)(c - 'A' + 'a');
+                        h = (h ^ c) * 1099511628211ull;
+                }
+        return h;
+}
+
 /* The first installed package named name[n], or NULL. */
 static struct inst *find(const struct patch *p, const char *name, size_t n)
 {
@@ -142,6 +175,7 @@ static int build_table(struct patch *p)
 
 struct stanza {
         struct debctrl_field pkg, status, arch, version;
+        struct debctrl_field hashed[HASHED_FIELDS];
         bool has_pkg, has_status, has_arch, has_version;
 };
 
@@ -216,6 +250,7 @@ static int add_installed(struct patch *p, const struct stanza *s)
                 return -ENOMEM;
         }
         copy_n(k->arch, sizeof(k->arch), s->arch.val, s->arch.vlen);
+        k->hash = stanza_hash(s->hashed);
         k->next = UINT32_MAX;
         p->n++;
         return 0;
@@ -254,6 +289,8 @@ static int read_status(struct patch *p)
                                 s.arch = f, s.has_arch = true;
                         else if (debctrl_is(&f, "Version"))
                                 s.version = f, s.has_version = true;
+                        else
+                                keep_hashed(s.hashed, &f);
                 }
                 if (rc < 0) {
                         why = "not a \"Field: value\" line";
@@ -435,12 +472,13 @@ static void list_priority(struct patch *p, struct list *l)
 }
 
 static int add_version(struct inst *k, const struct debctrl_field *ver,
-                       const struct debctrl_field *arch, size_t list)
+                       const struct debctrl_field *arch, uint64_t hash, size_t list)
 {
         struct ver *v = NULL;
 
         for (size_t i = 0; i < k->nvers; i++)
-                if (strncmp(k->vers[i].version, ver->val, ver->vlen) == 0 &&
+                if (k->vers[i].hash == hash &&
+                    strncmp(k->vers[i].version, ver->val, ver->vlen) == 0 &&
                     k->vers[i].version[ver->vlen] == '\0')
                         v = &k->vers[i];
         if (!v) {
@@ -456,6 +494,7 @@ static int add_version(struct inst *k, const struct debctrl_field *ver,
                 if (!v->version)
                         return -ENOMEM;
                 copy_n(v->arch, sizeof(v->arch), arch->val, arch->vlen);
+                v->hash = hash;
                 k->nvers++;
         }
         v->lists[list / 64] |= 1ull << (list % 64);
@@ -473,6 +512,7 @@ static int scan_stanzas(struct patch *p, size_t list, const char *buf, size_t le
         debctrl_init(&d, buf, len, *line);
         while (debctrl_next_stanza(&d)) {
                 unsigned start = d.line;
+                struct debctrl_field hashed[HASHED_FIELDS] = { 0 };
                 struct inst *first = NULL;
                 bool has_pkg = false, has_ver = false, has_arch = false;
                 while ((rc = debctrl_field(&d, &f)) > 0) {
@@ -489,6 +529,8 @@ static int scan_stanzas(struct patch *p, size_t list, const char *buf, size_t le
                         } else if (f.nlen == 12 && debctrl_is(&f, "Architecture")) {
                                 arch = f;
                                 has_arch = true;
+                        } else {
+                                keep_hashed(hashed, &f);
                         }
                 }
                 *line = d.line;
@@ -517,7 +559,8 @@ static int scan_stanzas(struct patch *p, size_t list, const char *buf, size_t le
                         bool match =
                             all ? strcmp(ka, p->native) == 0
                                 : strlen(ka) == arch.vlen && memcmp(ka, arch.val, arch.vlen) == 0;
-                        if (match && (rc = add_version(k, &ver, &arch, list)) < 0)
+                        if (match &&
+                            (rc = add_version(k, &ver, &arch, stanza_hash(hashed), list)) < 0)
                                 return rc;
                 }
         }
@@ -767,10 +810,14 @@ static int priority(const struct patch *p, const struct inst *k, const struct ve
         return best;
 }
 
+/* Newest first; among builds of one version, the installed one last (apt
+ * reads dpkg's status after the lists). */
 static int cmp_ver_desc(const void *a, const void *b)
 {
-        return -dpkg_version_cmp(((const struct ver *)a)->version,
-                                 ((const struct ver *)b)->version);
+        const struct ver *x = a, *y = b;
+        int c = dpkg_version_cmp(y->version, x->version);
+
+        return c ? c : (int)x->installed - (int)y->installed;
 }
 
 /* apt's candidate: versions from newest down, the first of strictly higher
@@ -782,8 +829,11 @@ static const struct ver *candidate(const struct patch *p, struct inst *k)
         int max = 0;
         bool listed = false;
 
-        for (size_t i = 0; i < k->nvers && !listed; i++)
-                listed = strcmp(k->vers[i].version, k->version) == 0;
+        for (size_t i = 0; i < k->nvers; i++) {
+                k->vers[i].installed =
+                    k->vers[i].hash == k->hash && strcmp(k->vers[i].version, k->version) == 0;
+                listed |= k->vers[i].installed;
+        }
         /* The installed version takes part even when no list has it any more. */
         if (!listed) {
                 struct ver *nv = realloc(k->vers, (k->nvers + 1) * sizeof(*nv));
@@ -794,12 +844,14 @@ static const struct ver *candidate(const struct patch *p, struct inst *k)
                 if (!(k->vers[k->nvers].version = strdup(k->version)))
                         return NULL;
                 snprintf(k->vers[k->nvers].arch, ARCH_LEN, "%s", k->arch);
+                k->vers[k->nvers].hash = k->hash;
+                k->vers[k->nvers].installed = true;
                 k->nvers++;
         }
         qsort(k->vers, k->nvers, sizeof(*k->vers), cmp_ver_desc);
         for (size_t i = 0; i < k->nvers; i++) {
                 const struct ver *v = &k->vers[i];
-                bool installed = strcmp(v->version, k->version) == 0;
+                bool installed = v->installed;
                 int prio = priority(p, k, v, installed);
                 if (prio > max) {
                         max = prio;
@@ -830,24 +882,47 @@ static json_t *pending_item(const struct patch *p, const struct inst *k, const s
                          "held", k->held, "origins", origins);
 }
 
-static void compute_pending(struct patch *p)
-{
-        json_t *pending = json_array();
-        size_t nsec = 0;
+struct pending {
+        const struct inst *k;
+        const struct ver *v;
+};
 
+static int cmp_pending(const void *a, const void *b)
+{
+        const struct pending *x = a, *y = b;
+        int c = strcmp(x->k->name, y->k->name);
+
+        return c ? c : strcmp(x->v->arch, y->v->arch);
+}
+
+static int compute_pending(struct patch *p)
+{
+        struct pending *v = malloc((p->n ? p->n : 1) * sizeof(*v));
+        json_t *pending = json_array();
+        size_t n = 0, nsec = 0;
+
+        if (!v) {
+                json_decref(pending);
+                return -ENOMEM;
+        }
         for (size_t i = 0; i < p->n; i++) {
-                struct inst *k = &p->pkgs[i];
-                const struct ver *v = candidate(p, k);
-                if (!v || dpkg_version_cmp(v->version, k->version) <= 0)
-                        continue;
-                json_t *item = pending_item(p, k, v);
+                const struct ver *c = candidate(p, &p->pkgs[i]);
+                /* apt's "upgradable": a candidate listed before the installed version. */
+                if (c && !c->installed && dpkg_version_cmp(c->version, p->pkgs[i].version) >= 0)
+                        v[n++] = (struct pending){ &p->pkgs[i], c };
+        }
+        /* By name, as apt lists them. */
+        qsort(v, n, sizeof(*v), cmp_pending);
+        for (size_t i = 0; i < n; i++) {
+                json_t *item = pending_item(p, v[i].k, v[i].v);
                 nsec += json_is_true(json_object_get(item, "security"));
                 json_array_append_new(pending, item);
         }
+        free(v);
         json_object_set_new(p->facts, "pending", pending);
-        json_object_set_new(p->facts, "pending_count",
-                            json_integer((json_int_t)json_array_size(pending)));
+        json_object_set_new(p->facts, "pending_count", json_integer((json_int_t)n));
         json_object_set_new(p->facts, "security_count", json_integer((json_int_t)nsec));
+        return 0;
 }
 
 /* ---- the rest: refresh time, reboot, unattended-upgrades ---- */
@@ -1014,7 +1089,8 @@ int patch_collect(const struct collect_ctx *ctx, json_t *facts)
                         goto out;
                 json_object_set_new(facts, "lists_count", json_integer((json_int_t)p.nlists));
                 sources_facts(&p);
-                compute_pending(&p);
+                if ((rc = compute_pending(&p)) < 0)
+                        goto out;
         }
         last_refresh(&p);
         reboot_required(&p);
