@@ -179,6 +179,14 @@ struct stanza {
         bool has_pkg, has_status, has_arch, has_version;
 };
 
+static int word_index(const char *w, size_t len, const char *const *tab, size_t n)
+{
+        for (size_t i = 0; i < n; i++)
+                if (strlen(tab[i]) == len && strncmp(tab[i], w, len) == 0)
+                        return (int)i;
+        return -1;
+}
+
 /* dpkg's want/flag/status words; apt counts every state but these two as a
  * current version. */
 static int status_words(const struct debctrl_field *f, bool *installed, bool *held)
@@ -191,7 +199,6 @@ static int status_words(const struct debctrl_field *f, bool *installed, bool *he
                                              "triggers-pending", "installed" };
         const char *w[3] = { 0 }, *p = f->val, *end = f->val + f->vlen;
         size_t wl[3] = { 0 }, nw = 0;
-        int found = 0;
 
         while (p < end && nw < 4) {
                 while (p < end && *p == ' ')
@@ -208,22 +215,14 @@ static int status_words(const struct debctrl_field *f, bool *installed, bool *he
         }
         if (nw != 3)
                 return -EINVAL;
-#define IN(word, len, tab)                                                                         \
-        ({                                                                                         \
-                int r_ = -1;                                                                       \
-                for (size_t i_ = 0; i_ < sizeof(tab) / sizeof(tab[0]); i_++)                       \
-                        if (strlen(tab[i_]) == (len) && strncmp(tab[i_], word, len) == 0)          \
-                                r_ = (int)i_;                                                      \
-                r_;                                                                                \
-        })
-        int a = IN(w[0], wl[0], want), b = IN(w[1], wl[1], flag), c = IN(w[2], wl[2], state);
-#undef IN
+        int a = word_index(w[0], wl[0], want, sizeof(want) / sizeof(want[0]));
+        int b = word_index(w[1], wl[1], flag, sizeof(flag) / sizeof(flag[0]));
+        int c = word_index(w[2], wl[2], state, sizeof(state) / sizeof(state[0]));
         if (a < 0 || b < 0 || c < 0)
                 return -EINVAL;
         *held = a == 2;
         *installed = c >= 2;
-        found = 1;
-        return found;
+        return 0;
 }
 
 static int add_installed(struct patch *p, const struct stanza *s)

@@ -26,8 +26,10 @@ for tool in debootstrap jq; do
 		fail "cannot install $tool"
 done
 
-# The mirrors this machine uses, as /work/shared/tools/fresh-debian finds them.
-mirror=$(grep -h '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}' |
+# The mirrors this machine uses, as /work/shared/tools/fresh-debian finds them
+# (HYGIE_TEST_MIRROR overrides).
+mirror=${HYGIE_TEST_MIRROR:-}
+[[ -n $mirror ]] || mirror=$(grep -h '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}' |
 	grep -v -- -security | head -1 || true)
 [[ -n $mirror ]] || mirror=$(awk '$1=="deb" && $3 !~ /security/ {print $2; exit}' \
 	/etc/apt/sources.list 2>/dev/null || true)
@@ -127,9 +129,12 @@ pin() {
 	echo "debootstrap test: $suite pins: backports=${bpo:-none} kept=${keep:-none} held=${hold:-none}"
 }
 
+mkdir -p "$cache"
+# One run at a time changes the cached roots (two build trees may test at once).
+exec 9>"$cache/.lock"
+flock 9
 for suite in "${suites[@]}"; do
 	root=$cache/$suite
-	mkdir -p "$cache"
 	build "$suite" "$root"
 	pin "$suite" "$root"
 	"$here/compare.sh" "$agent" "$root"
