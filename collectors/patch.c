@@ -1086,8 +1086,10 @@ int patch_collect(const struct collect_ctx *ctx, json_t *facts)
                 rc = read_lists(&p);
                 if (rc == -ENOMEM)
                         goto out;
-                json_object_set_new(facts, "lists_count", json_integer((json_int_t)p.nlists));
                 sources_facts(&p);
+                json_object_set_new(
+                    facts, "lists_count",
+                    json_integer((json_int_t)json_array_size(json_object_get(facts, "sources"))));
                 if ((rc = compute_pending(&p)) < 0)
                         goto out;
         }
