@@ -509,7 +509,28 @@ static int scan_stanzas(struct patch *p, size_t list, const char *buf, size_t le
         int rc;
 
         debctrl_init(&d, buf, len, *line);
-        while (debctrl_next_stanza(&d)) {
+        for (;;) {
+                /* Fast path for what apt writes: "Package: " first; most
+                 * packages are not installed and are passed over at once. */
+                if (d.p < d.end && *d.p == '\n') {
+                        d.p++;
+                        d.line++;
+                        continue;
+                }
+                if (d.end - d.p > 9 && memcmp(d.p, "Package: ", 9) == 0) {
+                        const char *v = d.p + 9, *e = memchr(v, '\n', (size_t)(d.end - v));
+                        size_t n = e ? (size_t)(e - v) : 0;
+                        while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\r'))
+                                n--;
+                        if (e && n > 0 && !memchr(v, ' ', n) && !find(p, v, n)) {
+                                d.p = e + 1;
+                                d.line++;
+                                debctrl_skip(&d);
+                                continue;
+                        }
+                }
+                if (!debctrl_next_stanza(&d))
+                        break;
                 unsigned start = d.line;
                 struct debctrl_field hashed[HASHED_FIELDS] = { 0 };
                 struct inst *first = NULL;
