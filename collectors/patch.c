@@ -627,7 +627,10 @@ static int read_list(struct patch *p, size_t list, char *buf)
                         why = "entry longer than 1 MiB";
                         goto out;
                 }
-                if (memchr(buf, '\0', done)) {
+                const char *nul = memchr(buf, '\0', done);
+                if (nul) {
+                        for (const char *q = buf; q < nul; q++)
+                                line += *q == '\n';
                         rc = -EINVAL;
                         why = "binary data in a text list";
                         goto out;
