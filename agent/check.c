@@ -57,6 +57,22 @@ static int parse_only(const char *list, unsigned *mask)
         return *mask ? 0 : -EINVAL;
 }
 
+/* The policy: FILE alone when given; otherwise the shipped baseline, then
+ * this machine's own settings (paths_site_policy()) over it when present. */
+static int load_policy(struct policy *p, const char *file, struct error *e)
+{
+        char path[4096];
+        const char *site = paths_site_policy();
+        int rc;
+
+        if (file)
+                return policy_load(p, file, e);
+        rc = policy_load(p, paths_data("esms-baseline.ini", path, sizeof(path)), e);
+        if (rc < 0 || access(site, F_OK) < 0)
+                return rc;
+        return policy_load(p, site, e);
+}
+
 /* Collects the families of needs into a new facts object. */
 static json_t *collect_all(const struct collect_ctx *ctx, unsigned needs)
 {
@@ -95,7 +111,7 @@ int agent_check(int argc, char **argv)
         struct rootfs root = { .fd = -1 };
         struct findings findings = { 0 };
         json_t *facts = NULL, *doc = NULL;
-        char path[4096], ebuf[600], host[256];
+        char ebuf[600], host[256];
         struct error err;
         int c, rc, status = 2;
 
@@ -132,9 +148,7 @@ int agent_check(int argc, char **argv)
         if (!policy)
                 return 2;
         policy_defaults(policy);
-        if (!policy_file)
-                policy_file = paths_data("esms-baseline.ini", path, sizeof(path));
-        if (policy_load(policy, policy_file, &err) < 0) {
+        if (load_policy(policy, policy_file, &err) < 0) {
                 fprintf(stderr, "hygie-agent: %s\n", error_str(&err, ebuf, sizeof(ebuf)));
                 goto out;
         }

@@ -53,3 +53,13 @@ const char *paths_data(const char *name, char *buf, size_t size)
         snprintf(buf, size, "%s/%s", paths_datadir(), name);
         return buf;
 }
+
+const char *paths_site_policy(void)
+{
+        static char file[PATH_MAX];
+        const char *env = getenv("HYGIE_CONFDIR");
+
+        if (!file[0])
+                snprintf(file, sizeof(file), "%s/policy.ini", env && *env ? env : "/etc/hygie");
+        return file;
+}

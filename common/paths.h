@@ -11,6 +11,9 @@
 const char *paths_datadir(void);
 /* share/locale. */
 const char *paths_localedir(void);
+/* This machine's own policy settings, read over the shipped baseline:
+ * /etc/hygie/policy.ini, or $HYGIE_CONFDIR/policy.ini. */
+const char *paths_site_policy(void);
 /* datadir/name into buf; returns buf. */
 const char *paths_data(const char *name, char *buf, size_t size);
 

@@ -122,7 +122,7 @@ void rule_backup_configured(const struct check *c, const struct check_ctx *ctx,
 
         if (p->njobs == 0) {
                 finding_add(out, c, ctx, STATUS_FAIL, NULL, NULL,
-                            tr(ctx, "Declare each backup in the policy file: a [backup:NAME] "
+                            tr(ctx, "Declare each backup in /etc/hygie/policy.ini: a [backup:NAME] "
                                     "section with \"path = /where/the/backups/are\" (and "
                                     "\"max_age_hours = 26\" for a daily backup). Hygie then "
                                     "checks that it is recent and kept away from this machine."),

@@ -59,5 +59,22 @@ grep -qF "$tmp/bad2.ini:2: min_ram_gib: \"lots\" is not a whole number" "$tmp/er
 expect_rc 0 "$agent" check --help
 grep -q -- '--only' "$tmp/out" || fail "help text"
 
+# This machine's settings apply over the shipped baseline; --policy replaces both.
+mkdir "$tmp/conf"
+printf '[backup:compta]\npath = /srv/backup\n' >"$tmp/conf/policy.ini"
+expect_rc 1 env HYGIE_CONFDIR="$tmp/conf" "$agent" check --root "$ended" --only backup --json
+jq -e '[.findings[] | select(.check == "backup.configured")][0].status == "pass"' "$tmp/out" >/dev/null ||
+	fail "site policy not applied"
+jq -e '[.findings[] | select(.check == "backup.recent")][0].subject == "compta"' "$tmp/out" >/dev/null ||
+	fail "site backup job not checked"
+printf '[os]\neol_warn_months = 6\n' >"$tmp/plain.ini"
+expect_rc 1 env HYGIE_CONFDIR="$tmp/conf" "$agent" check --root "$ended" --only backup --json --policy "$tmp/plain.ini"
+jq -e '[.findings[] | select(.check == "backup.configured")][0].status == "fail"' "$tmp/out" >/dev/null ||
+	fail "--policy should replace the site policy"
+printf '[backup:x]\npath = relative\n' >"$tmp/conf/policy.ini"
+expect_rc 2 env HYGIE_CONFDIR="$tmp/conf" "$agent" check --root "$ended"
+grep -qF "$tmp/conf/policy.ini:2: [backup:x] path: must be an absolute path" "$tmp/err" ||
+	fail "site policy error: $(cat "$tmp/err")"
+
 [ "$failures" -eq 0 ] || exit 1
 echo "cli: all assertions hold"
