@@ -44,7 +44,7 @@ static void procs_want(struct procs *p, const char *name)
 static int read_small(const struct rootfs *root, const char *path, char *buf, size_t size,
                       size_t *len)
 {
-        int fd = rootfs_open(root, path, O_RDONLY);
+        int fd = rootfs_open(root, path, O_RDONLY | O_NONBLOCK); /* a FIFO must not block */
         ssize_t n;
 
         if (fd < 0)

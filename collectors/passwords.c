@@ -46,21 +46,34 @@ static json_t *jstr(const char *s)
         return j;
 }
 
+static void wipe_free(char *text, size_t size)
+{
+        if (text)
+                explicit_bzero(text, size);
+        free(text);
+}
+
 /* Reads a file that holds hashes into one buffer sized once from its
- * length, so no reallocation leaves a copy behind; *size is what to wipe. */
+ * length, so no reallocation leaves a copy behind; *size is what to wipe.
+ * A FIFO or device is refused without waiting on it. */
 static int read_secret(const struct rootfs *root, const char *rel, char **text, size_t *size)
 {
         struct stat st = { 0 };
         size_t n = 0;
-        ssize_t got;
-        int fd = rootfs_open(root, rel, O_RDONLY);
+        ssize_t got = 0;
+        int fd = rootfs_open(root, rel, O_RDONLY | O_NONBLOCK);
+        int rc = 0;
 
         *text = NULL;
         if (fd < 0)
                 return fd;
-        if (fstat(fd, &st) < 0 || st.st_size > FILE_MAX) {
-                int rc = st.st_size > FILE_MAX ? -EFBIG : -errno;
-
+        if (fstat(fd, &st) < 0)
+                rc = -errno;
+        else if (!S_ISREG(st.st_mode))
+                rc = -EINVAL;
+        else if (st.st_size > FILE_MAX)
+                rc = -EFBIG;
+        if (rc < 0) {
                 close(fd);
                 return rc;
         }
@@ -70,18 +83,18 @@ static int read_secret(const struct rootfs *root, const char *rel, char **text, 
                 close(fd);
                 return -ENOMEM;
         }
-        while (n + 1 < *size && (got = read(fd, *text + n, *size - 1 - n)) > 0)
-                n += (size_t)got;
+        while (n + 1 < *size &&
+               ((got = read(fd, *text + n, *size - 1 - n)) > 0 || (got < 0 && errno == EINTR)))
+                n += got > 0 ? (size_t)got : 0;
         (*text)[n] = '\0';
+        if (got < 0)
+                rc = -errno;
         close(fd);
-        return 0;
-}
-
-static void wipe_free(char *text, size_t size)
-{
-        if (text)
-                explicit_bzero(text, size);
-        free(text);
+        if (rc < 0) {
+                wipe_free(*text, *size);
+                *text = NULL;
+        }
+        return rc;
 }
 
 /* Reads rel (with read_secret when size is not NULL); on failure records
@@ -105,6 +118,8 @@ static int read_root(const struct collect_ctx *ctx, json_t *facts, const char *s
                 errors = json_object_get(facts, "errors");
                 last = json_array_get(errors, json_array_size(errors) - 1);
                 json_object_set_new(last, "code", json_string("EACCES"));
+        } else if (rc == -EINVAL) {
+                facts_add_error(facts, source, rel, 0, "cannot read %s: not a regular file", rel);
         } else {
                 facts_add_error(facts, source, rel, 0, "cannot read %s: %s", rel, strerror(-rc));
         }

@@ -146,12 +146,22 @@ int rootfs_read_fd(int fd, size_t max, char **out, size_t *len)
 
 int rootfs_read(const struct rootfs *r, const char *rel, size_t max, char **out, size_t *len)
 {
-        int fd = rootfs_open(r, rel, O_RDONLY);
+        /* O_NONBLOCK: opening a FIFO planted in the root must not wait for a
+         * writer; only regular files are read (procfs and sysfs files are). */
+        int fd = rootfs_open(r, rel, O_RDONLY | O_NONBLOCK);
+        struct stat st;
         int ret;
 
         if (fd < 0)
                 return fd;
-        ret = rootfs_read_fd(fd, max, out, len);
+        if (fstat(fd, &st) < 0)
+                ret = -errno;
+        else if (S_ISDIR(st.st_mode))
+                ret = -EISDIR;
+        else if (!S_ISREG(st.st_mode))
+                ret = -EINVAL;
+        else
+                ret = rootfs_read_fd(fd, max, out, len);
         close(fd);
         return ret;
 }

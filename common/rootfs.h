@@ -34,7 +34,8 @@ bool rootfs_exists(const struct rootfs *r, const char *rel);
 /* opendir(3) inside the root; NULL with errno set on failure. */
 DIR *rootfs_opendir(const struct rootfs *r, const char *rel);
 /* Reads a whole file into a NUL-terminated buffer the caller frees.
- * -EFBIG when it is larger than max bytes. */
+ * -EFBIG when it is larger than max bytes, -EINVAL when it is not a regular
+ * file (a FIFO or a device is never read). */
 int rootfs_read(const struct rootfs *r, const char *rel, size_t max, char **out, size_t *len);
 /* Reads an fd to its end, same contract as rootfs_read; closes nothing. */
 int rootfs_read_fd(int fd, size_t max, char **out, size_t *len);
