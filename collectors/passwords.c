@@ -55,7 +55,8 @@ static void wipe_free(char *text, size_t size)
 
 /* Reads a file that holds hashes into one buffer sized once from its
  * length, so no reallocation leaves a copy behind; *size is what to wipe.
- * A FIFO or device is refused without waiting on it. */
+ * A FIFO or device is refused without waiting on it, and a NUL byte is
+ * -EBADMSG: the parsers would stop there and miss the accounts after it. */
 static int read_secret(const struct rootfs *root, const char *rel, char **text, size_t *size)
 {
         struct stat st = { 0 };
@@ -89,6 +90,8 @@ static int read_secret(const struct rootfs *root, const char *rel, char **text, 
         (*text)[n] = '\0';
         if (got < 0)
                 rc = -errno;
+        else if (memchr(*text, '\0', n))
+                rc = -EBADMSG;
         close(fd);
         if (rc < 0) {
                 wipe_free(*text, *size);
@@ -120,6 +123,8 @@ static int read_root(const struct collect_ctx *ctx, json_t *facts, const char *s
                 json_object_set_new(last, "code", json_string("EACCES"));
         } else if (rc == -EINVAL) {
                 facts_add_error(facts, source, rel, 0, "cannot read %s: not a regular file", rel);
+        } else if (rc == -EBADMSG) {
+                facts_add_error(facts, source, rel, 0, "%s holds a NUL byte: it is damaged", rel);
         } else {
                 facts_add_error(facts, source, rel, 0, "cannot read %s: %s", rel, strerror(-rc));
         }
@@ -404,12 +409,13 @@ static void collect_accounts(const struct collect_ctx *ctx, json_t *facts)
         }
         wipe_free(text, size);
         text = NULL;
-        if (read_root(ctx, facts, "group", "etc/group", false, &text, NULL) == 0) {
+        /* group's second field may hold a group password's hash. */
+        if (read_root(ctx, facts, "group", "etc/group", false, &text, &size) == 0) {
                 rc = group_parse(text, "etc/group", add_group, &a, &e);
                 if (rc < 0)
                         facts_add_error(facts, "group", e.file, e.line, "%s", e.msg);
         }
-        free(text);
+        wipe_free(text, size);
         if (!facts_error(facts, "shadow"))
                 audit(ctx, &a, facts);
         accounts_facts(&a, facts);

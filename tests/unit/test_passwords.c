@@ -171,6 +171,32 @@ static void test_unreadable_shadow_is_an_error_saying_run_as_root(void **state)
         remove_root(dir);
 }
 
+/* A NUL byte would end the parse early and hide the accounts after it: an
+ * account with an empty password must not go unseen. */
+static void test_nul_byte_in_shadow_is_an_error(void **state)
+{
+        static const char shadow[] = "root:*:19000:0:99999:7:::\n\0\nalice::19000:0:90:7:::\n";
+        char dir[64], path[300];
+        const json_t *err;
+        json_t *facts;
+        FILE *f;
+
+        (void)state;
+        make_root(dir);
+        snprintf(path, sizeof(path), "%s/etc/shadow", dir);
+        f = fopen(path, "w");
+        assert_non_null(f);
+        assert_int_equal(fwrite(shadow, 1, sizeof(shadow) - 1, f), sizeof(shadow) - 1);
+        fclose(f);
+        facts = collect(dir, 0);
+        err = facts_error(facts, "shadow");
+        assert_non_null(err);
+        assert_string_equal(json_string_value(json_object_get(err, "message")),
+                            "etc/shadow holds a NUL byte: it is damaged");
+        json_decref(facts);
+        remove_root(dir);
+}
+
 /* Runs the check id on hand-made passwords facts at now. */
 static void run_rule(const char *id, const char *facts, time_t now, struct findings *out)
 {
@@ -241,6 +267,7 @@ int main(void)
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_facts_name_the_scheme_never_the_hash),
                 cmocka_unit_test(test_unreadable_shadow_is_an_error_saying_run_as_root),
+                cmocka_unit_test(test_nul_byte_in_shadow_is_an_error),
                 cmocka_unit_test(test_stale_counts_days_from_now),
                 cmocka_unit_test(test_ssh_root_assumes_match_blocks_apply),
         };
