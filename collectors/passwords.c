@@ -4,6 +4,7 @@
  * login.defs, the PAM password stack and pwquality.conf (the minimum length
  * actually enforced), sshd_config with its includes, and runs the dictionary
  * audit. Hashes are read to be audited and wiped: no fact holds one. */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
@@ -560,6 +561,23 @@ static int pam_path(const struct rootfs *root, const char *name, char *buf, size
 
 static int pam_walk_file(struct pam_walk *w, const char *rel);
 
+/* A module argument for the facts; the value of one whose name speaks of a
+ * password or a secret (pam_mysql's "passwd=...") is hidden. */
+static json_t *pam_arg(const char *arg)
+{
+        const char *eq = strchr(arg, '=');
+        char key[64];
+
+        if (!eq || (size_t)(eq - arg) >= sizeof(key))
+                return jstr(arg);
+        for (size_t i = 0; i <= (size_t)(eq - arg); i++)
+                key[i] = i < (size_t)(eq - arg) ? (char)tolower((unsigned char)arg[i]) : '\0';
+        if (!strstr(key, "pass") && !strstr(key, "pw") && !strstr(key, "secret"))
+                return jstr(arg);
+        snprintf(key, sizeof(key), "%.*s=(hidden)", (int)(eq - arg), arg);
+        return jstr(key);
+}
+
 static int pam_rule(void *user, const struct pam_line *l)
 {
         struct pam_walk *w = user;
@@ -589,7 +607,7 @@ static int pam_rule(void *user, const struct pam_line *l)
         pam_module_minlen(l, &w->q, &m);
         args = json_array();
         for (unsigned i = 0; i < l->nargs; i++)
-                json_array_append_new(args, jstr(l->args[i]));
+                json_array_append_new(args, pam_arg(l->args[i]));
         o = json_pack("{s:o, s:o, s:s, s:I, s:b, s:o}", "module", jstr(pam_module_name(l->module)),
                       "control", jstr(l->control), "file", file, "line", (json_int_t)l->line,
                       "optional", l->optional, "args", args);

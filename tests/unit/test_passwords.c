@@ -197,6 +197,37 @@ static void test_nul_byte_in_shadow_is_an_error(void **state)
         remove_root(dir);
 }
 
+/* pam_mysql takes its database password as an argument: the facts keep the
+ * argument's name, never its value. */
+static void test_pam_argument_holding_a_password_is_hidden(void **state)
+{
+        char dir[64], pamd[300];
+        json_t *facts, *args;
+        char *dump;
+
+        (void)state;
+        make_root(dir);
+        snprintf(pamd, sizeof(pamd), "%s/etc/pam.d", dir);
+        assert_int_equal(mkdir(pamd, 0755), 0);
+        put(dir, "etc/pam.d/common-password",
+            "password required pam_mysql.so user=pam passwd=Db-S3cret-42 BindPW=Other-S3cret\n"
+            "password required pam_unix.so minlen=12 use_authtok\n",
+            0644);
+        facts = collect(dir, 0);
+        dump = json_dumps(facts, 0);
+        assert_null(strstr(dump, "S3cret"));
+        args = json_object_get(
+            json_array_get(json_object_get(json_object_get(facts, "pam"), "password_modules"), 0),
+            "args");
+        assert_int_equal(json_array_size(args), 3);
+        assert_string_equal(json_string_value(json_array_get(args, 0)), "user=pam");
+        assert_string_equal(json_string_value(json_array_get(args, 1)), "passwd=(hidden)");
+        assert_string_equal(json_string_value(json_array_get(args, 2)), "BindPW=(hidden)");
+        free(dump);
+        json_decref(facts);
+        remove_root(dir);
+}
+
 /* Runs the check id on hand-made passwords facts at now. */
 static void run_rule(const char *id, const char *facts, time_t now, struct findings *out)
 {
@@ -268,6 +299,7 @@ int main(void)
                 cmocka_unit_test(test_facts_name_the_scheme_never_the_hash),
                 cmocka_unit_test(test_unreadable_shadow_is_an_error_saying_run_as_root),
                 cmocka_unit_test(test_nul_byte_in_shadow_is_an_error),
+                cmocka_unit_test(test_pam_argument_holding_a_password_is_hidden),
                 cmocka_unit_test(test_stale_counts_days_from_now),
                 cmocka_unit_test(test_ssh_root_assumes_match_blocks_apply),
         };
