@@ -27,11 +27,14 @@ for dir in "$@"; do
 	# data and policy, libraries, "/" (stat, to tell whether the root is this
 	# machine's), /dev/urandom (jansson's hash seed) and its own open files
 	# (/proc/self/fd, to name what a confined open reached).
+	# A sanitizer's runtime reads its own process's maps, cmdline and environ.
+	sanitizer='^/-$'
+	grep -q __asan_init "$agent" && sanitizer='^/proc/self/\(maps\|cmdline\|environ\)$'
 	grep -o '"/[^"]*"' "$tmp/trace" | tr -d '"' | sort -u |
 		grep -v -e "^$root" -e "^$datadir/" -e "^$bindir/" -e "^$dir/policy.ini$" -e "^${wordlist:-/-}$" \
 			-e '^/etc/ld\.so\.' -e '^/lib/' -e '^/lib64/' -e '^/usr/lib/' \
 			-e '^/proc/self/exe$' -e '^/proc/self/fd/[0-9]*$' -e '^/usr/share/locale/' \
-			-e '^/etc/localtime$' -e '^/$' -e '^/dev/urandom$' >"$tmp/outside" || true
+			-e '^/etc/localtime$' -e '^/$' -e '^/dev/urandom$' -e "$sanitizer" >"$tmp/outside" || true
 	if [ -s "$tmp/outside" ]; then
 		echo "$(basename "$dir"): the agent read outside its root:" >&2
 		cat "$tmp/outside" >&2
