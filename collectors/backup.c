@@ -203,7 +203,7 @@ static void read_head(int dfd, const char *name, char *buf, size_t size)
 static json_t *item_json(const struct item *it, bool with_size)
 {
         char when[32];
-        json_t *o = json_pack("{s:s, s:s, s:I}", "name", it->name, "time",
+        json_t *o = json_pack("{s:o, s:s, s:I}", "name", facts_string(it->name), "time",
                               util_iso8601(it->mtime.tv_sec, when, sizeof(when)), "mtime",
                               (json_int_t)it->mtime.tv_sec);
 
@@ -438,7 +438,7 @@ static json_t *job_scan(const struct collect_ctx *ctx, const struct places *pl,
                 return job;
         }
         places_resolve(pl, jb->path, resolved, sizeof(resolved));
-        json_object_set_new(job, "resolved", json_string(resolved));
+        json_object_set_new(job, "resolved", facts_string(resolved));
         json_object_set_new(job, "device", places_describe(pl, resolved));
         if (rc == 0 && S_ISREG(st.st_mode)) {
                 const char *base = strrchr(jb->path, '/');

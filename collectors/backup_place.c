@@ -243,10 +243,10 @@ json_t *places_describe(const struct places *p, const char *path)
                 return NULL;
         if (m) {
                 snprintf(dev, sizeof(dev), "%u:%u", m->major, m->minor);
-                json_object_set_new(o, "mount", json_string(m->point));
+                json_object_set_new(o, "mount", facts_string(m->point));
                 json_object_set_new(o, "device", json_string(dev));
-                json_object_set_new(o, "fstype", json_string(m->fstype));
-                json_object_set_new(o, "source", json_string(m->source));
+                json_object_set_new(o, "fstype", facts_string(m->fstype));
+                json_object_set_new(o, "source", facts_string(m->source));
                 json_object_set_new(o, "network", json_boolean(mountinfo_is_network(m->fstype)));
                 json_object_set_new(o, "decided_from", json_string("mountinfo"));
                 describe_block(p, m->major, m->minor, m->source, o);

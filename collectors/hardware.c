@@ -23,7 +23,7 @@
 static void set_str(json_t *o, const char *key, const char *v)
 {
         if (v && *v)
-                json_object_set_new(o, key, json_string(v));
+                json_object_set_new(o, key, facts_string(v));
 }
 
 /* A small sysfs attribute, trailing blanks cut. 0 or a negative errno. */

@@ -178,6 +178,37 @@ static void test_backup_files_newest_and_previous(void **state)
         assert_string_equal(sget(jobs, "x.resolved"), "/b");
 }
 
+/* An error naming a path that is not UTF-8 is kept, not dropped. */
+static void test_error_with_bytes_not_utf8_is_kept(void **state)
+{
+        json_t *facts = json_object();
+        const json_t *err;
+
+        (void)state;
+        facts_add_error(facts, "backup:x", "b/\xe9t\xe9", 0, "cannot read %s", "b/\xe9t\xe9");
+        err = facts_error(facts, "backup:x");
+        assert_non_null(err);
+        assert_string_equal(json_string_value(json_object_get(err, "file")), "b/?t?");
+        assert_string_equal(json_string_value(json_object_get(err, "message")),
+                            "cannot read b/?t?");
+        json_decref(facts);
+}
+
+/* A name in Latin-1 (not UTF-8) is still the newest backup, not "no backup". */
+static void test_backup_name_not_utf8_is_kept(void **state)
+{
+        struct tree *t = *state;
+        const json_t *jobs;
+
+        file(t, "b/old.tar", 5000, 50 * HOUR);
+        file(t, "b/\xe9t\xe9.tar", 4000, 2 * HOUR);
+        jobs = collect(t, "[backup:x]\npath = /b\n");
+        assert_string_equal(sget(jobs, "x.kind"), "files");
+        assert_string_equal(sget(jobs, "x.newest.name"), "?t?.tar");
+        assert_int_equal(iget(jobs, "x.newest.mtime"), t->now - 2 * HOUR);
+        assert_string_equal(sget(jobs, "x.previous.name"), "old.tar");
+}
+
 static void test_backup_dirs_sum_sizes_without_following_links(void **state)
 {
         struct tree *t = *state;
@@ -541,6 +572,8 @@ int main(void)
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test_setup_teardown(test_backup_files_newest_and_previous, setup,
                                                 teardown),
+                cmocka_unit_test_setup_teardown(test_backup_name_not_utf8_is_kept, setup, teardown),
+                cmocka_unit_test(test_error_with_bytes_not_utf8_is_kept),
                 cmocka_unit_test_setup_teardown(test_backup_dirs_sum_sizes_without_following_links,
                                                 setup, teardown),
                 cmocka_unit_test_setup_teardown(test_backup_dirs_walk_stops_at_depth, setup,
