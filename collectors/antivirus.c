@@ -44,7 +44,8 @@ static void procs_want(struct procs *p, const char *name)
 static int read_small(const struct rootfs *root, const char *path, char *buf, size_t size,
                       size_t *len)
 {
-        int fd = rootfs_open(root, path, O_RDONLY | O_NONBLOCK); /* a FIFO must not block */
+        struct stat st;
+        int fd = rootfs_open_file(root, path, &st);
         ssize_t n;
 
         if (fd < 0)
@@ -199,6 +200,7 @@ static void clamav_signatures(const struct collect_ctx *ctx, json_t *facts, json
         char dir[256] = "var/lib/clamav", conf[256], *text = NULL;
         json_t *files = json_array(), *newest = NULL;
         time_t newest_t = 0;
+        int rc;
 
         if (rootfs_read(ctx->root, "etc/clamav/freshclam.conf", 1 << 20, &text, NULL) == 0 &&
             clamav_conf_get(text, "DatabaseDirectory", 0, conf, sizeof(conf)) == 0 &&
@@ -211,7 +213,10 @@ static void clamav_signatures(const struct collect_ctx *ctx, json_t *facts, json
                 size_t len;
 
                 snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-                if (read_small(ctx->root, path, buf, sizeof(buf), &len) < 0)
+                rc = read_small(ctx->root, path, buf, sizeof(buf), &len);
+                if (rc == -EINVAL || rc == -EISDIR)
+                        facts_add_error(facts, "clamav-signatures", path, 0, "not a regular file");
+                if (rc < 0)
                         continue;
                 if (clamav_header_parse(buf, len, &h) < 0) {
                         facts_add_error(facts, "clamav-signatures", path, 0,

@@ -189,10 +189,13 @@ static bool is_type(int dfd, const char *name, mode_t type)
         return fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && (st.st_mode & S_IFMT) == type;
 }
 
-/* The first bytes of a small file, NUL-terminated; "" when unreadable. */
+/* The first bytes of a small file, NUL-terminated; "" when unreadable. A
+ * FIFO or device of that name is not opened. */
 static void read_head(int dfd, const char *name, char *buf, size_t size)
 {
-        int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+        int fd = is_type(dfd, name, S_IFREG)
+                     ? openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+                     : -1;
         ssize_t n = fd < 0 ? -1 : read(fd, buf, size - 1);
 
         buf[n > 0 ? n : 0] = '\0';
@@ -260,7 +263,9 @@ static bool borg_layout(int dfd)
         read_head(dfd, "README", head, sizeof(head));
         if (strcmp(head, BORG_README) != 0)
                 return false;
-        fd = openat(dfd, "config", O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+        fd = is_type(dfd, "config", S_IFREG)
+                 ? openat(dfd, "config", O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+                 : -1;
         if (fd < 0)
                 return false;
         if (rootfs_read_fd(fd, 64 << 10, &text, NULL) == 0) {

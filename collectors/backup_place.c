@@ -34,11 +34,12 @@ void places_init(struct places *p, const struct rootfs *root, json_t *facts)
         int rc;
 
         struct statfs sf;
+        struct stat st;
         int fd;
 
         memset(p, 0, sizeof(*p));
         p->root = root;
-        fd = rootfs_open(root, file, O_RDONLY | O_NONBLOCK);
+        fd = rootfs_open_file(root, file, &st);
         if (fd == -ENOENT || fd == -ENOTDIR)
                 return;
         /* A live procfs under another root describes this process, whose
@@ -141,7 +142,8 @@ static const char *magic_name(unsigned long magic, int *network)
 static bool read_flag(const struct rootfs *root, const char *rel, bool *value)
 {
         char buf[8];
-        int fd = rootfs_open(root, rel, O_RDONLY | O_NONBLOCK);
+        struct stat st;
+        int fd = rootfs_open_file(root, rel, &st);
         ssize_t n;
 
         if (fd < 0)

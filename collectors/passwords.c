@@ -56,28 +56,22 @@ static void wipe_free(char *text, size_t size)
 
 /* Reads a file that holds hashes into one buffer sized once from its
  * length, so no reallocation leaves a copy behind; *size is what to wipe.
- * A FIFO or device is refused without waiting on it, and a NUL byte is
+ * A FIFO or device is refused without opening it, and a NUL byte is
  * -EBADMSG: the parsers would stop there and miss the accounts after it. */
 static int read_secret(const struct rootfs *root, const char *rel, char **text, size_t *size)
 {
         struct stat st = { 0 };
         size_t n = 0;
         ssize_t got = 0;
-        int fd = rootfs_open(root, rel, O_RDONLY | O_NONBLOCK);
+        int fd = rootfs_open_file(root, rel, &st);
         int rc = 0;
 
         *text = NULL;
         if (fd < 0)
                 return fd;
-        if (fstat(fd, &st) < 0)
-                rc = -errno;
-        else if (!S_ISREG(st.st_mode))
-                rc = -EINVAL;
-        else if (st.st_size > FILE_MAX)
-                rc = -EFBIG;
-        if (rc < 0) {
+        if (st.st_size > FILE_MAX) {
                 close(fd);
-                return rc;
+                return -EFBIG;
         }
         *size = (size_t)st.st_size + 1;
         *text = malloc(*size);
@@ -122,7 +116,7 @@ static int read_root(const struct collect_ctx *ctx, json_t *facts, const char *s
                 errors = json_object_get(facts, "errors");
                 last = json_array_get(errors, json_array_size(errors) - 1);
                 json_object_set_new(last, "code", json_string("EACCES"));
-        } else if (rc == -EINVAL) {
+        } else if (rc == -EINVAL || rc == -EISDIR) {
                 facts_add_error(facts, source, rel, 0, "cannot read %s: not a regular file", rel);
         } else if (rc == -EBADMSG) {
                 facts_add_error(facts, source, rel, 0, "%s holds a NUL byte: it is damaged", rel);

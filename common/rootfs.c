@@ -144,24 +144,43 @@ int rootfs_read_fd(int fd, size_t max, char **out, size_t *len)
         return 0;
 }
 
+int rootfs_open_file(const struct rootfs *r, const char *rel, struct stat *st)
+{
+        struct stat seen;
+        int fd = rootfs_open(r, rel, O_PATH);
+
+        /* Opening a FIFO waits for a writer, opening a device may act on it
+         * (a tape rewinds, a watchdog arms): look at the inode first. */
+        if (fd < 0)
+                return fd;
+        if (fstat(fd, &seen) < 0) {
+                int err = -errno;
+                close(fd);
+                return err;
+        }
+        close(fd);
+        if (!S_ISREG(seen.st_mode))
+                return S_ISDIR(seen.st_mode) ? -EISDIR : -EINVAL;
+        /* O_NONBLOCK in case another inode took its place since. */
+        fd = rootfs_open(r, rel, O_RDONLY | O_NONBLOCK);
+        if (fd < 0)
+                return fd;
+        if (fstat(fd, st) < 0 || st->st_dev != seen.st_dev || st->st_ino != seen.st_ino) {
+                close(fd);
+                return -EAGAIN;
+        }
+        return fd;
+}
+
 int rootfs_read(const struct rootfs *r, const char *rel, size_t max, char **out, size_t *len)
 {
-        /* O_NONBLOCK: opening a FIFO planted in the root must not wait for a
-         * writer; only regular files are read (procfs and sysfs files are). */
-        int fd = rootfs_open(r, rel, O_RDONLY | O_NONBLOCK);
         struct stat st;
+        int fd = rootfs_open_file(r, rel, &st);
         int ret;
 
         if (fd < 0)
                 return fd;
-        if (fstat(fd, &st) < 0)
-                ret = -errno;
-        else if (S_ISDIR(st.st_mode))
-                ret = -EISDIR;
-        else if (!S_ISREG(st.st_mode))
-                ret = -EINVAL;
-        else
-                ret = rootfs_read_fd(fd, max, out, len);
+        ret = rootfs_read_fd(fd, max, out, len);
         close(fd);
         return ret;
 }

@@ -31,11 +31,15 @@ int rootfs_stat(const struct rootfs *r, const char *rel, struct stat *st);
 /* lstat(2) inside the root: the final component is not followed. */
 int rootfs_lstat(const struct rootfs *r, const char *rel, struct stat *st);
 bool rootfs_exists(const struct rootfs *r, const char *rel);
+/* Opens rel for reading only if it is a regular file: a FIFO or a device is
+ * never opened (-EINVAL; -EISDIR for a directory). Fills st; returns an fd
+ * the caller closes, or a negative errno. */
+int rootfs_open_file(const struct rootfs *r, const char *rel, struct stat *st);
 /* opendir(3) inside the root; NULL with errno set on failure. */
 DIR *rootfs_opendir(const struct rootfs *r, const char *rel);
 /* Reads a whole file into a NUL-terminated buffer the caller frees.
- * -EFBIG when it is larger than max bytes, -EINVAL when it is not a regular
- * file (a FIFO or a device is never read). */
+ * -EFBIG when it is larger than max bytes; -EINVAL, -EISDIR when it is not
+ * a regular file (see rootfs_open_file). */
 int rootfs_read(const struct rootfs *r, const char *rel, size_t max, char **out, size_t *len);
 /* Reads an fd to its end, same contract as rootfs_read; closes nothing. */
 int rootfs_read_fd(int fd, size_t max, char **out, size_t *len);
