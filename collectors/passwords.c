@@ -135,7 +135,7 @@ struct account {
         long long uid, gid, lastchg, max;
         bool in_shadow, from_passwd, admin;
         unsigned long tried;
-        bool audited, common, audit_failed;
+        bool audited, common, audit_failed, audit_costly;
 };
 
 struct accounts {
@@ -312,6 +312,7 @@ static void audit(const struct collect_ctx *ctx, struct accounts *a, json_t *fac
                 a->v[i].tried = t[j].tried;
                 a->v[i].common = t[j].common;
                 a->v[i].audit_failed = t[j].failed;
+                a->v[i].audit_costly = t[j].costly;
                 j++;
         }
         json_object_set_new(facts, "audit",
@@ -360,9 +361,10 @@ static void accounts_facts(const struct accounts *a, json_t *facts)
                                             acc->max >= 0 ? json_integer(acc->max) : json_null());
                 if (acc->audited)
                         json_object_set_new(o, "audit",
-                                            json_pack("{s:I, s:b, s:b}", "tried",
+                                            json_pack("{s:I, s:b, s:b, s:b}", "tried",
                                                       (json_int_t)acc->tried, "common", acc->common,
-                                                      "failed", acc->audit_failed));
+                                                      "failed", acc->audit_failed, "too_costly",
+                                                      acc->audit_costly));
                 json_array_append_new(arr, o);
         }
         json_object_set_new(facts, "accounts", arr);
