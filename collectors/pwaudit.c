@@ -105,6 +105,8 @@ bool pwaudit_cost_ok(const char *h)
                 unsigned long long rp[2] = { 0, 0 };
                 int n = b64(h[3]);
 
+                if (n <= 0 || n > 30)
+                        return false;
                 for (int k = 0; k < 2; k++)
                         for (int i = 0; i < 5; i++) {
                                 int d = b64(h[4 + k * 5 + i]);
@@ -112,7 +114,7 @@ bool pwaudit_cost_ok(const char *h)
                                         return false;
                                 rp[k] |= (unsigned long long)d << (6 * i);
                         }
-                return n > 0 && n <= 30 && rp[0] && rp[1] && rp[0] <= 1024 && rp[1] <= 16 &&
+                return rp[0] && rp[1] && rp[0] <= 1024 && rp[1] <= 16 &&
                        (128ull * rp[0] * rp[1] << n) <= PWAUDIT_MEMORY_MAX;
         }
         return true; /* fixed cost (md5, des...), or crypt_r fails at once */
