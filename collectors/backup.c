@@ -7,6 +7,7 @@
  * entries. Only metadata is read, never a backup's contents. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -172,7 +173,12 @@ static void walk_dir(int fd, unsigned depth, struct walk *w)
                 if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
                         continue;
                 if (S_ISREG(st.st_mode)) {
-                        w->bytes += (unsigned long long)st.st_size;
+                        /* Sparse files may claim up to 2^63 bytes each: saturate. */
+                        if (st.st_size < 0 || (unsigned long long)st.st_size >
+                                                  (unsigned long long)LLONG_MAX - w->bytes)
+                                w->bytes = LLONG_MAX;
+                        else
+                                w->bytes += (unsigned long long)st.st_size;
                 } else if (S_ISDIR(st.st_mode) && depth + 1 < WALK_MAX_DEPTH) {
                         int sub = sub_open(dirfd(d), e->d_name);
                         if (sub >= 0)

@@ -536,6 +536,13 @@ static void test_rules_shrunk_needs_two_measured_sizes(void **state)
                      "\"previous\":{\"size\":10000000}}}}",
                      0);
         assert_int_equal(f->status, STATUS_PASS);
+        /* Sizes near 2^63 (sparse files): no overflow in the comparison. */
+        f = run_rule(
+            &r, "backup.shrunk", "[backup:j]\npath = /b\n",
+            "{\"jobs\":{\"j\":{\"kind\":\"files\",\"newest\":{\"size\":5000000000000000000},"
+            "\"previous\":{\"size\":9000000000000000000}}}}",
+            0);
+        assert_int_equal(f->status, STATUS_PASS);
         /* The newest cut short: its real size is unknown. */
         f = run_rule(&r, "backup.shrunk", "[backup:j]\npath = /b\n",
                      "{\"jobs\":{\"j\":{\"kind\":\"dirs\",\"newest\":{\"size\":1,"
