@@ -427,6 +427,16 @@ void rule_password_stale(const struct check *c, const struct check_ctx *ctx, str
                         continue;
                 }
                 age = util_days_between(t, ctx->now);
+                /* A date days ahead (a wrong clock, an edited shadow) would
+                 * hide a password of any age. */
+                if (age < -1) {
+                        bad++;
+                        finding_add(out, c, ctx, STATUS_WARN, name, account_evidence(a), fix,
+                                    tr(ctx, "Administrator %s: the last password change is dated "
+                                            "in the future (%s)"),
+                                    name, date);
+                        continue;
+                }
                 if (age <= max)
                         continue;
                 bad++;

@@ -269,6 +269,16 @@ static void test_stale_counts_days_from_now(void **state)
                             "Administrator root has not changed password for 366 days (since "
                             "2025-11-24)");
         findings_free(&out);
+        /* Dated two days ahead: not a fresh password, an unknown age. */
+        run_rule("password.stale", facts, nov24 - 365 * day - 2 * day, &out);
+        assert_int_equal(out.n, 1);
+        assert_int_equal(out.v[0].status, STATUS_WARN);
+        assert_string_equal(out.v[0].summary, "Administrator root: the last password change is "
+                                              "dated in the future (2025-11-24)");
+        findings_free(&out);
+        run_rule("password.stale", facts, nov24 - 365 * day - day / 2, &out);
+        assert_int_equal(out.v[0].status, STATUS_PASS);
+        findings_free(&out);
 }
 
 static void test_ssh_root_assumes_match_blocks_apply(void **state)
