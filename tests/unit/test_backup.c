@@ -18,6 +18,7 @@
 
 #include "collector.h"
 #include "rules.h"
+#include "util.h"
 
 #define HOUR 3600
 
@@ -176,6 +177,17 @@ static void test_backup_files_newest_and_previous(void **state)
         assert_string_equal(sget(jobs, "x.previous.name"), "c.tar");
         assert_int_equal(iget(jobs, "x.previous.size"), 4000);
         assert_string_equal(sget(jobs, "x.resolved"), "/b");
+}
+
+/* A time past any year struct tm holds (a crafted file time) is "?". */
+static void test_time_out_of_range_is_a_question_mark(void **state)
+{
+        char buf[32];
+
+        (void)state;
+        memset(buf, 'x', sizeof(buf));
+        assert_string_equal(util_iso8601((time_t)1 << 62, buf, sizeof(buf)), "?");
+        assert_string_equal(util_iso8601(0, buf, sizeof(buf)), "1970-01-01T00:00:00Z");
 }
 
 /* An error naming a path that is not UTF-8 is kept, not dropped. */
@@ -581,6 +593,7 @@ int main(void)
                                                 teardown),
                 cmocka_unit_test_setup_teardown(test_backup_name_not_utf8_is_kept, setup, teardown),
                 cmocka_unit_test(test_error_with_bytes_not_utf8_is_kept),
+                cmocka_unit_test(test_time_out_of_range_is_a_question_mark),
                 cmocka_unit_test_setup_teardown(test_backup_dirs_sum_sizes_without_following_links,
                                                 setup, teardown),
                 cmocka_unit_test_setup_teardown(test_backup_dirs_walk_stops_at_depth, setup,
