@@ -164,7 +164,10 @@ static void recent_job(const struct check *c, const struct check_ctx *ctx, struc
                             tr(ctx, "The backup folder %s holds no backup"), jb->path);
                 return;
         }
-        age = (long long)ctx->now - json_integer_value(json_object_get(newest, "mtime"));
+        /* A crafted file time near -2^63 must not wrap round to "fresh". */
+        if (__builtin_sub_overflow((long long)ctx->now,
+                                   json_integer_value(json_object_get(newest, "mtime")), &age))
+                age = LLONG_MAX;
         if (age < 0)
                 age = 0; /* written "in the future": a clock was wrong, but it is there */
         ev = json_pack("{s:s?, s:O, s:I, s:I}", "kind", str(jf, "kind"), "newest", newest,

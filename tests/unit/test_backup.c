@@ -487,6 +487,12 @@ static void test_rules_recent_says_how_old(void **state)
         assert_string_equal(f->summary, "The backup folder /b does not exist");
         f = run_rule(&r, "backup.recent", "[backup:j]\npath = /b\n", "{\"jobs\":{}}", now);
         assert_int_equal(f->status, STATUS_SKIP);
+        /* Dated near -2^63: as old as can be, not wrapped round to fresh. */
+        f = run_rule(&r, "backup.recent", "[backup:j]\npath = /b\n",
+                     "{\"jobs\":{\"j\":{\"kind\":\"files\",\"newest\":"
+                     "{\"mtime\":-9223372036854775807}}}}",
+                     now);
+        assert_int_equal(f->status, STATUS_FAIL);
         run_free(&r);
 }
 
