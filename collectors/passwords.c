@@ -63,7 +63,7 @@ static int read_secret(const struct rootfs *root, const char *rel, char **text, 
         struct stat st = { 0 };
         size_t n = 0;
         ssize_t got = 0;
-        int fd = rootfs_open_file(root, rel, &st);
+        int fd = rootfs_open_secret(root, rel, &st);
         int rc = 0;
 
         *text = NULL;
