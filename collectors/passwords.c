@@ -649,6 +649,7 @@ static int pam_walk_file(struct pam_walk *w, const char *rel)
         if (rc == -EINVAL)
                 facts_add_error(w->facts, "pam", e.file, e.line, "%s", e.msg);
         w->depth--;
+        explicit_bzero(text, strlen(text));
         free(text);
         return rc;
 }
