@@ -91,13 +91,29 @@ static void pad(FILE *out, const char *s, int width)
                 fputc(' ', out);
 }
 
+/* Text that comes from the inspected root (names, a hostname) may hold
+ * control characters: a crafted one could move the cursor or recolour a
+ * line, so each is printed as '?'. */
+static void put_text(FILE *out, const char *s)
+{
+        for (; *s; s++)
+                fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, out);
+}
+
 void report_render(FILE *out, const struct report_meta *m, const struct findings *f, unsigned mask,
                    bool colour)
 {
         size_t count[STATUS_COUNT] = { 0 };
         const char *reset = colour ? "\033[0m" : "", *dim = colour ? "\033[2m" : "";
 
-        fprintf(out, _("Hygie check of %s"), m->hostname && *m->hostname ? m->hostname : "?");
+        char host[512];
+        size_t n = 0;
+
+        for (const char *h = m->hostname && *m->hostname ? m->hostname : "?";
+             *h && n + 1 < sizeof(host); h++)
+                host[n++] = (unsigned char)*h < 0x20 || *h == 0x7f ? '?' : *h;
+        host[n] = '\0';
+        fprintf(out, _("Hygie check of %s"), host);
         fputc('\n', out);
         for (int fam = 0; fam < FAM_COUNT; fam++) {
                 if (!(mask & (1u << fam)))
@@ -110,10 +126,14 @@ void report_render(FILE *out, const struct report_meta *m, const struct findings
                         count[x->status]++;
                         fprintf(out, "  %s", colour ? status_colours[x->status] : "");
                         pad(out, _(status_labels[x->status]), 8);
-                        fprintf(out, "%s%s %s(%s)%s\n", reset, x->summary, dim, x->check->id,
-                                reset);
-                        if (x->remediation && *x->remediation)
-                                fprintf(out, "            %s %s\n", _("Fix:"), x->remediation);
+                        fputs(reset, out);
+                        put_text(out, x->summary);
+                        fprintf(out, " %s(%s)%s\n", dim, x->check->id, reset);
+                        if (x->remediation && *x->remediation) {
+                                fprintf(out, "            %s ", _("Fix:"));
+                                put_text(out, x->remediation);
+                                fputc('\n', out);
+                        }
                 }
         }
         fputc('\n', out);

@@ -44,7 +44,8 @@ static void procs_want(struct procs *p, const char *name)
 static int read_small(const struct rootfs *root, const char *path, char *buf, size_t size,
                       size_t *len)
 {
-        int fd = rootfs_open(root, path, O_RDONLY);
+        struct stat st;
+        int fd = rootfs_open_file(root, path, &st);
         ssize_t n;
 
         if (fd < 0)
@@ -199,6 +200,7 @@ static void clamav_signatures(const struct collect_ctx *ctx, json_t *facts, json
         char dir[256] = "var/lib/clamav", conf[256], *text = NULL;
         json_t *files = json_array(), *newest = NULL;
         time_t newest_t = 0;
+        int rc;
 
         if (rootfs_read(ctx->root, "etc/clamav/freshclam.conf", 1 << 20, &text, NULL) == 0 &&
             clamav_conf_get(text, "DatabaseDirectory", 0, conf, sizeof(conf)) == 0 &&
@@ -211,7 +213,10 @@ static void clamav_signatures(const struct collect_ctx *ctx, json_t *facts, json
                 size_t len;
 
                 snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-                if (read_small(ctx->root, path, buf, sizeof(buf), &len) < 0)
+                rc = read_small(ctx->root, path, buf, sizeof(buf), &len);
+                if (rc == -EINVAL || rc == -EISDIR)
+                        facts_add_error(facts, "clamav-signatures", path, 0, "not a regular file");
+                if (rc < 0)
                         continue;
                 if (clamav_header_parse(buf, len, &h) < 0) {
                         facts_add_error(facts, "clamav-signatures", path, 0,
@@ -220,17 +225,17 @@ static void clamav_signatures(const struct collect_ctx *ctx, json_t *facts, json
                 }
                 time_t t = h.has_built ? h.built : h.stime;
                 json_t *f =
-                    json_pack("{s:s, s:I, s:I, s:s, s:I, s:s}", "file", path, "version",
-                              (json_int_t)h.version, "signatures", (json_int_t)h.sigs, "built",
-                              util_iso8601(t, iso, sizeof(iso)), "time", (json_int_t)t, "time_from",
-                              h.has_built ? "build time" : "stime");
+                    json_pack("{s:o, s:I, s:I, s:s, s:I, s:s}", "file", facts_string(path),
+                              "version", (json_int_t)h.version, "signatures", (json_int_t)h.sigs,
+                              "built", util_iso8601(t, iso, sizeof(iso)), "time", (json_int_t)t,
+                              "time_from", h.has_built ? "build time" : "stime");
                 json_array_append_new(files, f);
                 if (!newest || t > newest_t) {
                         newest = f;
                         newest_t = t;
                 }
         }
-        json_t *sig = json_pack("{s:s, s:o}", "directory", dir, "files", files);
+        json_t *sig = json_pack("{s:o, s:o}", "directory", facts_string(dir), "files", files);
         if (newest) {
                 json_object_set(sig, "newest_file", json_object_get(newest, "file"));
                 json_object_set_new(sig, "newest_time", json_integer((json_int_t)newest_t));
@@ -274,7 +279,7 @@ static void clamav_collect(const struct collect_ctx *ctx, const struct procs *pr
                         for (unsigned i = 0; i < MAX_ONACCESS; i++) {
                                 if (clamav_conf_get(conf, keys[k], i, value, sizeof(value)) < 0)
                                         break;
-                                json_array_append_new(paths, json_string(value));
+                                json_array_append_new(paths, facts_string(value));
                         }
                 free(conf);
         }

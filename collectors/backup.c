@@ -7,6 +7,7 @@
  * entries. Only metadata is read, never a backup's contents. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -172,7 +173,12 @@ static void walk_dir(int fd, unsigned depth, struct walk *w)
                 if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
                         continue;
                 if (S_ISREG(st.st_mode)) {
-                        w->bytes += (unsigned long long)st.st_size;
+                        /* Sparse files may claim up to 2^63 bytes each: saturate. */
+                        if (st.st_size < 0 || (unsigned long long)st.st_size >
+                                                  (unsigned long long)LLONG_MAX - w->bytes)
+                                w->bytes = LLONG_MAX;
+                        else
+                                w->bytes += (unsigned long long)st.st_size;
                 } else if (S_ISDIR(st.st_mode) && depth + 1 < WALK_MAX_DEPTH) {
                         int sub = sub_open(dirfd(d), e->d_name);
                         if (sub >= 0)
@@ -189,10 +195,13 @@ static bool is_type(int dfd, const char *name, mode_t type)
         return fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && (st.st_mode & S_IFMT) == type;
 }
 
-/* The first bytes of a small file, NUL-terminated; "" when unreadable. */
+/* The first bytes of a small file, NUL-terminated; "" when unreadable. A
+ * FIFO or device of that name is not opened. */
 static void read_head(int dfd, const char *name, char *buf, size_t size)
 {
-        int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+        int fd = is_type(dfd, name, S_IFREG)
+                     ? openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+                     : -1;
         ssize_t n = fd < 0 ? -1 : read(fd, buf, size - 1);
 
         buf[n > 0 ? n : 0] = '\0';
@@ -203,7 +212,7 @@ static void read_head(int dfd, const char *name, char *buf, size_t size)
 static json_t *item_json(const struct item *it, bool with_size)
 {
         char when[32];
-        json_t *o = json_pack("{s:s, s:s, s:I}", "name", it->name, "time",
+        json_t *o = json_pack("{s:o, s:s, s:I}", "name", facts_string(it->name), "time",
                               util_iso8601(it->mtime.tv_sec, when, sizeof(when)), "mtime",
                               (json_int_t)it->mtime.tv_sec);
 
@@ -260,7 +269,9 @@ static bool borg_layout(int dfd)
         read_head(dfd, "README", head, sizeof(head));
         if (strcmp(head, BORG_README) != 0)
                 return false;
-        fd = openat(dfd, "config", O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+        fd = is_type(dfd, "config", S_IFREG)
+                 ? openat(dfd, "config", O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+                 : -1;
         if (fd < 0)
                 return false;
         if (rootfs_read_fd(fd, 64 << 10, &text, NULL) == 0) {
@@ -438,7 +449,7 @@ static json_t *job_scan(const struct collect_ctx *ctx, const struct places *pl,
                 return job;
         }
         places_resolve(pl, jb->path, resolved, sizeof(resolved));
-        json_object_set_new(job, "resolved", json_string(resolved));
+        json_object_set_new(job, "resolved", facts_string(resolved));
         json_object_set_new(job, "device", places_describe(pl, resolved));
         if (rc == 0 && S_ISREG(st.st_mode)) {
                 const char *base = strrchr(jb->path, '/');

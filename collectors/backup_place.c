@@ -34,11 +34,12 @@ void places_init(struct places *p, const struct rootfs *root, json_t *facts)
         int rc;
 
         struct statfs sf;
+        struct stat st;
         int fd;
 
         memset(p, 0, sizeof(*p));
         p->root = root;
-        fd = rootfs_open(root, file, O_RDONLY | O_NONBLOCK);
+        fd = rootfs_open_file(root, file, &st);
         if (fd == -ENOENT || fd == -ENOTDIR)
                 return;
         /* A live procfs under another root describes this process, whose
@@ -141,7 +142,8 @@ static const char *magic_name(unsigned long magic, int *network)
 static bool read_flag(const struct rootfs *root, const char *rel, bool *value)
 {
         char buf[8];
-        int fd = rootfs_open(root, rel, O_RDONLY | O_NONBLOCK);
+        struct stat st;
+        int fd = rootfs_open_file(root, rel, &st);
         ssize_t n;
 
         if (fd < 0)
@@ -243,10 +245,10 @@ json_t *places_describe(const struct places *p, const char *path)
                 return NULL;
         if (m) {
                 snprintf(dev, sizeof(dev), "%u:%u", m->major, m->minor);
-                json_object_set_new(o, "mount", json_string(m->point));
+                json_object_set_new(o, "mount", facts_string(m->point));
                 json_object_set_new(o, "device", json_string(dev));
-                json_object_set_new(o, "fstype", json_string(m->fstype));
-                json_object_set_new(o, "source", json_string(m->source));
+                json_object_set_new(o, "fstype", facts_string(m->fstype));
+                json_object_set_new(o, "source", facts_string(m->source));
                 json_object_set_new(o, "network", json_boolean(mountinfo_is_network(m->fstype)));
                 json_object_set_new(o, "decided_from", json_string("mountinfo"));
                 describe_block(p, m->major, m->minor, m->source, o);

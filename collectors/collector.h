@@ -36,6 +36,10 @@ int hardware_collect(const struct collect_ctx *ctx, json_t *facts);
 /* Indexed by enum family. */
 extern const struct collector collectors[FAM_COUNT];
 
+/* A new JSON string from bytes a root holds (a file name, a label): when they
+ * are not UTF-8, non-ASCII and control bytes become '?'. NULL for NULL. */
+json_t *facts_string(const char *s);
+
 /* Records in facts.errors that source ("status", "shadow"...) could not be
  * read or parsed: file as seen in the root, line (0 for none), message. */
 void facts_add_error(json_t *facts, const char *source, const char *file, unsigned line,

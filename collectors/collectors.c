@@ -1,6 +1,8 @@
 /* collectors.c - the table of collectors, one per family. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "collector.h"
 
@@ -12,6 +14,24 @@ const struct collector collectors[FAM_COUNT] = {
         [FAM_ANTIVIRUS] = { FAM_ANTIVIRUS, antivirus_collect },
         [FAM_HARDWARE] = { FAM_HARDWARE, hardware_collect },
 };
+
+json_t *facts_string(const char *s)
+{
+        json_t *j = json_string(s);
+        char *copy;
+
+        if (j || !s)
+                return j;
+        copy = strdup(s);
+        if (!copy)
+                return NULL;
+        for (char *p = copy; *p; p++)
+                if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
+                        *p = '?';
+        j = json_string(copy);
+        free(copy);
+        return j;
+}
 
 void facts_add_error(json_t *facts, const char *source, const char *file, unsigned line,
                      const char *fmt, ...)
@@ -27,6 +47,9 @@ void facts_add_error(json_t *facts, const char *source, const char *file, unsign
                 errors = json_array();
                 json_object_set_new(facts, "errors", errors);
         }
-        json_array_append_new(errors, json_pack("{s:s, s:s, s:I, s:s}", "source", source, "file",
-                                                file, "line", (json_int_t)line, "message", msg));
+        /* A path or a message cut short may not be UTF-8: the error must stay. */
+        json_array_append_new(errors,
+                              json_pack("{s:o, s:o, s:I, s:o}", "source", facts_string(source),
+                                        "file", facts_string(file), "line", (json_int_t)line,
+                                        "message", facts_string(msg)));
 }

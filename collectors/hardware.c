@@ -23,13 +23,14 @@
 static void set_str(json_t *o, const char *key, const char *v)
 {
         if (v && *v)
-                json_object_set_new(o, key, json_string(v));
+                json_object_set_new(o, key, facts_string(v));
 }
 
 /* A small sysfs attribute, trailing blanks cut. 0 or a negative errno. */
 static int read_attr(const struct rootfs *root, const char *path, char *buf, size_t size)
 {
-        int fd = rootfs_open(root, path, O_RDONLY);
+        struct stat st;
+        int fd = rootfs_open_file(root, path, &st);
         ssize_t n;
 
         if (fd < 0)
@@ -411,7 +412,8 @@ static void collect_firmware(const struct collect_ctx *ctx, json_t *facts)
         unsigned char buf[16];
 
         for (size_t i = 0; uefi && i < 2; i++) {
-                int fd = rootfs_open(ctx->root, vars[i], O_RDONLY);
+                struct stat st;
+                int fd = rootfs_open_file(ctx->root, vars[i], &st);
                 ssize_t n;
 
                 if (fd < 0)

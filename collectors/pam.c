@@ -118,6 +118,7 @@ static int pam_rule(const char *s, size_t n, const char *file, unsigned line, pa
         }
         rc = fn(user, l);
 out:
+        explicit_bzero(l, sizeof(*l)); /* arguments may hold a password (pam_mysql) */
         free(l);
         return rc;
 }
@@ -166,6 +167,7 @@ int pam_parse(const char *text, const char *file, pam_line_fn *fn, void *user, s
                 rc = pam_rule(buf, strlen(buf), file, first, fn, user, e);
                 used = 0;
         }
+        explicit_bzero(buf, LINE_MAX_BYTES);
         free(buf);
         return rc;
 }

@@ -4,6 +4,7 @@
  * login.defs, the PAM password stack and pwquality.conf (the minimum length
  * actually enforced), sshd_config with its includes, and runs the dictionary
  * audit. Hashes are read to be audited and wiped: no fact holds one. */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
@@ -46,23 +47,31 @@ static json_t *jstr(const char *s)
         return j;
 }
 
+static void wipe_free(char *text, size_t size)
+{
+        if (text)
+                explicit_bzero(text, size);
+        free(text);
+}
+
 /* Reads a file that holds hashes into one buffer sized once from its
- * length, so no reallocation leaves a copy behind; *size is what to wipe. */
+ * length, so no reallocation leaves a copy behind; *size is what to wipe.
+ * A FIFO or device is refused without opening it, and a NUL byte is
+ * -EBADMSG: the parsers would stop there and miss the accounts after it. */
 static int read_secret(const struct rootfs *root, const char *rel, char **text, size_t *size)
 {
         struct stat st = { 0 };
         size_t n = 0;
-        ssize_t got;
-        int fd = rootfs_open(root, rel, O_RDONLY);
+        ssize_t got = 0;
+        int fd = rootfs_open_secret(root, rel, &st);
+        int rc = 0;
 
         *text = NULL;
         if (fd < 0)
                 return fd;
-        if (fstat(fd, &st) < 0 || st.st_size > FILE_MAX) {
-                int rc = st.st_size > FILE_MAX ? -EFBIG : -errno;
-
+        if (st.st_size > FILE_MAX) {
                 close(fd);
-                return rc;
+                return -EFBIG;
         }
         *size = (size_t)st.st_size + 1;
         *text = malloc(*size);
@@ -70,18 +79,20 @@ static int read_secret(const struct rootfs *root, const char *rel, char **text, 
                 close(fd);
                 return -ENOMEM;
         }
-        while (n + 1 < *size && (got = read(fd, *text + n, *size - 1 - n)) > 0)
-                n += (size_t)got;
+        while (n + 1 < *size &&
+               ((got = read(fd, *text + n, *size - 1 - n)) > 0 || (got < 0 && errno == EINTR)))
+                n += got > 0 ? (size_t)got : 0;
         (*text)[n] = '\0';
+        if (got < 0)
+                rc = -errno;
+        else if (memchr(*text, '\0', n))
+                rc = -EBADMSG;
         close(fd);
-        return 0;
-}
-
-static void wipe_free(char *text, size_t size)
-{
-        if (text)
-                explicit_bzero(text, size);
-        free(text);
+        if (rc < 0) {
+                wipe_free(*text, *size);
+                *text = NULL;
+        }
+        return rc;
 }
 
 /* Reads rel (with read_secret when size is not NULL); on failure records
@@ -105,6 +116,10 @@ static int read_root(const struct collect_ctx *ctx, json_t *facts, const char *s
                 errors = json_object_get(facts, "errors");
                 last = json_array_get(errors, json_array_size(errors) - 1);
                 json_object_set_new(last, "code", json_string("EACCES"));
+        } else if (rc == -EINVAL || rc == -EISDIR) {
+                facts_add_error(facts, source, rel, 0, "cannot read %s: not a regular file", rel);
+        } else if (rc == -EBADMSG) {
+                facts_add_error(facts, source, rel, 0, "%s holds a NUL byte: it is damaged", rel);
         } else {
                 facts_add_error(facts, source, rel, 0, "cannot read %s: %s", rel, strerror(-rc));
         }
@@ -120,7 +135,7 @@ struct account {
         long long uid, gid, lastchg, max;
         bool in_shadow, from_passwd, admin;
         unsigned long tried;
-        bool audited, common, audit_failed;
+        bool audited, common, audit_failed, audit_costly;
 };
 
 struct accounts {
@@ -297,6 +312,7 @@ static void audit(const struct collect_ctx *ctx, struct accounts *a, json_t *fac
                 a->v[i].tried = t[j].tried;
                 a->v[i].common = t[j].common;
                 a->v[i].audit_failed = t[j].failed;
+                a->v[i].audit_costly = t[j].costly;
                 j++;
         }
         json_object_set_new(facts, "audit",
@@ -345,9 +361,10 @@ static void accounts_facts(const struct accounts *a, json_t *facts)
                                             acc->max >= 0 ? json_integer(acc->max) : json_null());
                 if (acc->audited)
                         json_object_set_new(o, "audit",
-                                            json_pack("{s:I, s:b, s:b}", "tried",
+                                            json_pack("{s:I, s:b, s:b, s:b}", "tried",
                                                       (json_int_t)acc->tried, "common", acc->common,
-                                                      "failed", acc->audit_failed));
+                                                      "failed", acc->audit_failed, "too_costly",
+                                                      acc->audit_costly));
                 json_array_append_new(arr, o);
         }
         json_object_set_new(facts, "accounts", arr);
@@ -389,12 +406,13 @@ static void collect_accounts(const struct collect_ctx *ctx, json_t *facts)
         }
         wipe_free(text, size);
         text = NULL;
-        if (read_root(ctx, facts, "group", "etc/group", false, &text, NULL) == 0) {
+        /* group's second field may hold a group password's hash. */
+        if (read_root(ctx, facts, "group", "etc/group", false, &text, &size) == 0) {
                 rc = group_parse(text, "etc/group", add_group, &a, &e);
                 if (rc < 0)
                         facts_add_error(facts, "group", e.file, e.line, "%s", e.msg);
         }
-        free(text);
+        wipe_free(text, size);
         if (!facts_error(facts, "shadow"))
                 audit(ctx, &a, facts);
         accounts_facts(&a, facts);
@@ -539,6 +557,23 @@ static int pam_path(const struct rootfs *root, const char *name, char *buf, size
 
 static int pam_walk_file(struct pam_walk *w, const char *rel);
 
+/* A module argument for the facts; the value of one whose name speaks of a
+ * password or a secret (pam_mysql's "passwd=...") is hidden. */
+static json_t *pam_arg(const char *arg)
+{
+        const char *eq = strchr(arg, '=');
+        char key[64];
+
+        if (!eq || (size_t)(eq - arg) >= sizeof(key))
+                return jstr(arg);
+        for (size_t i = 0; i <= (size_t)(eq - arg); i++)
+                key[i] = i < (size_t)(eq - arg) ? (char)tolower((unsigned char)arg[i]) : '\0';
+        if (!strstr(key, "pass") && !strstr(key, "pw") && !strstr(key, "secret"))
+                return jstr(arg);
+        snprintf(key, sizeof(key), "%.*s=(hidden)", (int)(eq - arg), arg);
+        return jstr(key);
+}
+
 static int pam_rule(void *user, const struct pam_line *l)
 {
         struct pam_walk *w = user;
@@ -568,7 +603,7 @@ static int pam_rule(void *user, const struct pam_line *l)
         pam_module_minlen(l, &w->q, &m);
         args = json_array();
         for (unsigned i = 0; i < l->nargs; i++)
-                json_array_append_new(args, jstr(l->args[i]));
+                json_array_append_new(args, pam_arg(l->args[i]));
         o = json_pack("{s:o, s:o, s:s, s:I, s:b, s:o}", "module", jstr(pam_module_name(l->module)),
                       "control", jstr(l->control), "file", file, "line", (json_int_t)l->line,
                       "optional", l->optional, "args", args);
@@ -614,6 +649,7 @@ static int pam_walk_file(struct pam_walk *w, const char *rel)
         if (rc == -EINVAL)
                 facts_add_error(w->facts, "pam", e.file, e.line, "%s", e.msg);
         w->depth--;
+        explicit_bzero(text, strlen(text));
         free(text);
         return rc;
 }

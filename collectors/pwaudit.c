@@ -55,6 +55,71 @@ void wordlist_free(struct wordlist *wl)
         memset(wl, 0, sizeof(*wl));
 }
 
+/* crypt(3)'s base-64 digit, or -1. */
+static int b64(char c)
+{
+        static const char digits[] =
+            "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+        const char *p = c ? strchr(digits, c) : NULL;
+
+        return p ? (int)(p - digits) : -1;
+}
+
+/* A decimal number of at most 10 digits after prefix, or -1. */
+static long long cost_number(const char *s, const char *prefix)
+{
+        size_t n = strlen(prefix);
+        long long v = 0;
+        size_t i;
+
+        if (strncmp(s, prefix, n) != 0)
+                return -1;
+        for (i = n; s[i] >= '0' && s[i] <= '9' && i - n < 10; i++)
+                v = v * 10 + (s[i] - '0');
+        return i == n ? -1 : v;
+}
+
+bool pwaudit_cost_ok(const char *h)
+{
+        long long v;
+
+        if (strncmp(h, "$2", 2) == 0) { /* bcrypt: 2^cost rounds */
+                const char *c = h[2] == '$' ? h + 3 : h[2] && h[3] == '$' ? h + 4 : NULL;
+                return c && (v = cost_number(c, "")) >= 0 && v <= PWAUDIT_BCRYPT_COST_MAX;
+        }
+        if (strncmp(h, "$5$", 3) == 0 || strncmp(h, "$6$", 3) == 0)
+                return (v = cost_number(h + 3, "rounds=")) < 0 || v <= PWAUDIT_ROUNDS_MAX;
+        if ((v = cost_number(h, "$md5,rounds=")) >= 0 || (v = cost_number(h, "$sha1$")) >= 0)
+                return v <= PWAUDIT_ROUNDS_MAX;
+        if (strncmp(h, "$y$", 3) == 0 || strncmp(h, "$gy$", 4) == 0) {
+                /* Flavour, log2(N) - 1 and r - 1 as one digit each, and no
+                 * further parameter (p, t...): memory is 128 * r * N bytes. */
+                const char *p = h + (h[1] == 'g' ? 4 : 3);
+                int f = b64(p[0]), n = f < 0 ? -1 : b64(p[1]), r = n < 0 ? -1 : b64(p[2]);
+
+                return f >= 0 && f <= 47 && n >= 0 && n <= 47 && r >= 0 && r <= 47 && p[3] == '$' &&
+                       n + 1 <= 30 && (128ull * (unsigned)(r + 1) << (n + 1)) <= PWAUDIT_MEMORY_MAX;
+        }
+        if (strncmp(h, "$7$", 3) == 0) {
+                /* scrypt: log2(N), then r and p as 30-bit little-endian numbers. */
+                unsigned long long rp[2] = { 0, 0 };
+                int n = b64(h[3]);
+
+                if (n <= 0 || n > 30)
+                        return false;
+                for (int k = 0; k < 2; k++)
+                        for (int i = 0; i < 5; i++) {
+                                int d = b64(h[4 + k * 5 + i]);
+                                if (d < 0)
+                                        return false;
+                                rp[k] |= (unsigned long long)d << (6 * i);
+                        }
+                return rp[0] && rp[1] && rp[0] <= 1024 && rp[1] <= 16 &&
+                       (128ull * rp[0] * rp[1] << n) <= PWAUDIT_MEMORY_MAX;
+        }
+        return true; /* fixed cost (md5, des...), or crypt_r fails at once */
+}
+
 static long cpu_ms(void)
 {
         struct timespec ts;
@@ -76,7 +141,10 @@ int pwaudit_run(struct pwaudit_target *t, size_t n, const struct wordlist *wl, l
                 return -ENOMEM;
         for (size_t i = 0; i < n; i++) {
                 t[i].tried = 0;
-                t[i].common = t[i].failed = false;
+                t[i].common = false;
+                /* One hash is never interrupted: a crafted cost would hang. */
+                t[i].costly = !pwaudit_cost_ok(t[i].hash);
+                t[i].failed = t[i].costly;
         }
         /* An account that matched is still hashed to the end: otherwise the
          * tries, and the CPU time, left to the other accounts would tell how

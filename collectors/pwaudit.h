@@ -31,8 +31,20 @@ struct pwaudit_target {
         const char *hash; /* the caller's copy; the caller wipes it */
         unsigned long tried;
         bool common; /* a candidate matched */
-        bool failed; /* crypt_r refused the hash (unsupported scheme) */
+        bool failed; /* crypt_r refused the hash (unsupported scheme), or costly */
+        bool costly; /* its cost parameters are past pwaudit_cost_ok's bounds */
 };
+
+/* Caps on what one hash may cost: a crafted shadow line may ask for 2^31
+ * bcrypt rounds or a billion SHA-crypt rounds, and crypt_r cannot be
+ * stopped half-way. libxcrypt's defaults are far below (bcrypt 10-12, 5000
+ * rounds, yescrypt 16 MiB). */
+#define PWAUDIT_BCRYPT_COST_MAX 16
+#define PWAUDIT_ROUNDS_MAX      10000000
+#define PWAUDIT_MEMORY_MAX      (1ull << 30)
+
+/* Whether a hash's cost parameters are within the caps above. */
+bool pwaudit_cost_ok(const char *hash);
 
 struct pwaudit_result {
         unsigned long candidates; /* per account: the name plus the list */

@@ -13,16 +13,27 @@
 
 #include "rootfs.h"
 
+/* Files that hold password hashes. */
+static const char *const secrets[ROOTFS_SECRETS] = { "etc/shadow",  "etc/gshadow",  "etc/passwd",
+                                                     "etc/shadow-", "etc/gshadow-", "etc/passwd-" };
+
 int rootfs_init(struct rootfs *r, const char *path)
 {
         struct stat st, host;
 
+        r->nsecret = 0;
         r->fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (r->fd < 0)
                 return -errno;
         snprintf(r->path, sizeof(r->path), "%s", path);
         r->host = fstat(r->fd, &st) == 0 && stat("/", &host) == 0 && st.st_dev == host.st_dev &&
                   st.st_ino == host.st_ino;
+        for (size_t i = 0; i < ROOTFS_SECRETS; i++)
+                if (rootfs_stat(r, secrets[i], &st) == 0 && S_ISREG(st.st_mode)) {
+                        r->secret[r->nsecret].dev = st.st_dev;
+                        r->secret[r->nsecret].ino = st.st_ino;
+                        r->nsecret++;
+                }
         return 0;
 }
 
@@ -144,9 +155,58 @@ int rootfs_read_fd(int fd, size_t max, char **out, size_t *len)
         return 0;
 }
 
+static bool is_secret(const struct rootfs *r, const struct stat *st)
+{
+        for (size_t i = 0; i < r->nsecret; i++)
+                if (r->secret[i].dev == st->st_dev && r->secret[i].ino == st->st_ino)
+                        return true;
+        return false;
+}
+
+static int open_file(const struct rootfs *r, const char *rel, struct stat *st, bool secret_ok)
+{
+        struct stat seen;
+        int fd = rootfs_open(r, rel, O_PATH);
+
+        /* Opening a FIFO waits for a writer, opening a device may act on it
+         * (a tape rewinds, a watchdog arms): look at the inode first. */
+        if (fd < 0)
+                return fd;
+        if (fstat(fd, &seen) < 0) {
+                int err = -errno;
+                close(fd);
+                return err;
+        }
+        close(fd);
+        if (!S_ISREG(seen.st_mode))
+                return S_ISDIR(seen.st_mode) ? -EISDIR : -EINVAL;
+        if (!secret_ok && is_secret(r, &seen))
+                return -EACCES;
+        /* O_NONBLOCK in case another inode took its place since. */
+        fd = rootfs_open(r, rel, O_RDONLY | O_NONBLOCK);
+        if (fd < 0)
+                return fd;
+        if (fstat(fd, st) < 0 || st->st_dev != seen.st_dev || st->st_ino != seen.st_ino) {
+                close(fd);
+                return -EAGAIN;
+        }
+        return fd;
+}
+
+int rootfs_open_file(const struct rootfs *r, const char *rel, struct stat *st)
+{
+        return open_file(r, rel, st, false);
+}
+
+int rootfs_open_secret(const struct rootfs *r, const char *rel, struct stat *st)
+{
+        return open_file(r, rel, st, true);
+}
+
 int rootfs_read(const struct rootfs *r, const char *rel, size_t max, char **out, size_t *len)
 {
-        int fd = rootfs_open(r, rel, O_RDONLY);
+        struct stat st;
+        int fd = rootfs_open_file(r, rel, &st);
         int ret;
 
         if (fd < 0)

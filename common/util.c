@@ -10,7 +10,11 @@ const char *util_iso8601(time_t t, char *buf, size_t size)
 {
         struct tm tm;
 
-        gmtime_r(&t, &tm);
+        /* A file time from the root may be past any year an int holds. */
+        if (!gmtime_r(&t, &tm)) {
+                snprintf(buf, size, "?");
+                return buf;
+        }
         strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
         return buf;
 }

@@ -6,7 +6,8 @@
 #include <stddef.h>
 #include <time.h>
 
-/* "2026-11-22T10:00:00Z" into buf (at least 21 bytes). */
+/* "2026-11-22T10:00:00Z" into buf (at least 21 bytes); "?" when t is past
+ * what struct tm holds. */
 const char *util_iso8601(time_t t, char *buf, size_t size);
 /* "YYYY-MM-DD" (UTC midnight) to a time; -EINVAL when malformed. */
 int util_parse_date(const char *s, time_t *out);

@@ -164,7 +164,10 @@ static void recent_job(const struct check *c, const struct check_ctx *ctx, struc
                             tr(ctx, "The backup folder %s holds no backup"), jb->path);
                 return;
         }
-        age = (long long)ctx->now - json_integer_value(json_object_get(newest, "mtime"));
+        /* A crafted file time near -2^63 must not wrap round to "fresh". */
+        if (__builtin_sub_overflow((long long)ctx->now,
+                                   json_integer_value(json_object_get(newest, "mtime")), &age))
+                age = LLONG_MAX;
         if (age < 0)
                 age = 0; /* written "in the future": a clock was wrong, but it is there */
         ev = json_pack("{s:s?, s:O, s:I, s:I}", "kind", str(jf, "kind"), "newest", newest,
@@ -290,6 +293,12 @@ void rule_backup_offsite(const struct check *c, const struct check_ctx *ctx, str
         }
 }
 
+/* n * 2 < p without the overflow of n * 2 (sizes near 2^63: sparse files). */
+static bool under_half(long long n, long long p)
+{
+        return n < p / 2 + p % 2;
+}
+
 static void shrunk_job(const struct check *c, const struct check_ctx *ctx, struct findings *out,
                        const struct backup_job *jb, const json_t *jf)
 {
@@ -324,7 +333,7 @@ static void shrunk_job(const struct check *c, const struct check_ctx *ctx, struc
         sizes_text(ctx, n, p, s1, s2, sizeof(s1));
         /* A walk cut short only gives a lower bound: the newest must be whole,
          * and the previous may be cut only when the newest is already small. */
-        if (!new_complete || (!prev_complete && n * 2 >= p)) {
+        if (!new_complete || (!prev_complete && !under_half(n, p))) {
                 const json_t *walk = json_object_get(jf, "walk");
                 const char *bound = str(new_complete ? prev : newest, "bound");
 
@@ -351,7 +360,7 @@ static void shrunk_job(const struct check *c, const struct check_ctx *ctx, struc
                             (long long)json_integer_value(json_object_get(walk, "max_entries")));
                 return;
         }
-        if (n * 2 < p) {
+        if (under_half(n, p)) {
                 finding_add(out, c, ctx, STATUS_WARN, jb->name, ev,
                             tr(ctx, "Check that the last backup is complete: files may be "
                                     "missing from it, or the job may have stopped half-way."),

@@ -583,8 +583,14 @@ void rule_equipment_os_supported(const struct check *c, const struct check_ctx *
                        s.ext);
         switch (s.state) {
         case SUPPORT_UNKNOWN:
-                finding_add(out, c, ctx, STATUS_SKIP, NULL, ev, NULL,
-                            tr(ctx, "%s: no end-of-support table for this system"), s.system);
+                if (s.eol)
+                        finding_add(out, c, ctx, STATUS_SKIP, NULL, ev, NULL,
+                                    tr(ctx, "%s: the end of support \"%s\" is not a date"),
+                                    s.system, s.eol);
+                else
+                        finding_add(out, c, ctx, STATUS_SKIP, NULL, ev, NULL,
+                                    tr(ctx, "%s: no end-of-support table for this system"),
+                                    s.system);
                 break;
         case SUPPORT_OK:
         case SUPPORT_ENDING:

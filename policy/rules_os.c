@@ -34,10 +34,12 @@ void rules_os_support(const json_t *os, time_t now, long warn_months, struct sup
          * "only extended fixes remain". */
         s->ext_name = strcmp(distro, "debian") == 0 ? "LTS" : "ESM";
         s->ext = str(sup, strcmp(distro, "debian") == 0 ? "eol_lts" : "eol_esm");
-        if (!s->eol || util_parse_date(s->eol, &eol) < 0) {
+        if (!s->eol) {
                 s->state = SUPPORT_OK; /* in the table, no end date yet (testing, sid) */
                 return;
         }
+        if (util_parse_date(s->eol, &eol) < 0)
+                return; /* a date the table spoils says nothing: not "supported" */
         if (now < eol) {
                 s->days_left = util_days_between(now, eol);
                 s->state = s->days_left < warn_months * 30 ? SUPPORT_ENDING : SUPPORT_OK;
@@ -66,8 +68,14 @@ void rule_os_supported(const struct check *c, const struct check_ctx *ctx, struc
                        json_string_value(json_object_get(json_object_get(os, "support"), "table")));
         switch (s.state) {
         case SUPPORT_UNKNOWN:
-                finding_add(out, c, ctx, STATUS_SKIP, NULL, ev, NULL,
-                            tr(ctx, "%s: no end-of-support table for this system"), s.system);
+                if (s.eol)
+                        finding_add(out, c, ctx, STATUS_SKIP, NULL, ev, NULL,
+                                    tr(ctx, "%s: the end of support \"%s\" is not a date"),
+                                    s.system, s.eol);
+                else
+                        finding_add(out, c, ctx, STATUS_SKIP, NULL, ev, NULL,
+                                    tr(ctx, "%s: no end-of-support table for this system"),
+                                    s.system);
                 break;
         case SUPPORT_OK:
                 if (s.eol)

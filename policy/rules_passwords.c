@@ -200,6 +200,17 @@ void rule_password_common(const struct check *c, const struct check_ctx *ctx, st
                         finding_add(out, c, ctx, STATUS_FAIL, str(a, "name"), ev, fix,
                                     tr(ctx, "Account %s uses one of the most common passwords"),
                                     str(a, "name"));
+                } else if (flag(r, "too_costly")) {
+                        bad++;
+                        snprintf(fix, sizeof(fix),
+                                 tr(ctx, "Check this account's entry in /etc/shadow; change its "
+                                         "password (passwd %s) to store it with the system's "
+                                         "usual settings."),
+                                 str(a, "name"));
+                        finding_add(out, c, ctx, STATUS_WARN, str(a, "name"), ev, fix,
+                                    tr(ctx, "The password of %s was not audited: its hash asks "
+                                            "for more computing than the audit allows"),
+                                    str(a, "name"));
                 } else if (flag(r, "failed")) {
                         bad++;
                         snprintf(fix, sizeof(fix),
@@ -416,6 +427,16 @@ void rule_password_stale(const struct check *c, const struct check_ctx *ctx, str
                         continue;
                 }
                 age = util_days_between(t, ctx->now);
+                /* A date days ahead (a wrong clock, an edited shadow) would
+                 * hide a password of any age. */
+                if (age < -1) {
+                        bad++;
+                        finding_add(out, c, ctx, STATUS_WARN, name, account_evidence(a), fix,
+                                    tr(ctx, "Administrator %s: the last password change is dated "
+                                            "in the future (%s)"),
+                                    name, date);
+                        continue;
+                }
                 if (age <= max)
                         continue;
                 bad++;

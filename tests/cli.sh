@@ -42,6 +42,16 @@ jq -e '.report_id | test("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3
 # No colour when the output is not a terminal.
 if grep -q "$(printf '\033')" "$tmp/out"; then fail "colour codes in a pipe"; fi
 
+# Control characters from the root (hostname, system name) are not printed:
+# an escape sequence could recolour or hide a verdict.
+mkdir "$tmp/esc"
+cp -a "$ended/." "$tmp/esc/"
+printf 'host\033[2Jname\n' >"$tmp/esc/etc/hostname"
+sed -i "s/^PRETTY_NAME=.*/PRETTY_NAME=\"Debian\033[32m\r PASS\"/" "$tmp/esc/etc/os-release"
+expect_rc 1 env LC_ALL=C.UTF-8 LANGUAGE= "$agent" check --root "$tmp/esc" --only os
+if grep -q "$(printf '[\033\r]')" "$tmp/out"; then fail "control characters from the root printed"; fi
+grep -q '^Hygie check of host?\[2Jname$' "$tmp/out" || fail "hostname shown: $(cat "$tmp/out")"
+
 # Usage and runtime errors: exit 2 and a message that says what and where.
 expect_rc 2 "$agent" check --only nope
 grep -q 'unknown family "nope"' "$tmp/err" || fail "unknown family message"

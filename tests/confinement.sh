@@ -25,14 +25,17 @@ for dir in "$@"; do
 	[ "$rc" -le 1 ] || { cat "$tmp/err" >&2; exit 1; }
 	# Absolute paths given to the kernel, minus the agent's own needs: its
 	# data and policy, libraries, "/" (stat, to tell whether the root is this
-	# machine's), /dev/urandom (jansson's hash seed), its own process
-	# (/proc/self: its open files, and the sanitizers reading its own memory
-	# map) and this machine's own policy settings (/etc/hygie/policy.ini).
+	# machine's), /dev/urandom (jansson's hash seed), its own open files
+	# (/proc/self/fd, to name what a confined open reached) and this
+	# machine's own policy settings (/etc/hygie/policy.ini).
+	# A sanitizer's runtime reads its own process's maps, cmdline and environ.
+	sanitizer='^/-$'
+	grep -q __asan_init "$agent" && sanitizer='^/proc/self/\(maps\|cmdline\|environ\)$'
 	grep -o '"/[^"]*"' "$tmp/trace" | tr -d '"' | sort -u |
 		grep -v -e "^$root" -e "^$datadir/" -e "^$bindir/" -e "^$dir/policy.ini$" -e "^${wordlist:-/-}$" \
 			-e '^/etc/ld\.so\.' -e '^/lib/' -e '^/lib64/' -e '^/usr/lib/' \
-			-e '^/proc/self/' -e '^/usr/share/locale/' \
-			-e '^/etc/localtime$' -e '^/etc/hygie/policy.ini$' -e '^/$' -e '^/dev/urandom$' >"$tmp/outside" || true
+			-e '^/proc/self/exe$' -e '^/proc/self/fd/[0-9]*$' -e '^/usr/share/locale/' \
+			-e '^/etc/localtime$' -e '^/etc/hygie/policy.ini$' -e '^/$' -e '^/dev/urandom$' -e "$sanitizer" >"$tmp/outside" || true
 	if [ -s "$tmp/outside" ]; then
 		echo "$(basename "$dir"): the agent read outside its root:" >&2
 		cat "$tmp/outside" >&2

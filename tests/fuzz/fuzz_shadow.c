@@ -1,9 +1,11 @@
 /* fuzz_shadow.c - passwd, shadow and group parsing on any bytes; the first
- * byte picks the parser (0 passwd, 1 shadow, 2 group, else the hash field). */
+ * byte picks the parser (0 passwd, 1 shadow, 2 group, else the hash field
+ * and the audit's reading of its cost parameters). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "pwaudit.h"
 #include "shadow.h"
 
 static int on_passwd(void *user, const struct passwd_ent *e)
@@ -21,6 +23,7 @@ static int on_shadow(void *user, const struct shadow_ent *e)
 
         (void)user;
         (void)shadow_hash_state(e->hash, &scheme);
+        (void)pwaudit_cost_ok(e->hash);
         return 0;
 }
 
@@ -57,6 +60,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 break;
         default:
                 (void)shadow_hash_state(text, &scheme);
+                (void)pwaudit_cost_ok(text);
                 break;
         }
         free(text);

@@ -18,6 +18,7 @@
 
 #include "collector.h"
 #include "rules.h"
+#include "util.h"
 
 #define HOUR 3600
 
@@ -176,6 +177,48 @@ static void test_backup_files_newest_and_previous(void **state)
         assert_string_equal(sget(jobs, "x.previous.name"), "c.tar");
         assert_int_equal(iget(jobs, "x.previous.size"), 4000);
         assert_string_equal(sget(jobs, "x.resolved"), "/b");
+}
+
+/* A time past any year struct tm holds (a crafted file time) is "?". */
+static void test_time_out_of_range_is_a_question_mark(void **state)
+{
+        char buf[32];
+
+        (void)state;
+        memset(buf, 'x', sizeof(buf));
+        assert_string_equal(util_iso8601((time_t)1 << 62, buf, sizeof(buf)), "?");
+        assert_string_equal(util_iso8601(0, buf, sizeof(buf)), "1970-01-01T00:00:00Z");
+}
+
+/* An error naming a path that is not UTF-8 is kept, not dropped. */
+static void test_error_with_bytes_not_utf8_is_kept(void **state)
+{
+        json_t *facts = json_object();
+        const json_t *err;
+
+        (void)state;
+        facts_add_error(facts, "backup:x", "b/\xe9t\xe9", 0, "cannot read %s", "b/\xe9t\xe9");
+        err = facts_error(facts, "backup:x");
+        assert_non_null(err);
+        assert_string_equal(json_string_value(json_object_get(err, "file")), "b/?t?");
+        assert_string_equal(json_string_value(json_object_get(err, "message")),
+                            "cannot read b/?t?");
+        json_decref(facts);
+}
+
+/* A name in Latin-1 (not UTF-8) is still the newest backup, not "no backup". */
+static void test_backup_name_not_utf8_is_kept(void **state)
+{
+        struct tree *t = *state;
+        const json_t *jobs;
+
+        file(t, "b/old.tar", 5000, 50 * HOUR);
+        file(t, "b/\xe9t\xe9.tar", 4000, 2 * HOUR);
+        jobs = collect(t, "[backup:x]\npath = /b\n");
+        assert_string_equal(sget(jobs, "x.kind"), "files");
+        assert_string_equal(sget(jobs, "x.newest.name"), "?t?.tar");
+        assert_int_equal(iget(jobs, "x.newest.mtime"), t->now - 2 * HOUR);
+        assert_string_equal(sget(jobs, "x.previous.name"), "old.tar");
 }
 
 static void test_backup_dirs_sum_sizes_without_following_links(void **state)
@@ -444,6 +487,12 @@ static void test_rules_recent_says_how_old(void **state)
         assert_string_equal(f->summary, "The backup folder /b does not exist");
         f = run_rule(&r, "backup.recent", "[backup:j]\npath = /b\n", "{\"jobs\":{}}", now);
         assert_int_equal(f->status, STATUS_SKIP);
+        /* Dated near -2^63: as old as can be, not wrapped round to fresh. */
+        f = run_rule(&r, "backup.recent", "[backup:j]\npath = /b\n",
+                     "{\"jobs\":{\"j\":{\"kind\":\"files\",\"newest\":"
+                     "{\"mtime\":-9223372036854775807}}}}",
+                     now);
+        assert_int_equal(f->status, STATUS_FAIL);
         run_free(&r);
 }
 
@@ -505,6 +554,13 @@ static void test_rules_shrunk_needs_two_measured_sizes(void **state)
                      "\"previous\":{\"size\":10000000}}}}",
                      0);
         assert_int_equal(f->status, STATUS_PASS);
+        /* Sizes near 2^63 (sparse files): no overflow in the comparison. */
+        f = run_rule(
+            &r, "backup.shrunk", "[backup:j]\npath = /b\n",
+            "{\"jobs\":{\"j\":{\"kind\":\"files\",\"newest\":{\"size\":5000000000000000000},"
+            "\"previous\":{\"size\":9000000000000000000}}}}",
+            0);
+        assert_int_equal(f->status, STATUS_PASS);
         /* The newest cut short: its real size is unknown. */
         f = run_rule(&r, "backup.shrunk", "[backup:j]\npath = /b\n",
                      "{\"jobs\":{\"j\":{\"kind\":\"dirs\",\"newest\":{\"size\":1,"
@@ -541,6 +597,9 @@ int main(void)
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test_setup_teardown(test_backup_files_newest_and_previous, setup,
                                                 teardown),
+                cmocka_unit_test_setup_teardown(test_backup_name_not_utf8_is_kept, setup, teardown),
+                cmocka_unit_test(test_error_with_bytes_not_utf8_is_kept),
+                cmocka_unit_test(test_time_out_of_range_is_a_question_mark),
                 cmocka_unit_test_setup_teardown(test_backup_dirs_sum_sizes_without_following_links,
                                                 setup, teardown),
                 cmocka_unit_test_setup_teardown(test_backup_dirs_walk_stops_at_depth, setup,

@@ -171,6 +171,63 @@ static void test_unreadable_shadow_is_an_error_saying_run_as_root(void **state)
         remove_root(dir);
 }
 
+/* A NUL byte would end the parse early and hide the accounts after it: an
+ * account with an empty password must not go unseen. */
+static void test_nul_byte_in_shadow_is_an_error(void **state)
+{
+        static const char shadow[] = "root:*:19000:0:99999:7:::\n\0\nalice::19000:0:90:7:::\n";
+        char dir[64], path[300];
+        const json_t *err;
+        json_t *facts;
+        FILE *f;
+
+        (void)state;
+        make_root(dir);
+        snprintf(path, sizeof(path), "%s/etc/shadow", dir);
+        f = fopen(path, "w");
+        assert_non_null(f);
+        assert_int_equal(fwrite(shadow, 1, sizeof(shadow) - 1, f), sizeof(shadow) - 1);
+        fclose(f);
+        facts = collect(dir, 0);
+        err = facts_error(facts, "shadow");
+        assert_non_null(err);
+        assert_string_equal(json_string_value(json_object_get(err, "message")),
+                            "etc/shadow holds a NUL byte: it is damaged");
+        json_decref(facts);
+        remove_root(dir);
+}
+
+/* pam_mysql takes its database password as an argument: the facts keep the
+ * argument's name, never its value. */
+static void test_pam_argument_holding_a_password_is_hidden(void **state)
+{
+        char dir[64], pamd[300];
+        json_t *facts, *args;
+        char *dump;
+
+        (void)state;
+        make_root(dir);
+        snprintf(pamd, sizeof(pamd), "%s/etc/pam.d", dir);
+        assert_int_equal(mkdir(pamd, 0755), 0);
+        put(dir, "etc/pam.d/common-password",
+            "password required pam_mysql.so user=pam passwd=Db-S3cret-42 BindPW=Other-S3cret\n"
+            "password required pam_unix.so minlen=12 use_authtok\n",
+            0644);
+        facts = collect(dir, 0);
+        dump = json_dumps(facts, 0);
+        assert_null(strstr(dump, "S3cret"));
+        args = json_object_get(
+            json_array_get(json_object_get(json_object_get(facts, "pam"), "password_modules"), 0),
+            "args");
+        assert_int_equal(json_array_size(args), 3);
+        assert_string_equal(json_string_value(json_array_get(args, 0)), "user=pam");
+        assert_string_equal(json_string_value(json_array_get(args, 1)), "passwd=(hidden)");
+        assert_string_equal(json_string_value(json_array_get(args, 2)), "BindPW=(hidden)");
+        free(dump);
+        json_decref(facts);
+        remove_root(dir);
+}
+
 /* Runs the check id on hand-made passwords facts at now. */
 static void run_rule(const char *id, const char *facts, time_t now, struct findings *out)
 {
@@ -212,6 +269,16 @@ static void test_stale_counts_days_from_now(void **state)
                             "Administrator root has not changed password for 366 days (since "
                             "2025-11-24)");
         findings_free(&out);
+        /* Dated two days ahead: not a fresh password, an unknown age. */
+        run_rule("password.stale", facts, nov24 - 365 * day - 2 * day, &out);
+        assert_int_equal(out.n, 1);
+        assert_int_equal(out.v[0].status, STATUS_WARN);
+        assert_string_equal(out.v[0].summary, "Administrator root: the last password change is "
+                                              "dated in the future (2025-11-24)");
+        findings_free(&out);
+        run_rule("password.stale", facts, nov24 - 365 * day - day / 2, &out);
+        assert_int_equal(out.v[0].status, STATUS_PASS);
+        findings_free(&out);
 }
 
 static void test_ssh_root_assumes_match_blocks_apply(void **state)
@@ -241,6 +308,8 @@ int main(void)
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_facts_name_the_scheme_never_the_hash),
                 cmocka_unit_test(test_unreadable_shadow_is_an_error_saying_run_as_root),
+                cmocka_unit_test(test_nul_byte_in_shadow_is_an_error),
+                cmocka_unit_test(test_pam_argument_holding_a_password_is_hidden),
                 cmocka_unit_test(test_stale_counts_days_from_now),
                 cmocka_unit_test(test_ssh_root_assumes_match_blocks_apply),
         };

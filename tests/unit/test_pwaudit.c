@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -90,12 +91,48 @@ static void test_audit_marks_unsupported_hash_failed(void **state)
         wordlist_free(&wl);
 }
 
+/* A crafted cost (2^31 bcrypt rounds: days) is not hashed at all; the
+ * usual settings of each scheme are. alarm() makes a hang a failure. */
+static void test_audit_skips_hashes_that_cost_too_much(void **state)
+{
+        static const char *const costly[] = {
+                "$2b$31$abcdefghijklmnopqrstuu5s2v8.iXieOjg/.AySBTTZIIVFJeBui",
+                "$6$rounds=999999999$saltsalt$",
+                "$y$jZT$saltsaltsaltsaltsalt$",
+                "$y$j9T1$saltsaltsaltsaltsalt$",
+                "$7$C6....zzzzzSodiumChloride$",
+        };
+        static const char *const fine[] = { "$2b$12$x",   "$6$saltsalt$x", "$6$rounds=5000$s$x",
+                                            "$y$j9T$s$x", "$y$jC5$s$x",    "$7$C6..../....s$x",
+                                            "$1$s$x",     "abcdefghijklm" };
+        struct pwaudit_target t = { .name = "x" };
+        struct pwaudit_result r;
+        struct wordlist wl;
+
+        (void)state;
+        for (size_t i = 0; i < sizeof(fine) / sizeof(fine[0]); i++)
+                assert_true(pwaudit_cost_ok(fine[i]));
+        list(&wl);
+        alarm(20);
+        for (size_t i = 0; i < sizeof(costly) / sizeof(costly[0]); i++) {
+                assert_false(pwaudit_cost_ok(costly[i]));
+                t.hash = costly[i];
+                assert_int_equal(pwaudit_run(&t, 1, &wl, 60000, &r), 0);
+                assert_true(t.costly);
+                assert_true(t.failed);
+                assert_int_equal(t.tried, 0);
+        }
+        alarm(0);
+        wordlist_free(&wl);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_audit_finds_name_and_list_words_and_tries_all),
                 cmocka_unit_test(test_audit_without_budget_tries_nothing),
                 cmocka_unit_test(test_audit_marks_unsupported_hash_failed),
+                cmocka_unit_test(test_audit_skips_hashes_that_cost_too_much),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);
