@@ -295,17 +295,8 @@ static void clamav_collect(const struct collect_ctx *ctx, const struct procs *pr
 static int load_table(struct avproducts *t, struct error *e, char *path, size_t size)
 {
         char *text = NULL;
-        int fd, rc;
+        int rc = paths_read_data("antivirus-products.conf", 1 << 20, &text, path, size);
 
-        paths_data("antivirus-products.conf", path, size);
-        fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0) {
-                rc = -errno;
-                error_set(e, path, 0, "cannot read: %s", strerror(-rc));
-                return rc;
-        }
-        rc = rootfs_read_fd(fd, 1 << 20, &text, NULL);
-        close(fd);
         if (rc < 0) {
                 error_set(e, path, 0, "cannot read: %s", strerror(-rc));
                 return rc;

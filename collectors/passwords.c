@@ -269,20 +269,13 @@ static void audit(const struct collect_ctx *ctx, struct accounts *a, json_t *fac
         struct wordlist wl = { 0 };
         char path[4096], *text = NULL;
         size_t n = 0;
-        int fd, rc;
+        int rc;
 
         if (p->pw_audit_budget_ms <= 0) {
                 json_object_set_new(facts, "audit", json_pack("{s:b}", "enabled", 0));
                 return;
         }
-        if (p->pw_wordlist[0] == '/')
-                snprintf(path, sizeof(path), "%s", p->pw_wordlist);
-        else
-                paths_data(p->pw_wordlist, path, sizeof(path));
-        fd = open(path, O_RDONLY | O_CLOEXEC);
-        rc = fd < 0 ? -errno : rootfs_read_fd(fd, FILE_MAX, &text, NULL);
-        if (fd >= 0)
-                close(fd);
+        rc = paths_read_data(p->pw_wordlist, FILE_MAX, &text, path, sizeof(path));
         if (rc == 0)
                 rc = wordlist_parse(text, &wl);
         if (rc < 0) {

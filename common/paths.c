@@ -1,4 +1,6 @@
 /* paths.c - locating installed data next to the executable. */
+#include <errno.h>
+#include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
@@ -7,6 +9,7 @@
 #include <unistd.h>
 
 #include "paths.h"
+#include "rootfs.h"
 
 #ifndef HYGIE_FALLBACK_PREFIX
 #define HYGIE_FALLBACK_PREFIX "/usr"
@@ -62,4 +65,20 @@ const char *paths_site_policy(void)
         if (!file[0])
                 snprintf(file, sizeof(file), "%s/policy.ini", env && *env ? env : "/etc/hygie");
         return file;
+}
+
+int paths_read_data(const char *name, size_t max, char **text, char *path, size_t size)
+{
+        int fd, rc;
+
+        if (name[0] == '/')
+                snprintf(path, size, "%s", name);
+        else
+                paths_data(name, path, size);
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        rc = rootfs_read_fd(fd, max, text, NULL);
+        close(fd);
+        return rc;
 }

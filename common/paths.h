@@ -17,4 +17,10 @@ const char *paths_site_policy(void);
 /* datadir/name into buf; returns buf. */
 const char *paths_data(const char *name, char *buf, size_t size);
 
+/* Reads a data file of Hygie's own: name as is when absolute, else in the
+ * data directory; path (size bytes) receives the file's path for messages.
+ * *text is NUL-terminated and the caller frees it. 0, or a negative errno
+ * (-EFBIG past max bytes). */
+int paths_read_data(const char *name, size_t max, char **text, char *path, size_t size);
+
 #endif

@@ -338,17 +338,8 @@ static void req(struct win11 *w, const char *name, enum req r, const char *found
 static int load_cpus(struct win11_cpus *t, struct error *e)
 {
         char path[4096], *text = NULL;
-        int fd, rc;
+        int rc = paths_read_data("win11-cpus.conf", 1 << 20, &text, path, sizeof(path));
 
-        paths_data("win11-cpus.conf", path, sizeof(path));
-        fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0) {
-                rc = -errno;
-                error_set(e, path, 0, "cannot read: %s", strerror(-rc));
-                return rc;
-        }
-        rc = rootfs_read_fd(fd, 1 << 20, &text, NULL);
-        close(fd);
         if (rc < 0) {
                 error_set(e, path, 0, "cannot read: %s", strerror(-rc));
                 return rc;
