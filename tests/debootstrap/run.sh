@@ -26,17 +26,21 @@ for tool in debootstrap jq; do
 		fail "cannot install $tool"
 done
 
-# The mirrors this machine uses, as /work/shared/tools/fresh-debian finds them
-# (HYGIE_TEST_MIRROR overrides).
+# The Debian mirrors this machine's apt uses (HYGIE_TEST_MIRROR overrides);
+# on a machine that is not Debian (Ubuntu), Debian's own.
+sources() {
+	{
+		grep -h '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}'
+		awk '$1 == "deb" {print $2}' /etc/apt/sources.list 2>/dev/null
+	} | grep -E '/debian(-security)?/?$' || true
+}
 mirror=${HYGIE_TEST_MIRROR:-}
-[[ -n $mirror ]] || mirror=$(grep -h '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}' |
-	grep -v -- -security | head -1 || true)
-[[ -n $mirror ]] || mirror=$(awk '$1=="deb" && $3 !~ /security/ {print $2; exit}' \
-	/etc/apt/sources.list 2>/dev/null || true)
-[[ -n $mirror ]] || fail "no Debian mirror in this machine's apt sources"
-secmirror=$(grep -h '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}' |
-	grep -- -security | head -1 || true)
+[[ -n $mirror ]] || mirror=$(sources | grep -v -- -security | head -1)
+[[ -n $mirror ]] || mirror=http://deb.debian.org/debian
+mirror=${mirror%/}
+secmirror=$(sources | grep -- -security | head -1)
 [[ -n $secmirror ]] || secmirror=${mirror%/debian}/debian-security
+secmirror=${secmirror%/}
 
 # apt on the root without chroot; APT_CONFIG is read before apt.conf.d, so
 # setting Dir there makes apt read the root's own configuration.
