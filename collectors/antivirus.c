@@ -41,25 +41,6 @@ static void procs_want(struct procs *p, const char *name)
                 p->name[p->n++] = name;
 }
 
-static int read_small(const struct rootfs *root, const char *path, char *buf, size_t size,
-                      size_t *len)
-{
-        struct stat st;
-        int fd = rootfs_open_file(root, path, &st);
-        ssize_t n;
-
-        if (fd < 0)
-                return fd;
-        n = read(fd, buf, size - 1);
-        close(fd);
-        if (n < 0)
-                return -errno;
-        buf[n] = '\0';
-        if (len)
-                *len = (size_t)n;
-        return 0;
-}
-
 /* argv[0]'s base name of a process is name (for names comm cuts short). */
 static bool cmdline_is(const struct rootfs *root, const char *pid, const char *name)
 {
@@ -67,7 +48,7 @@ static bool cmdline_is(const struct rootfs *root, const char *pid, const char *n
         const char *base;
 
         snprintf(path, sizeof(path), "proc/%s/cmdline", pid);
-        if (read_small(root, path, buf, sizeof(buf), NULL) < 0)
+        if (rootfs_read_small(root, path, buf, sizeof(buf), NULL) < 0)
                 return false;
         base = strrchr(buf, '/');
         return strcmp(base ? base + 1 : buf, name) == 0;
@@ -89,7 +70,7 @@ static void procs_scan(const struct rootfs *root, struct procs *p)
                 if (!isdigit((unsigned char)e->d_name[0]) || strlen(e->d_name) > 16)
                         continue;
                 snprintf(path, sizeof(path), "proc/%s/comm", e->d_name);
-                if (read_small(root, path, comm, sizeof(comm), &len) < 0)
+                if (rootfs_read_small(root, path, comm, sizeof(comm), &len) < 0)
                         continue;
                 comm[strcspn(comm, "\n")] = '\0';
                 for (size_t i = 0; i < p->n; i++) {
@@ -167,7 +148,7 @@ static bool unit_active(const struct rootfs *root, const char *unit)
 
         for (size_t i = 0; i < 2; i++) {
                 snprintf(path, sizeof(path), "%s/%s/cgroup.procs", dirs[i], unit);
-                if (read_small(root, path, buf, sizeof(buf), NULL) == 0 && buf[0])
+                if (rootfs_read_small(root, path, buf, sizeof(buf), NULL) == 0 && buf[0])
                         return true;
         }
         return false;
@@ -213,7 +194,7 @@ static void clamav_signatures(const struct collect_ctx *ctx, json_t *facts, json
                 size_t len;
 
                 snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-                rc = read_small(ctx->root, path, buf, sizeof(buf), &len);
+                rc = rootfs_read_small(ctx->root, path, buf, sizeof(buf), &len);
                 if (rc == -EINVAL || rc == -EISDIR)
                         facts_add_error(facts, "clamav-signatures", path, 0, "not a regular file");
                 if (rc < 0)

@@ -29,17 +29,11 @@ static void set_str(json_t *o, const char *key, const char *v)
 /* A small sysfs attribute, trailing blanks cut. 0 or a negative errno. */
 static int read_attr(const struct rootfs *root, const char *path, char *buf, size_t size)
 {
-        struct stat st;
-        int fd = rootfs_open_file(root, path, &st);
-        ssize_t n;
+        size_t n;
+        int rc = rootfs_read_small(root, path, buf, size, &n);
 
-        if (fd < 0)
-                return fd;
-        n = read(fd, buf, size - 1);
-        close(fd);
-        if (n < 0)
-                return -errno;
-        buf[n] = '\0';
+        if (rc < 0)
+                return rc;
         while (n > 0 && isspace((unsigned char)buf[n - 1]))
                 buf[--n] = '\0';
         return 0;

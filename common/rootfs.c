@@ -215,3 +215,23 @@ int rootfs_read(const struct rootfs *r, const char *rel, size_t max, char **out,
         close(fd);
         return ret;
 }
+
+int rootfs_read_small(const struct rootfs *r, const char *rel, char *buf, size_t size, size_t *len)
+{
+        struct stat st;
+        int fd = rootfs_open_file(r, rel, &st);
+        ssize_t n;
+
+        if (fd < 0)
+                return fd;
+        do
+                n = read(fd, buf, size - 1);
+        while (n < 0 && errno == EINTR);
+        close(fd);
+        if (n < 0)
+                return -errno;
+        buf[n] = '\0';
+        if (len)
+                *len = (size_t)n;
+        return 0;
+}

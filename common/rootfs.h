@@ -53,6 +53,9 @@ DIR *rootfs_opendir(const struct rootfs *r, const char *rel);
  * -EFBIG when it is larger than max bytes; -EINVAL, -EISDIR when it is not
  * a regular file (see rootfs_open_file). */
 int rootfs_read(const struct rootfs *r, const char *rel, size_t max, char **out, size_t *len);
+/* Reads at most size - 1 bytes of a small regular file (a sysfs or procfs
+ * attribute) into buf, NUL-terminated; *len (may be NULL) gets the count. */
+int rootfs_read_small(const struct rootfs *r, const char *rel, char *buf, size_t size, size_t *len);
 /* Reads an fd to its end, same contract as rootfs_read; closes nothing. */
 int rootfs_read_fd(int fd, size_t max, char **out, size_t *len);
 
