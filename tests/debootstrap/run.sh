@@ -142,4 +142,15 @@ for suite in "${suites[@]}"; do
 	build "$suite" "$root"
 	pin "$suite" "$root"
 	"$here/compare.sh" "$agent" "$root"
+	# The whole check on a real installed system: a verdict, and no check
+	# that could not read what it needed.
+	rc=0
+	"$agent" check --root "$root" --json >"$cache/$suite.report.json" || rc=$?
+	[[ $rc == 1 ]] || fail "hygie-agent check on $suite: exit $rc, wanted 1"
+	errors=$(jq -r '.findings[] | select(.status == "error") | "\(.check): \(.summary)"' \
+		"$cache/$suite.report.json")
+	[[ -z $errors ]] || fail "hygie-agent check on $suite gave errors: $errors"
+	jq -e '[.findings[] | select(.check == "os.supported")] | length == 1' \
+		"$cache/$suite.report.json" >/dev/null || fail "no os.supported finding on $suite"
+	echo "debootstrap test: $suite: whole check gave $(jq '.findings | length' "$cache/$suite.report.json") findings, no error"
 done
