@@ -18,6 +18,26 @@
 #define PREFS_MAX_PINS 4096
 #define PREFS_MAX_PKGS 256
 
+/* regcomp(3) on a pattern from the root, bounded: glibc expands each {m,n}
+ * interval by copying what it repeats, so nested or large intervals in a
+ * crafted preferences file could take gigabytes. One interval with counts up
+ * to 32 in a pattern of up to 128 bytes covers what pins use. */
+static int regex_compile(regex_t *re, const char *src)
+{
+        const char *brace = strchr(src, '{');
+
+        if (strlen(src) > 128)
+                return -E2BIG;
+        if (brace) {
+                if (strchr(brace + 1, '{'))
+                        return -E2BIG;
+                for (const char *p = brace + 1; *p && *p != '}'; p++)
+                        if (*p >= '0' && *p <= '9' && strtol(p, NULL, 10) > 32)
+                                return -E2BIG;
+        }
+        return regcomp(re, src, REG_EXTENDED | REG_ICASE | REG_NOSUB) == 0 ? 0 : -EINVAL;
+}
+
 bool apt_expr_match(const char *pattern, const char *s)
 {
         size_t n = strlen(pattern);
@@ -30,7 +50,7 @@ bool apt_expr_match(const char *pattern, const char *s)
                         return false;
                 memcpy(re_src, pattern + 1, n - 2);
                 re_src[n - 2] = '\0';
-                if (regcomp(&re, re_src, REG_EXTENDED | REG_ICASE | REG_NOSUB) != 0)
+                if (regex_compile(&re, re_src) < 0)
                         return false;
                 ok = regexec(&re, s, 0, NULL, 0) == 0;
                 regfree(&re);
@@ -107,7 +127,7 @@ static int parse_pkgs(struct apt_pin *pin, const char *s, size_t len)
                         return -ENOMEM;
                 pin->npkgs++;
                 if (k->regex) {
-                        if (regcomp(&k->re, k->name, REG_EXTENDED | REG_ICASE | REG_NOSUB) != 0) {
+                        if (regex_compile(&k->re, k->name) < 0) {
                                 k->regex = false;
                                 return -EINVAL;
                         }

@@ -148,6 +148,27 @@ static void test_prefs_bad_stanza_names_line(void **state)
         apt_prefs_free(&p);
 }
 
+static void test_prefs_refuses_regex_that_would_explode(void **state)
+{
+        static const char t[] = "Package: /((((a{1,999}){1,999}){1,999}){1,999})/\n"
+                                "Pin: release a=x\nPin-Priority: 500\n";
+        static const char ok[] = "Package: /^lib(ssl|crypto)[0-9]{1,3}$/\n"
+                                 "Pin: release a=x\nPin-Priority: 500\n";
+        struct apt_prefs p = { 0 };
+        struct error e;
+
+        (void)state;
+        assert_int_equal(apt_prefs_parse(&p, t, strlen(t), "prefs", &e), -EINVAL);
+        assert_int_equal(e.line, 1);
+        apt_prefs_free(&p);
+        memset(&p, 0, sizeof(p));
+        assert_int_equal(apt_prefs_parse(&p, ok, strlen(ok), "prefs", &e), 0);
+        assert_true(apt_pin_covers(&p.v[0], "libssl3", "amd64", true));
+        assert_false(apt_pin_covers(&p.v[0], "libssl", "amd64", true));
+        assert_false(apt_expr_match("/(a{1,999}){1,999}/", "a"));
+        apt_prefs_free(&p);
+}
+
 static void test_conf_flat_and_nested_last_wins(void **state)
 {
         static const char t[] = "// comment\nAPT::Periodic::Unattended-Upgrade \"1\";\n"
@@ -170,6 +191,7 @@ static void test_conf_flat_and_nested_last_wins(void **state)
 int main(void)
 {
         const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_prefs_refuses_regex_that_would_explode),
                 cmocka_unit_test(test_release_inrelease_fields),
                 cmocka_unit_test(test_release_backports_flags),
                 cmocka_unit_test(test_release_security_from_fields_not_name),
