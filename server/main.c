@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ca.h"
+#include "store.h"
 
 #ifndef HYGIE_VERSION
 #define HYGIE_VERSION "0.0.0"
@@ -21,6 +22,10 @@ static void usage(FILE *out)
               "  init [--data DIR] [--hostname NAME]... [--json]\n"
               "            create the CA and the server certificate (names: DNS names or\n"
               "            IP addresses; localhost and 127.0.0.1 are always included)\n"
+              "  establishment add --finess N --name S --region R --department D\n"
+              "            [--data DIR] [--json]\n"
+              "            register an establishment (the FINESS number and its key are checked)\n"
+              "  establishment list [--data DIR] [--json]\n"
               "  version   print the version\n",
               out);
 }
@@ -70,19 +75,141 @@ static int cmd_init(int argc, char **argv)
                 usage(stderr);
                 return 2;
         }
-        if (ca_init(data, names, n, &e) < 0 || ca_fingerprint(data, fp, sizeof(fp), &e) < 0) {
+        struct store *st = NULL;
+
+        if (ca_init(data, names, n, &e) < 0 || ca_fingerprint(data, fp, sizeof(fp), &e) < 0 ||
+            store_open_sqlite(data, &st, &e) < 0) {
                 fprintf(stderr, "hygie-server: %s\n", error_str(&e, ebuf, sizeof(ebuf)));
                 return 1;
         }
+        st->ops->close(st);
         if (json) {
                 json_t *o = json_pack("{s:s, s:s}", "data", data, "ca_fingerprint", fp);
                 json_dumpf(o, stdout, JSON_INDENT(2));
                 fputc('\n', stdout);
                 json_decref(o);
         } else {
-                printf("CA and server certificate created in %s\nCA fingerprint: %s\n", data, fp);
+                printf("CA, server certificate and database created in %s\nCA fingerprint: %s\n",
+                       data, fp);
         }
         return fflush(stdout) == 0 ? 0 : 1;
+}
+
+static int print_establishment(void *user, const struct establishment *est)
+{
+        json_t *list = user;
+
+        if (list)
+                return json_array_append_new(list,
+                                             json_pack("{s:s, s:s, s:s, s:s}", "finess",
+                                                       est->finess, "name", est->name, "region",
+                                                       est->region, "department", est->department));
+        printf("%s  %-3s  %-24s  %s\n", est->finess, est->department, est->region, est->name);
+        return 0;
+}
+
+/* Copies an option's value into a fixed field; -1 when it does not fit. */
+static int field(char *dst, size_t size, const char *opt, const char *v)
+{
+        if (strlen(v) >= size) {
+                fprintf(stderr, "hygie-server: --%s is too long (at most %zu characters)\n", opt,
+                        size - 1);
+                return -1;
+        }
+        memcpy(dst, v, strlen(v) + 1);
+        return 0;
+}
+
+static int cmd_establishment(int argc, char **argv)
+{
+        static const struct option opts[] = {
+                { "data", required_argument, NULL, 'd' },
+                { "finess", required_argument, NULL, 'f' },
+                { "name", required_argument, NULL, 'n' },
+                { "region", required_argument, NULL, 'r' },
+                { "department", required_argument, NULL, 'D' },
+                { "json", no_argument, NULL, 'j' },
+                { 0 },
+        };
+        struct establishment est = { 0 };
+        const char *data = DEFAULT_DATA, *verb = argc > 1 ? argv[1] : "";
+        struct store *st = NULL;
+        json_t *list = NULL;
+        char ebuf[600];
+        struct error e;
+        bool json = false, add = strcmp(verb, "add") == 0;
+        int c, rc = 1;
+
+        if (!add && strcmp(verb, "list") != 0) {
+                usage(stderr);
+                return 2;
+        }
+        optind = 1;
+        while ((c = getopt_long(argc - 1, argv + 1, "", opts, NULL)) != -1) {
+                switch (c) {
+                case 'd':
+                        data = optarg;
+                        break;
+                case 'f':
+                        if (field(est.finess, sizeof(est.finess), "finess", optarg) < 0)
+                                return 2;
+                        break;
+                case 'n':
+                        if (field(est.name, sizeof(est.name), "name", optarg) < 0)
+                                return 2;
+                        break;
+                case 'r':
+                        if (field(est.region, sizeof(est.region), "region", optarg) < 0)
+                                return 2;
+                        break;
+                case 'D':
+                        if (field(est.department, sizeof(est.department), "department", optarg) < 0)
+                                return 2;
+                        break;
+                case 'j':
+                        json = true;
+                        break;
+                default:
+                        usage(stderr);
+                        return 2;
+                }
+        }
+        if (optind != argc - 1) {
+                usage(stderr);
+                return 2;
+        }
+        if (add && store_establishment_check(&est, &e) < 0) {
+                fprintf(stderr, "hygie-server: %s\n", error_str(&e, ebuf, sizeof(ebuf)));
+                return 2;
+        }
+        if (store_open_sqlite(data, &st, &e) < 0)
+                goto out;
+        if (add) {
+                if (st->ops->establishment_add(st, &est, &e) < 0)
+                        goto out;
+                if (json)
+                        list = json_array();
+                print_establishment(list, &est);
+        } else {
+                list = json ? json_array() : NULL;
+                if (st->ops->establishment_list(st, print_establishment, list, &e) < 0)
+                        goto out;
+        }
+        if (list) {
+                json_t *doc = add ? json_incref(json_array_get(list, 0))
+                                  : json_pack("{s:O}", "establishments", list);
+                json_dumpf(doc, stdout, JSON_INDENT(2));
+                fputc('\n', stdout);
+                json_decref(doc);
+        }
+        rc = 0;
+out:
+        if (rc)
+                fprintf(stderr, "hygie-server: %s\n", error_str(&e, ebuf, sizeof(ebuf)));
+        json_decref(list);
+        if (st)
+                st->ops->close(st);
+        return rc;
 }
 
 int main(int argc, char **argv)
@@ -93,6 +220,8 @@ int main(int argc, char **argv)
         }
         if (strcmp(argv[1], "init") == 0)
                 return cmd_init(argc - 1, argv + 1);
+        if (strcmp(argv[1], "establishment") == 0)
+                return cmd_establishment(argc - 1, argv + 1);
         if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
                 printf("hygie-server %s\n", HYGIE_VERSION);
                 return 0;

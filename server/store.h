@@ -1,0 +1,47 @@
+/* store.h - where the collector keeps what it knows, behind one interface.
+ *
+ * The embedded default is SQLite in the data directory; PostgreSQL comes
+ * behind the same operations for regions that outgrow one node. Each engine
+ * carries its own versioned schema migrations, applied on open. */
+#ifndef HYGIE_STORE_H
+#define HYGIE_STORE_H
+
+#include <stddef.h>
+
+#include "error.h"
+
+struct establishment {
+        char finess[10];
+        char name[256];
+        char region[128];
+        char department[4];
+};
+
+typedef int store_establishment_fn(void *user, const struct establishment *est);
+
+struct store;
+
+struct store_ops {
+        /* -EEXIST when the FINESS number is already registered. */
+        int (*establishment_add)(struct store *s, const struct establishment *est, struct error *e);
+        /* Calls fn for each establishment, by FINESS number; stops at a
+         * non-zero return and returns it. */
+        int (*establishment_list)(struct store *s, store_establishment_fn *fn, void *user,
+                                  struct error *e);
+        void (*close)(struct store *s);
+};
+
+struct store {
+        const struct store_ops *ops;
+        int schema_version;
+};
+
+/* Opens (creating if needed) the SQLite store in data_dir and brings its
+ * schema up to date. 0, or a negative errno with e filled. */
+int store_open_sqlite(const char *data_dir, struct store **out, struct error *e);
+
+/* Checks an establishment's fields as an administrator typed them: FINESS
+ * number and its key, département matching the number, non-empty names. */
+int store_establishment_check(const struct establishment *est, struct error *e);
+
+#endif

@@ -1,0 +1,183 @@
+/* store_sqlite.c - the embedded store: SQLite in WAL mode, fully synchronous,
+ * with its schema brought up to date by numbered migrations on open. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "store.h"
+
+struct store_sqlite {
+        struct store base;
+        sqlite3 *db;
+        char path[4096];
+};
+
+/* Migration N brings the schema from version N to N + 1. Never edit one that
+ * has shipped: add the next. */
+static const char *const migrations[] = {
+        "CREATE TABLE establishments ("
+        "  finess TEXT PRIMARY KEY,"
+        "  name TEXT NOT NULL,"
+        "  region TEXT NOT NULL,"
+        "  department TEXT NOT NULL,"
+        "  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')));"
+        "CREATE INDEX establishments_region ON establishments (region, department);",
+};
+
+static int fail(struct store_sqlite *s, struct error *e, const char *what)
+{
+        error_set(e, s->path, 0, "%s: %s", what, sqlite3_errmsg(s->db));
+        return -EIO;
+}
+
+static int exec(struct store_sqlite *s, const char *sql, struct error *e)
+{
+        return sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : fail(s, e, sql);
+}
+
+static int migrate(struct store_sqlite *s, struct error *e)
+{
+        const int latest = (int)(sizeof(migrations) / sizeof(migrations[0]));
+        sqlite3_stmt *st;
+        int version = 0, rc;
+
+        rc = exec(s,
+                  "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                  " version INTEGER PRIMARY KEY,"
+                  " applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')))",
+                  e);
+        if (rc < 0)
+                return rc;
+        if (sqlite3_prepare_v2(s->db, "SELECT coalesce(max(version), 0) FROM schema_migrations", -1,
+                               &st, NULL) != SQLITE_OK)
+                return fail(s, e, "reading the schema version");
+        if (sqlite3_step(st) == SQLITE_ROW)
+                version = sqlite3_column_int(st, 0);
+        sqlite3_finalize(st);
+        if (version > latest) {
+                error_set(e, s->path, 0,
+                          "the database schema (version %d) is newer than this hygie-server "
+                          "knows (%d): upgrade hygie-server",
+                          version, latest);
+                return -EPROTO;
+        }
+        for (; version < latest; version++) {
+                char mark[96];
+
+                snprintf(mark, sizeof(mark), "INSERT INTO schema_migrations (version) VALUES (%d)",
+                         version + 1);
+                if ((rc = exec(s, "BEGIN IMMEDIATE", e)) < 0)
+                        return rc;
+                if ((rc = exec(s, migrations[version], e)) < 0 || (rc = exec(s, mark, e)) < 0 ||
+                    (rc = exec(s, "COMMIT", e)) < 0) {
+                        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+                        return rc;
+                }
+        }
+        s->base.schema_version = latest;
+        return 0;
+}
+
+static int sqlite_establishment_add(struct store *base, const struct establishment *est,
+                                    struct error *e)
+{
+        struct store_sqlite *s = (struct store_sqlite *)base;
+        sqlite3_stmt *st;
+        int rc;
+
+        if (sqlite3_prepare_v2(s->db,
+                               "INSERT INTO establishments (finess, name, region, department)"
+                               " VALUES (?, ?, ?, ?)",
+                               -1, &st, NULL) != SQLITE_OK)
+                return fail(s, e, "adding an establishment");
+        sqlite3_bind_text(st, 1, est->finess, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, est->name, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, est->region, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, est->department, -1, SQLITE_STATIC);
+        rc = sqlite3_step(st);
+        sqlite3_finalize(st);
+        if (rc == SQLITE_CONSTRAINT) {
+                error_set(e, "", 0, "establishment %s is already registered", est->finess);
+                return -EEXIST;
+        }
+        return rc == SQLITE_DONE ? 0 : fail(s, e, "adding an establishment");
+}
+
+static void column(sqlite3_stmt *st, int i, char *buf, size_t size)
+{
+        const unsigned char *t = sqlite3_column_text(st, i);
+
+        snprintf(buf, size, "%s", t ? (const char *)t : "");
+}
+
+static int sqlite_establishment_list(struct store *base, store_establishment_fn *fn, void *user,
+                                     struct error *e)
+{
+        struct store_sqlite *s = (struct store_sqlite *)base;
+        struct establishment est;
+        sqlite3_stmt *st;
+        int rc = 0, step;
+
+        if (sqlite3_prepare_v2(s->db,
+                               "SELECT finess, name, region, department FROM establishments"
+                               " ORDER BY finess",
+                               -1, &st, NULL) != SQLITE_OK)
+                return fail(s, e, "listing establishments");
+        while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+                column(st, 0, est.finess, sizeof(est.finess));
+                column(st, 1, est.name, sizeof(est.name));
+                column(st, 2, est.region, sizeof(est.region));
+                column(st, 3, est.department, sizeof(est.department));
+                rc = fn(user, &est);
+        }
+        if (rc == 0 && step != SQLITE_DONE)
+                rc = fail(s, e, "listing establishments");
+        sqlite3_finalize(st);
+        return rc;
+}
+
+static void sqlite_close(struct store *base)
+{
+        struct store_sqlite *s = (struct store_sqlite *)base;
+
+        sqlite3_close(s->db);
+        free(s);
+}
+
+static const struct store_ops sqlite_ops = {
+        .establishment_add = sqlite_establishment_add,
+        .establishment_list = sqlite_establishment_list,
+        .close = sqlite_close,
+};
+
+int store_open_sqlite(const char *data_dir, struct store **out, struct error *e)
+{
+        struct store_sqlite *s = calloc(1, sizeof(*s));
+        int rc;
+
+        if (!s)
+                return -ENOMEM;
+        s->base.ops = &sqlite_ops;
+        snprintf(s->path, sizeof(s->path), "%s/hygie.db", data_dir);
+        if (sqlite3_open_v2(s->path, &s->db,
+                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                            NULL) != SQLITE_OK) {
+                rc = fail(s, e, "cannot open the database");
+                goto err;
+        }
+        sqlite3_busy_timeout(s->db, 5000);
+        /* Durable before any answer: WAL with a full sync at each commit. */
+        if ((rc = exec(s, "PRAGMA journal_mode=WAL", e)) < 0 ||
+            (rc = exec(s, "PRAGMA synchronous=FULL", e)) < 0 ||
+            (rc = exec(s, "PRAGMA foreign_keys=ON", e)) < 0 || (rc = migrate(s, e)) < 0)
+                goto err;
+        *out = &s->base;
+        return 0;
+err:
+        sqlite3_close(s->db);
+        free(s);
+        return rc;
+}

@@ -1,0 +1,47 @@
+#!/bin/sh
+# hygie-server establishment add/list on the embedded SQLite store: FINESS
+# numbers checked (key, département, Corsica), duplicates refused, the store
+# durable (WAL, migrations recorded) and a newer schema refused.
+# Usage: server_establishment.sh SERVER
+set -eu
+server=$1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+d=$tmp/data
+"$server" init --data "$d" >/dev/null
+add() { "$server" establishment add --data "$d" "$@" >"$tmp/out" 2>"$tmp/err"; }
+
+add --finess 750712184 --name "EHPAD Les Tilleuls" --region "Île-de-France" --department 75 --json ||
+	fail "add: $(cat "$tmp/err")"
+jq -e '.finess == "750712184" and .name == "EHPAD Les Tilleuls" and .region == "Île-de-France"' \
+	"$tmp/out" >/dev/null || fail "add --json: $(cat "$tmp/out")"
+add --finess 2A0000012 --name "SSIAD Ajaccio" --region Corse --department 2A || fail "Corsica refused"
+rc=0
+add --finess 750712185 --name X --region Y --department 75 || rc=$?
+[ "$rc" = 2 ] || fail "a wrong Luhn key: exit $rc"
+grep -q 'FINESS 750712185: the check digit (Luhn key) is wrong' "$tmp/err" || fail "key message"
+rc=0
+add --finess 130786049 --name X --region Y --department 75 || rc=$?
+[ "$rc" = 2 ] && grep -q 'is not in département 75' "$tmp/err" || fail "département mismatch accepted"
+rc=0
+add --finess 750712184 --name Again --region Y --department 75 || rc=$?
+[ "$rc" = 1 ] && grep -q 'establishment 750712184 is already registered' "$tmp/err" ||
+	fail "duplicate: exit $rc $(cat "$tmp/err")"
+
+"$server" establishment list --data "$d" --json >"$tmp/list"
+[ "$(jq -c '[.establishments[].finess]' "$tmp/list")" = '["2A0000012","750712184"]' ] ||
+	fail "list: $(cat "$tmp/list")"
+[ "$(sqlite3 "$d/hygie.db" 'PRAGMA journal_mode')" = wal ] || fail "not in WAL mode"
+[ "$(sqlite3 "$d/hygie.db" 'SELECT max(version) FROM schema_migrations')" = 1 ] || fail "migrations"
+
+# A database from a newer hygie-server is refused, not damaged.
+sqlite3 "$d/hygie.db" 'INSERT INTO schema_migrations (version) VALUES (99)'
+rc=0
+"$server" establishment list --data "$d" 2>"$tmp/err" || rc=$?
+[ "$rc" = 1 ] && grep -q 'is newer than this hygie-server knows' "$tmp/err" ||
+	fail "newer schema: exit $rc $(cat "$tmp/err")"
+echo "server establishments: as expected"
