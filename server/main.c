@@ -1,12 +1,18 @@
 /* main.c - hygie-server: dispatch to the command named on the command line. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#include <openssl/crypto.h>
 
 #include "ca.h"
 #include "store.h"
+#include "token.h"
 
 #ifndef HYGIE_VERSION
 #define HYGIE_VERSION "0.0.0"
@@ -26,6 +32,11 @@ static void usage(FILE *out)
               "            [--data DIR] [--json]\n"
               "            register an establishment (the FINESS number and its key are checked)\n"
               "  establishment list [--data DIR] [--json]\n"
+              "  token create --finess N [--uses K] [--expires DURATION] [--data DIR] [--json]\n"
+              "            an enrollment token for the establishment's machines (default: 1 use,\n"
+              "            7d; durations in s, m, h, d, w) and the CA fingerprint to pin\n"
+              "  api-token create [--data DIR] [--json]\n"
+              "            a bearer token for the JSON API\n"
               "  version   print the version\n",
               out);
 }
@@ -212,6 +223,99 @@ out:
         return rc;
 }
 
+/* "token create" and "api-token create". */
+static int cmd_token(int argc, char **argv, bool api)
+{
+        static const struct option opts[] = {
+                { "data", required_argument, NULL, 'd' },
+                { "finess", required_argument, NULL, 'f' },
+                { "uses", required_argument, NULL, 'u' },
+                { "expires", required_argument, NULL, 'x' },
+                { "json", no_argument, NULL, 'j' },
+                { 0 },
+        };
+        const char *data = DEFAULT_DATA, *finess = NULL;
+        char token[TOKEN_LEN + 1], hash[TOKEN_HASH_LEN + 1], fp[80], ebuf[600], *end;
+        long long expires = 7 * 86400;
+        struct store *st = NULL;
+        struct error e;
+        bool json = false;
+        long uses = 1;
+        int c, rc = 1;
+
+        if (argc < 2 || strcmp(argv[1], "create") != 0) {
+                usage(stderr);
+                return 2;
+        }
+        optind = 1;
+        while ((c = getopt_long(argc - 1, argv + 1, "", opts, NULL)) != -1) {
+                switch (c) {
+                case 'd':
+                        data = optarg;
+                        break;
+                case 'f':
+                        finess = optarg;
+                        break;
+                case 'u':
+                        errno = 0;
+                        uses = strtol(optarg, &end, 10);
+                        if (errno || *end || uses < 1 || uses > 100000) {
+                                fprintf(stderr,
+                                        "hygie-server: --uses: a number from 1 to 100000\n");
+                                return 2;
+                        }
+                        break;
+                case 'x':
+                        if (token_parse_duration(optarg, &expires) < 0) {
+                                fprintf(stderr, "hygie-server: --expires: a duration such as 12h, "
+                                                "7d or 2w (at most 10 years)\n");
+                                return 2;
+                        }
+                        break;
+                case 'j':
+                        json = true;
+                        break;
+                default:
+                        usage(stderr);
+                        return 2;
+                }
+        }
+        if (optind != argc - 1 || api == (finess != NULL)) {
+                usage(stderr);
+                return 2;
+        }
+        if (token_new(api ? "hya_" : "hye_", token, sizeof(token)) < 0 ||
+            token_hash(token, hash, sizeof(hash)) < 0) {
+                error_set(&e, "", 0, "cannot make a token");
+                goto out;
+        }
+        if ((!api && ca_fingerprint(data, fp, sizeof(fp), &e) < 0) ||
+            store_open_sqlite(data, &st, &e) < 0)
+                goto out;
+        if (api ? st->ops->api_token_add(st, hash, &e) < 0
+                : st->ops->token_add(st, finess, hash, uses, time(NULL) + expires, &e) < 0)
+                goto out;
+        if (json) {
+                json_t *o = api ? json_pack("{s:s}", "token", token)
+                                : json_pack("{s:s, s:s}", "token", token, "ca_fingerprint", fp);
+                json_dumpf(o, stdout, JSON_INDENT(2));
+                fputc('\n', stdout);
+                json_decref(o);
+        } else if (api) {
+                printf("%s\n", token);
+        } else {
+                printf("Enrollment token: %s\nCA fingerprint:   %s\n", token, fp);
+        }
+        rc = 0;
+out:
+        if (rc)
+                fprintf(stderr, "hygie-server: %s\n", error_str(&e, ebuf, sizeof(ebuf)));
+        OPENSSL_cleanse(token, sizeof(token));
+        if (st)
+                st->ops->close(st);
+        return rc;
+}
+
 int main(int argc, char **argv)
 {
         if (argc < 2) {
@@ -222,6 +326,10 @@ int main(int argc, char **argv)
                 return cmd_init(argc - 1, argv + 1);
         if (strcmp(argv[1], "establishment") == 0)
                 return cmd_establishment(argc - 1, argv + 1);
+        if (strcmp(argv[1], "token") == 0)
+                return cmd_token(argc - 1, argv + 1, false);
+        if (strcmp(argv[1], "api-token") == 0)
+                return cmd_token(argc - 1, argv + 1, true);
         if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
                 printf("hygie-server %s\n", HYGIE_VERSION);
                 return 0;

@@ -7,6 +7,7 @@
 #define HYGIE_STORE_H
 
 #include <stddef.h>
+#include <time.h>
 
 #include "error.h"
 
@@ -28,6 +29,18 @@ struct store_ops {
          * non-zero return and returns it. */
         int (*establishment_list)(struct store *s, store_establishment_fn *fn, void *user,
                                   struct error *e);
+        /* An enrollment token for an establishment: its hash, how many
+         * enrollments it allows, until when. -ENOENT: no such establishment. */
+        int (*token_add)(struct store *s, const char *finess, const char *hash, long uses,
+                         time_t expires, struct error *e);
+        /* Spends one use of the token whose hash is given, at now, and names
+         * its establishment (finess, 10 bytes). -ENOENT unknown, -EKEYEXPIRED
+         * expired, -EDQUOT used up; nothing is spent then. */
+        int (*token_consume)(struct store *s, const char *hash, time_t now, char *finess,
+                             struct error *e);
+        int (*api_token_add)(struct store *s, const char *hash, struct error *e);
+        /* 0 when an API token with this hash exists, else -ENOENT. */
+        int (*api_token_check)(struct store *s, const char *hash, struct error *e);
         void (*close)(struct store *s);
 };
 

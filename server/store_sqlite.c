@@ -25,6 +25,16 @@ static const char *const migrations[] = {
         "  department TEXT NOT NULL,"
         "  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')));"
         "CREATE INDEX establishments_region ON establishments (region, department);",
+
+        "CREATE TABLE enrollment_tokens ("
+        "  hash TEXT PRIMARY KEY,"
+        "  finess TEXT NOT NULL REFERENCES establishments (finess),"
+        "  uses_left INTEGER NOT NULL CHECK (uses_left >= 0),"
+        "  expires_at INTEGER NOT NULL,"
+        "  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')));"
+        "CREATE TABLE api_tokens ("
+        "  hash TEXT PRIMARY KEY,"
+        "  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')));",
 };
 
 static int fail(struct store_sqlite *s, struct error *e, const char *what)
@@ -113,6 +123,114 @@ static void column(sqlite3_stmt *st, int i, char *buf, size_t size)
         snprintf(buf, size, "%s", t ? (const char *)t : "");
 }
 
+static int sqlite_token_add(struct store *base, const char *finess, const char *hash, long uses,
+                            time_t expires, struct error *e)
+{
+        struct store_sqlite *s = (struct store_sqlite *)base;
+        sqlite3_stmt *st;
+        int rc;
+
+        if (sqlite3_prepare_v2(s->db,
+                               "INSERT INTO enrollment_tokens (hash, finess, uses_left, expires_at)"
+                               " SELECT ?, finess, ?, ? FROM establishments WHERE finess = ?",
+                               -1, &st, NULL) != SQLITE_OK)
+                return fail(s, e, "adding a token");
+        sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, uses);
+        sqlite3_bind_int64(st, 3, (sqlite3_int64)expires);
+        sqlite3_bind_text(st, 4, finess, -1, SQLITE_STATIC);
+        rc = sqlite3_step(st);
+        sqlite3_finalize(st);
+        if (rc != SQLITE_DONE)
+                return fail(s, e, "adding a token");
+        if (sqlite3_changes(s->db) == 0) {
+                error_set(e, "", 0, "no establishment %s: add it first", finess);
+                return -ENOENT;
+        }
+        return 0;
+}
+
+static int sqlite_token_consume(struct store *base, const char *hash, time_t now, char *finess,
+                                struct error *e)
+{
+        struct store_sqlite *s = (struct store_sqlite *)base;
+        sqlite3_stmt *st;
+        int rc;
+
+        /* One statement spends a use only when the token is valid. */
+        if (sqlite3_prepare_v2(s->db,
+                               "UPDATE enrollment_tokens SET uses_left = uses_left - 1"
+                               " WHERE hash = ?1 AND uses_left > 0 AND expires_at > ?2"
+                               " RETURNING finess",
+                               -1, &st, NULL) != SQLITE_OK)
+                return fail(s, e, "spending a token");
+        sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW)
+                column(st, 0, finess, 10);
+        while (rc == SQLITE_ROW)
+                rc = sqlite3_step(st);
+        sqlite3_finalize(st);
+        if (rc != SQLITE_DONE)
+                return fail(s, e, "spending a token");
+        if (sqlite3_changes(s->db) == 1)
+                return 0;
+        /* Say why it was refused. */
+        if (sqlite3_prepare_v2(s->db,
+                               "SELECT uses_left, expires_at FROM enrollment_tokens WHERE hash = ?",
+                               -1, &st, NULL) != SQLITE_OK)
+                return fail(s, e, "reading a token");
+        sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
+        rc = sqlite3_step(st);
+        if (rc != SQLITE_ROW) {
+                sqlite3_finalize(st);
+                error_set(e, "", 0, "unknown enrollment token");
+                return -ENOENT;
+        }
+        rc = sqlite3_column_int64(st, 1) <= (sqlite3_int64)now ? -EKEYEXPIRED : -EDQUOT;
+        sqlite3_finalize(st);
+        error_set(e, "", 0,
+                  rc == -EKEYEXPIRED ? "the enrollment token has expired"
+                                     : "the enrollment token has been used up");
+        return rc;
+}
+
+static int sqlite_api_token_add(struct store *base, const char *hash, struct error *e)
+{
+        struct store_sqlite *s = (struct store_sqlite *)base;
+        sqlite3_stmt *st;
+        int rc;
+
+        if (sqlite3_prepare_v2(s->db, "INSERT INTO api_tokens (hash) VALUES (?)", -1, &st, NULL) !=
+            SQLITE_OK)
+                return fail(s, e, "adding an API token");
+        sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
+        rc = sqlite3_step(st);
+        sqlite3_finalize(st);
+        return rc == SQLITE_DONE ? 0 : fail(s, e, "adding an API token");
+}
+
+static int sqlite_api_token_check(struct store *base, const char *hash, struct error *e)
+{
+        struct store_sqlite *s = (struct store_sqlite *)base;
+        sqlite3_stmt *st;
+        int rc;
+
+        if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM api_tokens WHERE hash = ?", -1, &st, NULL) !=
+            SQLITE_OK)
+                return fail(s, e, "checking an API token");
+        sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
+        rc = sqlite3_step(st);
+        sqlite3_finalize(st);
+        if (rc == SQLITE_ROW)
+                return 0;
+        if (rc != SQLITE_DONE)
+                return fail(s, e, "checking an API token");
+        error_set(e, "", 0, "unknown API token");
+        return -ENOENT;
+}
+
 static int sqlite_establishment_list(struct store *base, store_establishment_fn *fn, void *user,
                                      struct error *e)
 {
@@ -150,6 +268,10 @@ static void sqlite_close(struct store *base)
 static const struct store_ops sqlite_ops = {
         .establishment_add = sqlite_establishment_add,
         .establishment_list = sqlite_establishment_list,
+        .token_add = sqlite_token_add,
+        .token_consume = sqlite_token_consume,
+        .api_token_add = sqlite_api_token_add,
+        .api_token_check = sqlite_api_token_check,
         .close = sqlite_close,
 };
 

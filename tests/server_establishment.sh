@@ -1,5 +1,5 @@
 #!/bin/sh
-# hygie-server establishment add/list on the embedded SQLite store: FINESS
+# hygie-server establishment add/list and token create on the embedded SQLite store: FINESS
 # numbers checked (key, département, Corsica), duplicates refused, the store
 # durable (WAL, migrations recorded) and a newer schema refused.
 # Usage: server_establishment.sh SERVER
@@ -36,7 +36,28 @@ add --finess 750712184 --name Again --region Y --department 75 || rc=$?
 [ "$(jq -c '[.establishments[].finess]' "$tmp/list")" = '["2A0000012","750712184"]' ] ||
 	fail "list: $(cat "$tmp/list")"
 [ "$(sqlite3 "$d/hygie.db" 'PRAGMA journal_mode')" = wal ] || fail "not in WAL mode"
-[ "$(sqlite3 "$d/hygie.db" 'SELECT max(version) FROM schema_migrations')" = 1 ] || fail "migrations"
+[ "$(sqlite3 "$d/hygie.db" 'SELECT max(version) FROM schema_migrations')" = 2 ] || fail "migrations"
+
+# Tokens: printed once, stored hashed, bound to a registered establishment.
+fp=$("$server" token create --data "$d" --finess 750712184 --json | tee "$tmp/tok" | jq -r .ca_fingerprint)
+tok=$(jq -r .token "$tmp/tok")
+echo "$tok" | grep -Eq '^hye_[A-Za-z0-9_-]{43}$' || fail "token shape: $tok"
+want=$(openssl x509 -in "$d/ca.crt" -noout -fingerprint -sha256 | sed 's/.*=//; s/://g' | tr A-F a-f)
+[ "$fp" = "sha256:$want" ] || fail "token create fingerprint $fp"
+api=$("$server" api-token create --data "$d" --json | jq -r .token)
+echo "$api" | grep -Eq '^hya_[A-Za-z0-9_-]{43}$' || fail "API token shape: $api"
+sqlite3 "$d/hygie.db" 'PRAGMA wal_checkpoint(TRUNCATE)' >/dev/null
+if cat "$d"/hygie.db* | grep -aq -e "$tok" -e "$api"; then fail "a token is stored in clear"; fi
+hash=$(printf %s "$tok" | sha256sum | cut -d' ' -f1)
+[ "$(sqlite3 "$d/hygie.db" "SELECT uses_left FROM enrollment_tokens WHERE hash = '$hash'")" = 1 ] ||
+	fail "the token's hash is not what was stored"
+rc=0
+"$server" token create --data "$d" --finess 690781810 2>"$tmp/err" || rc=$?
+[ "$rc" = 1 ] && grep -q 'no establishment 690781810: add it first' "$tmp/err" ||
+	fail "token for an unknown establishment: exit $rc $(cat "$tmp/err")"
+rc=0
+"$server" token create --data "$d" --finess 750712184 --expires 3 2>"$tmp/err" || rc=$?
+[ "$rc" = 2 ] || fail "--expires 3 accepted"
 
 # A database from a newer hygie-server is refused, not damaged.
 sqlite3 "$d/hygie.db" 'INSERT INTO schema_migrations (version) VALUES (99)'
