@@ -25,19 +25,24 @@ static void usage(FILE *out)
         fputs("Usage: hygie-server COMMAND [OPTIONS]\n"
               "\n"
               "Commands:\n"
-              "  init [--data DIR] [--hostname NAME]... [--json]\n"
-              "            create the CA and the server certificate (names: DNS names or\n"
-              "            IP addresses; localhost and 127.0.0.1 are always included)\n"
+              "  init [--hostname NAME]... [--json]\n"
+              "            create the CA, the server certificate (names: DNS names or IP\n"
+              "            addresses; localhost and 127.0.0.1 are always included) and the\n"
+              "            database\n"
               "  establishment add --finess N --name S --region R --department D\n"
-              "            [--data DIR] [--json]\n"
+              "            [--json]\n"
               "            register an establishment (the FINESS number and its key are checked)\n"
-              "  establishment list [--data DIR] [--json]\n"
-              "  token create --finess N [--uses K] [--expires DURATION] [--data DIR] [--json]\n"
+              "  establishment list [--json]\n"
+              "  token create --finess N [--uses K] [--expires DURATION] [--json]\n"
               "            an enrollment token for the establishment's machines (default: 1 use,\n"
               "            7d; durations in s, m, h, d, w) and the CA fingerprint to pin\n"
-              "  api-token create [--data DIR] [--json]\n"
+              "  api-token create [--json]\n"
               "            a bearer token for the JSON API\n"
-              "  version   print the version\n",
+              "  version   print the version\n"
+              "\n"
+              "Every command takes --data DIR (default " DEFAULT_DATA ") and\n"
+              "--database URL (default: SQLite in the data directory; postgresql://...).\n",
+
               out);
 }
 
@@ -45,12 +50,13 @@ static int cmd_init(int argc, char **argv)
 {
         static const struct option opts[] = {
                 { "data", required_argument, NULL, 'd' },
+                { "database", required_argument, NULL, 'B' },
                 { "hostname", required_argument, NULL, 'n' },
                 { "json", no_argument, NULL, 'j' },
                 { "help", no_argument, NULL, 'h' },
                 { 0 },
         };
-        const char *data = DEFAULT_DATA, *names[CA_MAX_NAMES + 1];
+        const char *data = DEFAULT_DATA, *database = NULL, *names[CA_MAX_NAMES + 1];
         char fp[80], ebuf[600];
         struct error e;
         size_t n = 0;
@@ -58,10 +64,13 @@ static int cmd_init(int argc, char **argv)
         int c;
 
         optind = 1;
-        while ((c = getopt_long(argc, argv, "d:n:jh", opts, NULL)) != -1) {
+        while ((c = getopt_long(argc, argv, "d:B:n:jh", opts, NULL)) != -1) {
                 switch (c) {
                 case 'd':
                         data = optarg;
+                        break;
+                case 'B':
+                        database = optarg;
                         break;
                 case 'n':
                         if (n == CA_MAX_NAMES + 1) {
@@ -89,7 +98,7 @@ static int cmd_init(int argc, char **argv)
         struct store *st = NULL;
 
         if (ca_init(data, names, n, &e) < 0 || ca_fingerprint(data, fp, sizeof(fp), &e) < 0 ||
-            store_open_sqlite(data, &st, &e) < 0) {
+            store_open(database, data, &st, &e) < 0) {
                 fprintf(stderr, "hygie-server: %s\n", error_str(&e, ebuf, sizeof(ebuf)));
                 return 1;
         }
@@ -135,6 +144,7 @@ static int cmd_establishment(int argc, char **argv)
 {
         static const struct option opts[] = {
                 { "data", required_argument, NULL, 'd' },
+                { "database", required_argument, NULL, 'B' },
                 { "finess", required_argument, NULL, 'f' },
                 { "name", required_argument, NULL, 'n' },
                 { "region", required_argument, NULL, 'r' },
@@ -143,7 +153,7 @@ static int cmd_establishment(int argc, char **argv)
                 { 0 },
         };
         struct establishment est = { 0 };
-        const char *data = DEFAULT_DATA, *verb = argc > 1 ? argv[1] : "";
+        const char *data = DEFAULT_DATA, *database = NULL, *verb = argc > 1 ? argv[1] : "";
         struct store *st = NULL;
         json_t *list = NULL;
         char ebuf[600];
@@ -160,6 +170,9 @@ static int cmd_establishment(int argc, char **argv)
                 switch (c) {
                 case 'd':
                         data = optarg;
+                        break;
+                case 'B':
+                        database = optarg;
                         break;
                 case 'f':
                         if (field(est.finess, sizeof(est.finess), "finess", optarg) < 0)
@@ -193,7 +206,7 @@ static int cmd_establishment(int argc, char **argv)
                 fprintf(stderr, "hygie-server: %s\n", error_str(&e, ebuf, sizeof(ebuf)));
                 return 2;
         }
-        if (store_open_sqlite(data, &st, &e) < 0)
+        if (store_open(database, data, &st, &e) < 0)
                 goto out;
         if (add) {
                 if (st->ops->establishment_add(st, &est, &e) < 0)
@@ -228,13 +241,14 @@ static int cmd_token(int argc, char **argv, bool api)
 {
         static const struct option opts[] = {
                 { "data", required_argument, NULL, 'd' },
+                { "database", required_argument, NULL, 'B' },
                 { "finess", required_argument, NULL, 'f' },
                 { "uses", required_argument, NULL, 'u' },
                 { "expires", required_argument, NULL, 'x' },
                 { "json", no_argument, NULL, 'j' },
                 { 0 },
         };
-        const char *data = DEFAULT_DATA, *finess = NULL;
+        const char *data = DEFAULT_DATA, *database = NULL, *finess = NULL;
         char token[TOKEN_LEN + 1], hash[TOKEN_HASH_LEN + 1], fp[80], ebuf[600], *end;
         long long expires = 7 * 86400;
         struct store *st = NULL;
@@ -252,6 +266,9 @@ static int cmd_token(int argc, char **argv, bool api)
                 switch (c) {
                 case 'd':
                         data = optarg;
+                        break;
+                case 'B':
+                        database = optarg;
                         break;
                 case 'f':
                         finess = optarg;
@@ -290,7 +307,7 @@ static int cmd_token(int argc, char **argv, bool api)
                 goto out;
         }
         if ((!api && ca_fingerprint(data, fp, sizeof(fp), &e) < 0) ||
-            store_open_sqlite(data, &st, &e) < 0)
+            store_open(database, data, &st, &e) < 0)
                 goto out;
         if (api ? st->ops->api_token_add(st, hash, &e) < 0
                 : st->ops->token_add(st, finess, hash, uses, time(NULL) + expires, &e) < 0)

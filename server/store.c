@@ -36,3 +36,12 @@ int store_establishment_check(const struct establishment *est, struct error *e)
         }
         return 0;
 }
+
+int store_open(const char *url, const char *data_dir, struct store **out, struct error *e)
+{
+        if (!url || !*url)
+                return store_open_sqlite(data_dir, out, e);
+        if (strncmp(url, "sqlite:", 7) == 0)
+                return store_open_sqlite(url + 7, out, e);
+        return store_open_pg(url, out, e);
+}

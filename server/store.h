@@ -49,6 +49,11 @@ struct store {
         int schema_version;
 };
 
+/* Opens the store a URL names: NULL or "" for SQLite in data_dir,
+ * "postgresql://..." (or "postgres://", or a libpq key=value string) for
+ * PostgreSQL. Brings its schema up to date. 0, or a negative errno with e filled. */
+int store_open(const char *url, const char *data_dir, struct store **out, struct error *e);
+int store_open_pg(const char *url, struct store **out, struct error *e);
 /* Opens (creating if needed) the SQLite store in data_dir and brings its
  * schema up to date. 0, or a negative errno with e filled. */
 int store_open_sqlite(const char *data_dir, struct store **out, struct error *e);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <libpq-fe.h>
 
 #include "store.h"
 #include "token.h"
@@ -19,6 +20,29 @@ struct fixture {
         struct store *s;
 };
 
+/* The engine under test: SQLite, or PostgreSQL at $HYGIE_TEST_PG (a
+ * throwaway database: its schema is dropped before each test). */
+static const char *pg_url;
+
+static int pg_reset(void)
+{
+        PGconn *c = PQconnectdb(pg_url);
+        PGresult *r;
+        int ok;
+
+        if (PQstatus(c) != CONNECTION_OK) {
+                fprintf(stderr, "%s", PQerrorMessage(c));
+                PQfinish(c);
+                return -1;
+        }
+        r = PQexec(c, "SET client_min_messages = warning;"
+                      "DROP SCHEMA public CASCADE; CREATE SCHEMA public");
+        ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+        PQclear(r);
+        PQfinish(c);
+        return ok ? 0 : -1;
+}
+
 static int setup(void **state)
 {
         struct fixture *f = calloc(1, sizeof(*f));
@@ -26,9 +50,12 @@ static int setup(void **state)
         struct error e;
 
         snprintf(f->dir, sizeof(f->dir), "/tmp/hygie-store-XXXXXX");
-        if (!mkdtemp(f->dir) || store_open_sqlite(f->dir, &f->s, &e) < 0 ||
-            f->s->ops->establishment_add(f->s, &est, &e) < 0)
+        if (!mkdtemp(f->dir) || (pg_url && pg_reset() < 0) ||
+            store_open(pg_url, f->dir, &f->s, &e) < 0 ||
+            f->s->ops->establishment_add(f->s, &est, &e) < 0) {
+                fprintf(stderr, "setup: %s\n", e.msg);
                 return -1;
+        }
         *state = f;
         return 0;
 }
@@ -140,5 +167,12 @@ int main(void)
                                                 teardown),
                 cmocka_unit_test(test_token_shape_and_durations),
         };
-        return cmocka_run_group_tests(tests, NULL, NULL);
+        int failed;
+
+        pg_url = getenv("HYGIE_TEST_PG");
+        if (pg_url && !*pg_url)
+                pg_url = NULL;
+        failed = pg_url ? cmocka_run_group_tests_name("store on PostgreSQL", tests, NULL, NULL)
+                        : cmocka_run_group_tests_name("store on SQLite", tests, NULL, NULL);
+        return failed;
 }

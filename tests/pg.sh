@@ -1,0 +1,25 @@
+#!/bin/sh
+# Runs a command against a private PostgreSQL started for it on loopback, in
+# a scratch directory, and stopped after: HYGIE_TEST_PG names its database.
+# Usage: pg.sh COMMAND [ARG...]   (as root: the server runs as "postgres")
+set -eu
+bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+[ -x "$bin/initdb" ] || { echo "pg.sh: PostgreSQL is not installed (apt-get install postgresql)" >&2; exit 1; }
+tmp=$(mktemp -d)
+chown postgres "$tmp"
+as_pg() { runuser -u postgres -- "$@"; }
+stop() {
+	as_pg "$bin/pg_ctl" -D "$tmp/data" -m immediate stop >/dev/null 2>&1 || true
+	rm -rf "$tmp"
+}
+trap stop EXIT
+as_pg "$bin/initdb" -D "$tmp/data" -A trust -U postgres >"$tmp/initdb.log" 2>&1 ||
+	{ cat "$tmp/initdb.log" >&2; exit 1; }
+port=$((30000 + $$ % 20000))
+as_pg "$bin/pg_ctl" -D "$tmp/data" -l "$tmp/server.log" -w -t 60 \
+	-o "-c listen_addresses=127.0.0.1 -p $port -k $tmp -c fsync=on" start >/dev/null ||
+	{ cat "$tmp/server.log" >&2; exit 1; }
+as_pg "$bin/createdb" -h 127.0.0.1 -p "$port" -U postgres hygie
+HYGIE_TEST_PG="postgresql://postgres@127.0.0.1:$port/hygie"
+export HYGIE_TEST_PG
+"$@"
