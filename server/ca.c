@@ -1,6 +1,8 @@
 /* ca.c - making the CA and the server certificate with OpenSSL 3. */
 #include <arpa/inet.h>
+#include <limits.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -8,7 +10,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/bio.h>
 #include <openssl/evp.h>
+#include <openssl/core_names.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 #include <openssl/x509v3.h>
@@ -227,6 +231,117 @@ int ca_fingerprint(const char *dir, char *buf, size_t size, struct error *e)
                 snprintf(buf + 7 + 2 * i, 3, "%02x", md[i]);
         rc = 0;
 out:
+        X509_free(x);
+        return rc;
+}
+
+struct ca {
+        EVP_PKEY *key;
+        X509 *cert;
+};
+
+void ca_free(struct ca *ca)
+{
+        if (!ca)
+                return;
+        EVP_PKEY_free(ca->key);
+        X509_free(ca->cert);
+        free(ca);
+}
+
+int ca_load(const char *dir, struct ca **out, struct error *e)
+{
+        struct ca *ca = calloc(1, sizeof(*ca));
+        char path[4096];
+        FILE *f;
+
+        if (!ca)
+                return -ENOMEM;
+        if (path_in(path, sizeof(path), dir, "ca.crt") < 0 || !(f = fopen(path, "re")))
+                goto fail;
+        ca->cert = PEM_read_X509(f, NULL, NULL, NULL);
+        fclose(f);
+        if (!ca->cert || path_in(path, sizeof(path), dir, "ca.key") < 0 || !(f = fopen(path, "re")))
+                goto fail;
+        ca->key = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+        fclose(f);
+        if (!ca->key || X509_check_private_key(ca->cert, ca->key) != 1)
+                goto fail;
+        *out = ca;
+        return 0;
+fail:
+        error_set(e, path, 0, "cannot load the CA: run \"hygie-server init\" first");
+        ca_free(ca);
+        return -ENOENT;
+}
+
+/* True when key is an EC key on P-256. */
+static bool key_is_p256(EVP_PKEY *key)
+{
+        char group[32];
+        size_t len = 0;
+
+        return EVP_PKEY_is_a(key, "EC") &&
+               EVP_PKEY_get_utf8_string_param(key, "group", group, sizeof(group), &len) == 1 &&
+               strcmp(group, "prime256v1") == 0;
+}
+
+int ca_sign_csr(struct ca *ca, const char *csr, size_t len, const char *agent_id, long days,
+                char **cert_pem, struct error *e)
+{
+        BIO *in = NULL, *out = NULL;
+        X509_REQ *req = NULL;
+        EVP_PKEY *key = NULL;
+        X509 *x = NULL;
+        char *data;
+        long n;
+        int rc = -EINVAL;
+
+        *cert_pem = NULL;
+        if (len > 16384 || len > INT_MAX) {
+                error_set(e, "", 0, "the certificate request is too large");
+                return -EINVAL;
+        }
+        in = BIO_new_mem_buf(csr, (int)len);
+        if (!in || !(req = PEM_read_bio_X509_REQ(in, NULL, NULL, NULL))) {
+                error_set(e, "", 0, "not a PEM certificate request");
+                goto out;
+        }
+        key = X509_REQ_get_pubkey(req);
+        if (!key || !key_is_p256(key)) {
+                error_set(e, "", 0, "the request's key is not ECDSA P-256");
+                goto out;
+        }
+        if (X509_REQ_verify(req, key) != 1) {
+                error_set(e, "", 0, "the request's signature does not hold");
+                goto out;
+        }
+        rc = -EIO;
+        x = cert_new(key, agent_id, days);
+        if (!x || !X509_set_issuer_name(x, X509_get_subject_name(ca->cert)) ||
+            add_ext(x, ca->cert, NID_basic_constraints, "critical,CA:FALSE") < 0 ||
+            add_ext(x, ca->cert, NID_key_usage, "critical,digitalSignature") < 0 ||
+            add_ext(x, ca->cert, NID_ext_key_usage, "clientAuth") < 0 ||
+            add_ext(x, ca->cert, NID_authority_key_identifier, "keyid") < 0 ||
+            !X509_sign(x, ca->key, EVP_sha256()) || !(out = BIO_new(BIO_s_mem())) ||
+            !PEM_write_bio_X509(out, x)) {
+                error_set(e, "", 0, "cannot sign the certificate (OpenSSL)");
+                goto out;
+        }
+        n = BIO_get_mem_data(out, &data);
+        *cert_pem = malloc((size_t)n + 1);
+        if (!*cert_pem) {
+                rc = -ENOMEM;
+                goto out;
+        }
+        memcpy(*cert_pem, data, (size_t)n);
+        (*cert_pem)[n] = '\0';
+        rc = 0;
+out:
+        BIO_free(in);
+        BIO_free(out);
+        X509_REQ_free(req);
+        EVP_PKEY_free(key);
         X509_free(x);
         return rc;
 }
