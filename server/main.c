@@ -36,6 +36,8 @@ static void usage(FILE *out)
               "  token create --finess N [--uses K] [--expires DURATION] [--json]\n"
               "            an enrollment token for the establishment's machines (default: 1 use,\n"
               "            7d; durations in s, m, h, d, w) and the CA fingerprint to pin\n"
+              "  agent revoke AGENT_ID\n"
+              "            refuse this agent's certificate from now on\n"
               "  api-token create [--json]\n"
               "            a bearer token for the JSON API\n"
               "  version   print the version\n"
@@ -333,6 +335,54 @@ out:
         return rc;
 }
 
+static int cmd_agent(int argc, char **argv)
+{
+        static const struct option opts[] = {
+                { "data", required_argument, NULL, 'd' },
+                { "database", required_argument, NULL, 'B' },
+                { 0 },
+        };
+        const char *data = DEFAULT_DATA, *database = NULL;
+        struct store *st = NULL;
+        char ebuf[600];
+        struct error e;
+        int c, rc = 1;
+
+        if (argc < 2 || strcmp(argv[1], "revoke") != 0) {
+                usage(stderr);
+                return 2;
+        }
+        optind = 1;
+        while ((c = getopt_long(argc - 1, argv + 1, "", opts, NULL)) != -1) {
+                switch (c) {
+                case 'd':
+                        data = optarg;
+                        break;
+                case 'B':
+                        database = optarg;
+                        break;
+                default:
+                        usage(stderr);
+                        return 2;
+                }
+        }
+        if (optind != argc - 2) {
+                usage(stderr);
+                return 2;
+        }
+        if (store_open(database, data, &st, &e) == 0 &&
+            st->ops->agent_revoke(st, argv[argc - 1], time(NULL), &e) == 0) {
+                printf("agent %s revoked: its certificate is refused from now on\n",
+                       argv[argc - 1]);
+                rc = 0;
+        } else {
+                fprintf(stderr, "hygie-server: %s\n", error_str(&e, ebuf, sizeof(ebuf)));
+        }
+        if (st)
+                st->ops->close(st);
+        return rc;
+}
+
 int main(int argc, char **argv)
 {
         if (argc < 2) {
@@ -345,6 +395,8 @@ int main(int argc, char **argv)
                 return cmd_establishment(argc - 1, argv + 1);
         if (strcmp(argv[1], "token") == 0)
                 return cmd_token(argc - 1, argv + 1, false);
+        if (strcmp(argv[1], "agent") == 0)
+                return cmd_agent(argc - 1, argv + 1);
         if (strcmp(argv[1], "api-token") == 0)
                 return cmd_token(argc - 1, argv + 1, true);
         if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {

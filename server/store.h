@@ -18,6 +18,13 @@ struct establishment {
         char department[4];
 };
 
+struct agent {
+        char id[37];     /* UUID, the client certificate's subject */
+        char finess[10]; /* the establishment that owns it */
+        char hostname[256];
+        long long enrolled_at, revoked_at; /* Unix times; revoked_at 0 while valid */
+};
+
 typedef int store_establishment_fn(void *user, const struct establishment *est);
 
 struct store;
@@ -38,6 +45,13 @@ struct store_ops {
          * expired, -EDQUOT used up; nothing is spent then. */
         int (*token_consume)(struct store *s, const char *hash, time_t now, char *finess,
                              struct error *e);
+        /* Records a newly enrolled agent (revoked_at ignored). */
+        int (*agent_add)(struct store *s, const struct agent *a, struct error *e);
+        /* Fills a for agent id. -ENOENT when unknown. */
+        int (*agent_get)(struct store *s, const char *id, struct agent *a, struct error *e);
+        /* Refuses agent id's certificate from now on. -ENOENT when unknown;
+         * revoking twice keeps the first time. */
+        int (*agent_revoke)(struct store *s, const char *id, time_t now, struct error *e);
         int (*api_token_add)(struct store *s, const char *hash, struct error *e);
         /* 0 when an API token with this hash exists, else -ENOENT. */
         int (*api_token_check)(struct store *s, const char *hash, struct error *e);

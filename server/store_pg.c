@@ -37,6 +37,14 @@ static const char *const migrations[] = {
         "CREATE TABLE api_tokens ("
         "  hash TEXT PRIMARY KEY,"
         "  created_at TIMESTAMPTZ NOT NULL DEFAULT now());",
+
+        "CREATE TABLE agents ("
+        "  id TEXT PRIMARY KEY,"
+        "  finess TEXT NOT NULL REFERENCES establishments (finess),"
+        "  hostname TEXT NOT NULL,"
+        "  enrolled_at BIGINT NOT NULL,"
+        "  revoked_at BIGINT);"
+        "CREATE INDEX agents_finess ON agents (finess);",
 };
 
 static int fail(struct store_pg *s, struct error *e, const char *what)
@@ -238,6 +246,76 @@ static int pg_token_consume(struct store *base, const char *hash, time_t now, ch
         return rc;
 }
 
+static int pg_agent_add(struct store *base, const struct agent *a, struct error *e)
+{
+        struct store_pg *s = (struct store_pg *)base;
+        char when[32];
+        const char *p[] = { a->id, a->finess, a->hostname, when };
+        PGresult *r;
+        int rc = 0;
+
+        snprintf(when, sizeof(when), "%lld", a->enrolled_at);
+        r = query(s,
+                  "INSERT INTO agents (id, finess, hostname, enrolled_at)"
+                  " VALUES ($1, $2, $3, $4::bigint)",
+                  4, p);
+        if (sqlstate_is(r, "23505")) {
+                error_set(e, "", 0, "agent %s is already enrolled", a->id);
+                rc = -EEXIST;
+        } else if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+                rc = fail(s, e, "adding an agent");
+        }
+        PQclear(r);
+        return rc;
+}
+
+static int pg_agent_get(struct store *base, const char *id, struct agent *a, struct error *e)
+{
+        struct store_pg *s = (struct store_pg *)base;
+        const char *p[] = { id };
+        PGresult *r = query(s,
+                            "SELECT id, finess, hostname, enrolled_at, coalesce(revoked_at, 0)"
+                            " FROM agents WHERE id = $1",
+                            1, p);
+        int rc = 0;
+
+        if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+                rc = fail(s, e, "reading an agent");
+        } else if (PQntuples(r) == 0) {
+                error_set(e, "", 0, "no agent %s", id);
+                rc = -ENOENT;
+        } else {
+                copy(a->id, sizeof(a->id), PQgetvalue(r, 0, 0));
+                copy(a->finess, sizeof(a->finess), PQgetvalue(r, 0, 1));
+                copy(a->hostname, sizeof(a->hostname), PQgetvalue(r, 0, 2));
+                a->enrolled_at = atoll(PQgetvalue(r, 0, 3));
+                a->revoked_at = atoll(PQgetvalue(r, 0, 4));
+        }
+        PQclear(r);
+        return rc;
+}
+
+static int pg_agent_revoke(struct store *base, const char *id, time_t now, struct error *e)
+{
+        struct store_pg *s = (struct store_pg *)base;
+        char when[32];
+        const char *p[] = { when, id };
+        struct agent a;
+        PGresult *r;
+        int rc;
+
+        snprintf(when, sizeof(when), "%lld", (long long)now);
+        r = query(s,
+                  "UPDATE agents SET revoked_at = coalesce(revoked_at, $1::bigint) WHERE id = $2",
+                  2, p);
+        if (PQresultStatus(r) != PGRES_COMMAND_OK)
+                rc = fail(s, e, "revoking an agent");
+        else
+                rc = strcmp(PQcmdTuples(r), "1") == 0 ? 0 : pg_agent_get(base, id, &a, e);
+        PQclear(r);
+        return rc;
+}
+
 static int pg_api_token_add(struct store *base, const char *hash, struct error *e)
 {
         struct store_pg *s = (struct store_pg *)base;
@@ -279,6 +357,9 @@ static const struct store_ops pg_ops = {
         .establishment_list = pg_establishment_list,
         .token_add = pg_token_add,
         .token_consume = pg_token_consume,
+        .agent_add = pg_agent_add,
+        .agent_get = pg_agent_get,
+        .agent_revoke = pg_agent_revoke,
         .api_token_add = pg_api_token_add,
         .api_token_check = pg_api_token_check,
         .close = pg_close,

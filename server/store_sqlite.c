@@ -35,6 +35,14 @@ static const char *const migrations[] = {
         "CREATE TABLE api_tokens ("
         "  hash TEXT PRIMARY KEY,"
         "  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')));",
+
+        "CREATE TABLE agents ("
+        "  id TEXT PRIMARY KEY,"
+        "  finess TEXT NOT NULL REFERENCES establishments (finess),"
+        "  hostname TEXT NOT NULL,"
+        "  enrolled_at INTEGER NOT NULL,"
+        "  revoked_at INTEGER);"
+        "CREATE INDEX agents_finess ON agents (finess);",
 };
 
 static int fail(struct store_sqlite *s, struct error *e, const char *what)
@@ -196,6 +204,79 @@ static int sqlite_token_consume(struct store *base, const char *hash, time_t now
         return rc;
 }
 
+static int sqlite_agent_add(struct store *base, const struct agent *a, struct error *e)
+{
+        struct store_sqlite *s = (struct store_sqlite *)base;
+        sqlite3_stmt *st;
+        int rc;
+
+        if (sqlite3_prepare_v2(s->db,
+                               "INSERT INTO agents (id, finess, hostname, enrolled_at)"
+                               " VALUES (?, ?, ?, ?)",
+                               -1, &st, NULL) != SQLITE_OK)
+                return fail(s, e, "adding an agent");
+        sqlite3_bind_text(st, 1, a->id, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, a->finess, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, a->hostname, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 4, a->enrolled_at);
+        rc = sqlite3_step(st);
+        sqlite3_finalize(st);
+        if (rc == SQLITE_CONSTRAINT) {
+                error_set(e, "", 0, "agent %s is already enrolled", a->id);
+                return -EEXIST;
+        }
+        return rc == SQLITE_DONE ? 0 : fail(s, e, "adding an agent");
+}
+
+static int sqlite_agent_get(struct store *base, const char *id, struct agent *a, struct error *e)
+{
+        struct store_sqlite *s = (struct store_sqlite *)base;
+        sqlite3_stmt *st;
+        int rc;
+
+        if (sqlite3_prepare_v2(s->db,
+                               "SELECT id, finess, hostname, enrolled_at, coalesce(revoked_at, 0)"
+                               " FROM agents WHERE id = ?",
+                               -1, &st, NULL) != SQLITE_OK)
+                return fail(s, e, "reading an agent");
+        sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+                column(st, 0, a->id, sizeof(a->id));
+                column(st, 1, a->finess, sizeof(a->finess));
+                column(st, 2, a->hostname, sizeof(a->hostname));
+                a->enrolled_at = sqlite3_column_int64(st, 3);
+                a->revoked_at = sqlite3_column_int64(st, 4);
+        }
+        sqlite3_finalize(st);
+        if (rc == SQLITE_ROW)
+                return 0;
+        if (rc != SQLITE_DONE)
+                return fail(s, e, "reading an agent");
+        error_set(e, "", 0, "no agent %s", id);
+        return -ENOENT;
+}
+
+static int sqlite_agent_revoke(struct store *base, const char *id, time_t now, struct error *e)
+{
+        struct store_sqlite *s = (struct store_sqlite *)base;
+        struct agent a;
+        sqlite3_stmt *st;
+        int rc;
+
+        if (sqlite3_prepare_v2(
+                s->db, "UPDATE agents SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?", -1,
+                &st, NULL) != SQLITE_OK)
+                return fail(s, e, "revoking an agent");
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
+        sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+        rc = sqlite3_step(st);
+        sqlite3_finalize(st);
+        if (rc != SQLITE_DONE)
+                return fail(s, e, "revoking an agent");
+        return sqlite3_changes(s->db) == 1 ? 0 : sqlite_agent_get(base, id, &a, e);
+}
+
 static int sqlite_api_token_add(struct store *base, const char *hash, struct error *e)
 {
         struct store_sqlite *s = (struct store_sqlite *)base;
@@ -270,6 +351,9 @@ static const struct store_ops sqlite_ops = {
         .establishment_list = sqlite_establishment_list,
         .token_add = sqlite_token_add,
         .token_consume = sqlite_token_consume,
+        .agent_add = sqlite_agent_add,
+        .agent_get = sqlite_agent_get,
+        .agent_revoke = sqlite_agent_revoke,
         .api_token_add = sqlite_api_token_add,
         .api_token_check = sqlite_api_token_check,
         .close = sqlite_close,

@@ -36,7 +36,7 @@ add --finess 750712184 --name Again --region Y --department 75 || rc=$?
 [ "$(jq -c '[.establishments[].finess]' "$tmp/list")" = '["2A0000012","750712184"]' ] ||
 	fail "list: $(cat "$tmp/list")"
 [ "$(sqlite3 "$d/hygie.db" 'PRAGMA journal_mode')" = wal ] || fail "not in WAL mode"
-[ "$(sqlite3 "$d/hygie.db" 'SELECT max(version) FROM schema_migrations')" = 2 ] || fail "migrations"
+[ "$(sqlite3 "$d/hygie.db" 'SELECT max(version) FROM schema_migrations')" = 3 ] || fail "migrations"
 
 # Tokens: printed once, stored hashed, bound to a registered establishment.
 fp=$("$server" token create --data "$d" --finess 750712184 --json | tee "$tmp/tok" | jq -r .ca_fingerprint)
@@ -58,6 +58,14 @@ rc=0
 rc=0
 "$server" token create --data "$d" --finess 750712184 --expires 3 2>"$tmp/err" || rc=$?
 [ "$rc" = 2 ] || fail "--expires 3 accepted"
+
+# Revoking an agent (enrolled by hand here) stamps it once.
+sqlite3 "$d/hygie.db" "INSERT INTO agents (id, finess, hostname, enrolled_at) VALUES ('a-1', '750712184', 'poste', 1)"
+"$server" agent revoke --data "$d" a-1 >/dev/null || fail "revoke"
+[ "$(sqlite3 "$d/hygie.db" "SELECT revoked_at > 1 FROM agents WHERE id = 'a-1'")" = 1 ] || fail "not revoked"
+rc=0
+"$server" agent revoke --data "$d" nobody 2>"$tmp/err" || rc=$?
+[ "$rc" = 1 ] && grep -q 'no agent nobody' "$tmp/err" || fail "unknown agent: $rc $(cat "$tmp/err")"
 
 # A database from a newer hygie-server is refused, not damaged.
 sqlite3 "$d/hygie.db" 'INSERT INTO schema_migrations (version) VALUES (99)'

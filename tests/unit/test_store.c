@@ -128,6 +128,34 @@ static void test_store_api_token_is_found_by_hash_only(void **state)
         assert_int_equal(f->s->ops->api_token_check(f->s, other, &e), -ENOENT);
 }
 
+static void test_store_agent_revocation_is_kept(void **state)
+{
+        struct fixture *f = *state;
+        struct agent a = { .id = "3f0c9a4e-1b2d-4c5e-8f90-a1b2c3d4e5f6",
+                           .finess = "750712184",
+                           .hostname = "poste-accueil",
+                           .enrolled_at = 1700000000 },
+                     got;
+        struct error e;
+
+        assert_int_equal(f->s->ops->agent_add(f->s, &a, &e), 0);
+        assert_int_equal(f->s->ops->agent_add(f->s, &a, &e), -EEXIST);
+        assert_int_equal(f->s->ops->agent_get(f->s, a.id, &got, &e), 0);
+        assert_string_equal(got.finess, "750712184");
+        assert_string_equal(got.hostname, "poste-accueil");
+        assert_int_equal(got.enrolled_at, 1700000000);
+        assert_int_equal(got.revoked_at, 0);
+        assert_int_equal(f->s->ops->agent_revoke(f->s, a.id, 1800000000, &e), 0);
+        assert_int_equal(f->s->ops->agent_revoke(f->s, a.id, 1900000000, &e), 0);
+        assert_int_equal(f->s->ops->agent_get(f->s, a.id, &got, &e), 0);
+        assert_int_equal(got.revoked_at, 1800000000);
+        assert_int_equal(f->s->ops->agent_revoke(f->s, "nope", 1, &e), -ENOENT);
+        assert_string_equal(e.msg, "no agent nope");
+        strcpy(a.id, "other");
+        strcpy(a.finess, "690781810");
+        assert_int_not_equal(f->s->ops->agent_add(f->s, &a, &e), 0);
+}
+
 static void test_token_shape_and_durations(void **state)
 {
         char a[TOKEN_LEN + 1], b[TOKEN_LEN + 1];
@@ -164,6 +192,8 @@ int main(void)
                 cmocka_unit_test_setup_teardown(test_store_expired_and_unknown_tokens_are_refused,
                                                 setup, teardown),
                 cmocka_unit_test_setup_teardown(test_store_api_token_is_found_by_hash_only, setup,
+                                                teardown),
+                cmocka_unit_test_setup_teardown(test_store_agent_revocation_is_kept, setup,
                                                 teardown),
                 cmocka_unit_test(test_token_shape_and_durations),
         };
