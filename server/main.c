@@ -48,18 +48,50 @@ static void usage(FILE *out)
               out);
 }
 
+/* Where a command finds the collector's files and database: --data, --database. */
+struct place {
+        const char *data, *database;
+};
+
+#define PLACE_INIT                                                                                 \
+        {                                                                                          \
+                DEFAULT_DATA, NULL                                                                 \
+        }
+#define PLACE_OPTIONS                                                                              \
+        { "data", required_argument, NULL, 'd' },                                                  \
+        {                                                                                          \
+                "database", required_argument, NULL, 'B'                                           \
+        }
+
+/* Takes option c when it is one of PLACE_OPTIONS; false otherwise. */
+static bool place_option(struct place *pl, int c)
+{
+        if (c == 'd')
+                pl->data = optarg;
+        else if (c == 'B')
+                pl->database = optarg;
+        return c == 'd' || c == 'B';
+}
+
+static void say_error(const struct error *e)
+{
+        char buf[600];
+
+        fprintf(stderr, "hygie-server: %s\n", error_str(e, buf, sizeof(buf)));
+}
+
 static int cmd_init(int argc, char **argv)
 {
         static const struct option opts[] = {
-                { "data", required_argument, NULL, 'd' },
-                { "database", required_argument, NULL, 'B' },
+                PLACE_OPTIONS,
                 { "hostname", required_argument, NULL, 'n' },
                 { "json", no_argument, NULL, 'j' },
                 { "help", no_argument, NULL, 'h' },
                 { 0 },
         };
-        const char *data = DEFAULT_DATA, *database = NULL, *names[CA_MAX_NAMES + 1];
-        char fp[80], ebuf[600];
+        struct place pl = PLACE_INIT;
+        const char *names[CA_MAX_NAMES + 1];
+        char fp[80];
         struct error e;
         size_t n = 0;
         bool json = false;
@@ -67,13 +99,9 @@ static int cmd_init(int argc, char **argv)
 
         optind = 1;
         while ((c = getopt_long(argc, argv, "d:B:n:jh", opts, NULL)) != -1) {
+                if (place_option(&pl, c))
+                        continue;
                 switch (c) {
-                case 'd':
-                        data = optarg;
-                        break;
-                case 'B':
-                        database = optarg;
-                        break;
                 case 'n':
                         if (n == CA_MAX_NAMES + 1) {
                                 fprintf(stderr, "hygie-server: at most %d host names\n",
@@ -99,20 +127,20 @@ static int cmd_init(int argc, char **argv)
         }
         struct store *st = NULL;
 
-        if (ca_init(data, names, n, &e) < 0 || ca_fingerprint(data, fp, sizeof(fp), &e) < 0 ||
-            store_open(database, data, &st, &e) < 0) {
-                fprintf(stderr, "hygie-server: %s\n", error_str(&e, ebuf, sizeof(ebuf)));
+        if (ca_init(pl.data, names, n, &e) < 0 || ca_fingerprint(pl.data, fp, sizeof(fp), &e) < 0 ||
+            store_open(pl.database, pl.data, &st, &e) < 0) {
+                say_error(&e);
                 return 1;
         }
         st->ops->close(st);
         if (json) {
-                json_t *o = json_pack("{s:s, s:s}", "data", data, "ca_fingerprint", fp);
+                json_t *o = json_pack("{s:s, s:s}", "data", pl.data, "ca_fingerprint", fp);
                 json_dumpf(o, stdout, JSON_INDENT(2));
                 fputc('\n', stdout);
                 json_decref(o);
         } else {
                 printf("CA, server certificate and database created in %s\nCA fingerprint: %s\n",
-                       data, fp);
+                       pl.data, fp);
         }
         return fflush(stdout) == 0 ? 0 : 1;
 }
@@ -145,8 +173,7 @@ static int field(char *dst, size_t size, const char *opt, const char *v)
 static int cmd_establishment(int argc, char **argv)
 {
         static const struct option opts[] = {
-                { "data", required_argument, NULL, 'd' },
-                { "database", required_argument, NULL, 'B' },
+                PLACE_OPTIONS,
                 { "finess", required_argument, NULL, 'f' },
                 { "name", required_argument, NULL, 'n' },
                 { "region", required_argument, NULL, 'r' },
@@ -155,10 +182,10 @@ static int cmd_establishment(int argc, char **argv)
                 { 0 },
         };
         struct establishment est = { 0 };
-        const char *data = DEFAULT_DATA, *database = NULL, *verb = argc > 1 ? argv[1] : "";
+        struct place pl = PLACE_INIT;
+        const char *verb = argc > 1 ? argv[1] : "";
         struct store *st = NULL;
         json_t *list = NULL;
-        char ebuf[600];
         struct error e;
         bool json = false, add = strcmp(verb, "add") == 0;
         int c, rc = 1;
@@ -169,13 +196,9 @@ static int cmd_establishment(int argc, char **argv)
         }
         optind = 1;
         while ((c = getopt_long(argc - 1, argv + 1, "", opts, NULL)) != -1) {
+                if (place_option(&pl, c))
+                        continue;
                 switch (c) {
-                case 'd':
-                        data = optarg;
-                        break;
-                case 'B':
-                        database = optarg;
-                        break;
                 case 'f':
                         if (field(est.finess, sizeof(est.finess), "finess", optarg) < 0)
                                 return 2;
@@ -205,10 +228,10 @@ static int cmd_establishment(int argc, char **argv)
                 return 2;
         }
         if (add && store_establishment_check(&est, &e) < 0) {
-                fprintf(stderr, "hygie-server: %s\n", error_str(&e, ebuf, sizeof(ebuf)));
+                say_error(&e);
                 return 2;
         }
-        if (store_open(database, data, &st, &e) < 0)
+        if (store_open(pl.database, pl.data, &st, &e) < 0)
                 goto out;
         if (add) {
                 if (st->ops->establishment_add(st, &est, &e) < 0)
@@ -231,7 +254,7 @@ static int cmd_establishment(int argc, char **argv)
         rc = 0;
 out:
         if (rc)
-                fprintf(stderr, "hygie-server: %s\n", error_str(&e, ebuf, sizeof(ebuf)));
+                say_error(&e);
         json_decref(list);
         if (st)
                 st->ops->close(st);
@@ -242,16 +265,16 @@ out:
 static int cmd_token(int argc, char **argv, bool api)
 {
         static const struct option opts[] = {
-                { "data", required_argument, NULL, 'd' },
-                { "database", required_argument, NULL, 'B' },
+                PLACE_OPTIONS,
                 { "finess", required_argument, NULL, 'f' },
                 { "uses", required_argument, NULL, 'u' },
                 { "expires", required_argument, NULL, 'x' },
                 { "json", no_argument, NULL, 'j' },
                 { 0 },
         };
-        const char *data = DEFAULT_DATA, *database = NULL, *finess = NULL;
-        char token[TOKEN_LEN + 1], hash[TOKEN_HASH_LEN + 1], fp[80], ebuf[600], *end;
+        struct place pl = PLACE_INIT;
+        const char *finess = NULL;
+        char token[TOKEN_LEN + 1], hash[TOKEN_HASH_LEN + 1], fp[80], *end;
         long long expires = 7 * 86400;
         struct store *st = NULL;
         struct error e;
@@ -265,13 +288,9 @@ static int cmd_token(int argc, char **argv, bool api)
         }
         optind = 1;
         while ((c = getopt_long(argc - 1, argv + 1, "", opts, NULL)) != -1) {
+                if (place_option(&pl, c))
+                        continue;
                 switch (c) {
-                case 'd':
-                        data = optarg;
-                        break;
-                case 'B':
-                        database = optarg;
-                        break;
                 case 'f':
                         finess = optarg;
                         break;
@@ -308,8 +327,8 @@ static int cmd_token(int argc, char **argv, bool api)
                 error_set(&e, "", 0, "cannot make a token");
                 goto out;
         }
-        if ((!api && ca_fingerprint(data, fp, sizeof(fp), &e) < 0) ||
-            store_open(database, data, &st, &e) < 0)
+        if ((!api && ca_fingerprint(pl.data, fp, sizeof(fp), &e) < 0) ||
+            store_open(pl.database, pl.data, &st, &e) < 0)
                 goto out;
         if (api ? st->ops->api_token_add(st, hash, &e) < 0
                 : st->ops->token_add(st, finess, hash, uses, time(NULL) + expires, &e) < 0)
@@ -328,7 +347,7 @@ static int cmd_token(int argc, char **argv, bool api)
         rc = 0;
 out:
         if (rc)
-                fprintf(stderr, "hygie-server: %s\n", error_str(&e, ebuf, sizeof(ebuf)));
+                say_error(&e);
         OPENSSL_cleanse(token, sizeof(token));
         if (st)
                 st->ops->close(st);
@@ -338,13 +357,11 @@ out:
 static int cmd_agent(int argc, char **argv)
 {
         static const struct option opts[] = {
-                { "data", required_argument, NULL, 'd' },
-                { "database", required_argument, NULL, 'B' },
+                PLACE_OPTIONS,
                 { 0 },
         };
-        const char *data = DEFAULT_DATA, *database = NULL;
+        struct place pl = PLACE_INIT;
         struct store *st = NULL;
-        char ebuf[600];
         struct error e;
         int c, rc = 1;
 
@@ -354,13 +371,9 @@ static int cmd_agent(int argc, char **argv)
         }
         optind = 1;
         while ((c = getopt_long(argc - 1, argv + 1, "", opts, NULL)) != -1) {
+                if (place_option(&pl, c))
+                        continue;
                 switch (c) {
-                case 'd':
-                        data = optarg;
-                        break;
-                case 'B':
-                        database = optarg;
-                        break;
                 default:
                         usage(stderr);
                         return 2;
@@ -370,13 +383,13 @@ static int cmd_agent(int argc, char **argv)
                 usage(stderr);
                 return 2;
         }
-        if (store_open(database, data, &st, &e) == 0 &&
+        if (store_open(pl.database, pl.data, &st, &e) == 0 &&
             st->ops->agent_revoke(st, argv[argc - 1], time(NULL), &e) == 0) {
                 printf("agent %s revoked: its certificate is refused from now on\n",
                        argv[argc - 1]);
                 rc = 0;
         } else {
-                fprintf(stderr, "hygie-server: %s\n", error_str(&e, ebuf, sizeof(ebuf)));
+                say_error(&e);
         }
         if (st)
                 st->ops->close(st);
