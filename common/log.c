@@ -14,13 +14,16 @@ void log_set_level(enum log_level level)
 void log_msg(enum log_level level, const char *fmt, ...)
 {
         static const char *const names[] = { "error", "warn", "info", "debug" };
+        char line[2048];
         va_list ap;
+        int n;
 
         if (level > log_threshold)
                 return;
-        fprintf(stderr, "level=%s ", names[level]);
+        /* One write per line, so threads never interleave. */
+        n = snprintf(line, sizeof(line), "level=%s ", names[level]);
         va_start(ap, fmt);
-        vfprintf(stderr, fmt, ap);
+        vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
         va_end(ap);
-        fputc('\n', stderr);
+        fprintf(stderr, "%s\n", line);
 }

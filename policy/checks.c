@@ -58,6 +58,14 @@ const char *severity_name(enum severity s)
         return severity_names[s];
 }
 
+int status_from_name(const char *name)
+{
+        for (int i = 0; i < STATUS_COUNT; i++)
+                if (strcmp(status_names[i], name) == 0)
+                        return i;
+        return -1;
+}
+
 int severity_from_name(const char *name)
 {
         for (int i = 0; i < SEV_COUNT; i++)

@@ -73,6 +73,7 @@ const struct check *checks_find(const char *id);
 const char *family_name(enum family f);
 int family_from_name(const char *name); /* enum family or -1 */
 const char *status_name(enum status s);
+int status_from_name(const char *name); /* enum status or -1 */
 const char *severity_name(enum severity s);
 int severity_from_name(const char *name); /* enum severity or -1 */
 

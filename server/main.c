@@ -11,6 +11,9 @@
 #include <openssl/crypto.h>
 
 #include "ca.h"
+#include "log.h"
+#include "policy.h"
+#include "server.h"
 #include "store.h"
 #include "token.h"
 
@@ -36,6 +39,11 @@ static void usage(FILE *out)
               "  token create --finess N [--uses K] [--expires DURATION] [--json]\n"
               "            an enrollment token for the establishment's machines (default: 1 use,\n"
               "            7d; durations in s, m, h, d, w) and the CA fingerprint to pin\n"
+              "  serve [--listen ADDR:PORT] [--config FILE] [--verbose]\n"
+              "            run the collector (default 127.0.0.1:8443); SIGTERM stops it\n"
+              "  policy set [--finess N] FILE\n"
+              "            the policy agents fetch: for one establishment, or the default\n"
+              "  policy show [--finess N]\n"
               "  agent revoke AGENT_ID\n"
               "            refuse this agent's certificate from now on\n"
               "  api-token create [--json]\n"
@@ -241,7 +249,8 @@ static int cmd_establishment(int argc, char **argv)
                 print_establishment(list, &est);
         } else {
                 list = json ? json_array() : NULL;
-                if (st->ops->establishment_list(st, print_establishment, list, &e) < 0)
+                if (st->ops->establishment_list(st, &(struct store_filter){ 0 },
+                                                print_establishment, list, &e) < 0)
                         goto out;
         }
         if (list) {
@@ -354,6 +363,193 @@ out:
         return rc;
 }
 
+static int count_one(void *user, const struct establishment *est)
+{
+        (void)est;
+        ++*(int *)user;
+        return 0;
+}
+
+static int cmd_serve(int argc, char **argv)
+{
+        static const struct option opts[] = {
+                PLACE_OPTIONS,
+                { "listen", required_argument, NULL, 'l' },
+                { "config", required_argument, NULL, 'c' },
+                { "verbose", no_argument, NULL, 'v' },
+                { "help", no_argument, NULL, 'h' },
+                { 0 },
+        };
+        struct place pl = PLACE_INIT;
+        struct server_config cfg;
+        const char *listen = NULL, *config = NULL;
+        char cfg_listen[256], cfg_database[1024];
+        struct error e = { 0 };
+        int c;
+
+        optind = 1;
+        while ((c = getopt_long(argc, argv, "d:B:l:c:vh", opts, NULL)) != -1) {
+                if (place_option(&pl, c))
+                        continue;
+                switch (c) {
+                case 'l':
+                        listen = optarg;
+                        break;
+                case 'c':
+                        config = optarg;
+                        break;
+                case 'v':
+                        log_set_level(LOG_LEVEL_DEBUG);
+                        break;
+                case 'h':
+                        usage(stdout);
+                        return 0;
+                default:
+                        usage(stderr);
+                        return 2;
+                }
+        }
+        if (optind != argc) {
+                usage(stderr);
+                return 2;
+        }
+        server_config_defaults(&cfg);
+        if (config && server_config_load(&cfg, config, cfg_listen, sizeof(cfg_listen), cfg_database,
+                                         sizeof(cfg_database), &e) < 0) {
+                say_error(&e);
+                return 1;
+        }
+        /* The command line wins over the file. */
+        cfg.data_dir = pl.data;
+        if (pl.database)
+                cfg.database = pl.database;
+        if (listen)
+                cfg.listen = listen;
+        if (server_run(&cfg, &e) < 0) {
+                say_error(&e);
+                return 1;
+        }
+        return 0;
+}
+
+static int read_all(const char *path, char **out, struct error *e)
+{
+        FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "re");
+        size_t len = 0, cap = 4096, n;
+        char *buf = malloc(cap);
+
+        if (!f || !buf) {
+                error_set(e, path, 0, "cannot read: %s", strerror(errno));
+                free(buf);
+                return -errno;
+        }
+        while ((n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
+                len += n;
+                if (len + 1 == cap) {
+                        char *p = cap >= (1 << 20) ? NULL : realloc(buf, cap * 2);
+
+                        if (!p) {
+                                error_set(e, path, 0, "too large for a policy");
+                                free(buf);
+                                if (f != stdin)
+                                        fclose(f);
+                                return -EFBIG;
+                        }
+                        buf = p;
+                        cap *= 2;
+                }
+        }
+        buf[len] = '\0';
+        if (f != stdin)
+                fclose(f);
+        *out = buf;
+        return 0;
+}
+
+static int cmd_policy(int argc, char **argv)
+{
+        static const struct option opts[] = {
+                PLACE_OPTIONS,
+                { "finess", required_argument, NULL, 'f' },
+                { "help", no_argument, NULL, 'h' },
+                { 0 },
+        };
+        struct place pl = PLACE_INIT;
+        const char *finess = "", *what;
+        struct store *st = NULL;
+        struct policy *parsed;
+        struct error e = { 0 };
+        char *text = NULL;
+        long revision = 0;
+        int c, rc;
+
+        if (argc < 2 || (strcmp(argv[1], "set") != 0 && strcmp(argv[1], "show") != 0)) {
+                usage(stderr);
+                return 2;
+        }
+        what = argv[1];
+        optind = 2;
+        while ((c = getopt_long(argc, argv, "d:B:f:h", opts, NULL)) != -1) {
+                if (place_option(&pl, c))
+                        continue;
+                if (c == 'f') {
+                        finess = optarg;
+                } else {
+                        usage(c == 'h' ? stdout : stderr);
+                        return c == 'h' ? 0 : 2;
+                }
+        }
+        if (argc - optind != (strcmp(what, "set") == 0)) {
+                usage(stderr);
+                return 2;
+        }
+        if (store_open(pl.database, pl.data, &st, &e) < 0) {
+                say_error(&e);
+                return 1;
+        }
+        if (strcmp(what, "show") == 0) {
+                rc = st->ops->policy_get(st, finess, &text, &revision, &e);
+                if (rc == -ENOENT)
+                        fprintf(stderr, "hygie-server: no policy set; agents use their "
+                                        "shipped baseline\n");
+                else if (rc == 0)
+                        printf("; revision %ld\n%s", revision, text);
+                else
+                        say_error(&e);
+                st->ops->close(st);
+                free(text);
+                return rc == 0 ? 0 : 1;
+        }
+        /* The agents' own parser checks it before any agent sees it. */
+        parsed = malloc(sizeof(*parsed));
+        rc = parsed ? read_all(argv[optind], &text, &e) : -ENOMEM;
+        if (rc == 0) {
+                policy_defaults(parsed);
+                rc = policy_load_string(parsed, text, argv[optind], &e);
+        }
+        if (rc == 0 && *finess) {
+                struct store_filter f = { .finess = finess, .limit = 1 };
+                int found = 0;
+
+                rc = st->ops->establishment_list(st, &f, count_one, &found, &e);
+                if (rc == 0 && !found) {
+                        error_set(&e, "", 0, "no establishment %s", finess);
+                        rc = -ENOENT;
+                }
+        }
+        if (rc == 0)
+                rc = st->ops->policy_set(st, finess, text, &revision, &e);
+        if (rc < 0)
+                say_error(&e);
+        else
+                printf("policy for %s: revision %ld\n", *finess ? finess : "every establishment",
+                       revision);
+        st->ops->close(st);
+        free(parsed);
+        free(text);
+        return rc < 0 ? 1 : 0;
+}
+
 static int cmd_agent(int argc, char **argv)
 {
         static const struct option opts[] = {
@@ -410,6 +606,10 @@ int main(int argc, char **argv)
                 return cmd_token(argc - 1, argv + 1, false);
         if (strcmp(argv[1], "agent") == 0)
                 return cmd_agent(argc - 1, argv + 1);
+        if (strcmp(argv[1], "serve") == 0)
+                return cmd_serve(argc - 1, argv + 1);
+        if (strcmp(argv[1], "policy") == 0)
+                return cmd_policy(argc - 1, argv + 1);
         if (strcmp(argv[1], "api-token") == 0)
                 return cmd_token(argc - 1, argv + 1, true);
         if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {

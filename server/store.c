@@ -1,8 +1,12 @@
 /* store.c - what every storage engine shares: checking what goes in. */
 #include <errno.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
+#include <stdlib.h>
+
+#include "checks.h"
 #include "finess.h"
 #include "store.h"
 
@@ -44,4 +48,62 @@ int store_open(const char *url, const char *data_dir, struct store **out, struct
         if (strncmp(url, "sqlite:", 7) == 0)
                 return store_open_sqlite(url + 7, out, e);
         return store_open_pg(url, out, e);
+}
+
+bool store_finding_alerts(const struct store_finding *f, int threshold)
+{
+        return (f->status == STATUS_FAIL || f->status == STATUS_ERROR) && f->severity >= threshold;
+}
+
+int store_checklist_build(struct store_checklist *cl, const struct store_report *r)
+{
+        size_t len = 0, need = sizeof("[\"agent.silent\"]");
+
+        for (size_t i = 0; i < r->nfindings; i++)
+                need += strlen(r->findings[i].check) + 3;
+        if (need > cl->cap) {
+                char *p = realloc(cl->json, need);
+
+                if (!p)
+                        return -ENOMEM;
+                cl->json = p;
+                cl->cap = need;
+        }
+        cl->json[len++] = '[';
+        for (size_t i = 0; i < r->nfindings; i++) {
+                const char *c = r->findings[i].check;
+                size_t n = strlen(c);
+
+                /* Findings of one check are adjacent in a report; a repeat
+                 * elsewhere only costs a duplicate in the list. */
+                if (i > 0 && strcmp(r->findings[i - 1].check, c) == 0)
+                        continue;
+                cl->json[len++] = '"';
+                memcpy(cl->json + len, c, n);
+                len += n;
+                cl->json[len++] = '"';
+                cl->json[len++] = ',';
+        }
+        memcpy(cl->json + len, "\"agent.silent\"]", sizeof("\"agent.silent\"]"));
+        return 0;
+}
+
+void store_checklist_free(struct store_checklist *cl)
+{
+        free(cl->json);
+        cl->json = NULL;
+        cl->cap = 0;
+}
+
+bool store_machine_differs(const char *recorded, const char *reported)
+{
+        return recorded && *recorded && reported && *reported && strcmp(recorded, reported) != 0;
+}
+
+void store_duplicate_summary(const struct store_report *r, char *buf, size_t size)
+{
+        snprintf(buf, size,
+                 "this agent's certificate reports from another machine (%.12s) as \"%.64s\": "
+                 "a cloned disk; re-enroll the copy",
+                 r->machine, r->hostname ? r->hostname : "");
 }

@@ -6,6 +6,7 @@
 #ifndef HYGIE_STORE_H
 #define HYGIE_STORE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -23,7 +24,51 @@ struct agent {
         char finess[10]; /* the establishment that owns it */
         char hostname[256];
         long long enrolled_at, revoked_at; /* Unix times; revoked_at 0 while valid */
+        long long last_seen;               /* last report received, 0 never */
+        long long last_seq;                /* of the newest report applied, -1 none */
+        char machine[65];                  /* digest of the machine's identifiers, "" unknown */
 };
+
+/* One finding of a report, as the alert logic needs it. */
+struct store_finding {
+        const char *check, *subject, *summary; /* subject "" when the check has one finding */
+        int status, severity;                  /* enum status, enum severity */
+};
+
+/* A validated report on its way into the store. */
+struct store_report {
+        const char *agent_id, *report_id, *hostname, *machine;
+        long long seq, collected_at, interval; /* interval: seconds between reports */
+        const void *body;                      /* as stored */
+        size_t body_len;
+        const char *encoding; /* "gzip" or "identity" */
+        const struct store_finding *findings;
+        size_t nfindings;
+        /* Set by reports_put: 0 stored, STORE_DUPLICATE already there,
+         * -EKEYREJECTED revoked, -ENOENT unknown agent. */
+        int result;
+};
+#define STORE_DUPLICATE 1
+
+/* The alert threshold for an establishment's agents (enum severity). */
+typedef int store_threshold_fn(void *user, const char *finess);
+
+struct alert {
+        long long id;
+        char agent_id[37], hostname[256], finess[10];
+        char check[64], subject[256], severity[16], status[16];
+        char summary[512];
+        long long opened_at, acknowledged_at, resolved_at; /* 0: not yet */
+};
+
+/* Filters of the list routes; NULL or "" fields do not filter. */
+struct store_filter {
+        const char *finess, *region, *department, *check, *status, *agent_id;
+        long limit; /* at most this many rows (> 0) */
+};
+
+typedef int store_alert_fn(void *user, const struct alert *a);
+typedef int store_agent_fn(void *user, const struct agent *a);
 
 typedef int store_establishment_fn(void *user, const struct establishment *est);
 
@@ -34,8 +79,8 @@ struct store_ops {
         int (*establishment_add)(struct store *s, const struct establishment *est, struct error *e);
         /* Calls fn for each establishment, by FINESS number; stops at a
          * non-zero return and returns it. */
-        int (*establishment_list)(struct store *s, store_establishment_fn *fn, void *user,
-                                  struct error *e);
+        int (*establishment_list)(struct store *s, const struct store_filter *f,
+                                  store_establishment_fn *fn, void *user, struct error *e);
         /* An enrollment token for an establishment: its hash, how many
          * enrollments it allows, until when. -ENOENT: no such establishment. */
         int (*token_add)(struct store *s, const char *finess, const char *hash, long uses,
@@ -45,13 +90,38 @@ struct store_ops {
          * expired, -EDQUOT used up; nothing is spent then. */
         int (*token_consume)(struct store *s, const char *hash, time_t now, char *finess,
                              struct error *e);
-        /* Records a newly enrolled agent (revoked_at ignored). */
+        /* Records a newly enrolled agent (revoked_at, last_* ignored). */
         int (*agent_add)(struct store *s, const struct agent *a, struct error *e);
         /* Fills a for agent id. -ENOENT when unknown. */
         int (*agent_get)(struct store *s, const char *id, struct agent *a, struct error *e);
         /* Refuses agent id's certificate from now on. -ENOENT when unknown;
          * revoking twice keeps the first time. */
         int (*agent_revoke)(struct store *s, const char *id, time_t now, struct error *e);
+        /* Stores reports in one transaction, each exactly once (by agent and
+         * report id), and brings the agents' alerts up to date: each failing
+         * finding at or above the threshold opens (or keeps) one alert per
+         * (agent, check, subject); a report that carries a check resolves
+         * that check's alerts it no longer fails. A report from another
+         * machine than the agent's raises agent.duplicate and changes no
+         * other alert. Sets each report's result; fails as a whole. */
+        int (*reports_put)(struct store *s, struct store_report *v, size_t n, time_t now,
+                           store_threshold_fn *threshold, void *user, struct error *e);
+        /* Opens agent.silent for agents that missed three report intervals
+         * by now; a report resolves it. The number opened, or -errno. */
+        int (*sweep_silent)(struct store *s, time_t now, struct error *e);
+        /* Alerts not resolved, by severity (counts[SEV_COUNT]). */
+        int (*alert_counts)(struct store *s, long *counts, struct error *e);
+        int (*alert_list)(struct store *s, const struct store_filter *f, store_alert_fn *fn,
+                          void *user, struct error *e);
+        int (*agent_list)(struct store *s, const struct store_filter *f, store_agent_fn *fn,
+                          void *user, struct error *e);
+        /* The policy text for an establishment (its own, else the default one
+         * set with finess ""); *text malloc'ed. -ENOENT when none is set. */
+        int (*policy_get)(struct store *s, const char *finess, char **text, long *revision,
+                          struct error *e);
+        /* Sets it ("" for the default); the revision goes up by one. */
+        int (*policy_set)(struct store *s, const char *finess, const char *text, long *revision,
+                          struct error *e);
         int (*api_token_add)(struct store *s, const char *hash, struct error *e);
         /* 0 when an API token with this hash exists, else -ENOENT. */
         int (*api_token_check)(struct store *s, const char *hash, struct error *e);
@@ -71,6 +141,23 @@ int store_open_pg(const char *url, struct store **out, struct error *e);
 /* Opens (creating if needed) the SQLite store in data_dir and brings its
  * schema up to date. 0, or a negative errno with e filled. */
 int store_open_sqlite(const char *data_dir, struct store **out, struct error *e);
+
+/* What the engines share when storing reports. */
+
+/* Whether a finding keeps an alert open: it fails (or could not be checked)
+ * at or above the threshold. */
+bool store_finding_alerts(const struct store_finding *f, int threshold);
+/* The checks a report carries, as a JSON array of strings (check ids are
+ * [a-z0-9_.] only), with "agent.silent" since any report answers it. */
+struct store_checklist {
+        char *json;
+        size_t cap;
+};
+int store_checklist_build(struct store_checklist *cl, const struct store_report *r);
+void store_checklist_free(struct store_checklist *cl);
+/* Whether a report comes from another machine than the agent's first. */
+bool store_machine_differs(const char *recorded, const char *reported);
+void store_duplicate_summary(const struct store_report *r, char *buf, size_t size);
 
 /* Checks an establishment's fields as an administrator typed them: FINESS
  * number and its key, département matching the number, non-empty names. */

@@ -9,6 +9,7 @@
 
 #include <libpq-fe.h>
 
+#include "checks.h"
 #include "store.h"
 
 /* pg_advisory_xact_lock key for schema migrations ("hygie" in ASCII). */
@@ -45,6 +46,42 @@ static const char *const migrations[] = {
         "  enrolled_at BIGINT NOT NULL,"
         "  revoked_at BIGINT);"
         "CREATE INDEX agents_finess ON agents (finess);",
+
+        "ALTER TABLE agents ADD COLUMN machine TEXT,"
+        "  ADD COLUMN last_seen BIGINT,"
+        "  ADD COLUMN last_seq BIGINT NOT NULL DEFAULT -1,"
+        "  ADD COLUMN report_interval BIGINT NOT NULL DEFAULT 3600;"
+        "CREATE TABLE reports ("
+        "  agent_id TEXT NOT NULL REFERENCES agents (id),"
+        "  report_id TEXT NOT NULL,"
+        "  seq BIGINT NOT NULL,"
+        "  collected_at BIGINT NOT NULL,"
+        "  received_at BIGINT NOT NULL,"
+        "  encoding TEXT NOT NULL,"
+        "  body BYTEA NOT NULL,"
+        "  PRIMARY KEY (agent_id, report_id));"
+        "CREATE INDEX reports_time ON reports (agent_id, collected_at);"
+        "CREATE TABLE alerts ("
+        "  id BIGSERIAL PRIMARY KEY,"
+        "  agent_id TEXT NOT NULL REFERENCES agents (id),"
+        "  check_id TEXT NOT NULL,"
+        "  subject TEXT NOT NULL,"
+        "  severity TEXT NOT NULL,"
+        "  summary TEXT NOT NULL,"
+        "  status TEXT NOT NULL CHECK (status IN ('open', 'acknowledged', 'resolved')),"
+        "  opened_at BIGINT NOT NULL,"
+        "  acknowledged_at BIGINT,"
+        "  resolved_at BIGINT,"
+        "  last_seen BIGINT NOT NULL,"
+        "  last_seq BIGINT NOT NULL);"
+        "CREATE UNIQUE INDEX alerts_live ON alerts (agent_id, check_id, subject)"
+        "  WHERE status <> 'resolved';"
+        "CREATE INDEX alerts_status ON alerts (status, severity);"
+        "CREATE TABLE policies ("
+        "  finess TEXT PRIMARY KEY,"
+        "  revision BIGINT NOT NULL,"
+        "  text TEXT NOT NULL,"
+        "  updated_at TIMESTAMPTZ NOT NULL DEFAULT now());",
 };
 
 static int fail(struct store_pg *s, struct error *e, const char *what)
@@ -151,12 +188,41 @@ static void copy(char *dst, size_t size, const char *src)
         snprintf(dst, size, "%s", src ? src : "");
 }
 
-static int pg_establishment_list(struct store *base, store_establishment_fn *fn, void *user,
-                                 struct error *e)
+/* The filter's fields as $1..$6 (NULL when not filtering) and $7 the limit;
+ * the statements test "$N::text IS NULL OR column = $N". */
+struct filter_params {
+        const char *v[7];
+        char limit[24];
+};
+
+static const char *const *filter_params(struct filter_params *fp, const struct store_filter *f)
+{
+        const char *v[] = { f->finess, f->region, f->department, f->check, f->status, f->agent_id };
+
+        for (int i = 0; i < 6; i++)
+                fp->v[i] = v[i] && *v[i] ? v[i] : NULL;
+        snprintf(fp->limit, sizeof(fp->limit), "%ld", f->limit > 0 ? f->limit : 1000);
+        fp->v[6] = fp->limit;
+        return fp->v;
+}
+
+#define FILTERS                                                                                    \
+        " ($1::text IS NULL OR e.finess = $1) AND ($2::text IS NULL OR e.region = $2)"             \
+        " AND ($3::text IS NULL OR e.department = $3)"
+#define UNUSED_FILTERS(a, b, c)                                                                    \
+        " AND ($" #a "::text IS NULL OR true) AND ($" #b "::text IS NULL OR true)"                 \
+        " AND ($" #c "::text IS NULL OR true)"
+
+static int pg_establishment_list(struct store *base, const struct store_filter *f,
+                                 store_establishment_fn *fn, void *user, struct error *e)
 {
         struct store_pg *s = (struct store_pg *)base;
-        PGresult *r = PQexec(s->conn, "SELECT finess, name, region, department"
-                                      " FROM establishments ORDER BY finess");
+        struct filter_params fp;
+        PGresult *r = query(s,
+                            "SELECT finess, name, region, department FROM establishments e"
+                            " WHERE" FILTERS UNUSED_FILTERS(4, 5, 6) " ORDER BY finess"
+                                                                     " LIMIT $7::bigint",
+                            7, filter_params(&fp, f));
         struct establishment est;
         int rc = 0;
 
@@ -250,15 +316,15 @@ static int pg_agent_add(struct store *base, const struct agent *a, struct error 
 {
         struct store_pg *s = (struct store_pg *)base;
         char when[32];
-        const char *p[] = { a->id, a->finess, a->hostname, when };
+        const char *p[] = { a->id, a->finess, a->hostname, when, a->machine };
         PGresult *r;
         int rc = 0;
 
         snprintf(when, sizeof(when), "%lld", a->enrolled_at);
         r = query(s,
-                  "INSERT INTO agents (id, finess, hostname, enrolled_at)"
-                  " VALUES ($1, $2, $3, $4::bigint)",
-                  4, p);
+                  "INSERT INTO agents (id, finess, hostname, enrolled_at, machine)"
+                  " VALUES ($1, $2, $3, $4::bigint, nullif($5, ''))",
+                  5, p);
         if (sqlstate_is(r, "23505")) {
                 error_set(e, "", 0, "agent %s is already enrolled", a->id);
                 rc = -EEXIST;
@@ -269,14 +335,32 @@ static int pg_agent_add(struct store *base, const struct agent *a, struct error 
         return rc;
 }
 
+static long long num(const PGresult *r, int row, int col)
+{
+        return PQgetisnull(r, row, col) ? 0 : atoll(PQgetvalue(r, row, col));
+}
+
+#define AGENT_COLUMNS                                                                              \
+        " ag.id, ag.finess, ag.hostname, ag.enrolled_at, ag.revoked_at, ag.last_seen,"             \
+        " ag.last_seq, coalesce(ag.machine, '')"
+
+static void agent_row(const PGresult *r, int i, struct agent *a)
+{
+        copy(a->id, sizeof(a->id), PQgetvalue(r, i, 0));
+        copy(a->finess, sizeof(a->finess), PQgetvalue(r, i, 1));
+        copy(a->hostname, sizeof(a->hostname), PQgetvalue(r, i, 2));
+        a->enrolled_at = num(r, i, 3);
+        a->revoked_at = num(r, i, 4);
+        a->last_seen = num(r, i, 5);
+        a->last_seq = num(r, i, 6);
+        copy(a->machine, sizeof(a->machine), PQgetvalue(r, i, 7));
+}
+
 static int pg_agent_get(struct store *base, const char *id, struct agent *a, struct error *e)
 {
         struct store_pg *s = (struct store_pg *)base;
         const char *p[] = { id };
-        PGresult *r = query(s,
-                            "SELECT id, finess, hostname, enrolled_at, coalesce(revoked_at, 0)"
-                            " FROM agents WHERE id = $1",
-                            1, p);
+        PGresult *r = query(s, "SELECT" AGENT_COLUMNS " FROM agents ag WHERE ag.id = $1", 1, p);
         int rc = 0;
 
         if (PQresultStatus(r) != PGRES_TUPLES_OK) {
@@ -285,11 +369,7 @@ static int pg_agent_get(struct store *base, const char *id, struct agent *a, str
                 error_set(e, "", 0, "no agent %s", id);
                 rc = -ENOENT;
         } else {
-                copy(a->id, sizeof(a->id), PQgetvalue(r, 0, 0));
-                copy(a->finess, sizeof(a->finess), PQgetvalue(r, 0, 1));
-                copy(a->hostname, sizeof(a->hostname), PQgetvalue(r, 0, 2));
-                a->enrolled_at = atoll(PQgetvalue(r, 0, 3));
-                a->revoked_at = atoll(PQgetvalue(r, 0, 4));
+                agent_row(r, 0, a);
         }
         PQclear(r);
         return rc;
@@ -344,6 +424,351 @@ static int pg_api_token_check(struct store *base, const char *hash, struct error
         return rc;
 }
 
+static PGresult *run(struct store_pg *s, const char *sql, int n, const char *const *params,
+                     const int *lengths, const int *formats)
+{
+        return PQexecParams(s->conn, sql, n, NULL, params, lengths, formats, 0);
+}
+
+static int command(struct store_pg *s, const char *sql, int n, const char *const *params)
+{
+        PGresult *r = query(s, sql, n, params);
+        int rc = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK
+                     ? 0
+                     : -EIO;
+
+        PQclear(r);
+        return rc;
+}
+
+static int alert_upsert(struct store_pg *s, const char *agent, const char *check,
+                        const char *subject, const char *severity, const char *summary,
+                        const char *now, const char *seq)
+{
+        const char *p[] = { agent, check, subject ? subject : "", severity, summary, now, seq };
+
+        return command(s,
+                       "INSERT INTO alerts (agent_id, check_id, subject, severity, summary, status,"
+                       " opened_at, last_seen, last_seq)"
+                       " VALUES ($1, $2, $3, $4, $5, 'open', $6::bigint, $6::bigint, $7::bigint)"
+                       " ON CONFLICT (agent_id, check_id, subject) WHERE status <> 'resolved'"
+                       " DO UPDATE SET severity = excluded.severity, summary = excluded.summary,"
+                       " last_seen = excluded.last_seen, last_seq = excluded.last_seq",
+                       7, p);
+}
+
+static int alerts_resolve(struct store_pg *s, const char *agent, const char *seq,
+                          const char *checks_json, const char *now)
+{
+        const char *p[] = { now, agent, seq, checks_json };
+
+        return command(s,
+                       "UPDATE alerts SET status = 'resolved', resolved_at = $1::bigint"
+                       " WHERE agent_id = $2 AND status <> 'resolved' AND last_seq < $3::bigint"
+                       " AND check_id IN (SELECT json_array_elements_text($4::json))",
+                       4, p);
+}
+
+static int put_one(struct store_pg *s, struct store_report *r, time_t now,
+                   store_threshold_fn *threshold, void *user, struct store_checklist *cl)
+{
+        char t[24], seq[24], last[24], interval[24], collected[24], finess[10], machine[65];
+        const char *p[8];
+        int lengths[8] = { 0 }, formats[8] = { 0 };
+        long long last_seq;
+        PGresult *res;
+        int rc;
+
+        snprintf(t, sizeof(t), "%lld", (long long)now);
+        snprintf(seq, sizeof(seq), "%lld", r->seq);
+        snprintf(interval, sizeof(interval), "%lld", r->interval);
+        snprintf(collected, sizeof(collected), "%lld", r->collected_at);
+        p[0] = r->agent_id;
+        res = query(s,
+                    "SELECT finess, revoked_at IS NOT NULL, coalesce(machine, ''), last_seq"
+                    " FROM agents WHERE id = $1 FOR UPDATE",
+                    1, p);
+        if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+                PQclear(res);
+                return -EIO;
+        }
+        if (PQntuples(res) == 0) {
+                PQclear(res);
+                r->result = -ENOENT;
+                return 0;
+        }
+        copy(finess, sizeof(finess), PQgetvalue(res, 0, 0));
+        copy(machine, sizeof(machine), PQgetvalue(res, 0, 2));
+        last_seq = atoll(PQgetvalue(res, 0, 3));
+        rc = strcmp(PQgetvalue(res, 0, 1), "t") == 0;
+        PQclear(res);
+        if (rc) {
+                r->result = -EKEYREJECTED;
+                return 0;
+        }
+        snprintf(last, sizeof(last), "%lld", last_seq);
+
+        p[0] = r->agent_id;
+        p[1] = r->report_id;
+        p[2] = seq;
+        p[3] = collected;
+        p[4] = t;
+        p[5] = r->encoding;
+        p[6] = r->body;
+        lengths[6] = (int)r->body_len;
+        formats[6] = 1;
+        res = run(s,
+                  "INSERT INTO reports (agent_id, report_id, seq, collected_at, received_at,"
+                  " encoding, body) VALUES ($1, $2, $3::bigint, $4::bigint, $5::bigint, $6, $7)"
+                  " ON CONFLICT (agent_id, report_id) DO NOTHING",
+                  7, p, lengths, formats);
+        if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+                PQclear(res);
+                return -EIO;
+        }
+        rc = strcmp(PQcmdTuples(res), "0") == 0;
+        PQclear(res);
+        if (rc) {
+                r->result = STORE_DUPLICATE;
+                return 0;
+        }
+        r->result = 0;
+
+        if (store_machine_differs(machine, r->machine)) {
+                char summary[160];
+
+                store_duplicate_summary(r, summary, sizeof(summary));
+                if ((rc = alert_upsert(s, r->agent_id, "agent.duplicate", r->machine, "high",
+                                       summary, t, last)) < 0)
+                        return rc;
+                p[0] = r->agent_id;
+                p[1] = t;
+                return command(s, "UPDATE agents SET last_seen = $2::bigint WHERE id = $1", 2, p);
+        }
+        if (r->seq > last_seq) {
+                int min = threshold(user, finess);
+
+                for (size_t i = 0; i < r->nfindings; i++) {
+                        const struct store_finding *f = &r->findings[i];
+
+                        if (!store_finding_alerts(f, min))
+                                continue;
+                        if ((rc = alert_upsert(s, r->agent_id, f->check, f->subject,
+                                               severity_name(f->severity), f->summary, t, seq)) < 0)
+                                return rc;
+                }
+                if ((rc = store_checklist_build(cl, r)) < 0 ||
+                    (rc = alerts_resolve(s, r->agent_id, seq, cl->json, t)) < 0)
+                        return rc;
+        } else if ((rc = alerts_resolve(s, r->agent_id, "9223372036854775807", "[\"agent.silent\"]",
+                                        t)) < 0) {
+                return rc;
+        }
+        p[0] = r->agent_id;
+        p[1] = t;
+        p[2] = r->seq > last_seq ? seq : last;
+        p[3] = r->hostname ? r->hostname : "";
+        p[4] = interval;
+        p[5] = r->machine ? r->machine : "";
+        return command(s,
+                       "UPDATE agents SET last_seen = $2::bigint, last_seq = $3::bigint,"
+                       " hostname = $4, report_interval = $5::bigint,"
+                       " machine = coalesce(machine, nullif($6, '')) WHERE id = $1",
+                       6, p);
+}
+
+static int pg_reports_put(struct store *base, struct store_report *v, size_t n, time_t now,
+                          store_threshold_fn *threshold, void *user, struct error *e)
+{
+        struct store_pg *s = (struct store_pg *)base;
+        struct store_checklist cl = { 0 };
+        int rc;
+
+        if ((rc = exec(s, "BEGIN", e)) < 0)
+                return rc;
+        for (size_t i = 0; i < n; i++) {
+                if ((rc = put_one(s, &v[i], now, threshold, user, &cl)) < 0) {
+                        if (rc == -EIO)
+                                fail(s, e, "storing a report");
+                        else
+                                error_set(e, "postgresql", 0, "storing a report: %s",
+                                          strerror(-rc));
+                        goto rollback;
+                }
+        }
+        store_checklist_free(&cl);
+        return exec(s, "COMMIT", e);
+rollback:
+        store_checklist_free(&cl);
+        PQclear(PQexec(s->conn, "ROLLBACK"));
+        return rc;
+}
+
+static int pg_sweep_silent(struct store *base, time_t now, struct error *e)
+{
+        struct store_pg *s = (struct store_pg *)base;
+        char t[24];
+        const char *p[] = { t };
+        PGresult *r;
+        int rc;
+
+        snprintf(t, sizeof(t), "%lld", (long long)now);
+        r = query(s,
+                  "INSERT INTO alerts (agent_id, check_id, subject, severity, summary, status,"
+                  " opened_at, last_seen, last_seq)"
+                  " SELECT id, 'agent.silent', '', 'high', 'no report for '"
+                  "   || (($1::bigint - coalesce(last_seen, enrolled_at)) / 3600) || ' h (expected"
+                  " every ' || (report_interval / 60) || ' min)', 'open', $1::bigint, $1::bigint,"
+                  "   last_seq"
+                  " FROM agents WHERE revoked_at IS NULL"
+                  "   AND coalesce(last_seen, enrolled_at) < $1::bigint - 3 * report_interval"
+                  " ON CONFLICT (agent_id, check_id, subject) WHERE status <> 'resolved'"
+                  " DO NOTHING",
+                  1, p);
+        if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+                PQclear(r);
+                return fail(s, e, "looking for silent agents");
+        }
+        rc = atoi(PQcmdTuples(r));
+        PQclear(r);
+        return rc;
+}
+
+static int pg_alert_counts(struct store *base, long *counts, struct error *e)
+{
+        struct store_pg *s = (struct store_pg *)base;
+        PGresult *r = PQexec(s->conn, "SELECT severity, count(*) FROM alerts"
+                                      " WHERE status <> 'resolved' GROUP BY severity");
+
+        memset(counts, 0, SEV_COUNT * sizeof(*counts));
+        if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+                PQclear(r);
+                return fail(s, e, "counting alerts");
+        }
+        for (int i = 0; i < PQntuples(r); i++) {
+                int sev = severity_from_name(PQgetvalue(r, i, 0));
+
+                if (sev >= 0)
+                        counts[sev] = atol(PQgetvalue(r, i, 1));
+        }
+        PQclear(r);
+        return 0;
+}
+
+static int pg_alert_list(struct store *base, const struct store_filter *f, store_alert_fn *fn,
+                         void *user, struct error *e)
+{
+        struct store_pg *s = (struct store_pg *)base;
+        struct filter_params fp;
+        struct alert a;
+        PGresult *r = query(
+            s,
+            "SELECT al.id, al.agent_id, ag.hostname, ag.finess, al.check_id, al.subject,"
+            " al.severity, al.status, al.summary, al.opened_at, al.acknowledged_at,"
+            " al.resolved_at"
+            " FROM alerts al JOIN agents ag ON ag.id = al.agent_id"
+            " JOIN establishments e ON e.finess = ag.finess WHERE" FILTERS
+            " AND ($4::text IS NULL OR al.check_id = $4) AND ($5::text IS NULL OR al.status = $5)"
+            " AND ($6::text IS NULL OR al.agent_id = $6)"
+            " ORDER BY al.id DESC LIMIT $7::bigint",
+            7, filter_params(&fp, f));
+        int rc = 0;
+
+        if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+                PQclear(r);
+                return fail(s, e, "listing alerts");
+        }
+        for (int i = 0; rc == 0 && i < PQntuples(r); i++) {
+                a.id = num(r, i, 0);
+                copy(a.agent_id, sizeof(a.agent_id), PQgetvalue(r, i, 1));
+                copy(a.hostname, sizeof(a.hostname), PQgetvalue(r, i, 2));
+                copy(a.finess, sizeof(a.finess), PQgetvalue(r, i, 3));
+                copy(a.check, sizeof(a.check), PQgetvalue(r, i, 4));
+                copy(a.subject, sizeof(a.subject), PQgetvalue(r, i, 5));
+                copy(a.severity, sizeof(a.severity), PQgetvalue(r, i, 6));
+                copy(a.status, sizeof(a.status), PQgetvalue(r, i, 7));
+                copy(a.summary, sizeof(a.summary), PQgetvalue(r, i, 8));
+                a.opened_at = num(r, i, 9);
+                a.acknowledged_at = num(r, i, 10);
+                a.resolved_at = num(r, i, 11);
+                rc = fn(user, &a);
+        }
+        PQclear(r);
+        return rc;
+}
+
+static int pg_agent_list(struct store *base, const struct store_filter *f, store_agent_fn *fn,
+                         void *user, struct error *e)
+{
+        struct store_pg *s = (struct store_pg *)base;
+        struct filter_params fp;
+        struct agent a;
+        PGresult *r = query(s,
+                            "SELECT" AGENT_COLUMNS " FROM agents ag"
+                            " JOIN establishments e ON e.finess = ag.finess WHERE" FILTERS
+                            " AND ($6::text IS NULL OR ag.id = $6)"
+                            " AND ($4::text IS NULL OR true) AND ($5::text IS NULL OR true)"
+                            " ORDER BY ag.finess, ag.hostname, ag.id LIMIT $7::bigint",
+                            7, filter_params(&fp, f));
+        int rc = 0;
+
+        if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+                PQclear(r);
+                return fail(s, e, "listing agents");
+        }
+        for (int i = 0; rc == 0 && i < PQntuples(r); i++) {
+                agent_row(r, i, &a);
+                rc = fn(user, &a);
+        }
+        PQclear(r);
+        return rc;
+}
+
+static int pg_policy_get(struct store *base, const char *finess, char **out, long *revision,
+                         struct error *e)
+{
+        struct store_pg *s = (struct store_pg *)base;
+        const char *p[] = { finess };
+        PGresult *r = query(s,
+                            "SELECT text, revision FROM policies WHERE finess IN ($1, '')"
+                            " ORDER BY finess DESC LIMIT 1",
+                            1, p);
+        int rc = 0;
+
+        if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+                rc = fail(s, e, "reading a policy");
+        } else if (PQntuples(r) == 0) {
+                rc = -ENOENT;
+        } else {
+                *out = strdup(PQgetvalue(r, 0, 0));
+                *revision = atol(PQgetvalue(r, 0, 1));
+                rc = *out ? 0 : -ENOMEM;
+        }
+        PQclear(r);
+        return rc;
+}
+
+static int pg_policy_set(struct store *base, const char *finess, const char *text, long *revision,
+                         struct error *e)
+{
+        struct store_pg *s = (struct store_pg *)base;
+        const char *p[] = { finess, text };
+        PGresult *r = query(s,
+                            "INSERT INTO policies (finess, revision, text) VALUES ($1, 1, $2)"
+                            " ON CONFLICT (finess) DO UPDATE SET text = excluded.text,"
+                            " revision = policies.revision + 1, updated_at = now()"
+                            " RETURNING revision",
+                            2, p);
+        int rc = 0;
+
+        if (PQresultStatus(r) != PGRES_TUPLES_OK)
+                rc = fail(s, e, "setting a policy");
+        else
+                *revision = atol(PQgetvalue(r, 0, 0));
+        PQclear(r);
+        return rc;
+}
+
 static void pg_close(struct store *base)
 {
         struct store_pg *s = (struct store_pg *)base;
@@ -360,6 +785,13 @@ static const struct store_ops pg_ops = {
         .agent_add = pg_agent_add,
         .agent_get = pg_agent_get,
         .agent_revoke = pg_agent_revoke,
+        .reports_put = pg_reports_put,
+        .sweep_silent = pg_sweep_silent,
+        .alert_counts = pg_alert_counts,
+        .alert_list = pg_alert_list,
+        .agent_list = pg_agent_list,
+        .policy_get = pg_policy_get,
+        .policy_set = pg_policy_set,
         .api_token_add = pg_api_token_add,
         .api_token_check = pg_api_token_check,
         .close = pg_close,

@@ -1,19 +1,15 @@
 /* store_sqlite.c - the embedded store: SQLite in WAL mode, fully synchronous,
  * with its schema brought up to date by numbered migrations on open. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <sqlite3.h>
 
+#include "checks.h"
 #include "store.h"
-
-struct store_sqlite {
-        struct store base;
-        sqlite3 *db;
-        char path[4096];
-};
 
 /* Migration N brings the schema from version N to N + 1. Never edit one that
  * has shipped: add the next. */
@@ -43,6 +39,83 @@ static const char *const migrations[] = {
         "  enrolled_at INTEGER NOT NULL,"
         "  revoked_at INTEGER);"
         "CREATE INDEX agents_finess ON agents (finess);",
+
+        /* Times are Unix seconds; machine is a digest of the machine's own
+         * identifiers, never the identifiers themselves. */
+        "ALTER TABLE agents ADD COLUMN machine TEXT;"
+        "ALTER TABLE agents ADD COLUMN last_seen INTEGER;"
+        "ALTER TABLE agents ADD COLUMN last_seq INTEGER NOT NULL DEFAULT -1;"
+        "ALTER TABLE agents ADD COLUMN report_interval INTEGER NOT NULL DEFAULT 3600;"
+        "CREATE TABLE reports ("
+        "  agent_id TEXT NOT NULL REFERENCES agents (id),"
+        "  report_id TEXT NOT NULL,"
+        "  seq INTEGER NOT NULL,"
+        "  collected_at INTEGER NOT NULL,"
+        "  received_at INTEGER NOT NULL,"
+        "  encoding TEXT NOT NULL,"
+        "  body BLOB NOT NULL);"
+        "CREATE UNIQUE INDEX reports_id ON reports (agent_id, report_id);"
+        "CREATE INDEX reports_time ON reports (agent_id, collected_at);"
+        "CREATE TABLE alerts ("
+        "  id INTEGER PRIMARY KEY,"
+        "  agent_id TEXT NOT NULL REFERENCES agents (id),"
+        "  check_id TEXT NOT NULL,"
+        "  subject TEXT NOT NULL,"
+        "  severity TEXT NOT NULL,"
+        "  summary TEXT NOT NULL,"
+        "  status TEXT NOT NULL CHECK (status IN ('open', 'acknowledged', 'resolved')),"
+        "  opened_at INTEGER NOT NULL,"
+        "  acknowledged_at INTEGER,"
+        "  resolved_at INTEGER,"
+        "  last_seen INTEGER NOT NULL,"
+        "  last_seq INTEGER NOT NULL);"
+        "CREATE UNIQUE INDEX alerts_live ON alerts (agent_id, check_id, subject)"
+        "  WHERE status <> 'resolved';"
+        "CREATE INDEX alerts_status ON alerts (status, severity);"
+        "CREATE TABLE policies ("
+        "  finess TEXT PRIMARY KEY,"
+        "  revision INTEGER NOT NULL,"
+        "  text TEXT NOT NULL,"
+        "  updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')));",
+};
+
+/* Statements used on every report, prepared once. */
+enum {
+        ST_AGENT,
+        ST_REPORT,
+        ST_ALERT_UPSERT,
+        ST_ALERT_RESOLVE,
+        ST_AGENT_SEEN,
+        ST_AGENT_APPLIED,
+        ST_COUNT
+};
+
+static const char *const statements[ST_COUNT] = {
+        [ST_AGENT] = "SELECT finess, revoked_at IS NOT NULL, coalesce(machine, ''), last_seq"
+                     " FROM agents WHERE id = ?",
+        [ST_REPORT] = "INSERT INTO reports (agent_id, report_id, seq, collected_at, received_at,"
+                      " encoding, body) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                      " ON CONFLICT (agent_id, report_id) DO NOTHING",
+        [ST_ALERT_UPSERT] =
+            "INSERT INTO alerts (agent_id, check_id, subject, severity, summary, status,"
+            " opened_at, last_seen, last_seq) VALUES (?1, ?2, ?3, ?4, ?5, 'open', ?6, ?6, ?7)"
+            " ON CONFLICT (agent_id, check_id, subject) WHERE status <> 'resolved'"
+            " DO UPDATE SET severity = excluded.severity, summary = excluded.summary,"
+            " last_seen = excluded.last_seen, last_seq = excluded.last_seq",
+        [ST_ALERT_RESOLVE] = "UPDATE alerts SET status = 'resolved', resolved_at = ?1"
+                             " WHERE agent_id = ?2 AND status <> 'resolved' AND last_seq < ?3"
+                             " AND check_id IN (SELECT value FROM json_each(?4))",
+        [ST_AGENT_SEEN] = "UPDATE agents SET last_seen = ?2 WHERE id = ?1",
+        [ST_AGENT_APPLIED] = "UPDATE agents SET last_seen = ?2, last_seq = ?3, hostname = ?4,"
+                             " report_interval = ?5, machine = coalesce(machine, nullif(?6, ''))"
+                             " WHERE id = ?1",
+};
+
+struct store_sqlite {
+        struct store base;
+        sqlite3 *db;
+        sqlite3_stmt *st[ST_COUNT];
+        char path[4096];
 };
 
 static int fail(struct store_sqlite *s, struct error *e, const char *what)
@@ -131,6 +204,38 @@ static void column(sqlite3_stmt *st, int i, char *buf, size_t size)
         snprintf(buf, size, "%s", t ? (const char *)t : "");
 }
 
+/* Binds the filter's fields as ?1..?6 (NULL when not filtering) and ?7 the
+ * limit; the statements test "?N IS NULL OR column = ?N". */
+static void bind_filter(sqlite3_stmt *st, const struct store_filter *f)
+{
+        const char *v[] = { f->finess, f->region, f->department, f->check, f->status, f->agent_id };
+
+        for (int i = 0; i < 6; i++)
+                if (v[i] && *v[i])
+                        sqlite3_bind_text(st, i + 1, v[i], -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 7, f->limit > 0 ? f->limit : 1000);
+}
+
+#define FILTERS                                                                                    \
+        " (?1 IS NULL OR e.finess = ?1) AND (?2 IS NULL OR e.region = ?2)"                         \
+        " AND (?3 IS NULL OR e.department = ?3)"
+
+static void agent_row(sqlite3_stmt *st, struct agent *a)
+{
+        column(st, 0, a->id, sizeof(a->id));
+        column(st, 1, a->finess, sizeof(a->finess));
+        column(st, 2, a->hostname, sizeof(a->hostname));
+        a->enrolled_at = sqlite3_column_int64(st, 3);
+        a->revoked_at = sqlite3_column_int64(st, 4);
+        a->last_seen = sqlite3_column_int64(st, 5);
+        a->last_seq = sqlite3_column_int64(st, 6);
+        column(st, 7, a->machine, sizeof(a->machine));
+}
+
+#define AGENT_COLUMNS                                                                              \
+        " ag.id, ag.finess, ag.hostname, ag.enrolled_at, coalesce(ag.revoked_at, 0),"              \
+        " coalesce(ag.last_seen, 0), ag.last_seq, coalesce(ag.machine, '')"
+
 static int sqlite_token_add(struct store *base, const char *finess, const char *hash, long uses,
                             time_t expires, struct error *e)
 {
@@ -211,14 +316,15 @@ static int sqlite_agent_add(struct store *base, const struct agent *a, struct er
         int rc;
 
         if (sqlite3_prepare_v2(s->db,
-                               "INSERT INTO agents (id, finess, hostname, enrolled_at)"
-                               " VALUES (?, ?, ?, ?)",
+                               "INSERT INTO agents (id, finess, hostname, enrolled_at, machine)"
+                               " VALUES (?, ?, ?, ?, nullif(?, ''))",
                                -1, &st, NULL) != SQLITE_OK)
                 return fail(s, e, "adding an agent");
         sqlite3_bind_text(st, 1, a->id, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, a->finess, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 3, a->hostname, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 4, a->enrolled_at);
+        sqlite3_bind_text(st, 5, a->machine, -1, SQLITE_STATIC);
         rc = sqlite3_step(st);
         sqlite3_finalize(st);
         if (rc == SQLITE_CONSTRAINT) {
@@ -234,20 +340,13 @@ static int sqlite_agent_get(struct store *base, const char *id, struct agent *a,
         sqlite3_stmt *st;
         int rc;
 
-        if (sqlite3_prepare_v2(s->db,
-                               "SELECT id, finess, hostname, enrolled_at, coalesce(revoked_at, 0)"
-                               " FROM agents WHERE id = ?",
-                               -1, &st, NULL) != SQLITE_OK)
+        if (sqlite3_prepare_v2(s->db, "SELECT" AGENT_COLUMNS " FROM agents ag WHERE ag.id = ?", -1,
+                               &st, NULL) != SQLITE_OK)
                 return fail(s, e, "reading an agent");
         sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
         rc = sqlite3_step(st);
-        if (rc == SQLITE_ROW) {
-                column(st, 0, a->id, sizeof(a->id));
-                column(st, 1, a->finess, sizeof(a->finess));
-                column(st, 2, a->hostname, sizeof(a->hostname));
-                a->enrolled_at = sqlite3_column_int64(st, 3);
-                a->revoked_at = sqlite3_column_int64(st, 4);
-        }
+        if (rc == SQLITE_ROW)
+                agent_row(st, a);
         sqlite3_finalize(st);
         if (rc == SQLITE_ROW)
                 return 0;
@@ -312,8 +411,8 @@ static int sqlite_api_token_check(struct store *base, const char *hash, struct e
         return -ENOENT;
 }
 
-static int sqlite_establishment_list(struct store *base, store_establishment_fn *fn, void *user,
-                                     struct error *e)
+static int sqlite_establishment_list(struct store *base, const struct store_filter *f,
+                                     store_establishment_fn *fn, void *user, struct error *e)
 {
         struct store_sqlite *s = (struct store_sqlite *)base;
         struct establishment est;
@@ -321,10 +420,13 @@ static int sqlite_establishment_list(struct store *base, store_establishment_fn 
         int rc = 0, step;
 
         if (sqlite3_prepare_v2(s->db,
-                               "SELECT finess, name, region, department FROM establishments"
-                               " ORDER BY finess",
+                               "SELECT finess, name, region, department FROM establishments e"
+                               " WHERE" FILTERS " AND (?4 IS NULL OR ?4 = ?4)"
+                               " AND (?5 IS NULL OR ?5 = ?5) AND (?6 IS NULL OR ?6 = ?6)"
+                               " ORDER BY finess LIMIT ?7",
                                -1, &st, NULL) != SQLITE_OK)
                 return fail(s, e, "listing establishments");
+        bind_filter(st, f);
         while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
                 column(st, 0, est.finess, sizeof(est.finess));
                 column(st, 1, est.name, sizeof(est.name));
@@ -338,9 +440,366 @@ static int sqlite_establishment_list(struct store *base, store_establishment_fn 
         return rc;
 }
 
+/* A statement of the table above, prepared on first use and reset. */
+static sqlite3_stmt *prepared(struct store_sqlite *s, int id)
+{
+        if (!s->st[id] && sqlite3_prepare_v3(s->db, statements[id], -1, SQLITE_PREPARE_PERSISTENT,
+                                             &s->st[id], NULL) != SQLITE_OK)
+                return NULL;
+        sqlite3_reset(s->st[id]);
+        sqlite3_clear_bindings(s->st[id]);
+        return s->st[id];
+}
+
+static int step_done(sqlite3_stmt *st)
+{
+        int rc = sqlite3_step(st);
+
+        while (rc == SQLITE_ROW)
+                rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        return rc == SQLITE_DONE ? 0 : -EIO;
+}
+
+static void text(sqlite3_stmt *st, int i, const char *v)
+{
+        sqlite3_bind_text(st, i, v ? v : "", -1, SQLITE_STATIC);
+}
+
+static int alert_upsert(struct store_sqlite *s, const char *agent, const char *check,
+                        const char *subject, const char *severity, const char *summary, time_t now,
+                        long long seq)
+{
+        sqlite3_stmt *st = prepared(s, ST_ALERT_UPSERT);
+
+        if (!st)
+                return -EIO;
+        text(st, 1, agent);
+        text(st, 2, check);
+        text(st, 3, subject);
+        text(st, 4, severity);
+        text(st, 5, summary);
+        sqlite3_bind_int64(st, 6, (sqlite3_int64)now);
+        sqlite3_bind_int64(st, 7, seq);
+        return step_done(st);
+}
+
+static int alerts_resolve(struct store_sqlite *s, const char *agent, long long seq,
+                          const char *checks_json, time_t now)
+{
+        sqlite3_stmt *st = prepared(s, ST_ALERT_RESOLVE);
+
+        if (!st)
+                return -EIO;
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
+        text(st, 2, agent);
+        sqlite3_bind_int64(st, 3, seq);
+        text(st, 4, checks_json);
+        return step_done(st);
+}
+
+/* Applies one report's findings to its agent's alerts. */
+static int apply_findings(struct store_sqlite *s, const struct store_report *r, int threshold,
+                          time_t now, struct store_checklist *cl)
+{
+        int rc;
+
+        for (size_t i = 0; i < r->nfindings; i++) {
+                const struct store_finding *f = &r->findings[i];
+
+                if (!store_finding_alerts(f, threshold))
+                        continue;
+                rc = alert_upsert(s, r->agent_id, f->check, f->subject, severity_name(f->severity),
+                                  f->summary, now, r->seq);
+                if (rc < 0)
+                        return rc;
+        }
+        if ((rc = store_checklist_build(cl, r)) < 0)
+                return rc;
+        return alerts_resolve(s, r->agent_id, r->seq, cl->json, now);
+}
+
+static int put_one(struct store_sqlite *s, struct store_report *r, time_t now,
+                   store_threshold_fn *threshold, void *user, struct store_checklist *cl)
+{
+        sqlite3_stmt *st = prepared(s, ST_AGENT);
+        char finess[10], machine[65];
+        long long last_seq;
+        int rc, revoked;
+
+        if (!st)
+                return -EIO;
+        text(st, 1, r->agent_id);
+        rc = sqlite3_step(st);
+        if (rc != SQLITE_ROW) {
+                sqlite3_reset(st);
+                if (rc != SQLITE_DONE)
+                        return -EIO;
+                r->result = -ENOENT;
+                return 0;
+        }
+        column(st, 0, finess, sizeof(finess));
+        revoked = sqlite3_column_int(st, 1);
+        column(st, 2, machine, sizeof(machine));
+        last_seq = sqlite3_column_int64(st, 3);
+        sqlite3_reset(st);
+        if (revoked) {
+                r->result = -EKEYREJECTED;
+                return 0;
+        }
+
+        if (!(st = prepared(s, ST_REPORT)))
+                return -EIO;
+        text(st, 1, r->agent_id);
+        text(st, 2, r->report_id);
+        sqlite3_bind_int64(st, 3, r->seq);
+        sqlite3_bind_int64(st, 4, r->collected_at);
+        sqlite3_bind_int64(st, 5, (sqlite3_int64)now);
+        text(st, 6, r->encoding);
+        sqlite3_bind_blob(st, 7, r->body, (int)r->body_len, SQLITE_STATIC);
+        if ((rc = step_done(st)) < 0)
+                return rc;
+        if (sqlite3_changes(s->db) == 0) {
+                r->result = STORE_DUPLICATE;
+                return 0;
+        }
+        r->result = 0;
+
+        if (store_machine_differs(machine, r->machine)) {
+                char summary[160];
+
+                store_duplicate_summary(r, summary, sizeof(summary));
+                rc = alert_upsert(s, r->agent_id, "agent.duplicate", r->machine, "high", summary,
+                                  now, last_seq);
+                if (rc < 0)
+                        return rc;
+                if (!(st = prepared(s, ST_AGENT_SEEN)))
+                        return -EIO;
+                text(st, 1, r->agent_id);
+                sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
+                return step_done(st);
+        }
+        if (r->seq > last_seq) {
+                if ((rc = apply_findings(s, r, threshold(user, finess), now, cl)) < 0)
+                        return rc;
+        } else if ((rc = alerts_resolve(s, r->agent_id, LLONG_MAX, "[\"agent.silent\"]", now)) <
+                   0) {
+                return rc;
+        }
+        if (!(st = prepared(s, ST_AGENT_APPLIED)))
+                return -EIO;
+        text(st, 1, r->agent_id);
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
+        sqlite3_bind_int64(st, 3, r->seq > last_seq ? r->seq : last_seq);
+        text(st, 4, r->hostname);
+        sqlite3_bind_int64(st, 5, r->interval);
+        text(st, 6, r->machine);
+        return step_done(st);
+}
+
+static int sqlite_reports_put(struct store *base, struct store_report *v, size_t n, time_t now,
+                              store_threshold_fn *threshold, void *user, struct error *e)
+{
+        struct store_sqlite *s = (struct store_sqlite *)base;
+        struct store_checklist cl = { 0 };
+        int rc;
+
+        if ((rc = exec(s, "BEGIN IMMEDIATE", e)) < 0)
+                return rc;
+        for (size_t i = 0; i < n; i++) {
+                if ((rc = put_one(s, &v[i], now, threshold, user, &cl)) < 0) {
+                        if (rc == -EIO)
+                                fail(s, e, "storing a report");
+                        else
+                                error_set(e, s->path, 0, "storing a report: %s", strerror(-rc));
+                        goto rollback;
+                }
+        }
+        store_checklist_free(&cl);
+        return exec(s, "COMMIT", e);
+rollback:
+        store_checklist_free(&cl);
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        return rc;
+}
+
+static int sqlite_sweep_silent(struct store *base, time_t now, struct error *e)
+{
+        struct store_sqlite *s = (struct store_sqlite *)base;
+        sqlite3_stmt *st;
+        int rc;
+
+        if (sqlite3_prepare_v2(
+                s->db,
+                "INSERT INTO alerts (agent_id, check_id, subject, severity, summary, status,"
+                " opened_at, last_seen, last_seq)"
+                " SELECT id, 'agent.silent', '', 'high', 'no report for '"
+                "   || ((?1 - coalesce(last_seen, enrolled_at)) / 3600) || ' h (expected every '"
+                "   || (report_interval / 60) || ' min)', 'open', ?1, ?1, last_seq"
+                " FROM agents WHERE revoked_at IS NULL"
+                "   AND coalesce(last_seen, enrolled_at) < ?1 - 3 * report_interval"
+                " ON CONFLICT (agent_id, check_id, subject) WHERE status <> 'resolved' DO NOTHING",
+                -1, &st, NULL) != SQLITE_OK)
+                return fail(s, e, "looking for silent agents");
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
+        rc = sqlite3_step(st);
+        sqlite3_finalize(st);
+        if (rc != SQLITE_DONE)
+                return fail(s, e, "looking for silent agents");
+        return sqlite3_changes(s->db);
+}
+
+static int sqlite_alert_counts(struct store *base, long *counts, struct error *e)
+{
+        struct store_sqlite *s = (struct store_sqlite *)base;
+        sqlite3_stmt *st;
+        int step;
+
+        memset(counts, 0, SEV_COUNT * sizeof(*counts));
+        if (sqlite3_prepare_v2(s->db,
+                               "SELECT severity, count(*) FROM alerts WHERE status <> 'resolved'"
+                               " GROUP BY severity",
+                               -1, &st, NULL) != SQLITE_OK)
+                return fail(s, e, "counting alerts");
+        while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+                int sev = severity_from_name((const char *)sqlite3_column_text(st, 0));
+
+                if (sev >= 0)
+                        counts[sev] = (long)sqlite3_column_int64(st, 1);
+        }
+        sqlite3_finalize(st);
+        return step == SQLITE_DONE ? 0 : fail(s, e, "counting alerts");
+}
+
+static int sqlite_alert_list(struct store *base, const struct store_filter *f, store_alert_fn *fn,
+                             void *user, struct error *e)
+{
+        struct store_sqlite *s = (struct store_sqlite *)base;
+        struct alert a;
+        sqlite3_stmt *st;
+        int rc = 0, step;
+
+        if (sqlite3_prepare_v2(
+                s->db,
+                "SELECT al.id, al.agent_id, ag.hostname, ag.finess, al.check_id, al.subject,"
+                " al.severity, al.status, al.summary, al.opened_at,"
+                " coalesce(al.acknowledged_at, 0), coalesce(al.resolved_at, 0)"
+                " FROM alerts al JOIN agents ag ON ag.id = al.agent_id"
+                " JOIN establishments e ON e.finess = ag.finess WHERE" FILTERS
+                " AND (?4 IS NULL OR al.check_id = ?4) AND (?5 IS NULL OR al.status = ?5)"
+                " AND (?6 IS NULL OR al.agent_id = ?6)"
+                " ORDER BY al.id DESC LIMIT ?7",
+                -1, &st, NULL) != SQLITE_OK)
+                return fail(s, e, "listing alerts");
+        bind_filter(st, f);
+        while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+                a.id = sqlite3_column_int64(st, 0);
+                column(st, 1, a.agent_id, sizeof(a.agent_id));
+                column(st, 2, a.hostname, sizeof(a.hostname));
+                column(st, 3, a.finess, sizeof(a.finess));
+                column(st, 4, a.check, sizeof(a.check));
+                column(st, 5, a.subject, sizeof(a.subject));
+                column(st, 6, a.severity, sizeof(a.severity));
+                column(st, 7, a.status, sizeof(a.status));
+                column(st, 8, a.summary, sizeof(a.summary));
+                a.opened_at = sqlite3_column_int64(st, 9);
+                a.acknowledged_at = sqlite3_column_int64(st, 10);
+                a.resolved_at = sqlite3_column_int64(st, 11);
+                rc = fn(user, &a);
+        }
+        if (rc == 0 && step != SQLITE_DONE)
+                rc = fail(s, e, "listing alerts");
+        sqlite3_finalize(st);
+        return rc;
+}
+
+static int sqlite_agent_list(struct store *base, const struct store_filter *f, store_agent_fn *fn,
+                             void *user, struct error *e)
+{
+        struct store_sqlite *s = (struct store_sqlite *)base;
+        struct agent a;
+        sqlite3_stmt *st;
+        int rc = 0, step;
+
+        if (sqlite3_prepare_v2(s->db,
+                               "SELECT" AGENT_COLUMNS " FROM agents ag"
+                               " JOIN establishments e ON e.finess = ag.finess WHERE" FILTERS
+                               " AND (?6 IS NULL OR ag.id = ?6) AND (?4 IS NULL OR ?4 = ?4)"
+                               " AND (?5 IS NULL OR ?5 = ?5)"
+                               " ORDER BY ag.finess, ag.hostname, ag.id LIMIT ?7",
+                               -1, &st, NULL) != SQLITE_OK)
+                return fail(s, e, "listing agents");
+        bind_filter(st, f);
+        while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+                agent_row(st, &a);
+                rc = fn(user, &a);
+        }
+        if (rc == 0 && step != SQLITE_DONE)
+                rc = fail(s, e, "listing agents");
+        sqlite3_finalize(st);
+        return rc;
+}
+
+static int sqlite_policy_get(struct store *base, const char *finess, char **out, long *revision,
+                             struct error *e)
+{
+        struct store_sqlite *s = (struct store_sqlite *)base;
+        sqlite3_stmt *st;
+        int rc;
+
+        if (sqlite3_prepare_v2(s->db,
+                               "SELECT text, revision FROM policies WHERE finess IN (?, '')"
+                               " ORDER BY finess DESC LIMIT 1",
+                               -1, &st, NULL) != SQLITE_OK)
+                return fail(s, e, "reading a policy");
+        text(st, 1, finess);
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+                const unsigned char *t = sqlite3_column_text(st, 0);
+
+                *out = strdup(t ? (const char *)t : "");
+                *revision = sqlite3_column_int64(st, 1);
+                sqlite3_finalize(st);
+                return *out ? 0 : -ENOMEM;
+        }
+        sqlite3_finalize(st);
+        if (rc != SQLITE_DONE)
+                return fail(s, e, "reading a policy");
+        return -ENOENT;
+}
+
+static int sqlite_policy_set(struct store *base, const char *finess, const char *body,
+                             long *revision, struct error *e)
+{
+        struct store_sqlite *s = (struct store_sqlite *)base;
+        sqlite3_stmt *st;
+        int rc;
+
+        if (sqlite3_prepare_v2(s->db,
+                               "INSERT INTO policies (finess, revision, text) VALUES (?1, 1, ?2)"
+                               " ON CONFLICT (finess) DO UPDATE SET text = excluded.text,"
+                               " revision = policies.revision + 1,"
+                               " updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+                               " RETURNING revision",
+                               -1, &st, NULL) != SQLITE_OK)
+                return fail(s, e, "setting a policy");
+        text(st, 1, finess);
+        text(st, 2, body);
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW)
+                *revision = sqlite3_column_int64(st, 0);
+        while (rc == SQLITE_ROW)
+                rc = sqlite3_step(st);
+        sqlite3_finalize(st);
+        return rc == SQLITE_DONE ? 0 : fail(s, e, "setting a policy");
+}
+
 static void sqlite_close(struct store *base)
 {
         struct store_sqlite *s = (struct store_sqlite *)base;
+
+        for (int i = 0; i < ST_COUNT; i++)
+                sqlite3_finalize(s->st[i]);
 
         sqlite3_close(s->db);
         free(s);
@@ -354,6 +813,13 @@ static const struct store_ops sqlite_ops = {
         .agent_add = sqlite_agent_add,
         .agent_get = sqlite_agent_get,
         .agent_revoke = sqlite_agent_revoke,
+        .reports_put = sqlite_reports_put,
+        .sweep_silent = sqlite_sweep_silent,
+        .alert_counts = sqlite_alert_counts,
+        .alert_list = sqlite_alert_list,
+        .agent_list = sqlite_agent_list,
+        .policy_get = sqlite_policy_get,
+        .policy_set = sqlite_policy_set,
         .api_token_add = sqlite_api_token_add,
         .api_token_check = sqlite_api_token_check,
         .close = sqlite_close,

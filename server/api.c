@@ -1,0 +1,801 @@
+/* api.c - the collector's routes, all registered in one table.
+ *
+ * Each route says who may call it: anyone (the CA certificate, enrollment
+ * with a token), an enrolled agent (its client certificate) or a holder of
+ * an API token (bearer). Work that touches the store runs as a db job; the
+ * answer goes out from its done callback. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "api.h"
+#include "ca.h"
+#include "checks.h"
+#include "gzip.h"
+#include "intake.h"
+#include "log.h"
+#include "server.h"
+#include "token.h"
+#include "util.h"
+
+enum auth { AUTH_NONE, AUTH_AGENT, AUTH_BEARER };
+
+typedef void route_fn(struct server *s, struct conn *c, struct http_request *r);
+
+struct route {
+        unsigned method;
+        const char *path;
+        enum auth auth;
+        route_fn *fn;
+};
+
+static route_fn route_ca, route_enroll, route_reports, route_policy, route_alerts, route_agents,
+    route_establishments, route_metrics, route_health;
+
+static const struct route routes[] = {
+        { HTTP_GET, "/api/v1/ca", AUTH_NONE, route_ca },
+        { HTTP_POST, "/api/v1/enroll", AUTH_NONE, route_enroll },
+        { HTTP_POST, "/api/v1/reports", AUTH_AGENT, route_reports },
+        { HTTP_GET, "/api/v1/policy", AUTH_AGENT, route_policy },
+        { HTTP_GET, "/api/v1/alerts", AUTH_BEARER, route_alerts },
+        { HTTP_GET, "/api/v1/agents", AUTH_BEARER, route_agents },
+        { HTTP_GET, "/api/v1/establishments", AUTH_BEARER, route_establishments },
+        { HTTP_GET, "/metrics", AUTH_BEARER, route_metrics },
+        { HTTP_GET, "/healthz", AUTH_NONE, route_health },
+};
+
+static void reply_json(struct conn *c, unsigned status, json_t *o, const char *extra)
+{
+        char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+
+        json_decref(o);
+        if (!text) {
+                conn_reply_error(c, 500, "internal", "out of memory");
+                return;
+        }
+        conn_reply(c, status, "application/json", text, strlen(text), extra);
+        free(text);
+}
+
+static void reply_text(struct conn *c, unsigned status, const char *type, const char *text,
+                       const char *extra)
+{
+        conn_reply(c, status, type, text, strlen(text), extra);
+}
+
+static json_t *time_json(long long t)
+{
+        char buf[32];
+
+        return t ? json_string(util_iso8601((time_t)t, buf, sizeof(buf))) : json_null();
+}
+
+/* Bearer routes: a job that checks the token, then runs its query into a
+ * JSON answer. */
+
+struct query_job {
+        struct db_job job;
+        struct conn *c;
+        char hash[TOKEN_HASH_LEN + 1];
+        char values[6][128];
+        struct store_filter filter;
+        int (*query)(struct store *s, struct query_job *q, struct error *e);
+        json_t *out; /* the answer */
+        unsigned status;
+};
+
+static int run_query(struct store *s, struct db_job *j, struct error *e)
+{
+        struct query_job *q = (struct query_job *)j;
+        int rc = s->ops->api_token_check(s, q->hash, e);
+
+        if (rc < 0)
+                return rc;
+        return q->query(s, q, e);
+}
+
+static void query_done(struct db_job *j)
+{
+        struct query_job *q = (struct query_job *)j;
+
+        if (q->job.rc == -ENOENT && !q->out)
+                conn_reply_error(q->c, 401, "invalid_token", "unknown API token");
+        else if (q->job.rc == -EINVAL)
+                conn_reply_error(q->c, 400, "bad_request", "%s", q->job.e.msg);
+        else if (q->job.rc < 0)
+                conn_reply_error(q->c, 503, "unavailable", "the database is unavailable");
+        else
+                reply_json(q->c, q->status ? q->status : 200, q->out, NULL), q->out = NULL;
+        json_decref(q->out);
+        free(q);
+}
+
+/* Reads the list filters from the query string. 0, or -EINVAL with e. */
+static int read_filter(struct http_request *r, struct query_job *q, struct error *e)
+{
+        static const char *const names[6] = { "finess", "region", "department",
+                                              "check",  "status", "agent" };
+        const char **fields[6] = { &q->filter.finess, &q->filter.region, &q->filter.department,
+                                   &q->filter.check,  &q->filter.status, &q->filter.agent_id };
+        char limit[16];
+        int rc;
+
+        for (int i = 0; i < 6; i++) {
+                rc = http_query(r, names[i], q->values[i], sizeof(q->values[i]));
+                if (rc == -EINVAL) {
+                        error_set(e, "", 0, "bad value for %s", names[i]);
+                        return rc;
+                }
+                *fields[i] = rc == 0 ? q->values[i] : NULL;
+        }
+        if (q->filter.status && strcmp(q->filter.status, "open") != 0 &&
+            strcmp(q->filter.status, "acknowledged") != 0 &&
+            strcmp(q->filter.status, "resolved") != 0) {
+                error_set(e, "", 0, "status must be open, acknowledged or resolved");
+                return -EINVAL;
+        }
+        q->filter.limit = 1000;
+        if ((rc = http_query(r, "limit", limit, sizeof(limit))) != -ENOENT) {
+                char *end;
+                long n = strtol(limit, &end, 10);
+
+                if (rc < 0 || *end || end == limit || n < 1 || n > 10000) {
+                        error_set(e, "", 0, "limit must be a number from 1 to 10000");
+                        return -EINVAL;
+                }
+                q->filter.limit = n;
+        }
+        return 0;
+}
+
+static void start_query(struct server *s, struct conn *c, struct http_request *r,
+                        int (*query)(struct store *, struct query_job *, struct error *))
+{
+        const char *auth = http_header(r, "Authorization");
+        struct query_job *q;
+        struct error e;
+
+        if (!auth || strncasecmp(auth, "Bearer ", 7) != 0) {
+                reply_text(c, 401, "application/json",
+                           "{\"error\":{\"code\":\"unauthorized\",\"message\":"
+                           "\"an API token is required (Authorization: Bearer ...)\"}}",
+                           "WWW-Authenticate: Bearer\r\n");
+                return;
+        }
+        q = calloc(1, sizeof(*q));
+        if (!q) {
+                conn_reply_error(c, 503, "unavailable", "out of memory");
+                return;
+        }
+        q->c = c;
+        q->query = query;
+        q->job.run = run_query;
+        q->job.done = query_done;
+        token_hash(auth + 7, q->hash, sizeof(q->hash));
+        if (read_filter(r, q, &e) < 0) {
+                conn_reply_error(c, 400, "bad_request", "%s", e.msg);
+                free(q);
+                return;
+        }
+        db_submit(&s->db, &q->job);
+}
+
+static int alert_row(void *user, const struct alert *a)
+{
+        json_t *list = user;
+
+        return json_array_append_new(
+            list,
+            json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o}", "id",
+                      (json_int_t)a->id, "agent_id", a->agent_id, "hostname", a->hostname, "finess",
+                      a->finess, "check", a->check, "subject", a->subject, "severity", a->severity,
+                      "status", a->status, "summary", a->summary, "opened_at",
+                      time_json(a->opened_at), "acknowledged_at", time_json(a->acknowledged_at),
+                      "resolved_at", time_json(a->resolved_at)));
+}
+
+static int query_alerts(struct store *s, struct query_job *q, struct error *e)
+{
+        json_t *list = json_array();
+        int rc = s->ops->alert_list(s, &q->filter, alert_row, list, e);
+
+        q->out = json_pack("{s:o}", "alerts", list);
+        return rc;
+}
+
+static int agent_row(void *user, const struct agent *a)
+{
+        json_t *list = user;
+
+        return json_array_append_new(
+            list, json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:s}", "id", a->id, "finess", a->finess,
+                            "hostname", a->hostname, "enrolled_at", time_json(a->enrolled_at),
+                            "last_seen", time_json(a->last_seen), "revoked_at",
+                            time_json(a->revoked_at), "status",
+                            a->revoked_at  ? "revoked"
+                            : a->last_seen ? "active"
+                                           : "enrolled"));
+}
+
+static int query_agents(struct store *s, struct query_job *q, struct error *e)
+{
+        json_t *list = json_array();
+        int rc = s->ops->agent_list(s, &q->filter, agent_row, list, e);
+
+        q->out = json_pack("{s:o}", "agents", list);
+        return rc;
+}
+
+static int establishment_row(void *user, const struct establishment *est)
+{
+        json_t *list = user;
+
+        return json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s}", "finess", est->finess,
+                                                     "name", est->name, "region", est->region,
+                                                     "department", est->department));
+}
+
+static int query_establishments(struct store *s, struct query_job *q, struct error *e)
+{
+        json_t *list = json_array();
+        int rc = s->ops->establishment_list(s, &q->filter, establishment_row, list, e);
+
+        q->out = json_pack("{s:o}", "establishments", list);
+        return rc;
+}
+
+static void route_alerts(struct server *s, struct conn *c, struct http_request *r)
+{
+        start_query(s, c, r, query_alerts);
+}
+
+static void route_agents(struct server *s, struct conn *c, struct http_request *r)
+{
+        start_query(s, c, r, query_agents);
+}
+
+static void route_establishments(struct server *s, struct conn *c, struct http_request *r)
+{
+        start_query(s, c, r, query_establishments);
+}
+
+/* Metrics: counters of this process, and alerts from the store. */
+
+struct metrics_job {
+        struct query_job q;
+        long counts[SEV_COUNT];
+};
+
+static int query_metrics(struct store *s, struct query_job *q, struct error *e)
+{
+        struct metrics_job *m = (struct metrics_job *)q;
+
+        return s->ops->alert_counts(s, m->counts, e);
+}
+
+static void metrics_done(struct db_job *j)
+{
+        struct metrics_job *mj = (struct metrics_job *)j;
+        struct conn *c = mj->q.c;
+        struct server *s = conn_server(c);
+        const struct server_metrics *m = &s->m;
+        struct db_stats ds = db_stats(&s->db);
+        static const char *const bounds[LATENCY_BUCKETS] = {
+                "0.001", "0.0025", "0.005", "0.01", "0.025", "0.05",
+                "0.1",   "0.25",   "0.5",   "1",    "2.5",   "10",
+        };
+        unsigned long long cum = 0;
+        char *buf;
+        size_t size;
+        FILE *f;
+
+        if (j->rc < 0) {
+                query_done(j);
+                return;
+        }
+        f = open_memstream(&buf, &size);
+        if (!f) {
+                conn_reply_error(c, 503, "unavailable", "out of memory");
+                free(mj);
+                return;
+        }
+        fputs("# HELP hygie_reports_total Reports received, by outcome.\n"
+              "# TYPE hygie_reports_total counter\n",
+              f);
+        fprintf(f, "hygie_reports_total{result=\"stored\"} %llu\n", m->reports_stored);
+        fprintf(f, "hygie_reports_total{result=\"duplicate\"} %llu\n", m->reports_duplicate);
+        fprintf(f, "hygie_reports_total{result=\"rejected\"} %llu\n", m->reports_rejected);
+        fputs("# HELP hygie_http_requests_total HTTP requests answered, by status class.\n"
+              "# TYPE hygie_http_requests_total counter\n",
+              f);
+        for (int i = 1; i <= 5; i++)
+                fprintf(f, "hygie_http_requests_total{code=\"%dxx\"} %llu\n", i, m->requests[i]);
+        fputs("# HELP hygie_errors_total Connections ended by an error.\n"
+              "# TYPE hygie_errors_total counter\n",
+              f);
+        fprintf(f, "hygie_errors_total{kind=\"tls\"} %llu\n", m->tls_errors);
+        fprintf(f, "hygie_errors_total{kind=\"timeout\"} %llu\n", m->timeouts);
+        fprintf(f, "hygie_errors_total{kind=\"too_many_connections\"} %llu\n", m->refused_busy);
+        fprintf(f, "hygie_errors_total{kind=\"database\"} %llu\n", ds.failures);
+        fputs("# HELP hygie_report_duration_seconds Time from a report's last byte to its answer.\n"
+              "# TYPE hygie_report_duration_seconds histogram\n",
+              f);
+        for (int i = 0; i < LATENCY_BUCKETS; i++) {
+                cum += m->latency[i];
+                fprintf(f, "hygie_report_duration_seconds_bucket{le=\"%s\"} %llu\n", bounds[i],
+                        cum);
+        }
+        cum += m->latency[LATENCY_BUCKETS];
+        fprintf(f, "hygie_report_duration_seconds_bucket{le=\"+Inf\"} %llu\n", cum);
+        fprintf(f, "hygie_report_duration_seconds_sum %.6f\n", m->latency_sum);
+        fprintf(f, "hygie_report_duration_seconds_count %llu\n", cum);
+        fputs("# HELP hygie_db_commits_total Store transactions of reports (group commits).\n"
+              "# TYPE hygie_db_commits_total counter\n",
+              f);
+        fprintf(f, "hygie_db_commits_total %llu\n", ds.batches);
+        fputs("# HELP hygie_connections Open connections.\n# TYPE hygie_connections gauge\n", f);
+        fprintf(f, "hygie_connections %u\n", m->connections);
+        fputs("# HELP hygie_agents_connected Connections from enrolled agents.\n"
+              "# TYPE hygie_agents_connected gauge\n",
+              f);
+        fprintf(f, "hygie_agents_connected %u\n", m->agents_connected);
+        fputs("# HELP hygie_alerts Alerts not resolved, by severity.\n"
+              "# TYPE hygie_alerts gauge\n",
+              f);
+        for (int i = 0; i < SEV_COUNT; i++)
+                fprintf(f, "hygie_alerts{severity=\"%s\"} %ld\n", severity_name(i), mj->counts[i]);
+        fclose(f);
+        conn_reply(c, 200, "text/plain; version=0.0.4", buf, size, NULL);
+        free(buf);
+        free(mj);
+}
+
+static void route_metrics(struct server *s, struct conn *c, struct http_request *r)
+{
+        const char *auth = http_header(r, "Authorization");
+        struct metrics_job *m;
+
+        if (!auth || strncasecmp(auth, "Bearer ", 7) != 0) {
+                start_query(s, c, r, query_metrics); /* answers 401 */
+                return;
+        }
+        m = calloc(1, sizeof(*m));
+        if (!m) {
+                conn_reply_error(c, 503, "unavailable", "out of memory");
+                return;
+        }
+        m->q.c = c;
+        m->q.query = query_metrics;
+        m->q.job.run = run_query;
+        m->q.job.done = metrics_done;
+        token_hash(auth + 7, m->q.hash, sizeof(m->q.hash));
+        db_submit(&s->db, &m->q.job);
+}
+
+/* Public routes. */
+
+static void route_health(struct server *s, struct conn *c, struct http_request *r)
+{
+        (void)r;
+        if (s->stopping)
+                conn_reply_error(c, 503, "stopping", "the collector is stopping");
+        else
+                reply_text(c, 200, "application/json", "{\"status\":\"ok\"}", NULL);
+}
+
+static void route_ca(struct server *s, struct conn *c, struct http_request *r)
+{
+        (void)r;
+        conn_reply(c, 200, "application/x-pem-file", s->ca_pem, strlen(s->ca_pem), NULL);
+}
+
+struct enroll_job {
+        struct db_job job;
+        struct conn *c;
+        struct ca *ca;
+        char hash[TOKEN_HASH_LEN + 1];
+        const char *csr; /* in body */
+        json_t *body;
+        struct agent agent;
+        char *cert;
+        unsigned status;
+        const char *code;
+};
+
+static int run_enroll(struct store *s, struct db_job *j, struct error *e)
+{
+        struct enroll_job *en = (struct enroll_job *)j;
+        int rc;
+
+        /* The request is checked before a use of the token is spent. */
+        if ((rc = util_uuid4(en->agent.id, sizeof(en->agent.id))) < 0)
+                return rc;
+        rc = ca_sign_csr(en->ca, en->csr, strlen(en->csr), en->agent.id, 825, &en->cert, e);
+        if (rc < 0) {
+                en->status = 400;
+                en->code = "bad_csr";
+                return rc;
+        }
+        rc = s->ops->token_consume(s, en->hash, time(NULL), en->agent.finess, e);
+        if (rc == -ENOENT || rc == -EKEYEXPIRED || rc == -EDQUOT) {
+                en->status = 401;
+                en->code = rc == -ENOENT        ? "invalid_token"
+                           : rc == -EKEYEXPIRED ? "token_expired"
+                                                : "token_used_up";
+                return rc;
+        }
+        if (rc < 0)
+                return rc;
+        en->agent.enrolled_at = time(NULL);
+        return s->ops->agent_add(s, &en->agent, e);
+}
+
+static void enroll_done(struct db_job *j)
+{
+        struct enroll_job *en = (struct enroll_job *)j;
+        struct server *s = conn_server(en->c);
+
+        if (j->rc == 0) {
+                log_info("msg=\"agent enrolled\" agent=%s finess=%s hostname=\"%s\"", en->agent.id,
+                         en->agent.finess, en->agent.hostname);
+                reply_json(en->c, 201,
+                           json_pack("{s:s, s:s, s:s, s:s}", "agent_id", en->agent.id, "finess",
+                                     en->agent.finess, "certificate", en->cert, "ca_certificate",
+                                     s->ca_pem),
+                           NULL);
+        } else if (en->status) {
+                log_info("msg=\"enrollment refused\" reason=%s", en->code);
+                conn_reply_error(en->c, en->status, en->code, "%s", j->e.msg);
+        } else {
+                conn_reply_error(en->c, 503, "unavailable", "enrollment failed: %s", j->e.msg);
+        }
+        json_decref(en->body);
+        free(en->cert);
+        free(en);
+}
+
+static void route_enroll(struct server *s, struct conn *c, struct http_request *r)
+{
+        json_error_t je;
+        json_t *body = json_loadb(r->body ? r->body : "", r->body_len, 0, &je);
+        const char *token, *csr, *hostname, *machine;
+        struct enroll_job *en;
+
+        if (!json_is_object(body)) {
+                json_decref(body);
+                conn_reply_error(c, 400, "bad_request", "the body must be a JSON object");
+                return;
+        }
+        token = json_string_value(json_object_get(body, "token"));
+        csr = json_string_value(json_object_get(body, "csr"));
+        hostname = json_string_value(json_object_get(body, "hostname"));
+        machine = json_string_value(json_object_get(body, "machine"));
+        if (!token || !csr || !hostname || strlen(hostname) > 255 || strlen(csr) > 16384 ||
+            (machine &&
+             (strlen(machine) > 64 || strspn(machine, "0123456789abcdef") != strlen(machine)))) {
+                json_decref(body);
+                conn_reply_error(c, 400, "bad_request",
+                                 "expected {\"token\", \"csr\", \"hostname\"[, \"machine\"]}");
+                return;
+        }
+        en = calloc(1, sizeof(*en));
+        if (!en) {
+                json_decref(body);
+                conn_reply_error(c, 503, "unavailable", "out of memory");
+                return;
+        }
+        en->c = c;
+        en->ca = s->ca;
+        en->body = body;
+        en->csr = csr;
+        token_hash(token, en->hash, sizeof(en->hash));
+        snprintf(en->agent.hostname, sizeof(en->agent.hostname), "%s", hostname);
+        snprintf(en->agent.machine, sizeof(en->agent.machine), "%s", machine ? machine : "");
+        en->job.run = run_enroll;
+        en->job.done = enroll_done;
+        db_submit(&s->db, &en->job);
+}
+
+/* Reports. */
+
+struct report_job {
+        struct db_job job;
+        struct conn *c;
+        struct intake in;
+        struct store_report report;
+        char *body; /* as stored */
+};
+
+static void report_done(struct db_job *j)
+{
+        struct report_job *rj = (struct report_job *)j;
+        struct conn *c = rj->c;
+        struct server *s = conn_server(c);
+        int result = rj->report.result;
+
+        if (j->rc < 0) {
+                conn_reply_error(c, 503, "unavailable", "the report could not be stored; retry");
+        } else if (result == 0 || result == STORE_DUPLICATE) {
+                if (result == 0)
+                        s->m.reports_stored++;
+                else
+                        s->m.reports_duplicate++;
+                reply_json(c, result == 0 ? 201 : 200,
+                           json_pack("{s:s, s:s}", "report_id", rj->in.report_id, "status",
+                                     result == 0 ? "stored" : "duplicate"),
+                           NULL);
+        } else {
+                s->m.reports_rejected++;
+                if (result == -EKEYREJECTED)
+                        conn_reply_error(c, 403, "revoked",
+                                         "this agent's certificate has been revoked; enroll again");
+                else
+                        conn_reply_error(c, 401, "unknown_agent",
+                                         "this collector does not know agent %s; enroll again",
+                                         rj->in.agent_id);
+        }
+        intake_free(&rj->in);
+        free(rj->body);
+        free(rj);
+}
+
+static bool is_json(const char *type)
+{
+        return type && strncasecmp(type, "application/json", 16) == 0 &&
+               (type[16] == '\0' || type[16] == ';');
+}
+
+static void route_reports(struct server *s, struct conn *c, struct http_request *r)
+{
+        const char *enc = http_header(r, "Content-Encoding");
+        const struct conn_peer *peer = conn_peer(c);
+        bool gz = enc && strcasecmp(enc, "gzip") == 0;
+        struct report_job *rj;
+        char *text = r->body;
+        size_t len = r->body_len;
+        struct error e;
+        int rc;
+
+        if (!is_json(http_header(r, "Content-Type"))) {
+                conn_reply_error(c, 415, "unsupported_media_type",
+                                 "a report is sent as application/json");
+                return;
+        }
+        if (enc && !gz && strcasecmp(enc, "identity") != 0) {
+                conn_reply_error(c, 415, "unsupported_encoding",
+                                 "Content-Encoding must be gzip or identity");
+                return;
+        }
+        if (db_backlog(&s->db) >= s->cfg.max_backlog) {
+                char retry[48];
+
+                s->m.refused_busy++;
+                /* Spread the retries so agents do not come back together. */
+                snprintf(retry, sizeof(retry), "Retry-After: %u\r\n",
+                         10 + (unsigned)(uv_hrtime() % 50));
+                reply_text(c, 503, "application/json",
+                           "{\"error\":{\"code\":\"busy\",\"message\":\"the collector is busy; "
+                           "retry later\"}}",
+                           retry);
+                return;
+        }
+        if (!(rj = calloc(1, sizeof(*rj)))) {
+                conn_reply_error(c, 503, "unavailable", "out of memory");
+                return;
+        }
+        if (gz) {
+                rc = gzip_decompress(r->body, r->body_len, INTAKE_BODY_MAX, &text, &len);
+                if (rc < 0) {
+                        free(rj);
+                        s->m.reports_rejected++;
+                        conn_reply_error(c, rc == -EFBIG ? 413 : 400, "bad_encoding",
+                                         rc == -EFBIG ? "the report is too large once unpacked"
+                                                      : "the body is not valid gzip");
+                        return;
+                }
+        }
+        rc = intake_parse(&rj->in, text ? text : "", len, &e);
+        if (gz)
+                free(text);
+        if (rc < 0) {
+                intake_free(&rj->in);
+                free(rj);
+                s->m.reports_rejected++;
+                conn_reply_error(c, rc == -EINVAL ? 422 : 503, "invalid_report", "%s", e.msg);
+                return;
+        }
+        if (strcmp(rj->in.agent_id, peer->agent_id) != 0) {
+                s->m.reports_rejected++;
+                conn_reply_error(c, 403, "wrong_agent",
+                                 "the report names agent %s but the certificate is agent %s",
+                                 rj->in.agent_id, peer->agent_id);
+                intake_free(&rj->in);
+                free(rj);
+                return;
+        }
+        /* The body is kept as it came: compressed when the agent sent gzip. */
+        rj->c = c;
+        rj->body = r->body;
+        r->body = NULL;
+        r->body_cap = 0;
+        rj->report = (struct store_report){
+                .agent_id = rj->in.agent_id,
+                .report_id = rj->in.report_id,
+                .hostname = rj->in.hostname,
+                .machine = rj->in.machine,
+                .seq = rj->in.seq,
+                .collected_at = rj->in.collected_at,
+                .interval = rj->in.interval,
+                .body = rj->body,
+                .body_len = r->body_len,
+                .encoding = gz ? "gzip" : "identity",
+                .findings = rj->in.findings,
+                .nfindings = rj->in.nfindings,
+        };
+        rj->job.report = &rj->report;
+        rj->job.done = report_done;
+        db_submit(&s->db, &rj->job);
+}
+
+/* The policy for the calling agent's establishment. */
+
+struct policy_job {
+        struct db_job job;
+        struct conn *c;
+        char agent_id[64];
+        char etag[40];
+        char *text;
+        long revision;
+        unsigned status;
+};
+
+static int run_policy(struct store *s, struct db_job *j, struct error *e)
+{
+        struct policy_job *p = (struct policy_job *)j;
+        struct agent a;
+        int rc = s->ops->agent_get(s, p->agent_id, &a, e);
+
+        if (rc == -ENOENT) {
+                p->status = 401;
+                return rc;
+        }
+        if (rc < 0)
+                return rc;
+        if (a.revoked_at) {
+                p->status = 403;
+                return -EKEYREJECTED;
+        }
+        rc = s->ops->policy_get(s, a.finess, &p->text, &p->revision, e);
+        if (rc == -ENOENT) {
+                p->status = 204; /* none set: the agent keeps its shipped baseline */
+                return 0;
+        }
+        return rc;
+}
+
+static void policy_done(struct db_job *j)
+{
+        struct policy_job *p = (struct policy_job *)j;
+        char etag[40], extra[80];
+
+        if (p->status == 401) {
+                conn_reply_error(p->c, 401, "unknown_agent",
+                                 "this collector does not know agent %s", p->agent_id);
+        } else if (p->status == 403) {
+                conn_reply_error(p->c, 403, "revoked", "this agent's certificate has been revoked");
+        } else if (j->rc < 0) {
+                conn_reply_error(p->c, 503, "unavailable", "the database is unavailable");
+        } else if (p->status == 204) {
+                conn_reply(p->c, 204, "text/plain", "", 0, NULL);
+        } else {
+                snprintf(etag, sizeof(etag), "\"%ld\"", p->revision);
+                snprintf(extra, sizeof(extra), "ETag: %s\r\n", etag);
+                if (strcmp(p->etag, etag) == 0)
+                        conn_reply(p->c, 304, "text/plain", "", 0, extra);
+                else
+                        conn_reply(p->c, 200, "text/plain; charset=utf-8", p->text, strlen(p->text),
+                                   extra);
+        }
+        free(p->text);
+        free(p);
+}
+
+static void route_policy(struct server *s, struct conn *c, struct http_request *r)
+{
+        const char *inm = http_header(r, "If-None-Match");
+        struct policy_job *p = calloc(1, sizeof(*p));
+
+        if (!p) {
+                conn_reply_error(c, 503, "unavailable", "out of memory");
+                return;
+        }
+        p->c = c;
+        snprintf(p->agent_id, sizeof(p->agent_id), "%s", conn_peer(c)->agent_id);
+        snprintf(p->etag, sizeof(p->etag), "%s", inm ? inm : "");
+        p->job.run = run_policy;
+        p->job.done = policy_done;
+        db_submit(&s->db, &p->job);
+}
+
+/* Dispatch. */
+
+void api_handle(struct server *s, struct conn *c, struct http_request *r)
+{
+        char path[HTTP_URL_MAX + 1];
+        const struct route *match = NULL;
+        unsigned method = r->method == HTTP_HEAD ? HTTP_GET : r->method;
+
+        http_path(r, path, sizeof(path));
+        for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+                if (strcmp(routes[i].path, path) != 0)
+                        continue;
+                match = &routes[i];
+                if (routes[i].method == method)
+                        break;
+                match = NULL;
+                conn_reply_error(c, 405, "method_not_allowed", "%s is not allowed on %s",
+                                 http_method_str(r->method), path);
+                return;
+        }
+        if (!match) {
+                conn_reply_error(c, 404, "not_found", "no such route: %s", path);
+                return;
+        }
+        if (match->auth == AUTH_AGENT) {
+                const struct conn_peer *peer = conn_peer(c);
+
+                if (peer->rc == -ENOKEY) {
+                        conn_reply_error(c, 401, "certificate_required",
+                                         "this route needs the agent's client certificate");
+                        return;
+                }
+                if (peer->rc < 0) {
+                        conn_reply_error(c, 401, "bad_certificate",
+                                         "the client certificate was refused: %s", peer->why);
+                        return;
+                }
+        }
+        match->fn(s, c, r);
+}
+
+/* The periodic sweep for silent agents. */
+
+struct sweep_job {
+        struct db_job job;
+        int opened;
+};
+
+static int run_sweep(struct store *s, struct db_job *j, struct error *e)
+{
+        struct sweep_job *sw = (struct sweep_job *)j;
+        int rc = s->ops->sweep_silent(s, time(NULL), e);
+
+        if (rc >= 0)
+                sw->opened = rc;
+        return rc < 0 ? rc : 0;
+}
+
+static void sweep_done(struct db_job *j)
+{
+        struct sweep_job *sw = (struct sweep_job *)j;
+
+        if (j->rc < 0)
+                log_warn("msg=\"silent agents not checked\" error=\"%s\"", j->e.msg);
+        else if (sw->opened > 0)
+                log_info("msg=\"silent agents\" opened=%d", sw->opened);
+        free(sw);
+}
+
+void api_sweep(struct server *s)
+{
+        struct sweep_job *sw = calloc(1, sizeof(*sw));
+
+        if (!sw)
+                return;
+        sw->job.run = run_sweep;
+        sw->job.done = sweep_done;
+        db_submit(&s->db, &sw->job);
+}

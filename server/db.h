@@ -1,0 +1,68 @@
+/* db.h - the collector's store, driven from its own thread.
+ *
+ * The loop never waits on the database: routes hand jobs to one worker
+ * thread that owns the store connection. Reports that queue up while a
+ * transaction commits are stored together in the next one and acknowledged
+ * together (group commit): one fsync for many agents, never a weaker one. */
+#ifndef HYGIE_DB_H
+#define HYGIE_DB_H
+
+#include <stdbool.h>
+#include <uv.h>
+
+#include "error.h"
+#include "store.h"
+
+#define DB_BATCH_MAX 512
+
+struct db_job;
+/* Runs on the worker thread; returns 0 or -errno (e filled). */
+typedef int db_run_fn(struct store *s, struct db_job *j, struct error *e);
+/* Runs on the loop thread once the job is done. */
+typedef void db_done_fn(struct db_job *j);
+
+struct db_job {
+        db_run_fn *run;              /* NULL for a report */
+        struct store_report *report; /* set for a report */
+        db_done_fn *done;
+        int rc;
+        struct error e;
+        struct db_job *next;
+};
+
+struct db_stats {
+        unsigned long long batches, reports, failures;
+        double commit_seconds; /* summed over batches */
+};
+
+struct db {
+        uv_loop_t *loop;
+        uv_async_t wake;
+        uv_thread_t thread;
+        uv_mutex_t lock;
+        uv_cond_t cond;
+        struct db_job *queue, **queue_tail;
+        struct db_job *finished, **finished_tail;
+        size_t queued_reports;
+        bool stopping, started;
+        struct store *store;
+        struct db_stats stats; /* under lock */
+        struct policy_cache *policies;
+};
+
+/* Opens the store (url as store_open) and starts the worker. */
+int db_start(struct db *d, uv_loop_t *loop, const char *url, const char *data_dir, struct error *e);
+/* Queues a job; its done callback runs on the loop. */
+void db_submit(struct db *d, struct db_job *j);
+/* Reports waiting for a transaction: what the 503 back-pressure looks at. */
+size_t db_backlog(struct db *d);
+struct db_stats db_stats(struct db *d);
+/* Finishes the queued jobs (their done callbacks still run), then stops the
+ * worker and closes the store. */
+void db_stop(struct db *d);
+
+/* The alert threshold (enum severity) of an establishment's policy, cached
+ * for a while; for the worker thread only. */
+int db_threshold(void *db, const char *finess);
+
+#endif

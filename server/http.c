@@ -1,0 +1,363 @@
+/* http.c - bounded HTTP/1.1 request parsing over libhttp-parser. */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "http.h"
+
+static struct http_in *in_of(http_parser *p)
+{
+        return p->data;
+}
+
+static int fail(struct http_in *h, unsigned status, const char *why)
+{
+        h->status = status;
+        h->error = why;
+        return 1;
+}
+
+static int head_append(struct http_in *h, const char *at, size_t len)
+{
+        struct http_request *r = &h->req;
+
+        /* Keep room for the NUL that ends each name and value. */
+        if (len + 2 > sizeof(r->head) - r->head_len)
+                return fail(h, 431, "headers too large");
+        memcpy(r->head + r->head_len, at, len);
+        r->head_len += len;
+        return 0;
+}
+
+static int on_message_begin(http_parser *p)
+{
+        in_of(p)->started = true;
+        return 0;
+}
+
+static int on_url(http_parser *p, const char *at, size_t len)
+{
+        struct http_in *h = in_of(p);
+
+        if (len > HTTP_URL_MAX - h->url_len)
+                return fail(h, 414, "URL too long");
+        memcpy(h->req.url + h->url_len, at, len);
+        h->url_len += len;
+        h->req.url[h->url_len] = '\0';
+        return 0;
+}
+
+static int on_header_field(http_parser *p, const char *at, size_t len)
+{
+        struct http_in *h = in_of(p);
+        struct http_request *r = &h->req;
+
+        if (h->in_value || r->nfields == 0) {
+                if (r->nfields == HTTP_FIELDS_MAX)
+                        return fail(h, 431, "too many header fields");
+                if (r->nfields > 0)
+                        r->head[r->head_len++] = '\0'; /* ends the previous value */
+                r->fields[r->nfields].name = r->head_len;
+                r->fields[r->nfields].value = r->head_len;
+                r->nfields++;
+                h->in_value = false;
+        }
+        return head_append(h, at, len);
+}
+
+static int on_header_value(http_parser *p, const char *at, size_t len)
+{
+        struct http_in *h = in_of(p);
+        struct http_request *r = &h->req;
+
+        if (r->nfields == 0)
+                return fail(h, 400, "header value without a name");
+        if (!h->in_value) {
+                r->head[r->head_len++] = '\0'; /* ends the name */
+                r->fields[r->nfields - 1].value = r->head_len;
+                h->in_value = true;
+        }
+        return head_append(h, at, len);
+}
+
+static int on_headers_complete(http_parser *p)
+{
+        struct http_in *h = in_of(p);
+        struct http_request *r = &h->req;
+
+        if (r->nfields > 0) {
+                if (!h->in_value) {
+                        r->head[r->head_len++] = '\0';
+                        r->fields[r->nfields - 1].value = r->head_len;
+                }
+                r->head[r->head_len++] = '\0';
+        }
+        if (p->method != HTTP_GET && p->method != HTTP_POST && p->method != HTTP_HEAD)
+                return fail(h, 501, "method not implemented");
+        if (p->upgrade)
+                return fail(h, 501, "protocol upgrade not implemented");
+        if (p->content_length != ULLONG_MAX && p->content_length > HTTP_BODY_MAX)
+                return fail(h, 413, "body too large");
+        r->method = p->method;
+        return 0;
+}
+
+static int on_body(http_parser *p, const char *at, size_t len)
+{
+        struct http_in *h = in_of(p);
+        struct http_request *r = &h->req;
+
+        if (len > HTTP_BODY_MAX - r->body_len)
+                return fail(h, 413, "body too large");
+        if (r->body_len + len + 1 > r->body_cap) {
+                size_t cap = r->body_cap ? r->body_cap : 4096;
+                char *b;
+
+                while (cap < r->body_len + len + 1)
+                        cap *= 2;
+                if (p->content_length != ULLONG_MAX && cap > r->body_len + p->content_length + 1)
+                        cap = r->body_len + len + p->content_length + 1;
+                b = realloc(r->body, cap);
+                if (!b)
+                        return fail(h, 503, "out of memory");
+                r->body = b;
+                r->body_cap = cap;
+        }
+        memcpy(r->body + r->body_len, at, len);
+        r->body_len += len;
+        r->body[r->body_len] = '\0';
+        return 0;
+}
+
+static int on_message_complete(http_parser *p)
+{
+        struct http_in *h = in_of(p);
+
+        h->complete = true;
+        h->req.keep_alive = http_should_keep_alive(p);
+        http_parser_pause(p, 1);
+        return 0;
+}
+
+static const http_parser_settings settings = {
+        .on_message_begin = on_message_begin,
+        .on_url = on_url,
+        .on_header_field = on_header_field,
+        .on_header_value = on_header_value,
+        .on_headers_complete = on_headers_complete,
+        .on_body = on_body,
+        .on_message_complete = on_message_complete,
+};
+
+static void reset(struct http_in *h)
+{
+        char *body = h->req.body;
+        size_t cap = h->req.body_cap;
+
+        h->req.url[0] = '\0';
+        h->req.head_len = 0;
+        h->req.nfields = 0;
+        h->req.body_len = 0;
+        h->req.keep_alive = false;
+        /* A big body's buffer is not kept for the life of the connection. */
+        if (cap > 64 * 1024) {
+                free(body);
+                body = NULL;
+                cap = 0;
+        }
+        h->req.body = body;
+        h->req.body_cap = cap;
+        if (body)
+                body[0] = '\0';
+        h->url_len = 0;
+        h->in_value = h->complete = h->started = false;
+        h->status = 0;
+        h->error = NULL;
+}
+
+void http_in_init(struct http_in *h)
+{
+        memset(h, 0, sizeof(*h));
+        http_parser_init(&h->parser, HTTP_REQUEST);
+        h->parser.data = h;
+}
+
+enum http_in_state http_in_feed(struct http_in *h, const char *data, size_t len, size_t *used)
+{
+        size_t n;
+
+        *used = 0;
+        if (h->status)
+                return HTTP_IN_ERROR;
+        if (h->complete)
+                return HTTP_IN_REQUEST;
+        n = http_parser_execute(&h->parser, &settings, data, len);
+        *used = n;
+        if (h->status)
+                return HTTP_IN_ERROR;
+        if (h->complete)
+                return HTTP_IN_REQUEST;
+        if (HTTP_PARSER_ERRNO(&h->parser) != HPE_OK) {
+                h->status = 400;
+                h->error = http_errno_description(HTTP_PARSER_ERRNO(&h->parser));
+                return HTTP_IN_ERROR;
+        }
+        if (h->parser.upgrade) {
+                h->status = 501;
+                h->error = "protocol upgrade not implemented";
+                return HTTP_IN_ERROR;
+        }
+        return HTTP_IN_MORE;
+}
+
+bool http_in_busy(const struct http_in *h)
+{
+        return h->started && !h->complete;
+}
+
+void http_in_next(struct http_in *h)
+{
+        reset(h);
+        http_parser_pause(&h->parser, 0);
+}
+
+void http_in_free(struct http_in *h)
+{
+        free(h->req.body);
+        h->req.body = NULL;
+        h->req.body_cap = 0;
+}
+
+const char *http_header(const struct http_request *r, const char *name)
+{
+        for (size_t i = 0; i < r->nfields; i++)
+                if (strcasecmp(r->head + r->fields[i].name, name) == 0)
+                        return r->head + r->fields[i].value;
+        return NULL;
+}
+
+const char *http_path(const struct http_request *r, char *buf, size_t size)
+{
+        size_t n = strcspn(r->url, "?#");
+
+        if (n >= size)
+                n = size - 1;
+        memcpy(buf, r->url, n);
+        buf[n] = '\0';
+        return buf;
+}
+
+static int hexval(char c)
+{
+        if (c >= '0' && c <= '9')
+                return c - '0';
+        if (c >= 'a' && c <= 'f')
+                return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F')
+                return c - 'A' + 10;
+        return -1;
+}
+
+/* Percent-decodes s[0..n) into buf; NULL when malformed, too long or when it
+ * holds a NUL. */
+static const char *decode(const char *s, size_t n, char *buf, size_t size)
+{
+        size_t o = 0;
+
+        for (size_t i = 0; i < n; i++) {
+                int c = (unsigned char)s[i];
+
+                if (c == '+') {
+                        c = ' ';
+                } else if (c == '%') {
+                        int hi, lo;
+
+                        if (i + 2 >= n)
+                                return NULL;
+                        hi = hexval(s[i + 1]);
+                        lo = hexval(s[i + 2]);
+                        if (hi < 0 || lo < 0)
+                                return NULL;
+                        c = hi * 16 + lo;
+                        i += 2;
+                }
+                if (c == 0 || o + 1 >= size)
+                        return NULL;
+                buf[o++] = (char)c;
+        }
+        buf[o] = '\0';
+        return buf;
+}
+
+int http_query(const struct http_request *r, const char *name, char *buf, size_t size)
+{
+        const char *q = strchr(r->url, '?');
+        size_t nl = strlen(name);
+
+        if (!q)
+                return -ENOENT;
+        q++;
+        while (*q && *q != '#') {
+                size_t n = strcspn(q, "&#");
+                const char *eq = memchr(q, '=', n);
+
+                if (eq && (size_t)(eq - q) == nl && memcmp(q, name, nl) == 0)
+                        return decode(eq + 1, n - nl - 1, buf, size) ? 0 : -EINVAL;
+                q += n;
+                if (*q == '&')
+                        q++;
+        }
+        return -ENOENT;
+}
+
+const char *http_reason(unsigned status)
+{
+        switch (status) {
+        case 200:
+                return "OK";
+        case 201:
+                return "Created";
+        case 204:
+                return "No Content";
+        case 304:
+                return "Not Modified";
+        case 400:
+                return "Bad Request";
+        case 401:
+                return "Unauthorized";
+        case 403:
+                return "Forbidden";
+        case 404:
+                return "Not Found";
+        case 405:
+                return "Method Not Allowed";
+        case 408:
+                return "Request Timeout";
+        case 409:
+                return "Conflict";
+        case 410:
+                return "Gone";
+        case 413:
+                return "Content Too Large";
+        case 414:
+                return "URI Too Long";
+        case 415:
+                return "Unsupported Media Type";
+        case 422:
+                return "Unprocessable Content";
+        case 429:
+                return "Too Many Requests";
+        case 431:
+                return "Request Header Fields Too Large";
+        case 500:
+                return "Internal Server Error";
+        case 501:
+                return "Not Implemented";
+        case 503:
+                return "Service Unavailable";
+        default:
+                return "Unknown";
+        }
+}

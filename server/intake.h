@@ -1,0 +1,36 @@
+/* intake.h - checking a hygie.report/1 document sent by an agent.
+ *
+ * The body is untrusted: every field the collector uses is checked for type,
+ * form and length before anything is stored, and the findings are pulled out
+ * for the alert logic. */
+#ifndef HYGIE_INTAKE_H
+#define HYGIE_INTAKE_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "error.h"
+#include "store.h"
+
+#define INTAKE_BODY_MAX     (8 * 1024 * 1024) /* decompressed */
+#define INTAKE_FINDINGS_MAX 2000
+
+struct intake {
+        json_t *root;
+        char report_id[37], agent_id[37];
+        char machine[65];
+        const char *hostname; /* in root */
+        long long seq, collected_at, interval;
+        struct store_finding *findings; /* owned; strings in root */
+        size_t nfindings;
+};
+
+/* Parses and checks a report of len bytes. 0, or -EINVAL with e saying what
+ * is wrong and where (a JSON path, or the line and column of a syntax error). */
+int intake_parse(struct intake *in, const char *text, size_t len, struct error *e);
+void intake_free(struct intake *in);
+
+/* Whether s is a lower-case UUID (8-4-4-4-12 hex). */
+bool intake_uuid_ok(const char *s);
+
+#endif

@@ -1,0 +1,78 @@
+/* server.h - the collector's network side: one libuv loop that accepts TLS
+ * connections, reads HTTP/1.1 requests within limits and timeouts, hands
+ * each to its route (api.c), and stops gracefully on SIGTERM. */
+#ifndef HYGIE_SERVER_H
+#define HYGIE_SERVER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "db.h"
+#include "error.h"
+#include "http.h"
+#include "tls.h"
+
+struct ca;
+
+struct server_config {
+        const char *data_dir, *database, *listen; /* listen: "ADDR:PORT" */
+        unsigned handshake_timeout_ms, idle_timeout_ms, request_timeout_ms, write_timeout_ms;
+        unsigned max_connections;
+        size_t max_backlog; /* queued reports past which agents are told 503 */
+};
+
+void server_config_defaults(struct server_config *c);
+/* Reads [server] keys from an INI file over c. 0 or -errno with e filled. */
+int server_config_load(struct server_config *c, const char *file, char *listen, size_t listen_size,
+                       char *database, size_t database_size, struct error *e);
+
+#define LATENCY_BUCKETS 12
+
+struct server_metrics {
+        unsigned long long requests[6]; /* by status class: index 1..5 */
+        unsigned long long reports_stored, reports_duplicate, reports_rejected;
+        unsigned long long handshakes, tls_errors, timeouts, refused_busy;
+        unsigned long long latency[LATENCY_BUCKETS + 1]; /* report requests, cumulative later */
+        double latency_sum;
+        unsigned connections, agents_connected;
+};
+
+struct conn;
+
+struct server {
+        uv_loop_t *loop;
+        uv_tcp_t listener;
+        uv_signal_t sigterm, sigint;
+        uv_timer_t sweep, grace;
+        struct server_config cfg;
+        SSL_CTX *tls;
+        struct ca *ca;
+        char *ca_pem; /* ca.crt, served to agents before they enroll */
+        struct db db;
+        struct conn *conns; /* all open connections */
+        struct server_metrics m;
+        bool stopping;
+        char readbuf[64 * 1024];
+};
+
+/* Runs the collector until SIGTERM. 0, or -errno with e filled. */
+int server_run(const struct server_config *cfg, struct error *e);
+
+/* What a route needs from the connection it answers. */
+struct conn_peer {
+        int rc; /* 0: agent_id is from a certificate the CA issued; see tls_conn_peer */
+        const char *why;
+        char agent_id[64];
+};
+const struct conn_peer *conn_peer(struct conn *c);
+struct server *conn_server(struct conn *c);
+/* Answers the request being handled; body is copied. extra: header lines,
+ * each ending in \r\n, or NULL. */
+void conn_reply(struct conn *c, unsigned status, const char *type, const char *body, size_t len,
+                const char *extra);
+/* {"error": {"code": code, "message": ...}} */
+void conn_reply_error(struct conn *c, unsigned status, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+#endif
