@@ -57,9 +57,7 @@ static int parse_only(const char *list, unsigned *mask)
         return *mask ? 0 : -EINVAL;
 }
 
-/* The policy: FILE alone when given; otherwise the shipped baseline, then
- * this machine's own settings (paths_site_policy()) over it when present. */
-static int load_policy(struct policy *p, const char *file, struct error *e)
+int agent_load_policy(struct policy *p, const char *file, const char *fetched, struct error *e)
 {
         char path[4096];
         const char *site = paths_site_policy();
@@ -68,6 +66,8 @@ static int load_policy(struct policy *p, const char *file, struct error *e)
         if (file)
                 return policy_load(p, file, e);
         rc = policy_load(p, paths_data("esms-baseline.ini", path, sizeof(path)), e);
+        if (rc == 0 && fetched && access(fetched, F_OK) == 0)
+                rc = policy_load(p, fetched, e);
         if (rc < 0 || access(site, F_OK) < 0)
                 return rc;
         return policy_load(p, site, e);
@@ -91,6 +91,17 @@ static json_t *collect_all(const struct collect_ctx *ctx, unsigned needs)
                                         family_name(fam), strerror(-rc));
                 json_object_set_new(facts, family_name(fam), obj);
         }
+        return facts;
+}
+
+json_t *agent_run_checks(const struct rootfs *root, const struct policy *p, unsigned mask,
+                         time_t now, bool translate, struct findings *out)
+{
+        struct collect_ctx cctx = { .root = root, .policy = p, .now = now };
+        json_t *facts = collect_all(&cctx, checks_needs(mask));
+        struct check_ctx ctx = { .policy = p, .facts = facts, .now = now, .translate = translate };
+
+        checks_run(&ctx, mask, out);
         return facts;
 }
 
@@ -148,7 +159,7 @@ int agent_check(int argc, char **argv)
         if (!policy)
                 return 2;
         policy_defaults(policy);
-        if (load_policy(policy, policy_file, &err) < 0) {
+        if (agent_load_policy(policy, policy_file, NULL, &err) < 0) {
                 fprintf(stderr, "hygie-agent: %s\n", error_str(&err, ebuf, sizeof(ebuf)));
                 goto out;
         }
@@ -159,17 +170,11 @@ int agent_check(int argc, char **argv)
                 goto out;
         }
 
-        struct collect_ctx cctx = { .root = &root, .policy = policy, .now = time(NULL) };
-        facts = collect_all(&cctx, checks_needs(mask));
-        struct check_ctx ctx = {
-                .policy = policy, .facts = facts, .now = cctx.now, .translate = !json
-        };
-        checks_run(&ctx, mask, &findings);
-
         struct report_meta meta = {
                 .hostname = agent_hostname(&root, host, sizeof(host))[0] ? host : root_path,
-                .collected_at = cctx.now,
+                .collected_at = time(NULL),
         };
+        facts = agent_run_checks(&root, policy, mask, meta.collected_at, !json, &findings);
         if (json) {
                 doc = report_build(&meta, policy, facts, &findings);
                 if (!doc || json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_SORT_KEYS) < 0)

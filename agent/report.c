@@ -55,6 +55,12 @@ json_t *report_build(const struct report_meta *m, const struct policy *p, json_t
             r, "agent",
             json_pack("{s:o, s:s, s:s}", "id", m->agent_id ? json_string(m->agent_id) : json_null(),
                       "version", HYGIE_VERSION, "hostname", m->hostname ? m->hostname : ""));
+        if (m->machine)
+                json_object_set_new(json_object_get(r, "agent"), "machine",
+                                    json_string(m->machine));
+        if (m->interval > 0)
+                json_object_set_new(json_object_get(r, "agent"), "interval",
+                                    json_integer(m->interval));
         json_object_set_new(r, "collected_at",
                             json_string(util_iso8601(m->collected_at, when, sizeof(when))));
         json_object_set_new(

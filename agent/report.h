@@ -12,6 +12,8 @@
 struct report_meta {
         const char *agent_id; /* NULL before enrollment */
         const char *hostname;
+        const char *machine; /* digest of the machine's identifiers, NULL in check */
+        long interval;       /* seconds between reports, 0 in check */
         long long seq;
         time_t collected_at;
 };

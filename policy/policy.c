@@ -13,7 +13,7 @@
 #include "paths.h"
 #include "policy.h"
 
-enum key_type { KEY_LONG, KEY_STR, KEY_SEVERITY };
+enum key_type { KEY_LONG, KEY_STR, KEY_SEVERITY, KEY_DURATION };
 
 struct key {
         const char *section, *name;
@@ -30,6 +30,11 @@ struct key {
         {                                                                                          \
                 sec, name, KEY_STR, offsetof(struct policy, field),                                \
                     sizeof(((struct policy *)0)->field), 0, 0                                      \
+        }
+
+#define DURATION_KEY(sec, name, field, min, max)                                                   \
+        {                                                                                          \
+                sec, name, KEY_DURATION, offsetof(struct policy, field), 0, min, max               \
         }
 
 static const struct key keys[] = {
@@ -51,7 +56,39 @@ static const struct key keys[] = {
         LONG_KEY("hardware", "win11_min_ram_gib", win11_min_ram_gib, 1, 4096),
         LONG_KEY("hardware", "win11_min_storage_gb", win11_min_storage_gb, 1, 1000000),
         LONG_KEY("hardware", "win11_min_cores", win11_min_cores, 1, 4096),
+        DURATION_KEY("schedule", "os", schedule[FAM_OS], 300, 30 * 86400),
+        DURATION_KEY("schedule", "patch", schedule[FAM_PATCH], 300, 30 * 86400),
+        DURATION_KEY("schedule", "backup", schedule[FAM_BACKUP], 300, 30 * 86400),
+        DURATION_KEY("schedule", "passwords", schedule[FAM_PASSWORDS], 300, 30 * 86400),
+        DURATION_KEY("schedule", "antivirus", schedule[FAM_ANTIVIRUS], 300, 30 * 86400),
+        DURATION_KEY("schedule", "hardware", schedule[FAM_HARDWARE], 300, 30 * 86400),
+        LONG_KEY("schedule", "jitter_percent", schedule_jitter_percent, 0, 50),
 };
+
+/* "90s", "30m", "12h", "7d", "2w" (or plain seconds) to seconds. */
+static int parse_duration(const char *v, long long *out)
+{
+        static const char units[] = "smhdw";
+        static const long long mult[] = { 1, 60, 3600, 86400, 7 * 86400 };
+        char *end;
+        long long n;
+
+        errno = 0;
+        n = strtoll(v, &end, 10);
+        if (errno || end == v || n < 0 || n > 10LL * 365 * 86400)
+                return -EINVAL;
+        if (*end == '\0') {
+                *out = n;
+                return 0;
+        }
+        for (int i = 0; units[i]; i++) {
+                if (end[0] == units[i] && end[1] == '\0') {
+                        *out = n * mult[i];
+                        return 0;
+                }
+        }
+        return -EINVAL;
+}
 
 void policy_defaults(struct policy *p)
 {
@@ -72,6 +109,13 @@ void policy_defaults(struct policy *p)
         p->win11_min_ram_gib = 4;
         p->win11_min_storage_gb = 64;
         p->win11_min_cores = 2;
+        p->schedule[FAM_OS] = 86400;
+        p->schedule[FAM_PATCH] = 3600;
+        p->schedule[FAM_BACKUP] = 3600;
+        p->schedule[FAM_PASSWORDS] = 86400;
+        p->schedule[FAM_ANTIVIRUS] = 4 * 3600;
+        p->schedule[FAM_HARDWARE] = 86400;
+        p->schedule_jitter_percent = 10;
         for (size_t i = 0; i < sizeof(p->severity) / sizeof(p->severity[0]); i++)
                 p->severity[i] = -1;
 }
@@ -197,6 +241,14 @@ static int load_key(void *user, const char *section, const char *name, const cha
                         if (strlen(value) >= k->size || !*value)
                                 return load_fail(l, "%s: empty or too long: \"%s\"", name, value);
                         snprintf(base + k->off, k->size, "%s", value);
+                        return 1;
+                case KEY_DURATION:
+                        if (parse_duration(value, &n) < 0 || n < k->min || n > k->max)
+                                return load_fail(l,
+                                                 "%s: \"%s\" is not a duration from 5m to 30d "
+                                                 "(e.g. 90m, 12h, 7d)",
+                                                 name, value);
+                        *(long *)(base + k->off) = (long)n;
                         return 1;
                 case KEY_SEVERITY:
                         sev = severity_from_name(value);

@@ -49,6 +49,9 @@ struct policy {
         long win11_min_storage_gb;
         long win11_min_cores;
 
+        long schedule[FAM_COUNT]; /* seconds between runs of each family */
+        long schedule_jitter_percent;
+
         int severity[64]; /* per check, index as checks[]; -1: the default */
 };
 
