@@ -38,6 +38,9 @@ static void usage(FILE *out)
                   "\n"
                   "Commands:\n"
                   "  check     run every check once on this machine and print the verdict\n"
+                  "  enroll    enroll this machine with a collector\n"
+                  "  run       run the checks on schedule and report to the collector\n"
+                  "  status    enrollment, last delivery, spool and next run\n"
                   "  version   print the version\n"
                   "\n"
                   "\"hygie-agent COMMAND --help\" describes a command.\n"));
@@ -55,6 +58,12 @@ int main(int argc, char **argv)
         }
         if (strcmp(argv[1], "check") == 0)
                 return agent_check(argc - 1, argv + 1);
+        if (strcmp(argv[1], "enroll") == 0)
+                return agent_enroll(argc - 1, argv + 1);
+        if (strcmp(argv[1], "run") == 0)
+                return agent_run(argc - 1, argv + 1);
+        if (strcmp(argv[1], "status") == 0)
+                return agent_status(argc - 1, argv + 1);
         if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
                 printf("hygie-agent %s\n", HYGIE_VERSION);
                 return 0;

@@ -1,0 +1,834 @@
+/* daemon.c - hygie-agent run: the schedule, the spool and delivery.
+ *
+ * One libuv loop. Each family runs on its own interval (with jitter); the
+ * checks run on the loop's thread pool, and their report goes to the spool
+ * (fsync'ed) before anything is sent. Delivery takes the oldest report,
+ * sends it over the libcurl multi transport, and removes it only on 2xx;
+ * failures back off exponentially with jitter and honour Retry-After; a
+ * backlog drains at a bounded pace so a collector coming back is not
+ * flattened by every agent at once. Blocking file work (spool, status) runs
+ * on the thread pool too. */
+#include <errno.h>
+#include <getopt.h>
+#include <ini.h>
+#include <jansson.h>
+#include <libintl.h>
+#include <malloc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <uv.h>
+
+#include "agent.h"
+#include "gzip.h"
+#include "log.h"
+#include "notify.h"
+#include "report.h"
+#include "spool.h"
+#include "state.h"
+#include "transport.h"
+#include "util.h"
+
+#define _(s) dgettext("hygie", s)
+
+struct daemon_config {
+        char state[PATH_MAX];
+        unsigned backoff_min_s, backoff_max_s;
+        unsigned drain_per_minute; /* pace of a backlog */
+        unsigned spool_max_mb;
+};
+
+struct daemon {
+        uv_loop_t *loop;
+        struct daemon_config cfg;
+        struct agent_state st;
+        struct transport t;
+        struct spool *spool;
+        uv_mutex_t spool_lock;
+        struct policy *policy;
+        const char *policy_file, *root_path;
+        struct rootfs root;
+        char host[256];
+        uv_timer_t check_timer, send_timer;
+        uv_signal_t sigterm, sigint, sighup;
+        uint64_t next_due[FAM_COUNT]; /* loop time, ms */
+        bool checking, sending, stopping, once, reload_pending, once_checked;
+        long long seq;
+        unsigned failures;
+        unsigned long long delivered;
+        long long last_delivery, last_attempt;
+        char last_error[300], policy_etag[64];
+        struct transport_req send_req, policy_req;
+        struct spool_entry sending_entry;
+        unsigned cycle_mask;
+        int exit_code;
+};
+
+static void deliver(struct daemon *d);
+static void schedule_checks(struct daemon *d);
+static void daemon_stop(struct daemon *d, int code);
+
+/* Configuration: /etc/hygie/agent.ini or --config. */
+
+static int config_key(void *user, const char *section, const char *key, const char *value)
+{
+        struct daemon_config *c = user;
+        char *end;
+        unsigned long n;
+
+        if (strcmp(section, "agent") != 0)
+                return 0;
+        if (strcmp(key, "state") == 0) {
+                snprintf(c->state, sizeof(c->state), "%s", value);
+                return 1;
+        }
+        n = strtoul(value, &end, 10);
+        if (end == value || *end || n == 0 || n > 1000000)
+                return 0;
+        if (strcmp(key, "backoff_min") == 0)
+                c->backoff_min_s = (unsigned)n;
+        else if (strcmp(key, "backoff_max") == 0)
+                c->backoff_max_s = (unsigned)n;
+        else if (strcmp(key, "drain_per_minute") == 0)
+                c->drain_per_minute = (unsigned)n;
+        else if (strcmp(key, "spool_max_mb") == 0)
+                c->spool_max_mb = (unsigned)n;
+        else
+                return 0;
+        return 1;
+}
+
+static int config_load(struct daemon_config *c, const char *file, bool required)
+{
+        int rc;
+
+        snprintf(c->state, sizeof(c->state), STATE_DEFAULT_DIR);
+        c->backoff_min_s = 5;
+        c->backoff_max_s = 600;
+        c->drain_per_minute = 120;
+        c->spool_max_mb = 50;
+        if (!required && access(file, F_OK) < 0)
+                return 0;
+        rc = ini_parse(file, config_key, c);
+        if (rc < 0) {
+                fprintf(stderr, "hygie-agent: %s: %s\n", file, strerror(errno));
+                return -1;
+        }
+        if (rc > 0) {
+                fprintf(stderr,
+                        _("hygie-agent: %s:%d: unknown key or bad value (in [agent]: state, "
+                          "backoff_min, backoff_max, drain_per_minute, spool_max_mb)\n"),
+                        file, rc);
+                return -1;
+        }
+        if (c->backoff_max_s < c->backoff_min_s)
+                c->backoff_max_s = c->backoff_min_s;
+        return 0;
+}
+
+/* Random jitter in [-pct, +pct] percent of v. */
+static uint64_t jitter(uint64_t v, unsigned pct)
+{
+        uint64_t span = v * pct / 100, r = 0;
+
+        if (span == 0)
+                return v;
+        uv_random(NULL, NULL, &r, sizeof(r), 0, NULL);
+        return v - span + r % (2 * span + 1);
+}
+
+/* Status: what "hygie-agent status" shows. */
+
+struct file_work {
+        uv_work_t w;
+        char dir[PATH_MAX];
+        char *text;
+};
+
+static void write_status_work(uv_work_t *w)
+{
+        struct file_work *f = w->data;
+        struct error e;
+
+        if (state_write_file(f->dir, "status.json", f->text, strlen(f->text), 0644, &e) < 0)
+                log_warn("msg=\"status not saved\" file=%s error=\"%s\"", e.file, e.msg);
+}
+
+static void free_file_work(uv_work_t *w, int status)
+{
+        struct file_work *f = w->data;
+
+        (void)status;
+        free(f->text);
+        free(f);
+}
+
+static void save_status(struct daemon *d)
+{
+        struct file_work *f = calloc(1, sizeof(*f));
+        uint64_t next = UINT64_MAX, now = uv_now(d->loop);
+        char when[32], last[32], attempt[32];
+        json_t *o;
+
+        if (!f)
+                return;
+        for (int i = 0; i < FAM_COUNT; i++)
+                if (d->next_due[i] < next)
+                        next = d->next_due[i];
+        o = json_pack(
+            "{s:I, s:s, s:s?, s:s?, s:s?, s:I, s:s, s:I}", "seq", (json_int_t)d->seq, "next_run",
+            util_iso8601(time(NULL) + (time_t)((next > now ? next - now : 0) / 1000), when,
+                         sizeof(when)),
+            "last_delivery",
+            d->last_delivery ? util_iso8601(d->last_delivery, last, sizeof(last)) : NULL,
+            "last_attempt",
+            d->last_attempt ? util_iso8601(d->last_attempt, attempt, sizeof(attempt)) : NULL,
+            "last_error", d->last_error[0] ? d->last_error : NULL, "delivered",
+            (json_int_t)d->delivered, "policy_etag", d->policy_etag, "pid", (json_int_t)getpid());
+        f->text = o ? json_dumps(o, JSON_INDENT(2)) : NULL;
+        json_decref(o);
+        snprintf(f->dir, sizeof(f->dir), "%s", d->st.dir);
+        f->w.data = f;
+        if (!f->text || uv_queue_work(d->loop, &f->w, write_status_work, free_file_work) < 0) {
+                free(f->text);
+                free(f);
+        }
+}
+
+/* Checks: on the thread pool, report into the spool. */
+
+struct check_work {
+        uv_work_t w;
+        struct daemon *d;
+        unsigned mask;
+        long long seq;
+        size_t failed;
+        int rc;
+        struct error e;
+};
+
+static long shortest_interval(const struct policy *p)
+{
+        long m = p->schedule[0];
+
+        for (int i = 1; i < FAM_COUNT; i++)
+                if (p->schedule[i] < m)
+                        m = p->schedule[i];
+        return m;
+}
+
+static void check_work(uv_work_t *w)
+{
+        struct check_work *cw = w->data;
+        struct daemon *d = cw->d;
+        struct findings findings = { 0 };
+        time_t now = time(NULL);
+        json_t *facts, *doc;
+        char *text = NULL;
+        void *gz = NULL;
+        size_t gzlen = 0;
+
+        facts = agent_run_checks(&d->root, d->policy, cw->mask, now, false, &findings);
+        struct report_meta meta = {
+                .agent_id = d->st.agent_id,
+                .hostname = d->host,
+                .machine = d->st.machine[0] ? d->st.machine : NULL,
+                .interval = shortest_interval(d->policy),
+                .seq = cw->seq,
+                .collected_at = now,
+        };
+        doc = report_build(&meta, d->policy, facts, &findings);
+        for (size_t i = 0; i < findings.n; i++)
+                cw->failed += findings.v[i].status == STATUS_FAIL;
+        text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+        cw->rc = text ? gzip_compress(text, strlen(text), 6, &gz, &gzlen) : -ENOMEM;
+        if (cw->rc == 0) {
+                uv_mutex_lock(&d->spool_lock);
+                cw->rc = spool_put(d->spool, (uint64_t)cw->seq, cw->mask, gz, gzlen, &cw->e);
+                uv_mutex_unlock(&d->spool_lock);
+        } else {
+                error_set(&cw->e, "", 0, "cannot build the report: %s", strerror(-cw->rc));
+        }
+        free(gz);
+        free(text);
+        json_decref(doc);
+        json_decref(facts);
+        findings_free(&findings);
+        malloc_trim(0); /* the audit's work area goes back to the system */
+}
+
+static void check_done(uv_work_t *w, int status)
+{
+        struct check_work *cw = w->data;
+        struct daemon *d = cw->d;
+
+        (void)status;
+        d->checking = false;
+        if (cw->rc < 0) {
+                /* A full disk must not stop the agent: the next cycle retries. */
+                log_error("msg=\"report not spooled\" seq=%lld error=\"%s: %s\"", cw->seq,
+                          cw->e.file, cw->e.msg);
+                snprintf(d->last_error, sizeof(d->last_error), "spool: %s", cw->e.msg);
+        } else {
+                log_info("msg=\"checks done\" seq=%lld families=%#x failed=%zu", cw->seq, cw->mask,
+                         cw->failed);
+        }
+        if (d->once && cw->rc < 0)
+                d->exit_code = 1;
+        free(cw);
+        if (d->once)
+                d->once_checked = true;
+        if (d->once && d->exit_code) {
+                daemon_stop(d, d->exit_code);
+                return;
+        }
+        save_status(d);
+        if (d->stopping) {
+                daemon_stop(d, d->exit_code);
+                return;
+        }
+        if (d->reload_pending) {
+                struct error e;
+
+                d->reload_pending = false;
+                policy_defaults(d->policy);
+                char path[PATH_MAX];
+
+                if (agent_load_policy(d->policy, d->policy_file,
+                                      state_path(d->st.dir, "policy.ini", path, sizeof(path)),
+                                      &e) < 0)
+                        log_error("msg=\"policy not reloaded\" error=\"%s\"", e.msg);
+        }
+        if (!d->once)
+                schedule_checks(d);
+        deliver(d);
+}
+
+static void run_checks(struct daemon *d, unsigned mask)
+{
+        struct check_work *cw = calloc(1, sizeof(*cw));
+
+        if (!cw)
+                return;
+        cw->d = d;
+        cw->mask = mask;
+        cw->seq = ++d->seq;
+        cw->w.data = cw;
+        d->checking = true;
+        if (uv_queue_work(d->loop, &cw->w, check_work, check_done) < 0) {
+                d->checking = false;
+                free(cw);
+        }
+}
+
+/* The policy from the collector, fetched before each run of the checks. */
+
+static void apply_policy(struct daemon *d, struct transport_req *r)
+{
+        struct policy *p = malloc(sizeof(*p));
+        char path[PATH_MAX];
+        struct error e;
+
+        if (!p)
+                return;
+        if (r->status == 204) {
+                unlink(state_path(d->st.dir, "policy.ini", path, sizeof(path)));
+                d->policy_etag[0] = '\0';
+        } else if (r->status == 200 && r->body) {
+                /* Checked whole before it replaces the one in use. */
+                policy_defaults(p);
+                if (policy_load_string(p, r->body, "collector policy", &e) < 0) {
+                        log_error("msg=\"collector policy refused\" error=\"line %u: %s\"", e.line,
+                                  e.msg);
+                        free(p);
+                        return;
+                }
+                if (state_write_file(d->st.dir, "policy.ini", r->body, r->len, 0600, &e) < 0) {
+                        log_error("msg=\"policy not saved\" error=\"%s\"", e.msg);
+                        free(p);
+                        return;
+                }
+                snprintf(d->policy_etag, sizeof(d->policy_etag), "%s", r->etag);
+        } else {
+                free(p);
+                return;
+        }
+        policy_defaults(p);
+        if (agent_load_policy(p, d->policy_file,
+                              state_path(d->st.dir, "policy.ini", path, sizeof(path)), &e) < 0) {
+                log_error("msg=\"policy not applied\" error=\"%s\"", e.msg);
+                free(p);
+                return;
+        }
+        free(d->policy);
+        d->policy = p;
+        log_info("msg=\"policy updated\" etag=%s", d->policy_etag[0] ? d->policy_etag : "none");
+}
+
+static void policy_fetched(struct transport_req *r)
+{
+        struct daemon *d = r->user;
+
+        if (r->result == CURLE_OK && (r->status == 200 || r->status == 204) && !d->policy_file)
+                apply_policy(d, r);
+        else if (r->result != CURLE_OK || (r->status != 304 && r->status != 200))
+                log_info("msg=\"policy not fetched\" error=\"%s\"",
+                         transport_describe(r, d->last_error, sizeof(d->last_error)));
+        transport_req_free(r);
+        if (d->stopping)
+                return;
+        run_checks(d, d->cycle_mask);
+}
+
+static void start_cycle(struct daemon *d, unsigned mask)
+{
+        char inm[96];
+        const char *headers[] = { inm, NULL };
+
+        d->cycle_mask = mask;
+        d->checking = true; /* the fetch is part of the cycle */
+        snprintf(inm, sizeof(inm), "If-None-Match: %s", d->policy_etag);
+        memset(&d->policy_req, 0, sizeof(d->policy_req));
+        d->policy_req.done = policy_fetched;
+        d->policy_req.user = d;
+        if (transport_start(&d->t, &d->policy_req, "GET", "/api/v1/policy", NULL, 0,
+                            d->policy_etag[0] ? headers : NULL) < 0) {
+                transport_req_free(&d->policy_req);
+                run_checks(d, mask);
+        }
+}
+
+static void on_check_timer(uv_timer_t *t)
+{
+        struct daemon *d = t->data;
+        uint64_t now = uv_now(d->loop);
+        unsigned mask = 0;
+
+        if (d->checking)
+                return; /* check_done schedules again */
+        for (int i = 0; i < FAM_COUNT; i++) {
+                if (d->next_due[i] <= now + 1000) {
+                        mask |= 1u << i;
+                        d->next_due[i] = now + jitter((uint64_t)d->policy->schedule[i] * 1000,
+                                                      (unsigned)d->policy->schedule_jitter_percent);
+                }
+        }
+        if (mask)
+                start_cycle(d, mask);
+        else
+                schedule_checks(d);
+}
+
+static void schedule_checks(struct daemon *d)
+{
+        uint64_t next = UINT64_MAX, now = uv_now(d->loop);
+
+        for (int i = 0; i < FAM_COUNT; i++)
+                if (d->next_due[i] < next)
+                        next = d->next_due[i];
+        uv_timer_start(&d->check_timer, on_check_timer, next > now ? next - now : 0, 0);
+}
+
+/* Delivery: read the oldest report (thread pool), send it, remove it on 2xx
+ * (thread pool), then the next one after the drain pace. */
+
+struct send_work {
+        uv_work_t w;
+        struct daemon *d;
+        bool remove; /* remove ent; else read the oldest into data */
+        struct spool_entry ent;
+        void *data;
+        size_t len, left;
+        int rc;
+        struct error e;
+};
+
+static void send_work(uv_work_t *w)
+{
+        struct send_work *sw = w->data;
+        struct daemon *d = sw->d;
+        uint64_t bytes;
+
+        uv_mutex_lock(&d->spool_lock);
+        if (sw->remove) {
+                sw->rc = spool_remove(d->spool, &sw->ent, &sw->e);
+        } else {
+                sw->rc = spool_oldest(d->spool, &sw->ent);
+                if (sw->rc == 0)
+                        sw->rc = spool_read(d->spool, &sw->ent, &sw->data, &sw->len, &sw->e);
+                if (sw->rc < 0 && sw->rc != -ENOENT) {
+                        /* Unreadable: it can never be delivered; the rest can. */
+                        log_error("msg=\"spooled report unreadable, dropped\" file=%s "
+                                  "error=\"%s\"",
+                                  sw->e.file, sw->e.msg);
+                        spool_remove(d->spool, &sw->ent, &sw->e);
+                }
+        }
+        spool_stats(d->spool, &sw->left, &bytes);
+        uv_mutex_unlock(&d->spool_lock);
+}
+
+static void sent(struct transport_req *r);
+static void on_send_timer(uv_timer_t *t);
+
+static void send_work_done(uv_work_t *w, int status)
+{
+        struct send_work *sw = w->data;
+        struct daemon *d = sw->d;
+        static const char *const headers[] = { "Content-Type: application/json",
+                                               "Content-Encoding: gzip", NULL };
+
+        (void)status;
+        d->sending = false;
+        if (d->stopping)
+                goto out;
+        if (sw->remove) {
+                if (sw->rc < 0)
+                        log_error("msg=\"delivered report not removed\" error=\"%s\"", sw->e.msg);
+                if (sw->left > 0)
+                        uv_timer_start(&d->send_timer, on_send_timer,
+                                       jitter(60000 / d->cfg.drain_per_minute, 50), 0);
+                else if (d->once && d->once_checked && !d->checking)
+                        daemon_stop(d, 0);
+                goto out;
+        }
+        if (sw->rc == -ENOENT) {
+                if (d->once && d->once_checked && !d->checking)
+                        daemon_stop(d, 0);
+                goto out;
+        }
+        if (sw->rc < 0) {
+                uv_timer_start(&d->send_timer, on_send_timer, 1000, 0);
+                goto out;
+        }
+        d->sending_entry = sw->ent;
+        memset(&d->send_req, 0, sizeof(d->send_req));
+        d->send_req.done = sent;
+        d->send_req.user = d;
+        d->last_attempt = (long long)time(NULL);
+        d->sending = true;
+        if (transport_start(&d->t, &d->send_req, "POST", "/api/v1/reports", sw->data, sw->len,
+                            headers) < 0) {
+                transport_req_free(&d->send_req);
+                d->sending = false;
+                uv_timer_start(&d->send_timer, on_send_timer, 5000, 0);
+        }
+out:
+        free(sw->data);
+        free(sw);
+}
+
+static void queue_send(struct daemon *d, bool remove)
+{
+        struct send_work *sw = calloc(1, sizeof(*sw));
+
+        if (!sw)
+                return;
+        sw->d = d;
+        sw->remove = remove;
+        sw->ent = d->sending_entry;
+        sw->w.data = sw;
+        d->sending = true;
+        if (uv_queue_work(d->loop, &sw->w, send_work, send_work_done) < 0) {
+                d->sending = false;
+                free(sw);
+        }
+}
+
+static void deliver(struct daemon *d)
+{
+        if (d->sending || d->stopping || uv_is_active((uv_handle_t *)&d->send_timer))
+                return;
+        queue_send(d, false);
+}
+
+static void on_send_timer(uv_timer_t *t)
+{
+        deliver(t->data);
+}
+
+static void sent(struct transport_req *r)
+{
+        struct daemon *d = r->user;
+        long status = r->result == CURLE_OK ? r->status : 0;
+        long retry_after = r->retry_after;
+        char why[300];
+        uint64_t delay;
+
+        d->sending = false;
+        if (status >= 200 && status < 300) {
+                d->failures = 0;
+                d->delivered++;
+                d->last_delivery = (long long)time(NULL);
+                d->last_error[0] = '\0';
+                log_info("msg=\"report delivered\" seq=%llu status=%ld",
+                         (unsigned long long)d->sending_entry.seq, status);
+                transport_req_free(r);
+                save_status(d);
+                queue_send(d, true);
+                return;
+        }
+        transport_describe(r, why, sizeof(why));
+        transport_req_free(r);
+        snprintf(d->last_error, sizeof(d->last_error), "%s", why);
+        if (status == 400 || status == 413 || status == 415 || status == 422) {
+                /* It will never be accepted; keeping it would hold back the rest. */
+                log_error("msg=\"report refused by the collector, dropped\" seq=%llu error=\"%s\"",
+                          (unsigned long long)d->sending_entry.seq, why);
+                queue_send(d, true);
+                return;
+        }
+        if (status == 401 || status == 403)
+                log_error("msg=\"the collector refuses this agent: enroll it again\" error=\"%s\"",
+                          why);
+        else
+                log_warn("msg=\"report not delivered, kept in the spool\" error=\"%s\"", why);
+        save_status(d);
+        if (d->once) {
+                daemon_stop(d, 1);
+                return;
+        }
+        d->failures++;
+        if (retry_after >= 0) {
+                delay = (uint64_t)retry_after * 1000;
+        } else {
+                unsigned shift = d->failures > 16 ? 16 : d->failures - 1;
+
+                delay = (uint64_t)d->cfg.backoff_min_s * 1000 << shift;
+                if (delay > (uint64_t)d->cfg.backoff_max_s * 1000)
+                        delay = (uint64_t)d->cfg.backoff_max_s * 1000;
+        }
+        uv_timer_start(&d->send_timer, on_send_timer, jitter(delay, 25), 0);
+}
+
+/* Signals and stopping. */
+
+static void on_closed(uv_handle_t *h)
+{
+        (void)h;
+}
+
+static void daemon_stop(struct daemon *d, int code)
+{
+        if (!d->stopping) {
+                d->stopping = true;
+                d->exit_code = code;
+                notify_send("STOPPING=1");
+                uv_timer_stop(&d->check_timer);
+                uv_timer_stop(&d->send_timer);
+                transport_close(&d->t);
+                transport_req_free(&d->send_req);
+                transport_req_free(&d->policy_req);
+                uv_signal_stop(&d->sigterm);
+                uv_signal_stop(&d->sigint);
+                uv_signal_stop(&d->sighup);
+        }
+        /* The checks under way finish first (check_done calls again). */
+        if (d->checking)
+                return;
+        if (!uv_is_closing((uv_handle_t *)&d->check_timer)) {
+                uv_close((uv_handle_t *)&d->check_timer, on_closed);
+                uv_close((uv_handle_t *)&d->send_timer, on_closed);
+                uv_close((uv_handle_t *)&d->sigterm, on_closed);
+                uv_close((uv_handle_t *)&d->sigint, on_closed);
+                uv_close((uv_handle_t *)&d->sighup, on_closed);
+        }
+}
+
+static void on_signal(uv_signal_t *s, int signum)
+{
+        struct daemon *d = s->data;
+
+        if (signum == SIGHUP) {
+                log_info("msg=\"reloading the policy\"");
+                notify_send("RELOADING=1");
+                d->reload_pending = true;
+                if (!d->checking) {
+                        struct error e;
+                        char path[PATH_MAX];
+
+                        d->reload_pending = false;
+                        policy_defaults(d->policy);
+                        if (agent_load_policy(
+                                d->policy, d->policy_file,
+                                state_path(d->st.dir, "policy.ini", path, sizeof(path)), &e) < 0)
+                                log_error("msg=\"policy not reloaded\" error=\"%s\"", e.msg);
+                }
+                notify_send("READY=1");
+                return;
+        }
+        log_info("msg=\"stopping\"");
+        daemon_stop(d, 0);
+}
+
+static void run_usage(FILE *out)
+{
+        fputs(_("Usage: hygie-agent run [--config FILE] [--state DIR] [--root DIR]\n"
+                "                       [--policy FILE] [--once] [--verbose]\n"
+                "\n"
+                "Runs the checks on their schedule and reports to the collector this agent\n"
+                "was enrolled with. --once: one run of every check, deliver what is spooled,\n"
+                "exit 0 when everything was delivered.\n"),
+              out);
+}
+
+int agent_run(int argc, char **argv)
+{
+        static const struct option opts[] = {
+                { "config", required_argument, NULL, 'c' },
+                { "state", required_argument, NULL, 'S' },
+                { "root", required_argument, NULL, 'r' },
+                { "policy", required_argument, NULL, 'p' },
+                { "once", no_argument, NULL, '1' },
+                { "verbose", no_argument, NULL, 'v' },
+                { "help", no_argument, NULL, 'h' },
+                { 0 },
+        };
+        const char *config = "/etc/hygie/agent.ini", *state_dir = NULL;
+        bool config_given = false;
+        struct daemon *d = calloc(1, sizeof(*d));
+        char path[PATH_MAX], machine[65];
+        struct error e;
+        int c, rc = 1;
+
+        if (!d)
+                return 1;
+        d->root_path = "/";
+        optind = 1;
+        while ((c = getopt_long(argc, argv, "c:S:r:p:1vh", opts, NULL)) != -1) {
+                switch (c) {
+                case 'c':
+                        config = optarg, config_given = true;
+                        break;
+                case 'S':
+                        state_dir = optarg;
+                        break;
+                case 'r':
+                        d->root_path = optarg;
+                        break;
+                case 'p':
+                        d->policy_file = optarg;
+                        break;
+                case '1':
+                        d->once = true;
+                        break;
+                case 'v':
+                        log_set_level(LOG_LEVEL_DEBUG);
+                        break;
+                case 'h':
+                        run_usage(stdout);
+                        free(d);
+                        return 0;
+                default:
+                        run_usage(stderr);
+                        free(d);
+                        return 2;
+                }
+        }
+        if (optind != argc) {
+                run_usage(stderr);
+                free(d);
+                return 2;
+        }
+        if (!getenv("HYGIE_LOG_QUIET"))
+                log_set_level(LOG_LEVEL_INFO);
+        if (config_load(&d->cfg, config, config_given) < 0)
+                goto out_free;
+        if (state_dir)
+                snprintf(d->cfg.state, sizeof(d->cfg.state), "%s", state_dir);
+        if (state_load(d->cfg.state, &d->st, &e) < 0) {
+                fprintf(stderr, "hygie-agent: %s: %s\n", e.file, e.msg);
+                goto out_free;
+        }
+        if (rootfs_init(&d->root, d->root_path) < 0) {
+                fprintf(stderr, _("hygie-agent: cannot open the root %s\n"), d->root_path);
+                goto out_free;
+        }
+        state_machine_digest(&d->root, machine, sizeof(machine));
+        if (d->st.machine[0] && strcmp(machine, d->st.machine) != 0) {
+                fprintf(stderr,
+                        _("hygie-agent: %s was made on another machine (a cloned disk?); this "
+                          "machine must be enrolled on its own: hygie-agent enroll --server %s "
+                          "--token T --ca-fingerprint sha256:...\n"),
+                        d->st.dir, d->st.server);
+                goto out_root;
+        }
+        agent_hostname(&d->root, d->host, sizeof(d->host));
+        d->policy = malloc(sizeof(*d->policy));
+        if (!d->policy)
+                goto out_root;
+        policy_defaults(d->policy);
+        if (agent_load_policy(d->policy, d->policy_file,
+                              state_path(d->st.dir, "policy.ini", path, sizeof(path)), &e) < 0) {
+                fprintf(stderr, "hygie-agent: %s:%u: %s\n", e.file, e.line, e.msg);
+                goto out_root;
+        }
+        if (spool_open(state_path(d->st.dir, "spool", path, sizeof(path)),
+                       (uint64_t)d->cfg.spool_max_mb << 20, &d->spool, &e) < 0) {
+                fprintf(stderr, "hygie-agent: %s: %s\n", e.file, e.msg);
+                goto out_root;
+        }
+        uv_mutex_init(&d->spool_lock);
+        {
+                /* seq only grows, across restarts too: the collector orders by it. */
+                char spath[PATH_MAX];
+                json_t *st = json_load_file(
+                    state_path(d->st.dir, "status.json", spath, sizeof(spath)), 0, NULL);
+                long long saved = json_integer_value(json_object_get(st, "seq"));
+                const char *etag = json_string_value(json_object_get(st, "policy_etag"));
+
+                d->seq = saved > (long long)spool_last_seq(d->spool)
+                             ? saved
+                             : (long long)spool_last_seq(d->spool);
+                if (etag && access(path, F_OK) == 0)
+                        snprintf(d->policy_etag, sizeof(d->policy_etag), "%s", etag);
+                json_decref(st);
+        }
+
+        d->loop = uv_default_loop();
+        if (transport_init(&d->t, d->loop, &d->st) < 0)
+                goto out_spool;
+        uv_timer_init(d->loop, &d->check_timer);
+        uv_timer_init(d->loop, &d->send_timer);
+        d->check_timer.data = d->send_timer.data = d;
+        uv_signal_init(d->loop, &d->sigterm);
+        uv_signal_init(d->loop, &d->sigint);
+        uv_signal_init(d->loop, &d->sighup);
+        d->sigterm.data = d->sigint.data = d->sighup.data = d;
+        uv_signal_start(&d->sigterm, on_signal, SIGTERM);
+        uv_signal_start(&d->sigint, on_signal, SIGINT);
+        uv_signal_start(&d->sighup, on_signal, SIGHUP);
+        log_info("msg=\"started\" agent=%s server=%s", d->st.agent_id, d->st.server);
+        notify_send("READY=1");
+        if (d->once) {
+                start_cycle(d, FAM_ALL);
+        } else {
+                /* Everything runs now, then on its own schedule. */
+                for (int i = 0; i < FAM_COUNT; i++)
+                        d->next_due[i] = uv_now(d->loop);
+                schedule_checks(d);
+                deliver(d);
+        }
+        uv_run(d->loop, UV_RUN_DEFAULT);
+        rc = d->exit_code;
+        if (d->once && rc != 0) {
+                size_t n;
+                uint64_t bytes;
+
+                spool_stats(d->spool, &n, &bytes);
+                fprintf(stderr, _("hygie-agent: not delivered (%s); %zu report(s) kept in %s\n"),
+                        d->last_error, n, path);
+        }
+        uv_loop_close(d->loop);
+out_spool:
+        spool_close(d->spool);
+        uv_mutex_destroy(&d->spool_lock);
+out_root:
+        free(d->policy);
+        rootfs_close(&d->root);
+out_free:
+        free(d);
+        return rc;
+}

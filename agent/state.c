@@ -1,0 +1,165 @@
+/* state.c - the agent's state directory: durable files, identity. */
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include "state.h"
+
+const char *state_path(const char *dir, const char *name, char *buf, size_t size)
+{
+        snprintf(buf, size, "%s/%s", dir, name);
+        return buf;
+}
+
+static int write_all(int fd, const char *p, size_t len)
+{
+        while (len > 0) {
+                ssize_t n = write(fd, p, len);
+
+                if (n < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return -errno;
+                }
+                p += n;
+                len -= (size_t)n;
+        }
+        return 0;
+}
+
+int state_write_file(const char *dir, const char *name, const void *data, size_t len, mode_t mode,
+                     struct error *e)
+{
+        char tmp[PATH_MAX], path[PATH_MAX];
+        int fd, dfd, rc;
+
+        snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", dir, name);
+        state_path(dir, name, path, sizeof(path));
+        fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+        if (fd < 0) {
+                rc = -errno;
+                error_set(e, path, 0, "cannot write: %s", strerror(-rc));
+                return rc;
+        }
+        rc = write_all(fd, data, len);
+        if (rc == 0 && fchmod(fd, mode) < 0)
+                rc = -errno;
+        if (rc == 0 && fsync(fd) < 0)
+                rc = -errno;
+        if (close(fd) < 0 && rc == 0)
+                rc = -errno;
+        if (rc == 0 && rename(tmp, path) < 0)
+                rc = -errno;
+        if (rc < 0) {
+                unlink(tmp);
+                error_set(e, path, 0, "cannot write: %s", strerror(-rc));
+                return rc;
+        }
+        dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd >= 0) {
+                fsync(dfd);
+                close(dfd);
+        }
+        return 0;
+}
+
+static int copy_string(json_t *o, const char *key, char *buf, size_t size, bool required)
+{
+        const char *v = json_string_value(json_object_get(o, key));
+
+        if (!v)
+                return required ? -EINVAL : 0;
+        if (strlen(v) >= size)
+                return -EINVAL;
+        memcpy(buf, v, strlen(v) + 1);
+        return 0;
+}
+
+int state_load(const char *dir, struct agent_state *st, struct error *e)
+{
+        char path[PATH_MAX];
+        json_error_t je;
+        json_t *o;
+        int rc;
+
+        memset(st, 0, sizeof(*st));
+        snprintf(st->dir, sizeof(st->dir), "%s", dir);
+        state_path(dir, "state.json", path, sizeof(path));
+        o = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+        if (!o) {
+                if (access(path, F_OK) < 0 && errno == ENOENT) {
+                        error_set(e, path, 0,
+                                  "not enrolled: run hygie-agent enroll --server URL --token T "
+                                  "--ca-fingerprint sha256:...");
+                        return -ENOENT;
+                }
+                if (access(path, R_OK) < 0) {
+                        rc = -errno;
+                        error_set(e, path, 0, "cannot read: %s", strerror(-rc));
+                        return rc;
+                }
+                error_set(e, path, (unsigned)je.line, "damaged: %s; enroll again", je.text);
+                return -EINVAL;
+        }
+        rc = copy_string(o, "server", st->server, sizeof(st->server), true);
+        if (rc == 0)
+                rc = copy_string(o, "agent_id", st->agent_id, sizeof(st->agent_id), true);
+        if (rc == 0)
+                rc = copy_string(o, "finess", st->finess, sizeof(st->finess), false);
+        if (rc == 0)
+                rc = copy_string(o, "machine", st->machine, sizeof(st->machine), false);
+        st->enrolled_at = json_integer_value(json_object_get(o, "enrolled_at"));
+        json_decref(o);
+        if (rc < 0)
+                error_set(e, path, 0, "damaged: a field is missing or too long; enroll again");
+        return rc;
+}
+
+int state_save(const struct agent_state *st, struct error *e)
+{
+        json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:I}", "server", st->server, "agent_id",
+                              st->agent_id, "finess", st->finess, "machine", st->machine,
+                              "enrolled_at", (json_int_t)st->enrolled_at);
+        char *text = o ? json_dumps(o, JSON_INDENT(2)) : NULL;
+        int rc;
+
+        json_decref(o);
+        if (!text)
+                return -ENOMEM;
+        rc = state_write_file(st->dir, "state.json", text, strlen(text), 0600, e);
+        free(text);
+        return rc;
+}
+
+int state_machine_digest(const struct rootfs *root, char *out, size_t size)
+{
+        static const char key[] = "hygie machine identity";
+        char id[128] = "", uuid[128] = "", msg[300];
+        unsigned char md[EVP_MAX_MD_SIZE];
+        unsigned int mdlen = 0;
+        size_t len;
+
+        if (rootfs_read_small(root, "etc/machine-id", id, sizeof(id), &len) == 0)
+                id[strcspn(id, " \t\r\n")] = '\0';
+        if (rootfs_read_small(root, "sys/class/dmi/id/product_uuid", uuid, sizeof(uuid), &len) == 0)
+                uuid[strcspn(uuid, " \t\r\n")] = '\0';
+        out[0] = '\0';
+        if (!id[0] && !uuid[0])
+                return 0;
+        snprintf(msg, sizeof(msg), "%s\n%s", id, uuid);
+        if (!HMAC(EVP_sha256(), key, sizeof(key) - 1, (const unsigned char *)msg, strlen(msg), md,
+                  &mdlen) ||
+            size < 2 * (size_t)mdlen + 1)
+                return -EINVAL;
+        for (unsigned i = 0; i < mdlen; i++)
+                snprintf(out + 2 * i, 3, "%02x", md[i]);
+        return 0;
+}

@@ -1,0 +1,43 @@
+/* state.h - what an enrolled agent keeps in its state directory.
+ *
+ * state.json (the collector, the agent id, the machine it was made on),
+ * agent.key and agent.crt (0600), ca.crt (the pinned CA), policy.ini (the
+ * last policy fetched), status.json (what the daemon last did) and spool/.
+ * Every file is replaced whole: temporary file, fsync, rename. */
+#ifndef HYGIE_STATE_H
+#define HYGIE_STATE_H
+
+#include <limits.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "error.h"
+#include "rootfs.h"
+
+#define STATE_DEFAULT_DIR "/var/lib/hygie-agent"
+
+struct agent_state {
+        char dir[PATH_MAX];
+        char server[512]; /* https://host:port, no trailing slash */
+        char agent_id[37];
+        char finess[10];
+        char machine[65]; /* machine_digest() when enrolled, "" if unknown */
+        long long enrolled_at;
+};
+
+/* Reads dir/state.json. -ENOENT when the agent is not enrolled (e says how
+ * to enroll), -EINVAL when it is damaged. */
+int state_load(const char *dir, struct agent_state *st, struct error *e);
+int state_save(const struct agent_state *st, struct error *e);
+/* dir/name into buf. */
+const char *state_path(const char *dir, const char *name, char *buf, size_t size);
+/* Replaces dir/name with data durably, with mode. 0 or -errno with e. */
+int state_write_file(const char *dir, const char *name, const void *data, size_t len, mode_t mode,
+                     struct error *e);
+
+/* A digest of the inspected machine's own identifiers (/etc/machine-id and
+ * the DMI product UUID), so a cloned disk is told apart without either
+ * identifier leaving the machine. "" when neither is readable. */
+int state_machine_digest(const struct rootfs *root, char *out, size_t size);
+
+#endif

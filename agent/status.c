@@ -1,0 +1,111 @@
+/* status.c - hygie-agent status: enrollment, collector, last delivery,
+ * spool depth and next run, from the state directory (the daemon need not
+ * be running). */
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <libintl.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "agent.h"
+#include "state.h"
+
+#define _(s) dgettext("hygie", s)
+
+static void spool_depth(const char *dir, long *count, long long *bytes)
+{
+        char path[PATH_MAX];
+        struct dirent *de;
+        DIR *d;
+
+        *count = 0;
+        *bytes = 0;
+        d = opendir(state_path(dir, "spool", path, sizeof(path)));
+        if (!d)
+                return;
+        while ((de = readdir(d))) {
+                size_t n = strlen(de->d_name);
+                struct stat st;
+
+                if (n > 7 && strcmp(de->d_name + n - 7, ".report") == 0 &&
+                    fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+                        (*count)++;
+                        *bytes += st.st_size;
+                }
+        }
+        closedir(d);
+}
+
+static const char *str(json_t *o, const char *key)
+{
+        const char *v = json_string_value(json_object_get(o, key));
+
+        return v ? v : NULL;
+}
+
+int agent_status(int argc, char **argv)
+{
+        static const struct option opts[] = {
+                { "state", required_argument, NULL, 'S' },
+                { "json", no_argument, NULL, 'j' },
+                { "help", no_argument, NULL, 'h' },
+                { 0 },
+        };
+        const char *dir = STATE_DEFAULT_DIR;
+        bool json = false;
+        struct agent_state st;
+        struct error e;
+        char path[PATH_MAX];
+        json_t *status, *out;
+        long count;
+        long long bytes;
+        int c, enrolled;
+
+        optind = 1;
+        while ((c = getopt_long(argc, argv, "S:jh", opts, NULL)) != -1) {
+                if (c == 'S') {
+                        dir = optarg;
+                } else if (c == 'j') {
+                        json = true;
+                } else {
+                        fputs(_("Usage: hygie-agent status [--state DIR] [--json]\n"),
+                              c == 'h' ? stdout : stderr);
+                        return c == 'h' ? 0 : 2;
+                }
+        }
+        enrolled = state_load(dir, &st, &e) == 0;
+        status = json_load_file(state_path(dir, "status.json", path, sizeof(path)), 0, NULL);
+        spool_depth(dir, &count, &bytes);
+        out = json_pack("{s:b, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:I, s:I}", "enrolled", enrolled,
+                        "agent_id", enrolled ? st.agent_id : NULL, "server",
+                        enrolled ? st.server : NULL, "finess",
+                        enrolled && st.finess[0] ? st.finess : NULL, "last_delivery",
+                        str(status, "last_delivery"), "last_error", str(status, "last_error"),
+                        "next_run", str(status, "next_run"), "spool_reports", (json_int_t)count,
+                        "spool_bytes", (json_int_t)bytes);
+        json_decref(status);
+        if (json) {
+                json_dumpf(out, stdout, JSON_INDENT(2));
+                fputc('\n', stdout);
+        } else if (!enrolled) {
+                printf(_("Not enrolled (%s).\n"), e.msg);
+        } else {
+                const char *last = str(out, "last_delivery"), *err = str(out, "last_error");
+                const char *next = str(out, "next_run");
+
+                printf(_("Agent:          %s\n"), st.agent_id);
+                printf(_("Collector:      %s\n"), st.server);
+                if (st.finess[0])
+                        printf(_("Establishment:  %s\n"), st.finess);
+                printf(_("Last delivery:  %s\n"), last ? last : _("never"));
+                if (err)
+                        printf(_("Last error:     %s\n"), err);
+                printf(_("Spool:          %ld report(s), %lld bytes\n"), count, bytes);
+                printf(_("Next run:       %s\n"), next ? next : _("when the service starts"));
+        }
+        json_decref(out);
+        return enrolled ? 0 : 1;
+}
