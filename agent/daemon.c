@@ -51,6 +51,7 @@ struct daemon {
         const char *policy_file, *root_path;
         struct rootfs root;
         char host[256];
+        char machine[65]; /* this machine's digest, as reports carry it */
         uv_timer_t check_timer, send_timer;
         uv_signal_t sigterm, sigint, sighup;
         uint64_t next_due[FAM_COUNT]; /* loop time, ms */
@@ -234,7 +235,7 @@ static void check_work(uv_work_t *w)
         struct report_meta meta = {
                 .agent_id = d->st.agent_id,
                 .hostname = d->host,
-                .machine = d->st.machine[0] ? d->st.machine : NULL,
+                .machine = d->machine[0] ? d->machine : NULL,
                 .interval = shortest_interval(d->policy),
                 .seq = cw->seq,
                 .collected_at = now,
@@ -689,7 +690,7 @@ int agent_run(int argc, char **argv)
         const char *config = "/etc/hygie/agent.ini", *state_dir = NULL;
         bool config_given = false;
         struct daemon *d = calloc(1, sizeof(*d));
-        char path[PATH_MAX], machine[65];
+        char path[PATH_MAX];
         struct error e;
         int c, rc = 1;
 
@@ -746,8 +747,8 @@ int agent_run(int argc, char **argv)
                 fprintf(stderr, _("hygie-agent: cannot open the root %s\n"), d->root_path);
                 goto out_free;
         }
-        state_machine_digest(&d->root, machine, sizeof(machine));
-        if (d->st.machine[0] && strcmp(machine, d->st.machine) != 0) {
+        state_machine_digest(&d->root, d->machine, sizeof(d->machine));
+        if (d->st.machine[0] && strcmp(d->machine, d->st.machine) != 0) {
                 fprintf(stderr,
                         _("hygie-agent: %s was made on another machine (a cloned disk?); this "
                           "machine must be enrolled on its own: hygie-agent enroll --server %s "

@@ -15,6 +15,7 @@ static int accept_any(int ok, X509_STORE_CTX *ctx)
 {
         (void)ok;
         (void)ctx;
+        ERR_clear_error(); /* a refused signature leaves its trace there */
         return 1;
 }
 
@@ -130,8 +131,11 @@ static const char *last_error(void)
 int tls_conn_read(struct tls_conn *t, char *buf, size_t size, const char **why)
 {
         int chunk = size > INT_MAX ? INT_MAX : (int)size;
-        int n = SSL_read(t->ssl, buf, chunk);
+        int n;
 
+        /* SSL_get_error reads the thread's queue: start it empty. */
+        ERR_clear_error();
+        n = SSL_read(t->ssl, buf, chunk);
         if (n > 0)
                 return n;
         switch (SSL_get_error(t->ssl, n)) {
@@ -150,7 +154,10 @@ int tls_conn_write(struct tls_conn *t, const void *data, size_t len)
 {
         while (len > 0) {
                 int chunk = len > INT_MAX ? INT_MAX : (int)len;
-                int n = SSL_write(t->ssl, data, chunk);
+                int n;
+
+                ERR_clear_error();
+                n = SSL_write(t->ssl, data, chunk);
 
                 if (n <= 0) {
                         ERR_clear_error();
