@@ -1,7 +1,8 @@
 /* rootfs.c - confined file access under a root directory.
  *
  * openat2(2) with RESOLVE_IN_ROOT makes "/" and ".." stop at the root, so
- * absolute links in a debootstrapped tree resolve inside it. */
+ * absolute links in a debootstrapped tree resolve inside it. Where a sandbox
+ * refuses openat2, this machine's own "/" is still read with openat(2). */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -61,6 +62,12 @@ int rootfs_open(const struct rootfs *r, const char *rel, int flags)
 
         if (fd < 0 && errno == EAGAIN) /* a rename raced the lookup */
                 fd = syscall(SYS_openat2, r->fd, rootfs_rel(rel), &how, sizeof(how));
+        /* A seccomp filter may refuse openat2, whose flags it cannot see
+         * (systemd's RestrictSUIDSGID= does). Under this machine's own "/",
+         * plain resolution stays inside the root; under any other root,
+         * nothing is opened unconfined. */
+        if (fd < 0 && errno == ENOSYS && r->host)
+                fd = openat(r->fd, rootfs_rel(rel), flags | O_CLOEXEC);
         return fd < 0 ? -errno : (int)fd;
 }
 
