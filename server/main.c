@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <openssl/crypto.h>
 
@@ -21,7 +22,8 @@
 #define HYGIE_VERSION "0.0.0"
 #endif
 
-#define DEFAULT_DATA "/var/lib/hygie-server"
+#define DEFAULT_DATA   "/var/lib/hygie-server"
+#define DEFAULT_CONFIG "/etc/hygie-server/server.ini"
 
 static void usage(FILE *out)
 {
@@ -40,7 +42,8 @@ static void usage(FILE *out)
               "            an enrollment token for the establishment's machines (default: 1 use,\n"
               "            7d; durations in s, m, h, d, w) and the CA fingerprint to pin\n"
               "  serve [--listen ADDR:PORT] [--config FILE] [--verbose]\n"
-              "            run the collector (default 127.0.0.1:8443); SIGTERM stops it\n"
+              "            run the collector (default 127.0.0.1:8443; [server] keys listen,\n"
+              "            database, idle_timeout... in " DEFAULT_CONFIG "); SIGTERM stops it\n"
               "  policy set [--finess N] FILE\n"
               "            the policy agents fetch: for one establishment, or the default\n"
               "  policy show [--finess N]\n"
@@ -414,6 +417,8 @@ static int cmd_serve(int argc, char **argv)
                 return 2;
         }
         server_config_defaults(&cfg);
+        if (!config && access(DEFAULT_CONFIG, F_OK) == 0)
+                config = DEFAULT_CONFIG;
         if (config && server_config_load(&cfg, config, cfg_listen, sizeof(cfg_listen), cfg_database,
                                          sizeof(cfg_database), &e) < 0) {
                 say_error(&e);

@@ -28,6 +28,7 @@ for dir in "$@"; do
 	# machine's), /dev/urandom (jansson's hash seed), its own open files
 	# (/proc/self/fd, to name what a confined open reached) and this
 	# machine's own policy settings (/etc/hygie/policy.ini).
+	# GnuTLS, loaded with libcurl (through LDAP), reads its own settings at load.
 	# A sanitizer's runtime reads its own process's maps, cmdline and environ.
 	sanitizer='^/-$'
 	grep -q __asan_init "$agent" && sanitizer='^/proc/self/\(maps\|cmdline\|environ\)$'
@@ -35,7 +36,8 @@ for dir in "$@"; do
 		grep -v -e "^$root" -e "^$datadir/" -e "^$bindir/" -e "^$dir/policy.ini$" -e "^${wordlist:-/-}$" \
 			-e '^/etc/ld\.so\.' -e '^/lib/' -e '^/lib64/' -e '^/usr/lib/' \
 			-e '^/proc/self/exe$' -e '^/proc/self/fd/[0-9]*$' -e '^/usr/share/locale/' \
-			-e '^/etc/localtime$' -e '^/etc/hygie/policy.ini$' -e '^/$' -e '^/dev/urandom$' -e "$sanitizer" >"$tmp/outside" || true
+			-e '^/etc/localtime$' -e '^/etc/hygie/policy.ini$' -e '^/$' -e '^/dev/urandom$' \
+			-e '^/etc/gnutls/config$' -e "$sanitizer" >"$tmp/outside" || true
 	if [ -s "$tmp/outside" ]; then
 		echo "$(basename "$dir"): the agent read outside its root:" >&2
 		cat "$tmp/outside" >&2
