@@ -54,9 +54,9 @@ start_server() {
 			--listen 127.0.0.1:$port "$@" >>"$tmp/server.log" 2>&1) &
 		server_pid=$!
 		for i in $(seq 50); do
-			if curl -sf --cacert "$data/ca.crt" "https://localhost:$port/healthz" \
+			if curl -sf --cacert "$data/ca.crt" "https://127.0.0.1:$port/healthz" \
 				>/dev/null 2>&1; then
-				url=https://localhost:$port
+				url=https://127.0.0.1:$port
 				return 0
 			fi
 			kill -0 "$server_pid" 2>/dev/null || break
