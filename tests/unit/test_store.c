@@ -12,6 +12,7 @@
 #include <cmocka.h>
 #include <libpq-fe.h>
 
+#include "checks.h"
 #include "store.h"
 #include "token.h"
 
@@ -156,6 +157,211 @@ static void test_store_agent_revocation_is_kept(void **state)
         assert_int_not_equal(f->s->ops->agent_add(f->s, &a, &e), 0);
 }
 
+/* Reports and alerts: the same behaviour on both engines. */
+
+#define AGENT_ID "3f0c9a4e-1b2d-4c5e-8f90-a1b2c3d4e5f6"
+
+static void add_agent(struct fixture *f, const char *machine)
+{
+        struct agent a = { .id = AGENT_ID,
+                           .finess = "750712184",
+                           .hostname = "poste-accueil",
+                           .enrolled_at = 1700000000 };
+        struct error e;
+
+        snprintf(a.machine, sizeof(a.machine), "%s", machine);
+        assert_int_equal(f->s->ops->agent_add(f->s, &a, &e), 0);
+}
+
+static int threshold_medium(void *user, const char *finess)
+{
+        (void)user;
+        assert_string_equal(finess, "750712184");
+        return SEV_MEDIUM;
+}
+
+static struct store_report report(const char *id, long long seq, const struct store_finding *v,
+                                  size_t n)
+{
+        return (struct store_report){ .agent_id = AGENT_ID,
+                                      .report_id = id,
+                                      .hostname = "poste-accueil",
+                                      .machine = "aa",
+                                      .seq = seq,
+                                      .collected_at = 1700000000 + seq,
+                                      .interval = 3600,
+                                      .body = "{}",
+                                      .body_len = 2,
+                                      .encoding = "identity",
+                                      .findings = v,
+                                      .nfindings = n };
+}
+
+struct collected {
+        char lines[16][1024];
+        int n;
+};
+
+static int collect_alert(void *user, const struct alert *a)
+{
+        struct collected *c = user;
+
+        if (c->n < 16)
+                snprintf(c->lines[c->n++], sizeof(c->lines[0]), "%s %s %s %s %s", a->check,
+                         a->subject[0] ? a->subject : "-", a->severity, a->status,
+                         a->resolved_at ? "resolved_at" : "-");
+        return 0;
+}
+
+static struct collected alerts(struct fixture *f, const char *status)
+{
+        struct store_filter filter = { .status = status, .limit = 100 };
+        struct collected c = { .n = 0 };
+        struct error e;
+
+        assert_int_equal(f->s->ops->alert_list(f->s, &filter, collect_alert, &c, &e), 0);
+        return c;
+}
+
+static void test_store_report_is_stored_once(void **state)
+{
+        struct fixture *f = *state;
+        struct store_report r = report("11111111-1111-4111-8111-111111111111", 1, NULL, 0);
+        struct error e;
+
+        add_agent(f, "aa");
+        assert_int_equal(
+            f->s->ops->reports_put(f->s, &r, 1, 1700000100, threshold_medium, NULL, &e), 0);
+        assert_int_equal(r.result, 0);
+        assert_int_equal(
+            f->s->ops->reports_put(f->s, &r, 1, 1700000200, threshold_medium, NULL, &e), 0);
+        assert_int_equal(r.result, STORE_DUPLICATE);
+        r.agent_id = "00000000-0000-4000-8000-000000000000";
+        assert_int_equal(
+            f->s->ops->reports_put(f->s, &r, 1, 1700000200, threshold_medium, NULL, &e), 0);
+        assert_int_equal(r.result, -ENOENT);
+}
+
+static void test_store_alerts_open_once_and_resolve_when_fixed(void **state)
+{
+        struct fixture *f = *state;
+        const struct store_finding bad[] = {
+                { "backup.recent", "nightly", "30 h old", STATUS_FAIL, SEV_HIGH },
+                { "backup.recent", "weekly", "fine", STATUS_PASS, SEV_HIGH },
+                { "patch.updates_pending", "", "3 pending", STATUS_FAIL, SEV_LOW },
+                { "os.supported", "", "ends soon", STATUS_WARN, SEV_HIGH },
+                { "antivirus.present", "", "none", STATUS_FAIL, SEV_HIGH },
+        };
+        const struct store_finding backup_fixed[] = {
+                { "backup.recent", "nightly", "2 h old", STATUS_PASS, SEV_HIGH },
+                { "backup.recent", "weekly", "fine", STATUS_PASS, SEV_HIGH },
+        };
+        struct store_report r[2] = {
+                report("11111111-1111-4111-8111-111111111111", 1, bad, 5),
+                report("22222222-2222-4222-8222-222222222222", 2, bad, 5),
+        };
+        struct store_report fixed =
+            report("33333333-3333-4333-8333-333333333333", 3, backup_fixed, 2);
+        struct store_report late = report("44444444-4444-4444-8444-444444444444", 2, bad, 5);
+        struct collected c;
+        struct error e;
+
+        add_agent(f, "aa");
+        /* Two reports in one transaction: one alert per (check, subject). */
+        assert_int_equal(f->s->ops->reports_put(f->s, r, 2, 1700000100, threshold_medium, NULL, &e),
+                         0);
+        c = alerts(f, "open");
+        assert_int_equal(c.n, 2);
+        assert_string_equal(c.lines[0], "antivirus.present - high open -");
+        assert_string_equal(c.lines[1], "backup.recent nightly high open -");
+        /* A report of the backup family alone resolves its alerts only. */
+        assert_int_equal(
+            f->s->ops->reports_put(f->s, &fixed, 1, 1700000200, threshold_medium, NULL, &e), 0);
+        c = alerts(f, "open");
+        assert_int_equal(c.n, 1);
+        assert_string_equal(c.lines[0], "antivirus.present - high open -");
+        c = alerts(f, "resolved");
+        assert_int_equal(c.n, 1);
+        assert_string_equal(c.lines[0], "backup.recent nightly high resolved resolved_at");
+        /* A report older than the newest applied is stored, and changes nothing. */
+        assert_int_equal(
+            f->s->ops->reports_put(f->s, &late, 1, 1700000300, threshold_medium, NULL, &e), 0);
+        assert_int_equal(late.result, 0);
+        assert_int_equal(alerts(f, "open").n, 1);
+}
+
+static void test_store_silent_agent_opens_and_resolves(void **state)
+{
+        struct fixture *f = *state;
+        struct store_report r = report("11111111-1111-4111-8111-111111111111", 1, NULL, 0);
+        struct store_report again = report("22222222-2222-4222-8222-222222222222", 2, NULL, 0);
+        struct collected c;
+        struct error e;
+
+        add_agent(f, "aa");
+        assert_int_equal(
+            f->s->ops->reports_put(f->s, &r, 1, 1700000000, threshold_medium, NULL, &e), 0);
+        /* Three intervals of an hour: not yet at 3 h, silent past it. */
+        assert_int_equal(f->s->ops->sweep_silent(f->s, 1700000000 + 3 * 3600 - 1, &e), 0);
+        assert_int_equal(f->s->ops->sweep_silent(f->s, 1700000000 + 3 * 3600 + 1, &e), 1);
+        assert_int_equal(f->s->ops->sweep_silent(f->s, 1700000000 + 5 * 3600, &e), 0);
+        c = alerts(f, "open");
+        assert_int_equal(c.n, 1);
+        assert_string_equal(c.lines[0], "agent.silent - high open -");
+        assert_int_equal(f->s->ops->reports_put(f->s, &again, 1, 1700000000 + 6 * 3600,
+                                                threshold_medium, NULL, &e),
+                         0);
+        assert_int_equal(alerts(f, "open").n, 0);
+        /* A revoked agent is not silent: it is gone. */
+        assert_int_equal(f->s->ops->agent_revoke(f->s, AGENT_ID, 1700000000 + 6 * 3600, &e), 0);
+        assert_int_equal(f->s->ops->sweep_silent(f->s, 1800000000, &e), 0);
+}
+
+static void test_store_report_from_another_machine_raises_duplicate(void **state)
+{
+        struct fixture *f = *state;
+        const struct store_finding bad[] = {
+                { "antivirus.present", "", "none", STATUS_FAIL, SEV_HIGH },
+        };
+        struct store_report r = report("11111111-1111-4111-8111-111111111111", 1, bad, 1);
+        struct collected c;
+        struct error e;
+
+        add_agent(f, "bb");
+        assert_int_equal(
+            f->s->ops->reports_put(f->s, &r, 1, 1700000100, threshold_medium, NULL, &e), 0);
+        assert_int_equal(r.result, 0);
+        c = alerts(f, "open");
+        assert_int_equal(c.n, 1);
+        assert_string_equal(c.lines[0], "agent.duplicate aa high open -");
+}
+
+static void test_store_policy_revision_goes_up_and_falls_back(void **state)
+{
+        struct fixture *f = *state;
+        struct establishment other = { "690781810", "SSIAD du Rhône", "Auvergne-Rhône-Alpes",
+                                       "69" };
+        char *text = NULL;
+        long rev = 0;
+        struct error e;
+
+        assert_int_equal(f->s->ops->policy_get(f->s, "750712184", &text, &rev, &e), -ENOENT);
+        assert_int_equal(f->s->ops->policy_set(f->s, "", "[policy]\nrevision = 1\n", &rev, &e), 0);
+        assert_int_equal(rev, 1);
+        assert_int_equal(f->s->ops->policy_set(f->s, "", "[policy]\nrevision = 2\n", &rev, &e), 0);
+        assert_int_equal(rev, 2);
+        assert_int_equal(f->s->ops->establishment_add(f->s, &other, &e), 0);
+        assert_int_equal(f->s->ops->policy_set(f->s, "690781810", "[os]\n", &rev, &e), 0);
+        assert_int_equal(rev, 1);
+        assert_int_equal(f->s->ops->policy_get(f->s, "750712184", &text, &rev, &e), 0);
+        assert_string_equal(text, "[policy]\nrevision = 2\n");
+        assert_int_equal(rev, 2);
+        free(text);
+        assert_int_equal(f->s->ops->policy_get(f->s, "690781810", &text, &rev, &e), 0);
+        assert_string_equal(text, "[os]\n");
+        free(text);
+}
+
 static void test_token_shape_and_durations(void **state)
 {
         char a[TOKEN_LEN + 1], b[TOKEN_LEN + 1];
@@ -195,6 +401,15 @@ int main(void)
                                                 teardown),
                 cmocka_unit_test_setup_teardown(test_store_agent_revocation_is_kept, setup,
                                                 teardown),
+                cmocka_unit_test_setup_teardown(test_store_report_is_stored_once, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_store_alerts_open_once_and_resolve_when_fixed,
+                                                setup, teardown),
+                cmocka_unit_test_setup_teardown(test_store_silent_agent_opens_and_resolves, setup,
+                                                teardown),
+                cmocka_unit_test_setup_teardown(
+                    test_store_report_from_another_machine_raises_duplicate, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_store_policy_revision_goes_up_and_falls_back,
+                                                setup, teardown),
                 cmocka_unit_test(test_token_shape_and_durations),
         };
         int failed;
