@@ -95,9 +95,9 @@ static json_t *collect_all(const struct collect_ctx *ctx, unsigned needs)
 }
 
 json_t *agent_run_checks(const struct rootfs *root, const struct policy *p, unsigned mask,
-                         time_t now, bool translate, struct findings *out)
+                         time_t now, bool translate, const char *state_dir, struct findings *out)
 {
-        struct collect_ctx cctx = { .root = root, .policy = p, .now = now };
+        struct collect_ctx cctx = { .root = root, .policy = p, .now = now, .state_dir = state_dir };
         json_t *facts = collect_all(&cctx, checks_needs(mask));
         struct check_ctx ctx = { .policy = p, .facts = facts, .now = now, .translate = translate };
 
@@ -174,7 +174,7 @@ int agent_check(int argc, char **argv)
                 .hostname = agent_hostname(&root, host, sizeof(host))[0] ? host : root_path,
                 .collected_at = time(NULL),
         };
-        facts = agent_run_checks(&root, policy, mask, meta.collected_at, !json, &findings);
+        facts = agent_run_checks(&root, policy, mask, meta.collected_at, !json, NULL, &findings);
         if (json) {
                 doc = report_build(&meta, policy, facts, &findings);
                 if (!doc || json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_SORT_KEYS) < 0)

@@ -231,7 +231,7 @@ static void check_work(uv_work_t *w)
         void *gz = NULL;
         size_t gzlen = 0;
 
-        facts = agent_run_checks(&d->root, d->policy, cw->mask, now, false, &findings);
+        facts = agent_run_checks(&d->root, d->policy, cw->mask, now, false, d->st.dir, &findings);
         struct report_meta meta = {
                 .agent_id = d->st.agent_id,
                 .hostname = d->host,

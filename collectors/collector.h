@@ -17,6 +17,7 @@ struct collect_ctx {
         const struct rootfs *root;
         const struct policy *policy;
         time_t now;
+        const char *state_dir; /* the daemon's, for what runs remember; NULL in check */
 };
 
 struct collector {

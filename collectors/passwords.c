@@ -15,10 +15,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/sha.h>
+
 #include "collector.h"
 #include "pam.h"
 #include "paths.h"
 #include "pwaudit.h"
+#include "pwcache.h"
 #include "shadow.h"
 #include "sshd_config.h"
 
@@ -267,6 +270,7 @@ static void audit(const struct collect_ctx *ctx, struct accounts *a, json_t *fac
         struct pwaudit_target *t = NULL;
         struct pwaudit_result r;
         struct wordlist wl = { 0 };
+        struct pwcache *cache = NULL;
         char path[4096], *text = NULL;
         size_t n = 0;
         int rc;
@@ -276,6 +280,13 @@ static void audit(const struct collect_ctx *ctx, struct accounts *a, json_t *fac
                 return;
         }
         rc = paths_read_data(p->pw_wordlist, FILE_MAX, &text, path, sizeof(path));
+        if (rc == 0 && ctx->state_dir) {
+                unsigned char digest[32];
+
+                SHA256((const unsigned char *)text, strlen(text), digest);
+                if (pwcache_open(ctx->state_dir, digest, &cache) < 0)
+                        cache = NULL;
+        }
         if (rc == 0)
                 rc = wordlist_parse(text, &wl);
         if (rc < 0) {
@@ -294,10 +305,18 @@ static void audit(const struct collect_ctx *ctx, struct accounts *a, json_t *fac
                         continue;
                 t[n].name = a->v[i].name;
                 t[n].hash = a->v[i].hash;
+                if (cache)
+                        pwcache_get(cache, t[n].hash, &t[n].start, &t[n].was_common);
                 n++;
         }
         if (pwaudit_run(t, n, &wl, p->pw_audit_budget_ms, &r) < 0)
                 goto out;
+        if (cache) {
+                for (size_t i = 0; i < n; i++)
+                        if (!t[i].failed)
+                                pwcache_put(cache, t[i].hash, t[i].tried, t[i].common);
+                pwcache_save(cache);
+        }
         for (size_t i = 0, j = 0; i < a->n && j < n; i++) {
                 if (t[j].name != a->v[i].name)
                         continue;
@@ -316,6 +335,7 @@ static void audit(const struct collect_ctx *ctx, struct accounts *a, json_t *fac
                                       (json_int_t)r.cpu_ms, "budget_exhausted", r.exhausted,
                                       "accounts", (json_int_t)n));
 out:
+        pwcache_free(cache);
         free(t);
         wordlist_free(&wl);
 }

@@ -140,8 +140,8 @@ int pwaudit_run(struct pwaudit_target *t, size_t n, const struct wordlist *wl, l
         if (!data)
                 return -ENOMEM;
         for (size_t i = 0; i < n; i++) {
-                t[i].tried = 0;
-                t[i].common = false;
+                t[i].tried = t[i].start < r->candidates ? t[i].start : r->candidates;
+                t[i].common = t[i].was_common;
                 /* One hash is never interrupted: a crafted cost would hang. */
                 t[i].costly = !pwaudit_cost_ok(t[i].hash);
                 t[i].failed = t[i].costly;
@@ -153,7 +153,7 @@ int pwaudit_run(struct pwaudit_target *t, size_t n, const struct wordlist *wl, l
                 for (size_t i = 0; i < n; i++) {
                         const char *word = c == 0 ? t[i].name : wl->words[c - 1], *out;
 
-                        if (t[i].failed)
+                        if (t[i].failed || c < t[i].start)
                                 continue;
                         if (cpu_ms() - start >= budget_ms) {
                                 r->exhausted = true;

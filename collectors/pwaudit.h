@@ -27,8 +27,10 @@ int wordlist_parse(char *text, struct wordlist *wl);
 void wordlist_free(struct wordlist *wl);
 
 struct pwaudit_target {
-        const char *name; /* the account name, also tried as a password */
-        const char *hash; /* the caller's copy; the caller wipes it */
+        const char *name;    /* the account name, also tried as a password */
+        const char *hash;    /* the caller's copy; the caller wipes it */
+        unsigned long start; /* candidates tried in earlier runs (pwcache) */
+        bool was_common;     /* one of them matched */
         unsigned long tried;
         bool common; /* a candidate matched */
         bool failed; /* crypt_r refused the hash (unsupported scheme), or costly */

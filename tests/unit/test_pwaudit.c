@@ -4,13 +4,16 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "pwaudit.h"
+#include "pwcache.h"
 
 static void hash(const char *prefix, const char *password, char *out, size_t size)
 {
@@ -126,6 +129,74 @@ static void test_audit_skips_hashes_that_cost_too_much(void **state)
         wordlist_free(&wl);
 }
 
+static void test_audit_resumes_where_the_cache_left_off(void **state)
+{
+        unsigned char digest[32] = { 1, 2, 3 };
+        char h[128], dir[] = "/tmp/hygie-pwcache-XXXXXX", path[64];
+        struct pwaudit_target t = { .name = "eve", .hash = h };
+        struct pwaudit_result r;
+        struct wordlist wl;
+        struct pwcache *c;
+        struct stat st;
+        bool common;
+        FILE *f;
+        char line[128];
+
+        (void)state;
+        list(&wl);
+        hash("$6$", "soleil", h, sizeof(h));
+        assert_non_null(mkdtemp(dir));
+        assert_int_equal(pwcache_open(dir, digest, &c), 0);
+        pwcache_get(c, h, &t.start, &t.was_common);
+        assert_int_equal(t.start, 0);
+        /* A first run that stops after the name and two words. */
+        t.start = 0;
+        assert_int_equal(pwaudit_run(&t, 1, &wl, 60000, &r), 0);
+        assert_int_equal(t.tried, 5);
+        assert_true(t.common);
+        pwcache_put(c, h, 3, false);
+        assert_int_equal(pwcache_save(c), 0);
+        pwcache_free(c);
+
+        /* The cache names no hash, and the key is the agent's alone. */
+        snprintf(path, sizeof(path), "%s/pwaudit.key", dir);
+        assert_int_equal(stat(path, &st), 0);
+        assert_int_equal(st.st_mode & 0777, 0600);
+        snprintf(path, sizeof(path), "%s/pwaudit.cache", dir);
+        f = fopen(path, "r");
+        assert_non_null(f);
+        assert_non_null(fgets(line, sizeof(line), f));
+        fclose(f);
+        assert_null(strstr(line, h + 3));
+        assert_int_equal(strlen(line), 32 + strlen(" 3 0\n"));
+
+        /* The next run takes up from the fourth candidate. */
+        assert_int_equal(pwcache_open(dir, digest, &c), 0);
+        pwcache_get(c, h, &t.start, &t.was_common);
+        assert_int_equal(t.start, 3);
+        assert_false(t.was_common);
+        assert_int_equal(pwaudit_run(&t, 1, &wl, 60000, &r), 0);
+        assert_int_equal(t.tried, 5);
+        assert_true(t.common);
+        /* Another list, or another hash: nothing is known. */
+        digest[0] = 9;
+        pwcache_free(c);
+        assert_int_equal(pwcache_open(dir, digest, &c), 0);
+        pwcache_get(c, h, &t.start, &common);
+        assert_int_equal(t.start, 0);
+        pwcache_free(c);
+        /* All tried: nothing to hash. */
+        t.start = 5;
+        t.was_common = true;
+        assert_int_equal(pwaudit_run(&t, 1, &wl, 0, &r), 0);
+        assert_int_equal(t.tried, 5);
+        assert_true(t.common);
+        assert_false(r.exhausted);
+        wordlist_free(&wl);
+        snprintf(path, sizeof(path), "rm -rf %s", dir);
+        assert_int_equal(system(path), 0);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -133,6 +204,7 @@ int main(void)
                 cmocka_unit_test(test_audit_without_budget_tries_nothing),
                 cmocka_unit_test(test_audit_marks_unsupported_hash_failed),
                 cmocka_unit_test(test_audit_skips_hashes_that_cost_too_much),
+                cmocka_unit_test(test_audit_resumes_where_the_cache_left_off),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);
