@@ -19,14 +19,29 @@
 #define PREFS_MAX_PKGS 256
 
 /* regcomp(3) on a pattern from the root, bounded: glibc expands each {m,n}
- * interval by copying what it repeats, so nested or large intervals in a
- * crafted preferences file could take gigabytes. One interval with counts up
- * to 32 in a pattern of up to 128 bytes covers what pins use. */
+ * interval and each "+" by copying what it repeats, so stacked or nested
+ * repetitions in a crafted preferences file ("a++++...", "((a+)+)+") could
+ * take gigabytes. One interval with counts up to 32, at most four "+" and no
+ * quantifier right after another, in a pattern of up to 128 bytes, cover what
+ * pins use. */
 static int regex_compile(regex_t *re, const char *src)
 {
         const char *brace = strchr(src, '{');
+        int plus = 0;
 
         if (strlen(src) > 128)
+                return -E2BIG;
+        for (const char *p = src; *p; p++) {
+                if (*p == '\\' && p[1]) {
+                        p++;
+                        continue;
+                }
+                plus += *p == '+';
+                if (strchr("*+?{", *p) && p > src && strchr("*+?}", p[-1]) &&
+                    (p < src + 2 || p[-2] != '\\'))
+                        return -E2BIG;
+        }
+        if (plus > 4)
                 return -E2BIG;
         if (brace) {
                 if (strchr(brace + 1, '{'))
