@@ -5,6 +5,7 @@
  * an API token (bearer). Work that touches the store runs as a db job; the
  * answer goes out from its done callback. */
 #include <errno.h>
+#include <malloc.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -793,6 +794,8 @@ void api_sweep(struct server *s)
 {
         struct sweep_job *sw = calloc(1, sizeof(*sw));
 
+        /* After a burst, give back what it left in the heap. */
+        malloc_trim(0);
         if (!sw)
                 return;
         sw->job.run = run_sweep;

@@ -83,6 +83,8 @@ static const char *string_at(json_t *o, const char *key)
         return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
+static int check_report(struct intake *in, json_t *r, struct error *e);
+
 static int parse_finding(json_t *f, size_t i, struct store_finding *out, struct error *e)
 {
         char path[48];
@@ -119,21 +121,61 @@ static int parse_finding(json_t *f, size_t i, struct store_finding *out, struct 
         return 0;
 }
 
+/* Copies the strings the store needs out of the tree, so it can go. */
+static int keep_strings(struct intake *in)
+{
+        size_t need = strlen(in->hostname) + 1, off = 0;
+        char *p;
+
+        for (size_t i = 0; i < in->nfindings; i++)
+                need += strlen(in->findings[i].check) + strlen(in->findings[i].subject) +
+                        strlen(in->findings[i].summary) + 3;
+        if (!(in->strings = malloc(need)))
+                return -ENOMEM;
+        p = in->strings;
+#define KEEP(field)                                                                                \
+        do {                                                                                       \
+                size_t l = strlen(field) + 1;                                                      \
+                memcpy(p + off, field, l);                                                         \
+                field = p + off;                                                                   \
+                off += l;                                                                          \
+        } while (0)
+        KEEP(in->hostname);
+        for (size_t i = 0; i < in->nfindings; i++) {
+                KEEP(in->findings[i].check);
+                KEEP(in->findings[i].subject);
+                KEEP(in->findings[i].summary);
+        }
+#undef KEEP
+        return 0;
+}
+
 int intake_parse(struct intake *in, const char *text, size_t len, struct error *e)
 {
         json_error_t je;
-        json_t *r, *agent, *findings, *v, *machine;
-        const char *s;
-        size_t n;
+        json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
         int rc;
 
         memset(in, 0, sizeof(*in));
-        r = in->root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
-        if (!r) {
+        if (!root) {
                 error_set(e, "", 0, "not JSON: %s at line %d, column %d", je.text, je.line,
                           je.column);
                 return -EINVAL;
         }
+        rc = check_report(in, root, e);
+        if (rc == 0)
+                rc = keep_strings(in);
+        json_decref(root);
+        return rc;
+}
+
+static int check_report(struct intake *in, json_t *r, struct error *e)
+{
+        json_t *agent, *findings, *v, *machine;
+        const char *s;
+        size_t n;
+        int rc;
+
         if (!json_is_object(r))
                 return bad(e, "report", "not an object");
         s = string_at(r, "schema");
@@ -197,7 +239,7 @@ int intake_parse(struct intake *in, const char *text, size_t len, struct error *
 
 void intake_free(struct intake *in)
 {
-        json_decref(in->root);
+        free(in->strings);
         free(in->findings);
         memset(in, 0, sizeof(*in));
 }

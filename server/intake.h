@@ -16,17 +16,20 @@
 #define INTAKE_FINDINGS_MAX 2000
 
 struct intake {
-        json_t *root;
+        char *strings; /* owned: the strings below point into it */
         char report_id[37], agent_id[37];
         char machine[65];
-        const char *hostname; /* in root */
+        const char *hostname;
         long long seq, collected_at, interval;
-        struct store_finding *findings; /* owned; strings in root */
+        struct store_finding *findings; /* owned */
         size_t nfindings;
 };
 
-/* Parses and checks a report of len bytes. 0, or -EINVAL with e saying what
- * is wrong and where (a JSON path, or the line and column of a syntax error). */
+/* Parses and checks a report of len bytes, and keeps only what the store
+ * needs (a report's tree is tens of times its size; thousands may wait for
+ * a transaction). 0, or -EINVAL with e saying what is wrong and where (a
+ * JSON path, or the line and column of a syntax error). intake_free in any
+ * case. */
 int intake_parse(struct intake *in, const char *text, size_t len, struct error *e);
 void intake_free(struct intake *in);
 

@@ -494,6 +494,8 @@ static void pump(struct conn *c)
                 free(c->rbuf);
                 c->rbuf = NULL;
                 c->roff = c->rlen = 0;
+                if (c->writes == 0)
+                        tls_conn_compact(&c->tls);
         }
 }
 

@@ -72,6 +72,7 @@ int tls_context_new(const char *data_dir, SSL_CTX **out, struct error *e)
         SSL_CTX_set_verify_depth(ctx, 2);
         /* Resumed sessions keep the client's certificate verdict. */
         SSL_CTX_set_session_id_context(ctx, sid_ctx, sizeof(sid_ctx) - 1);
+        SSL_CTX_set_num_tickets(ctx, 0);
         *out = ctx;
         return 0;
 fail_ctx:
@@ -180,6 +181,25 @@ size_t tls_conn_take(struct tls_conn *t, char *buf, size_t size)
         int n = BIO_read(t->out, buf, chunk);
 
         return n > 0 ? (size_t)n : 0;
+}
+
+void tls_conn_compact(struct tls_conn *t)
+{
+        BIO *in, *out;
+
+        if (BIO_ctrl_pending(t->in) || BIO_ctrl_pending(t->out) || SSL_pending(t->ssl))
+                return;
+        in = BIO_new(BIO_s_mem());
+        out = BIO_new(BIO_s_mem());
+        if (!in || !out) {
+                BIO_free(in);
+                BIO_free(out);
+                return;
+        }
+        BIO_set_mem_eof_return(in, -1);
+        SSL_set_bio(t->ssl, in, out); /* frees the old pair */
+        t->in = in;
+        t->out = out;
 }
 
 void tls_conn_shutdown(struct tls_conn *t)

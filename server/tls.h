@@ -34,6 +34,9 @@ int tls_conn_write(struct tls_conn *t, const void *data, size_t len);
 /* Ciphertext waiting to be sent, and taking it (returns the bytes copied). */
 size_t tls_conn_pending(const struct tls_conn *t);
 size_t tls_conn_take(struct tls_conn *t, char *buf, size_t size);
+/* Gives back the memory buffers' space while the connection is idle (a
+ * memory BIO keeps the size of the largest burst it held). */
+void tls_conn_compact(struct tls_conn *t);
 /* Sends close_notify (then take the pending bytes). */
 void tls_conn_shutdown(struct tls_conn *t);
 bool tls_conn_ready(const struct tls_conn *t);
