@@ -504,17 +504,30 @@ static void route_enroll(struct server *s, struct conn *c, struct http_request *
 
 struct report_job {
         struct db_job job;
+        uv_work_t work; /* unpacking and checking, off the loop */
         struct conn *c;
+        struct server *s;
         struct intake in;
         struct store_report report;
-        char *body; /* as stored */
+        char *body; /* as received, and as stored */
+        size_t len;
+        bool gz;
+        int rc; /* of the check */
+        struct error e;
 };
+
+static void report_free(struct report_job *rj)
+{
+        intake_free(&rj->in);
+        free(rj->body);
+        free(rj);
+}
 
 static void report_done(struct db_job *j)
 {
         struct report_job *rj = (struct report_job *)j;
         struct conn *c = rj->c;
-        struct server *s = conn_server(c);
+        struct server *s = rj->s;
         int result = rj->report.result;
 
         if (j->rc < 0) {
@@ -538,9 +551,77 @@ static void report_done(struct db_job *j)
                                          "this collector does not know agent %s; enroll again",
                                          rj->in.agent_id);
         }
-        intake_free(&rj->in);
-        free(rj->body);
-        free(rj);
+        report_free(rj);
+}
+
+/* On a pool thread: unpack and check; a big report must not hold the loop. */
+static void report_check(uv_work_t *w)
+{
+        struct report_job *rj = w->data;
+        char *text = rj->body;
+        size_t len = rj->len;
+
+        if (rj->gz) {
+                rj->rc = gzip_decompress(rj->body, rj->len, INTAKE_BODY_MAX, &text, &len);
+                if (rj->rc < 0)
+                        return;
+        }
+        rj->rc = intake_parse(&rj->in, text ? text : "", len, &rj->e); /* -EINVAL, -ENOMEM */
+        if (rj->gz)
+                free(text);
+}
+
+static void report_checked(uv_work_t *w, int status)
+{
+        struct report_job *rj = w->data;
+        struct conn *c = rj->c;
+        struct server *s = rj->s;
+        const struct conn_peer *peer = conn_peer(c);
+
+        if (status < 0 || rj->rc == -ENOMEM) {
+                conn_reply_error(c, 503, "unavailable", "out of memory");
+                report_free(rj);
+                return;
+        }
+        if (rj->rc == -EFBIG || rj->rc == -EBADMSG) {
+                s->m.reports_rejected++;
+                conn_reply_error(c, rj->rc == -EFBIG ? 413 : 400, "bad_encoding",
+                                 rj->rc == -EFBIG ? "the report is too large once unpacked"
+                                                  : "the body is not valid gzip");
+                report_free(rj);
+                return;
+        }
+        if (rj->rc < 0) {
+                s->m.reports_rejected++;
+                conn_reply_error(c, 422, "invalid_report", "%s", rj->e.msg);
+                report_free(rj);
+                return;
+        }
+        if (strcmp(rj->in.agent_id, peer->agent_id) != 0) {
+                s->m.reports_rejected++;
+                conn_reply_error(c, 403, "wrong_agent",
+                                 "the report names agent %s but the certificate is agent %s",
+                                 rj->in.agent_id, peer->agent_id);
+                report_free(rj);
+                return;
+        }
+        rj->report = (struct store_report){
+                .agent_id = rj->in.agent_id,
+                .report_id = rj->in.report_id,
+                .hostname = rj->in.hostname,
+                .machine = rj->in.machine,
+                .seq = rj->in.seq,
+                .collected_at = rj->in.collected_at,
+                .interval = rj->in.interval,
+                .body = rj->body,
+                .body_len = rj->len,
+                .encoding = rj->gz ? "gzip" : "identity",
+                .findings = rj->in.findings,
+                .nfindings = rj->in.nfindings,
+        };
+        rj->job.report = &rj->report;
+        rj->job.done = report_done;
+        db_submit(&s->db, &rj->job);
 }
 
 static bool is_json(const char *type)
@@ -552,13 +633,8 @@ static bool is_json(const char *type)
 static void route_reports(struct server *s, struct conn *c, struct http_request *r)
 {
         const char *enc = http_header(r, "Content-Encoding");
-        const struct conn_peer *peer = conn_peer(c);
         bool gz = enc && strcasecmp(enc, "gzip") == 0;
         struct report_job *rj;
-        char *text = r->body;
-        size_t len = r->body_len;
-        struct error e;
-        int rc;
 
         if (!is_json(http_header(r, "Content-Type"))) {
                 conn_reply_error(c, 415, "unsupported_media_type",
@@ -587,58 +663,20 @@ static void route_reports(struct server *s, struct conn *c, struct http_request 
                 conn_reply_error(c, 503, "unavailable", "out of memory");
                 return;
         }
-        if (gz) {
-                rc = gzip_decompress(r->body, r->body_len, INTAKE_BODY_MAX, &text, &len);
-                if (rc < 0) {
-                        free(rj);
-                        s->m.reports_rejected++;
-                        conn_reply_error(c, rc == -EFBIG ? 413 : 400, "bad_encoding",
-                                         rc == -EFBIG ? "the report is too large once unpacked"
-                                                      : "the body is not valid gzip");
-                        return;
-                }
-        }
-        rc = intake_parse(&rj->in, text ? text : "", len, &e);
-        if (gz)
-                free(text);
-        if (rc < 0) {
-                intake_free(&rj->in);
-                free(rj);
-                s->m.reports_rejected++;
-                conn_reply_error(c, rc == -EINVAL ? 422 : 503, "invalid_report", "%s", e.msg);
-                return;
-        }
-        if (strcmp(rj->in.agent_id, peer->agent_id) != 0) {
-                s->m.reports_rejected++;
-                conn_reply_error(c, 403, "wrong_agent",
-                                 "the report names agent %s but the certificate is agent %s",
-                                 rj->in.agent_id, peer->agent_id);
-                intake_free(&rj->in);
-                free(rj);
-                return;
-        }
         /* The body is kept as it came: compressed when the agent sent gzip. */
         rj->c = c;
+        rj->s = s;
+        rj->gz = gz;
         rj->body = r->body;
+        rj->len = r->body_len;
         r->body = NULL;
         r->body_cap = 0;
-        rj->report = (struct store_report){
-                .agent_id = rj->in.agent_id,
-                .report_id = rj->in.report_id,
-                .hostname = rj->in.hostname,
-                .machine = rj->in.machine,
-                .seq = rj->in.seq,
-                .collected_at = rj->in.collected_at,
-                .interval = rj->in.interval,
-                .body = rj->body,
-                .body_len = r->body_len,
-                .encoding = gz ? "gzip" : "identity",
-                .findings = rj->in.findings,
-                .nfindings = rj->in.nfindings,
-        };
-        rj->job.report = &rj->report;
-        rj->job.done = report_done;
-        db_submit(&s->db, &rj->job);
+        r->body_len = 0;
+        rj->work.data = rj;
+        if (uv_queue_work(s->loop, &rj->work, report_check, report_checked) < 0) {
+                conn_reply_error(c, 503, "unavailable", "cannot check the report now");
+                report_free(rj);
+        }
 }
 
 /* The policy for the calling agent's establishment. */
