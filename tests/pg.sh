@@ -15,10 +15,13 @@ stop() {
 trap stop EXIT
 as_pg "$bin/initdb" -D "$tmp/data" -A trust -U postgres >"$tmp/initdb.log" 2>&1 ||
 	{ cat "$tmp/initdb.log" >&2; exit 1; }
-port=$((30000 + $$ % 20000))
-as_pg "$bin/pg_ctl" -D "$tmp/data" -l "$tmp/server.log" -w -t 60 \
-	-o "-c listen_addresses=127.0.0.1 -p $port -k $tmp -c fsync=on" start >/dev/null ||
-	{ cat "$tmp/server.log" >&2; exit 1; }
+# A port may be taken (or held by connections in TIME_WAIT): try others.
+for try in 1 2 3 4 5; do
+	port=$((30000 + ($$ + try * 7919) % 20000))
+	as_pg "$bin/pg_ctl" -D "$tmp/data" -l "$tmp/server.log" -w -t 60 \
+		-o "-c listen_addresses=127.0.0.1 -p $port -k $tmp -c fsync=on" start >/dev/null && break
+	[ $try = 5 ] && { cat "$tmp/server.log" >&2; exit 1; }
+done
 as_pg "$bin/createdb" -h 127.0.0.1 -p "$port" -U postgres hygie
 HYGIE_TEST_PG="postgresql://postgres@127.0.0.1:$port/hygie"
 export HYGIE_TEST_PG
