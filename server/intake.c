@@ -1,11 +1,23 @@
-/* intake.c - the report validator: untrusted JSON to checked fields. */
+/* intake.c - the report validator: untrusted JSON to checked fields.
+ *
+ * One streaming pass (yajl) with no tree: the fields the collector uses are
+ * checked as they go by and copied into one buffer; everything else (the
+ * facts above all) is only checked to be well-formed JSON in UTF-8. A
+ * report's tree would cost tens of times its size and most of the parse. */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include <yajl/yajl_parse.h>
+
 #include "checks.h"
 #include "intake.h"
+
+#define DEPTH_MAX 64 /* the collector's own view; deeper is facts' business */
 
 bool intake_uuid_ok(const char *s)
 {
@@ -20,9 +32,9 @@ bool intake_uuid_ok(const char *s)
 }
 
 /* family.name: lower-case letters, digits and '_', one dot, at most 63 bytes. */
-static bool check_id_ok(const char *s)
+static bool check_id_ok(const char *s, size_t n)
 {
-        size_t n = strlen(s), dots = 0;
+        size_t dots = 0;
 
         if (n == 0 || n > 63 || s[0] == '.' || s[n - 1] == '.')
                 return false;
@@ -36,205 +48,475 @@ static bool check_id_ok(const char *s)
         return dots == 1;
 }
 
-/* UTF-8 text without control characters, at most max bytes (jansson has
- * already checked the encoding). */
-static bool text_ok(const char *s, size_t max)
+/* A line of text (yajl has checked the UTF-8): no control characters, NUL
+ * included, at most max bytes. */
+static bool text_ok(const unsigned char *s, size_t n, size_t max)
 {
-        size_t n = strlen(s);
-
         if (n > max)
                 return false;
         for (size_t i = 0; i < n; i++)
-                if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+                if (s[i] < 0x20 || s[i] == 0x7f)
                         return false;
         return true;
 }
 
-static bool hex_ok(const char *s, size_t max)
+static bool hex_ok(const unsigned char *s, size_t n, size_t max)
 {
-        size_t n = strspn(s, "0123456789abcdef");
+        if (n == 0 || n > max)
+                return false;
+        for (size_t i = 0; i < n; i++)
+                if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+                        return false;
+        return true;
+}
 
-        return n > 0 && n <= max && s[n] == '\0';
+/* A non-negative integer written plainly, within max. */
+static bool whole_ok(const char *s, size_t n, long long max, long long *out)
+{
+        long long v = 0;
+
+        if (n == 0 || n > 18)
+                return false;
+        for (size_t i = 0; i < n; i++) {
+                if (s[i] < '0' || s[i] > '9')
+                        return false;
+                v = v * 10 + (s[i] - '0');
+        }
+        if (v > max)
+                return false;
+        *out = v;
+        return true;
 }
 
 /* "YYYY-MM-DDTHH:MM:SSZ" to Unix time. */
-static int parse_time(const char *s, long long *out)
+static bool time_ok(const unsigned char *s, size_t n, long long *out)
 {
         struct tm tm = { 0 };
+        char buf[21];
         char *end;
 
-        end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm);
-        if (!end || *end || strlen(s) != 20)
-                return -EINVAL;
+        if (n != 20)
+                return false;
+        memcpy(buf, s, 20);
+        buf[20] = '\0';
+        end = strptime(buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        if (!end || *end)
+                return false;
         *out = (long long)timegm(&tm);
-        return 0;
+        return true;
 }
 
-static int bad(struct error *e, const char *path, const char *what)
+/* Where the parser is: the kind of each open container. */
+enum where { W_ROOT, W_AGENT, W_FINDINGS, W_FINDING, W_OTHER };
+
+/* The keys the collector reads, per container; bit i of "seen" is key i. */
+enum { K_SCHEMA, K_REPORT_ID, K_SEQ, K_AGENT, K_COLLECTED_AT, K_FACTS, K_FINDINGS };
+enum { A_ID, A_HOSTNAME, A_INTERVAL, A_MACHINE };
+enum { F_CHECK, F_STATUS, F_SEVERITY, F_SUMMARY, F_SUBJECT };
+
+static const char *const root_keys[] = { "schema",       "report_id", "seq",      "agent",
+                                         "collected_at", "facts",     "findings", NULL };
+static const char *const agent_keys[] = { "id", "hostname", "interval", "machine", NULL };
+static const char *const finding_keys[] = { "check",   "status",  "severity",
+                                            "summary", "subject", NULL };
+
+/* A finding under way: its strings are offsets until the buffer stays put. */
+struct pending {
+        size_t check, subject, summary;
+        int status, severity;
+};
+
+struct sax {
+        struct intake *in;
+        struct error *e;
+        int rc;
+        int depth;
+        enum where where[DEPTH_MAX];
+        int key;          /* the key whose value comes next in the open container, -1 other */
+        unsigned seen[3]; /* root, agent, the finding under way */
+        size_t nfindings, fcap;
+        struct pending *fv;
+        size_t hostname;
+        char *strings;
+        size_t len, cap;
+};
+
+static int fail(struct sax *x, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int fail(struct sax *x, const char *path, const char *fmt, ...)
 {
-        error_set(e, "", 0, "%s: %s", path, what);
-        return -EINVAL;
-}
+        char msg[200];
+        va_list ap;
 
-static const char *string_at(json_t *o, const char *key)
-{
-        json_t *v = json_object_get(o, key);
-
-        return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
-static int check_report(struct intake *in, json_t *r, struct error *e);
-
-static int parse_finding(json_t *f, size_t i, struct store_finding *out, struct error *e)
-{
-        char path[48];
-        const char *check, *status, *severity, *subject, *summary;
-        json_t *sub;
-
-        snprintf(path, sizeof(path), "findings[%zu]", i);
-        if (!json_is_object(f))
-                return bad(e, path, "not an object");
-        check = string_at(f, "check");
-        status = string_at(f, "status");
-        severity = string_at(f, "severity");
-        summary = string_at(f, "summary");
-        sub = json_object_get(f, "subject");
-        if (!check || !check_id_ok(check))
-                return bad(e, path, "\"check\" is not a check id (family.name)");
-        if (!status || (out->status = status_from_name(status)) < 0)
-                return bad(e, path, "\"status\" is not pass, warn, fail, error or skip");
-        if (!severity || (out->severity = severity_from_name(severity)) < 0)
-                return bad(e, path, "\"severity\" is not info, low, medium, high or critical");
-        if (!summary || !text_ok(summary, 1024))
-                return bad(e, path, "\"summary\" is not a line of text of at most 1024 bytes");
-        if (sub && !json_is_null(sub)) {
-                if (!json_is_string(sub) || !text_ok(json_string_value(sub), 255))
-                        return bad(e, path,
-                                   "\"subject\" is not a line of text of at most 255 bytes");
-                subject = json_string_value(sub);
-        } else {
-                subject = "";
+        if (x->rc == 0) {
+                va_start(ap, fmt);
+                vsnprintf(msg, sizeof(msg), fmt, ap);
+                va_end(ap);
+                error_set(x->e, "", 0, "%s: %s", path, msg);
+                x->rc = -EINVAL;
         }
-        out->check = check;
-        out->subject = subject;
-        out->summary = summary;
-        return 0;
+        return 0; /* stops yajl */
 }
 
-/* Copies the strings the store needs out of the tree, so it can go. */
-static int keep_strings(struct intake *in)
+static int finding_fail(struct sax *x, const char *what)
 {
-        size_t need = strlen(in->hostname) + 1, off = 0;
-        char *p;
+        char path[32];
 
-        for (size_t i = 0; i < in->nfindings; i++)
-                need += strlen(in->findings[i].check) + strlen(in->findings[i].subject) +
-                        strlen(in->findings[i].summary) + 3;
-        if (!(in->strings = malloc(need)))
-                return -ENOMEM;
-        p = in->strings;
-#define KEEP(field)                                                                                \
-        do {                                                                                       \
-                size_t l = strlen(field) + 1;                                                      \
-                memcpy(p + off, field, l);                                                         \
-                field = p + off;                                                                   \
-                off += l;                                                                          \
-        } while (0)
-        KEEP(in->hostname);
-        for (size_t i = 0; i < in->nfindings; i++) {
-                KEEP(in->findings[i].check);
-                KEEP(in->findings[i].subject);
-                KEEP(in->findings[i].summary);
+        snprintf(path, sizeof(path), "findings[%zu]", x->nfindings - 1);
+        return fail(x, path, "%s", what);
+}
+
+/* Keeps a string; its offset in *off. */
+static int keep(struct sax *x, const unsigned char *s, size_t n, size_t *off)
+{
+        if (x->len + n + 1 > x->cap) {
+                size_t cap = x->cap ? x->cap : 4096;
+                char *p;
+
+                while (cap < x->len + n + 1)
+                        cap *= 2;
+                if (!(p = realloc(x->strings, cap))) {
+                        x->rc = -ENOMEM;
+                        return 0;
+                }
+                x->strings = p;
+                x->cap = cap;
         }
-#undef KEEP
-        return 0;
+        memcpy(x->strings + x->len, s, n);
+        x->strings[x->len + n] = '\0';
+        *off = x->len;
+        x->len += n + 1;
+        return 1;
+}
+
+static enum where here(const struct sax *x)
+{
+        return x->depth > 0 && x->depth <= DEPTH_MAX ? x->where[x->depth - 1] : W_OTHER;
+}
+
+/* A scalar or a container starts as the value of x->key: may it? type is
+ * 's'tring, 'n'umber, 'b'oolean, 0 null, '{' or '['. */
+static int value(struct sax *x, char type, const unsigned char *s, size_t n)
+{
+        enum where w = here(x);
+        int k = x->key;
+
+        x->key = -1;
+        if (x->depth == 0)
+                return type == '{' ? 1 : fail(x, "report", "not an object");
+        if (w == W_FINDINGS) {
+                struct pending *f;
+
+                if (type != '{') {
+                        x->nfindings++;
+                        return finding_fail(x, "not an object");
+                }
+                if (x->nfindings == INTAKE_FINDINGS_MAX)
+                        return fail(x, "findings", "too many");
+                if (x->nfindings == x->fcap) {
+                        size_t cap = x->fcap ? x->fcap * 2 : 64;
+                        struct pending *v = realloc(x->fv, cap * sizeof(*v));
+
+                        if (!v) {
+                                x->rc = -ENOMEM;
+                                return 0;
+                        }
+                        x->fv = v;
+                        x->fcap = cap;
+                }
+                f = &x->fv[x->nfindings++];
+                f->check = f->subject = f->summary = SIZE_MAX;
+                x->seen[2] = 0;
+                return 1;
+        }
+        if (w == W_ROOT) {
+                switch (k) {
+                case K_SCHEMA:
+                        return type == 's' && n == 14 && memcmp(s, "hygie.report/1", 14) == 0
+                                   ? 1
+                                   : fail(x, "schema", "not \"hygie.report/1\"");
+                case K_REPORT_ID:
+                        if (type != 's' || n != 36)
+                                return fail(x, "report_id", "not a UUID");
+                        memcpy(x->in->report_id, s, 36);
+                        x->in->report_id[36] = '\0';
+                        return intake_uuid_ok(x->in->report_id)
+                                   ? 1
+                                   : fail(x, "report_id", "not a UUID");
+                case K_SEQ:
+                        return type == 'n' && whole_ok((const char *)s, n, 1LL << 53, &x->in->seq)
+                                   ? 1
+                                   : fail(x, "seq", "not a non-negative integer");
+                case K_AGENT:
+                        return type == '{' ? 1 : fail(x, "agent", "not an object");
+                case K_COLLECTED_AT:
+                        return type == 's' && time_ok(s, n, &x->in->collected_at)
+                                   ? 1
+                                   : fail(x, "collected_at",
+                                          "not a UTC time (YYYY-MM-DDTHH:MM:SSZ)");
+                case K_FACTS:
+                        return type == '{' ? 1 : fail(x, "facts", "not an object");
+                case K_FINDINGS:
+                        return type == '[' ? 1 : fail(x, "findings", "not an array");
+                }
+                return 1;
+        }
+        if (w == W_AGENT) {
+                switch (k) {
+                case A_ID:
+                        if (type != 's' || n != 36)
+                                return fail(x, "agent.id", "not a UUID");
+                        memcpy(x->in->agent_id, s, 36);
+                        x->in->agent_id[36] = '\0';
+                        return intake_uuid_ok(x->in->agent_id) ? 1
+                                                               : fail(x, "agent.id", "not a UUID");
+                case A_HOSTNAME:
+                        if (type != 's' || !text_ok(s, n, 255))
+                                return fail(x, "agent.hostname",
+                                            "not a host name of at most 255 bytes");
+                        return keep(x, s, n, &x->hostname);
+                case A_INTERVAL:
+                        return type == 'n' &&
+                                       whole_ok((const char *)s, n, 30 * 86400, &x->in->interval) &&
+                                       x->in->interval >= 60
+                                   ? 1
+                                   : fail(x, "agent.interval",
+                                          "not a number of seconds from 60 to 30 days");
+                case A_MACHINE:
+                        if (type == 0)
+                                return 1;
+                        if (type != 's' || !hex_ok(s, n, 64))
+                                return fail(x, "agent.machine", "not a hexadecimal digest");
+                        memcpy(x->in->machine, s, n);
+                        x->in->machine[n] = '\0';
+                        return 1;
+                }
+                return 1;
+        }
+        if (w == W_FINDING) {
+                struct pending *f = &x->fv[x->nfindings - 1];
+                char word[16] = "";
+
+                if (type == 's' && n < sizeof(word) && !memchr(s, 0, n)) {
+                        memcpy(word, s, n);
+                        word[n] = '\0';
+                }
+                switch (k) {
+                case F_CHECK:
+                        if (type != 's' || !check_id_ok((const char *)s, n))
+                                return finding_fail(x, "\"check\" is not a check id (family.name)");
+                        return keep(x, s, n, &f->check);
+                case F_STATUS:
+                        return (f->status = status_from_name(word)) >= 0 && type == 's'
+                                   ? 1
+                                   : finding_fail(x, "\"status\" is not pass, warn, fail, error "
+                                                     "or skip");
+                case F_SEVERITY:
+                        return (f->severity = severity_from_name(word)) >= 0 && type == 's'
+                                   ? 1
+                                   : finding_fail(x, "\"severity\" is not info, low, medium, "
+                                                     "high or critical");
+                case F_SUMMARY:
+                        if (type != 's' || !text_ok(s, n, 1024))
+                                return finding_fail(x, "\"summary\" is not a line of text of at "
+                                                       "most 1024 bytes");
+                        return keep(x, s, n, &f->summary);
+                case F_SUBJECT:
+                        if (type == 0)
+                                return 1;
+                        if (type != 's' || !text_ok(s, n, 255))
+                                return finding_fail(x, "\"subject\" is not a line of text of at "
+                                                       "most 255 bytes");
+                        return keep(x, s, n, &f->subject);
+                }
+        }
+        return 1;
+}
+
+static int open_container(struct sax *x, char type)
+{
+        enum where w = here(x), next = W_OTHER;
+        int k = x->key;
+
+        if (!value(x, type, NULL, 0))
+                return 0;
+        if (x->depth == 0)
+                next = W_ROOT;
+        else if (w == W_ROOT && k == K_AGENT)
+                next = W_AGENT;
+        else if (w == W_ROOT && k == K_FINDINGS)
+                next = W_FINDINGS;
+        else if (w == W_FINDINGS)
+                next = W_FINDING;
+        if (x->depth < DEPTH_MAX)
+                x->where[x->depth] = next;
+        x->depth++;
+        return 1;
+}
+
+static int on_start_map(void *ctx)
+{
+        return open_container(ctx, '{');
+}
+
+static int on_start_array(void *ctx)
+{
+        return open_container(ctx, '[');
+}
+
+static int on_end_map(void *ctx)
+{
+        struct sax *x = ctx;
+        enum where w = here(x);
+
+        if (w == W_FINDING) {
+                unsigned need = 1u << F_CHECK | 1u << F_STATUS | 1u << F_SEVERITY | 1u << F_SUMMARY;
+
+                if ((x->seen[2] & need) != need)
+                        return finding_fail(x, "\"check\", \"status\", \"severity\" and "
+                                               "\"summary\" are required");
+        } else if (w == W_AGENT) {
+                if (!(x->seen[1] & 1u << A_ID))
+                        return fail(x, "agent.id", "not a UUID");
+                if (!(x->seen[1] & 1u << A_HOSTNAME))
+                        return fail(x, "agent.hostname", "not a host name of at most 255 bytes");
+        }
+        x->depth--;
+        return 1;
+}
+
+static int on_end_array(void *ctx)
+{
+        struct sax *x = ctx;
+
+        x->depth--;
+        return 1;
+}
+
+static int on_key(void *ctx, const unsigned char *s, size_t n)
+{
+        struct sax *x = ctx;
+        enum where w = here(x);
+        const char *const *keys = w == W_ROOT      ? root_keys
+                                  : w == W_AGENT   ? agent_keys
+                                  : w == W_FINDING ? finding_keys
+                                                   : NULL;
+        unsigned *seen = w == W_ROOT ? &x->seen[0] : w == W_AGENT ? &x->seen[1] : &x->seen[2];
+
+        x->key = -1;
+        for (int i = 0; keys && keys[i]; i++) {
+                if (strlen(keys[i]) == n && memcmp(keys[i], s, n) == 0) {
+                        if (*seen & 1u << i)
+                                return fail(x, keys[i], "given twice");
+                        *seen |= 1u << i;
+                        x->key = i;
+                        break;
+                }
+        }
+        return 1;
+}
+
+static int on_string(void *ctx, const unsigned char *s, size_t n)
+{
+        return value(ctx, 's', s, n);
+}
+
+static int on_number(void *ctx, const char *s, size_t n)
+{
+        return value(ctx, 'n', (const unsigned char *)s, n);
+}
+
+static int on_boolean(void *ctx, int v)
+{
+        (void)v;
+        return value(ctx, 'b', NULL, 0);
+}
+
+static int on_null(void *ctx)
+{
+        return value(ctx, 0, NULL, 0);
+}
+
+static const yajl_callbacks callbacks = {
+        .yajl_null = on_null,
+        .yajl_boolean = on_boolean,
+        .yajl_number = on_number,
+        .yajl_string = on_string,
+        .yajl_start_map = on_start_map,
+        .yajl_map_key = on_key,
+        .yajl_end_map = on_end_map,
+        .yajl_start_array = on_start_array,
+        .yajl_end_array = on_end_array,
+};
+
+/* The root's required keys, once the document is whole. */
+static int check_complete(struct sax *x)
+{
+        static const char *const what[] = { "not \"hygie.report/1\"",
+                                            "not a UUID",
+                                            "not a non-negative integer",
+                                            "not an object",
+                                            "not a UTC time (YYYY-MM-DDTHH:MM:SSZ)",
+                                            "not an object",
+                                            "not an array" };
+
+        for (int i = 0; root_keys[i]; i++)
+                if (!(x->seen[0] & 1u << i))
+                        return fail(x, root_keys[i], "%s", what[i]);
+        return 1;
 }
 
 int intake_parse(struct intake *in, const char *text, size_t len, struct error *e)
 {
-        json_error_t je;
-        json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
-        int rc;
+        struct sax x = { .in = in, .e = e, .key = -1 };
+        yajl_handle h;
+        yajl_status st;
 
         memset(in, 0, sizeof(*in));
-        if (!root) {
-                error_set(e, "", 0, "not JSON: %s at line %d, column %d", je.text, je.line,
-                          je.column);
-                return -EINVAL;
-        }
-        rc = check_report(in, root, e);
-        if (rc == 0)
-                rc = keep_strings(in);
-        json_decref(root);
-        return rc;
-}
-
-static int check_report(struct intake *in, json_t *r, struct error *e)
-{
-        json_t *agent, *findings, *v, *machine;
-        const char *s;
-        size_t n;
-        int rc;
-
-        if (!json_is_object(r))
-                return bad(e, "report", "not an object");
-        s = string_at(r, "schema");
-        if (!s || strcmp(s, "hygie.report/1") != 0)
-                return bad(e, "schema", "not \"hygie.report/1\"");
-        s = string_at(r, "report_id");
-        if (!s || !intake_uuid_ok(s))
-                return bad(e, "report_id", "not a UUID");
-        memcpy(in->report_id, s, 37);
-        v = json_object_get(r, "seq");
-        if (!json_is_integer(v) || json_integer_value(v) < 0)
-                return bad(e, "seq", "not a non-negative integer");
-        in->seq = json_integer_value(v);
-        agent = json_object_get(r, "agent");
-        if (!json_is_object(agent))
-                return bad(e, "agent", "not an object");
-        s = string_at(agent, "id");
-        if (!s || !intake_uuid_ok(s))
-                return bad(e, "agent.id", "not a UUID");
-        memcpy(in->agent_id, s, 37);
-        s = string_at(agent, "hostname");
-        if (!s || !text_ok(s, 255))
-                return bad(e, "agent.hostname", "not a host name of at most 255 bytes");
-        in->hostname = s;
         in->interval = 3600;
-        v = json_object_get(agent, "interval");
-        if (v) {
-                if (!json_is_integer(v) || json_integer_value(v) < 60 ||
-                    json_integer_value(v) > 30 * 86400)
-                        return bad(e, "agent.interval",
-                                   "not a number of seconds from 60 to 30 days");
-                in->interval = json_integer_value(v);
-        }
-        machine = json_object_get(agent, "machine");
-        if (machine && !json_is_null(machine)) {
-                if (!json_is_string(machine) || !hex_ok(json_string_value(machine), 64))
-                        return bad(e, "agent.machine", "not a hexadecimal digest");
-                snprintf(in->machine, sizeof(in->machine), "%s", json_string_value(machine));
-        }
-        s = string_at(r, "collected_at");
-        if (!s || parse_time(s, &in->collected_at) < 0)
-                return bad(e, "collected_at", "not a UTC time (YYYY-MM-DDTHH:MM:SSZ)");
-        if (!json_is_object(json_object_get(r, "facts")))
-                return bad(e, "facts", "not an object");
-        findings = json_object_get(r, "findings");
-        if (!json_is_array(findings))
-                return bad(e, "findings", "not an array");
-        n = json_array_size(findings);
-        if (n > INTAKE_FINDINGS_MAX)
-                return bad(e, "findings", "too many");
-        if (n > 0 && !(in->findings = calloc(n, sizeof(*in->findings))))
+        h = yajl_alloc(&callbacks, NULL, &x);
+        if (!h)
                 return -ENOMEM;
-        for (size_t i = 0; i < n; i++) {
-                rc = parse_finding(json_array_get(findings, i), i, &in->findings[i], e);
-                if (rc < 0)
-                        return rc;
+        st = yajl_parse(h, (const unsigned char *)text, len);
+        if (st == yajl_status_ok)
+                st = yajl_complete_parse(h);
+        if (x.rc == 0 && st != yajl_status_ok) {
+                unsigned char *why = yajl_get_error(h, 0, (const unsigned char *)text, len);
+                size_t at = yajl_get_bytes_consumed(h);
+
+                error_set(e, "", 0, "not JSON: %s near byte %zu",
+                          why ? (const char *)why : "syntax error", at);
+                if (why)
+                        yajl_free_error(h, why);
+                x.rc = -EINVAL;
         }
-        in->nfindings = n;
-        return 0;
+        yajl_free(h);
+        if (x.rc == 0)
+                check_complete(&x);
+        if (x.rc == 0 && x.nfindings > 0 &&
+            !(in->findings = calloc(x.nfindings, sizeof(*in->findings))))
+                x.rc = -ENOMEM;
+        if (x.rc == 0) {
+                /* Offsets become pointers now that the buffer stays put. */
+                in->strings = x.strings;
+                x.strings = NULL;
+                in->hostname = in->strings + x.hostname;
+                in->nfindings = x.nfindings;
+                for (size_t i = 0; i < x.nfindings; i++) {
+                        struct pending *f = &x.fv[i];
+
+                        in->findings[i] = (struct store_finding){
+                                .check = in->strings + f->check,
+                                .summary = in->strings + f->summary,
+                                .subject = f->subject == SIZE_MAX ? "" : in->strings + f->subject,
+                                .status = f->status,
+                                .severity = f->severity,
+                        };
+                }
+        }
+        free(x.strings);
+        free(x.fv);
+        return x.rc;
 }
 
 void intake_free(struct intake *in)

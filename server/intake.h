@@ -6,7 +6,6 @@
 #ifndef HYGIE_INTAKE_H
 #define HYGIE_INTAKE_H
 
-#include <jansson.h>
 #include <stddef.h>
 
 #include "error.h"
