@@ -320,6 +320,7 @@ static void metrics_done(struct db_job *j)
         fprintf(f, "hygie_errors_total{kind=\"tls\"} %llu\n", m->tls_errors);
         fprintf(f, "hygie_errors_total{kind=\"timeout\"} %llu\n", m->timeouts);
         fprintf(f, "hygie_errors_total{kind=\"too_many_connections\"} %llu\n", m->refused_busy);
+        fprintf(f, "hygie_errors_total{kind=\"busy\"} %llu\n", m->busy);
         fprintf(f, "hygie_errors_total{kind=\"database\"} %llu\n", ds.failures);
         fputs("# HELP hygie_report_duration_seconds Time from a report's last byte to its answer.\n"
               "# TYPE hygie_report_duration_seconds histogram\n",
@@ -649,7 +650,7 @@ static void route_reports(struct server *s, struct conn *c, struct http_request 
         if (db_backlog(&s->db) >= s->cfg.max_backlog) {
                 char retry[48];
 
-                s->m.refused_busy++;
+                s->m.busy++;
                 /* Spread the retries so agents do not come back together. */
                 snprintf(retry, sizeof(retry), "Retry-After: %u\r\n",
                          10 + (unsigned)(uv_hrtime() % 50));

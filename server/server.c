@@ -104,6 +104,14 @@ static int config_key(void *user, const char *section, const char *key, const ch
                 rc = ms_value(value, &c->request_timeout_ms);
         } else if (strcmp(key, "handshake_timeout") == 0) {
                 rc = ms_value(value, &c->handshake_timeout_ms);
+        } else if (strcmp(key, "max_backlog") == 0) {
+                char *end;
+                unsigned long n = strtoul(value, &end, 10);
+
+                if (end == value || *end || n > 1000000)
+                        rc = -EINVAL;
+                else
+                        c->max_backlog = n;
         } else if (strcmp(key, "max_connections") == 0) {
                 char *end;
                 unsigned long n = strtoul(value, &end, 10);

@@ -32,7 +32,7 @@ int server_config_load(struct server_config *c, const char *file, char *listen, 
 struct server_metrics {
         unsigned long long requests[6]; /* by status class: index 1..5 */
         unsigned long long reports_stored, reports_duplicate, reports_rejected;
-        unsigned long long handshakes, tls_errors, timeouts, refused_busy;
+        unsigned long long handshakes, tls_errors, timeouts, refused_busy, busy;
         unsigned long long latency[LATENCY_BUCKETS + 1]; /* report requests, cumulative later */
         double latency_sum;
         unsigned connections, agents_connected;
