@@ -12,7 +12,7 @@
 #include "store.h"
 
 #define INTAKE_BODY_MAX     (8 * 1024 * 1024) /* decompressed */
-#define INTAKE_FINDINGS_MAX 2000
+#define INTAKE_FINDINGS_MAX INTAKE_FINDINGS_LIMIT
 
 struct intake {
         char *strings; /* owned: the strings below point into it */

@@ -55,46 +55,6 @@ bool store_finding_alerts(const struct store_finding *f, int threshold)
         return (f->status == STATUS_FAIL || f->status == STATUS_ERROR) && f->severity >= threshold;
 }
 
-int store_checklist_build(struct store_checklist *cl, const struct store_report *r)
-{
-        size_t len = 0, need = sizeof("[\"agent.silent\"]");
-
-        for (size_t i = 0; i < r->nfindings; i++)
-                need += strlen(r->findings[i].check) + 3;
-        if (need > cl->cap) {
-                char *p = realloc(cl->json, need);
-
-                if (!p)
-                        return -ENOMEM;
-                cl->json = p;
-                cl->cap = need;
-        }
-        cl->json[len++] = '[';
-        for (size_t i = 0; i < r->nfindings; i++) {
-                const char *c = r->findings[i].check;
-                size_t n = strlen(c);
-
-                /* Findings of one check are adjacent in a report; a repeat
-                 * elsewhere only costs a duplicate in the list. */
-                if (i > 0 && strcmp(r->findings[i - 1].check, c) == 0)
-                        continue;
-                cl->json[len++] = '"';
-                memcpy(cl->json + len, c, n);
-                len += n;
-                cl->json[len++] = '"';
-                cl->json[len++] = ',';
-        }
-        memcpy(cl->json + len, "\"agent.silent\"]", sizeof("\"agent.silent\"]"));
-        return 0;
-}
-
-void store_checklist_free(struct store_checklist *cl)
-{
-        free(cl->json);
-        cl->json = NULL;
-        cl->cap = 0;
-}
-
 bool store_machine_differs(const char *recorded, const char *reported)
 {
         return recorded && *recorded && reported && *reported && strcmp(recorded, reported) != 0;
@@ -106,4 +66,54 @@ void store_duplicate_summary(const struct store_report *r, char *buf, size_t siz
                  "this agent's certificate reports from another machine (%.12s) as \"%.64s\": "
                  "a cloned disk; re-enroll the copy",
                  r->machine, r->hostname ? r->hostname : "");
+}
+
+static bool report_has_check(const struct store_report *r, const char *check)
+{
+        if (strcmp(check, "agent.silent") == 0)
+                return true;
+        for (size_t i = 0; i < r->nfindings; i++)
+                if (strcmp(r->findings[i].check, check) == 0)
+                        return true;
+        return false;
+}
+
+size_t store_plan_alerts(const struct store_report *r, int threshold, struct store_live *live,
+                         size_t nlive, struct store_step *steps)
+{
+        size_t n = 0;
+
+        for (size_t i = 0; i < nlive; i++)
+                live[i].kept = false;
+        for (size_t i = 0; i < r->nfindings; i++) {
+                const struct store_finding *f = &r->findings[i];
+                struct store_live *l = NULL;
+                bool planned = false;
+
+                if (!store_finding_alerts(f, threshold))
+                        continue;
+                for (size_t j = 0; j < nlive && !l; j++)
+                        if (strcmp(live[j].check, f->check) == 0 &&
+                            strcmp(live[j].subject, f->subject) == 0)
+                                l = &live[j];
+                if (l) {
+                        if (l->kept)
+                                continue; /* the same finding twice in one report */
+                        l->kept = true;
+                        if (strcmp(l->severity, severity_name(f->severity)) != 0 ||
+                            strncmp(l->summary, f->summary, sizeof(l->summary) - 1) != 0)
+                                steps[n++] = (struct store_step){ STORE_UPDATE, l->id, f };
+                        continue;
+                }
+                for (size_t k = 0; k < n && !planned; k++)
+                        planned = steps[k].act == STORE_INSERT &&
+                                  strcmp(steps[k].f->check, f->check) == 0 &&
+                                  strcmp(steps[k].f->subject, f->subject) == 0;
+                if (!planned)
+                        steps[n++] = (struct store_step){ STORE_INSERT, 0, f };
+        }
+        for (size_t i = 0; i < nlive; i++)
+                if (!live[i].kept && report_has_check(r, live[i].check))
+                        steps[n++] = (struct store_step){ STORE_RESOLVE, live[i].id, NULL };
+        return n;
 }

@@ -147,14 +147,30 @@ int store_open_sqlite(const char *data_dir, struct store **out, struct error *e)
 /* Whether a finding keeps an alert open: it fails (or could not be checked)
  * at or above the threshold. */
 bool store_finding_alerts(const struct store_finding *f, int threshold);
-/* The checks a report carries, as a JSON array of strings (check ids are
- * [a-z0-9_.] only), with "agent.silent" since any report answers it. */
-struct store_checklist {
-        char *json;
-        size_t cap;
+/* An agent's alert not resolved, as the store holds it. */
+struct store_live {
+        long long id;
+        char check[64], subject[256], severity[16], summary[512];
+        bool kept;
 };
-int store_checklist_build(struct store_checklist *cl, const struct store_report *r);
-void store_checklist_free(struct store_checklist *cl);
+#define STORE_LIVE_MAX        1024
+#define INTAKE_FINDINGS_LIMIT 2000 /* findings per report the store takes */
+
+enum store_act { STORE_INSERT, STORE_UPDATE, STORE_RESOLVE };
+struct store_step {
+        enum store_act act;
+        long long id;                  /* UPDATE, RESOLVE */
+        const struct store_finding *f; /* INSERT, UPDATE */
+};
+
+/* The writes that bring an agent's live alerts up to report r: a failing
+ * finding keeps (or opens) its alert, updated only when its severity or
+ * summary changed; an alert of a check the report carries that no finding
+ * fails any more resolves, and so does agent.silent. steps has room for
+ * r->nfindings + nlive. Returns how many steps. */
+size_t store_plan_alerts(const struct store_report *r, int threshold, struct store_live *live,
+                         size_t nlive, struct store_step *steps);
+
 /* Whether a report comes from another machine than the agent's first. */
 bool store_machine_differs(const char *recorded, const char *reported);
 void store_duplicate_summary(const struct store_report *r, char *buf, size_t size);

@@ -18,6 +18,8 @@
 struct store_pg {
         struct store base;
         PGconn *conn;
+        struct store_live *live; /* scratch for reports_put */
+        struct store_step *steps;
 };
 
 static const char *const migrations[] = {
@@ -469,8 +471,68 @@ static int alerts_resolve(struct store_pg *s, const char *agent, const char *seq
                        4, p);
 }
 
+/* Brings the agent's alerts up to one report: its live alerts read once,
+ * then only what changed written. */
+static int apply_findings(struct store_pg *s, const struct store_report *r, int threshold,
+                          const char *now, const char *seq)
+{
+        const char *p[7] = { r->agent_id };
+        char id[24];
+        PGresult *res = query(s,
+                              "SELECT id, check_id, subject, severity, summary FROM alerts"
+                              " WHERE agent_id = $1 AND status <> 'resolved' LIMIT 1024",
+                              1, p);
+        size_t nlive = 0, nsteps;
+        int rc;
+
+        if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+                PQclear(res);
+                return -EIO;
+        }
+        for (int i = 0; i < PQntuples(res) && nlive < STORE_LIVE_MAX; i++) {
+                struct store_live *l = &s->live[nlive++];
+
+                l->id = atoll(PQgetvalue(res, i, 0));
+                copy(l->check, sizeof(l->check), PQgetvalue(res, i, 1));
+                copy(l->subject, sizeof(l->subject), PQgetvalue(res, i, 2));
+                copy(l->severity, sizeof(l->severity), PQgetvalue(res, i, 3));
+                copy(l->summary, sizeof(l->summary), PQgetvalue(res, i, 4));
+        }
+        PQclear(res);
+        nsteps = store_plan_alerts(r, threshold, s->live, nlive, s->steps);
+        for (size_t i = 0; i < nsteps; i++) {
+                const struct store_step *st = &s->steps[i];
+
+                snprintf(id, sizeof(id), "%lld", st->id);
+                if (st->act == STORE_INSERT) {
+                        rc = alert_upsert(s, r->agent_id, st->f->check, st->f->subject,
+                                          severity_name(st->f->severity), st->f->summary, now, seq);
+                } else if (st->act == STORE_UPDATE) {
+                        const char *u[] = { id, severity_name(st->f->severity), st->f->summary, now,
+                                            seq };
+
+                        rc = command(s,
+                                     "UPDATE alerts SET severity = $2, summary = $3,"
+                                     " last_seen = $4::bigint, last_seq = $5::bigint"
+                                     " WHERE id = $1::bigint",
+                                     5, u);
+                } else {
+                        const char *u[] = { id, now };
+
+                        rc = command(
+                            s,
+                            "UPDATE alerts SET status = 'resolved', resolved_at = $2::bigint"
+                            " WHERE id = $1::bigint",
+                            2, u);
+                }
+                if (rc < 0)
+                        return rc;
+        }
+        return 0;
+}
+
 static int put_one(struct store_pg *s, struct store_report *r, time_t now,
-                   store_threshold_fn *threshold, void *user, struct store_checklist *cl)
+                   store_threshold_fn *threshold, void *user)
 {
         char t[24], seq[24], last[24], interval[24], collected[24], finess[10], machine[65];
         const char *p[8];
@@ -546,19 +608,7 @@ static int put_one(struct store_pg *s, struct store_report *r, time_t now,
                 return command(s, "UPDATE agents SET last_seen = $2::bigint WHERE id = $1", 2, p);
         }
         if (r->seq > last_seq) {
-                int min = threshold(user, finess);
-
-                for (size_t i = 0; i < r->nfindings; i++) {
-                        const struct store_finding *f = &r->findings[i];
-
-                        if (!store_finding_alerts(f, min))
-                                continue;
-                        if ((rc = alert_upsert(s, r->agent_id, f->check, f->subject,
-                                               severity_name(f->severity), f->summary, t, seq)) < 0)
-                                return rc;
-                }
-                if ((rc = store_checklist_build(cl, r)) < 0 ||
-                    (rc = alerts_resolve(s, r->agent_id, seq, cl->json, t)) < 0)
+                if ((rc = apply_findings(s, r, threshold(user, finess), t, seq)) < 0)
                         return rc;
         } else if ((rc = alerts_resolve(s, r->agent_id, "9223372036854775807", "[\"agent.silent\"]",
                                         t)) < 0) {
@@ -581,13 +631,17 @@ static int pg_reports_put(struct store *base, struct store_report *v, size_t n, 
                           store_threshold_fn *threshold, void *user, struct error *e)
 {
         struct store_pg *s = (struct store_pg *)base;
-        struct store_checklist cl = { 0 };
         int rc;
 
+        if (!s->live && !(s->live = calloc(STORE_LIVE_MAX, sizeof(*s->live))))
+                return -ENOMEM;
+        if (!s->steps &&
+            !(s->steps = calloc(STORE_LIVE_MAX + INTAKE_FINDINGS_LIMIT, sizeof(*s->steps))))
+                return -ENOMEM;
         if ((rc = exec(s, "BEGIN", e)) < 0)
                 return rc;
         for (size_t i = 0; i < n; i++) {
-                if ((rc = put_one(s, &v[i], now, threshold, user, &cl)) < 0) {
+                if ((rc = put_one(s, &v[i], now, threshold, user)) < 0) {
                         if (rc == -EIO)
                                 fail(s, e, "storing a report");
                         else
@@ -596,10 +650,8 @@ static int pg_reports_put(struct store *base, struct store_report *v, size_t n, 
                         goto rollback;
                 }
         }
-        store_checklist_free(&cl);
         return exec(s, "COMMIT", e);
 rollback:
-        store_checklist_free(&cl);
         PQclear(PQexec(s->conn, "ROLLBACK"));
         return rc;
 }
@@ -774,6 +826,8 @@ static void pg_close(struct store *base)
         struct store_pg *s = (struct store_pg *)base;
 
         PQfinish(s->conn);
+        free(s->live);
+        free(s->steps);
         free(s);
 }
 

@@ -87,6 +87,10 @@ enum {
         ST_ALERT_RESOLVE,
         ST_AGENT_SEEN,
         ST_AGENT_APPLIED,
+        ST_LIVE,
+        ST_ALERT_INSERT,
+        ST_ALERT_UPDATE,
+        ST_ALERT_RESOLVE_ONE,
         ST_COUNT
 };
 
@@ -106,6 +110,15 @@ static const char *const statements[ST_COUNT] = {
                              " WHERE agent_id = ?2 AND status <> 'resolved' AND last_seq < ?3"
                              " AND check_id IN (SELECT value FROM json_each(?4))",
         [ST_AGENT_SEEN] = "UPDATE agents SET last_seen = ?2 WHERE id = ?1",
+        [ST_LIVE] = "SELECT id, check_id, subject, severity, summary FROM alerts"
+                    " WHERE agent_id = ? AND status <> 'resolved' LIMIT 1024",
+        [ST_ALERT_INSERT] =
+            "INSERT INTO alerts (agent_id, check_id, subject, severity, summary, status,"
+            " opened_at, last_seen, last_seq) VALUES (?1, ?2, ?3, ?4, ?5, 'open', ?6, ?6, ?7)",
+        [ST_ALERT_UPDATE] = "UPDATE alerts SET severity = ?2, summary = ?3, last_seen = ?4,"
+                            " last_seq = ?5 WHERE id = ?1",
+        [ST_ALERT_RESOLVE_ONE] = "UPDATE alerts SET status = 'resolved', resolved_at = ?2"
+                                 " WHERE id = ?1",
         [ST_AGENT_APPLIED] = "UPDATE agents SET last_seen = ?2, last_seq = ?3, hostname = ?4,"
                              " report_interval = ?5, machine = coalesce(machine, nullif(?6, ''))"
                              " WHERE id = ?1",
@@ -115,6 +128,8 @@ struct store_sqlite {
         struct store base;
         sqlite3 *db;
         sqlite3_stmt *st[ST_COUNT];
+        struct store_live *live; /* scratch for reports_put */
+        struct store_step *steps;
         char path[4096];
 };
 
@@ -498,29 +513,68 @@ static int alerts_resolve(struct store_sqlite *s, const char *agent, long long s
         return step_done(st);
 }
 
-/* Applies one report's findings to its agent's alerts. */
+/* Brings the agent's alerts up to one report: its live alerts read once,
+ * then only what changed written. */
 static int apply_findings(struct store_sqlite *s, const struct store_report *r, int threshold,
-                          time_t now, struct store_checklist *cl)
+                          time_t now)
 {
+        sqlite3_stmt *st = prepared(s, ST_LIVE);
+        size_t nlive = 0, nsteps;
         int rc;
 
-        for (size_t i = 0; i < r->nfindings; i++) {
-                const struct store_finding *f = &r->findings[i];
+        if (!st)
+                return -EIO;
+        if (r->nfindings > INTAKE_FINDINGS_LIMIT)
+                return -E2BIG;
+        text(st, 1, r->agent_id);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW && nlive < STORE_LIVE_MAX) {
+                struct store_live *l = &s->live[nlive++];
 
-                if (!store_finding_alerts(f, threshold))
-                        continue;
-                rc = alert_upsert(s, r->agent_id, f->check, f->subject, severity_name(f->severity),
-                                  f->summary, now, r->seq);
-                if (rc < 0)
+                l->id = sqlite3_column_int64(st, 0);
+                column(st, 1, l->check, sizeof(l->check));
+                column(st, 2, l->subject, sizeof(l->subject));
+                column(st, 3, l->severity, sizeof(l->severity));
+                column(st, 4, l->summary, sizeof(l->summary));
+        }
+        sqlite3_reset(st);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+                return -EIO;
+        nsteps = store_plan_alerts(r, threshold, s->live, nlive, s->steps);
+        for (size_t i = 0; i < nsteps; i++) {
+                const struct store_step *p = &s->steps[i];
+
+                if (p->act == STORE_INSERT) {
+                        if (!(st = prepared(s, ST_ALERT_INSERT)))
+                                return -EIO;
+                        text(st, 1, r->agent_id);
+                        text(st, 2, p->f->check);
+                        text(st, 3, p->f->subject);
+                        text(st, 4, severity_name(p->f->severity));
+                        text(st, 5, p->f->summary);
+                        sqlite3_bind_int64(st, 6, (sqlite3_int64)now);
+                        sqlite3_bind_int64(st, 7, r->seq);
+                } else if (p->act == STORE_UPDATE) {
+                        if (!(st = prepared(s, ST_ALERT_UPDATE)))
+                                return -EIO;
+                        sqlite3_bind_int64(st, 1, p->id);
+                        text(st, 2, severity_name(p->f->severity));
+                        text(st, 3, p->f->summary);
+                        sqlite3_bind_int64(st, 4, (sqlite3_int64)now);
+                        sqlite3_bind_int64(st, 5, r->seq);
+                } else {
+                        if (!(st = prepared(s, ST_ALERT_RESOLVE_ONE)))
+                                return -EIO;
+                        sqlite3_bind_int64(st, 1, p->id);
+                        sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
+                }
+                if ((rc = step_done(st)) < 0)
                         return rc;
         }
-        if ((rc = store_checklist_build(cl, r)) < 0)
-                return rc;
-        return alerts_resolve(s, r->agent_id, r->seq, cl->json, now);
+        return 0;
 }
 
 static int put_one(struct store_sqlite *s, struct store_report *r, time_t now,
-                   store_threshold_fn *threshold, void *user, struct store_checklist *cl)
+                   store_threshold_fn *threshold, void *user)
 {
         sqlite3_stmt *st = prepared(s, ST_AGENT);
         char finess[10], machine[65];
@@ -580,7 +634,7 @@ static int put_one(struct store_sqlite *s, struct store_report *r, time_t now,
                 return step_done(st);
         }
         if (r->seq > last_seq) {
-                if ((rc = apply_findings(s, r, threshold(user, finess), now, cl)) < 0)
+                if ((rc = apply_findings(s, r, threshold(user, finess), now)) < 0)
                         return rc;
         } else if ((rc = alerts_resolve(s, r->agent_id, LLONG_MAX, "[\"agent.silent\"]", now)) <
                    0) {
@@ -601,13 +655,17 @@ static int sqlite_reports_put(struct store *base, struct store_report *v, size_t
                               store_threshold_fn *threshold, void *user, struct error *e)
 {
         struct store_sqlite *s = (struct store_sqlite *)base;
-        struct store_checklist cl = { 0 };
         int rc;
 
+        if (!s->live && !(s->live = calloc(STORE_LIVE_MAX, sizeof(*s->live))))
+                return -ENOMEM;
+        if (!s->steps &&
+            !(s->steps = calloc(STORE_LIVE_MAX + INTAKE_FINDINGS_LIMIT, sizeof(*s->steps))))
+                return -ENOMEM;
         if ((rc = exec(s, "BEGIN IMMEDIATE", e)) < 0)
                 return rc;
         for (size_t i = 0; i < n; i++) {
-                if ((rc = put_one(s, &v[i], now, threshold, user, &cl)) < 0) {
+                if ((rc = put_one(s, &v[i], now, threshold, user)) < 0) {
                         if (rc == -EIO)
                                 fail(s, e, "storing a report");
                         else
@@ -615,10 +673,8 @@ static int sqlite_reports_put(struct store *base, struct store_report *v, size_t
                         goto rollback;
                 }
         }
-        store_checklist_free(&cl);
         return exec(s, "COMMIT", e);
 rollback:
-        store_checklist_free(&cl);
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
         return rc;
 }
@@ -800,6 +856,8 @@ static void sqlite_close(struct store *base)
 
         for (int i = 0; i < ST_COUNT; i++)
                 sqlite3_finalize(s->st[i]);
+        free(s->live);
+        free(s->steps);
 
         sqlite3_close(s->db);
         free(s);

@@ -290,6 +290,37 @@ static void test_store_alerts_open_once_and_resolve_when_fixed(void **state)
         assert_int_equal(alerts(f, "open").n, 1);
 }
 
+static void test_store_alert_follows_its_finding(void **state)
+{
+        struct fixture *f = *state;
+        const struct store_finding twice[] = {
+                { "patch.security_pending", "", "3 pending", STATUS_FAIL, SEV_HIGH },
+                { "patch.security_pending", "", "3 pending", STATUS_FAIL, SEV_HIGH },
+        };
+        const struct store_finding worse[] = {
+                { "patch.security_pending", "", "9 pending", STATUS_FAIL, SEV_CRITICAL },
+        };
+        struct store_report r = report("11111111-1111-4111-8111-111111111111", 1, twice, 2);
+        struct store_report r2 = report("22222222-2222-4222-8222-222222222222", 2, worse, 1);
+        struct collected c;
+        struct error e;
+
+        add_agent(f, "aa");
+        /* The same finding twice in one report: one alert, no error. */
+        assert_int_equal(
+            f->s->ops->reports_put(f->s, &r, 1, 1700000100, threshold_medium, NULL, &e), 0);
+        c = alerts(f, "open");
+        assert_int_equal(c.n, 1);
+        assert_string_equal(c.lines[0], "patch.security_pending - high open -");
+        /* Worse since: the same alert, its severity raised. */
+        assert_int_equal(
+            f->s->ops->reports_put(f->s, &r2, 1, 1700000200, threshold_medium, NULL, &e), 0);
+        c = alerts(f, "open");
+        assert_int_equal(c.n, 1);
+        assert_string_equal(c.lines[0], "patch.security_pending - critical open -");
+        assert_int_equal(alerts(f, NULL).n, 1);
+}
+
 static void test_store_silent_agent_opens_and_resolves(void **state)
 {
         struct fixture *f = *state;
@@ -404,6 +435,8 @@ int main(void)
                 cmocka_unit_test_setup_teardown(test_store_report_is_stored_once, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_store_alerts_open_once_and_resolve_when_fixed,
                                                 setup, teardown),
+                cmocka_unit_test_setup_teardown(test_store_alert_follows_its_finding, setup,
+                                                teardown),
                 cmocka_unit_test_setup_teardown(test_store_silent_agent_opens_and_resolves, setup,
                                                 teardown),
                 cmocka_unit_test_setup_teardown(
