@@ -153,7 +153,7 @@ static void write_status_work(uv_work_t *w)
         struct file_work *f = w->data;
         struct error e;
 
-        if (state_write_file(f->dir, "status.json", f->text, strlen(f->text), 0644, &e) < 0)
+        if (file_replace(f->dir, "status.json", f->text, strlen(f->text), 0644, &e) < 0)
                 log_warn("msg=\"status not saved\" file=%s error=\"%s\"", e.file, e.msg);
 }
 
@@ -196,6 +196,30 @@ static void save_status(struct daemon *d)
                 free(f->text);
                 free(f);
         }
+}
+
+/* The policy again, from the files: the shipped baseline, the one fetched
+ * from the collector, this machine's own (or --policy alone). The one in
+ * use is replaced only by a whole new one. Not while checks run: they read
+ * it. 0, or -errno with the reason logged as what. */
+static int reload_policy(struct daemon *d, const char *what)
+{
+        struct policy *p = malloc(sizeof(*p));
+        char path[PATH_MAX];
+        struct error e;
+
+        if (!p)
+                return -ENOMEM;
+        policy_defaults(p);
+        if (agent_load_policy(p, d->policy_file,
+                              state_path(d->st.dir, "policy.ini", path, sizeof(path)), &e) < 0) {
+                log_error("msg=\"%s\" error=\"%s:%u: %s\"", what, e.file, e.line, e.msg);
+                free(p);
+                return -EINVAL;
+        }
+        free(d->policy);
+        d->policy = p;
+        return 0;
 }
 
 /* Checks: on the thread pool, report into the spool. */
@@ -291,16 +315,8 @@ static void check_done(uv_work_t *w, int status)
                 return;
         }
         if (d->reload_pending) {
-                struct error e;
-
                 d->reload_pending = false;
-                policy_defaults(d->policy);
-                char path[PATH_MAX];
-
-                if (agent_load_policy(d->policy, d->policy_file,
-                                      state_path(d->st.dir, "policy.ini", path, sizeof(path)),
-                                      &e) < 0)
-                        log_error("msg=\"policy not reloaded\" error=\"%s\"", e.msg);
+                reload_policy(d, "policy not reloaded");
         }
         if (!d->once)
                 schedule_checks(d);
@@ -328,43 +344,37 @@ static void run_checks(struct daemon *d, unsigned mask)
 
 static void apply_policy(struct daemon *d, struct transport_req *r)
 {
-        struct policy *p = malloc(sizeof(*p));
         char path[PATH_MAX];
         struct error e;
 
-        if (!p)
-                return;
         if (r->status == 204) {
                 unlink(state_path(d->st.dir, "policy.ini", path, sizeof(path)));
                 d->policy_etag[0] = '\0';
         } else if (r->status == 200 && r->body) {
-                /* Checked whole before it replaces the one in use. */
-                policy_defaults(p);
-                if (policy_load_string(p, r->body, "collector policy", &e) < 0) {
-                        log_error("msg=\"collector policy refused\" error=\"line %u: %s\"", e.line,
-                                  e.msg);
+                /* Checked whole before it is saved and used. */
+                struct policy *p = malloc(sizeof(*p));
+                int rc = p ? 0 : -ENOMEM;
+
+                if (rc == 0) {
+                        policy_defaults(p);
+                        rc = policy_load_string(p, r->body, "collector policy", &e);
                         free(p);
-                        return;
+                        if (rc < 0)
+                                log_error("msg=\"collector policy refused\" "
+                                          "error=\"line %u: %s\"",
+                                          e.line, e.msg);
                 }
-                if (state_write_file(d->st.dir, "policy.ini", r->body, r->len, 0600, &e) < 0) {
+                if (rc == 0 &&
+                    (rc = file_replace(d->st.dir, "policy.ini", r->body, r->len, 0600, &e)) < 0)
                         log_error("msg=\"policy not saved\" error=\"%s\"", e.msg);
-                        free(p);
+                if (rc < 0)
                         return;
-                }
                 snprintf(d->policy_etag, sizeof(d->policy_etag), "%s", r->etag);
         } else {
-                free(p);
                 return;
         }
-        policy_defaults(p);
-        if (agent_load_policy(p, d->policy_file,
-                              state_path(d->st.dir, "policy.ini", path, sizeof(path)), &e) < 0) {
-                log_error("msg=\"policy not applied\" error=\"%s\"", e.msg);
-                free(p);
+        if (reload_policy(d, "policy not applied") < 0)
                 return;
-        }
-        free(d->policy);
-        d->policy = p;
         log_info("msg=\"policy updated\" etag=%s", d->policy_etag[0] ? d->policy_etag : "none");
 }
 
@@ -645,18 +655,9 @@ static void on_signal(uv_signal_t *s, int signum)
         if (signum == SIGHUP) {
                 log_info("msg=\"reloading the policy\"");
                 notify_send("RELOADING=1");
-                d->reload_pending = true;
-                if (!d->checking) {
-                        struct error e;
-                        char path[PATH_MAX];
-
-                        d->reload_pending = false;
-                        policy_defaults(d->policy);
-                        if (agent_load_policy(
-                                d->policy, d->policy_file,
-                                state_path(d->st.dir, "policy.ini", path, sizeof(path)), &e) < 0)
-                                log_error("msg=\"policy not reloaded\" error=\"%s\"", e.msg);
-                }
+                d->reload_pending = d->checking; /* else now */
+                if (!d->checking)
+                        reload_policy(d, "policy not reloaded");
                 notify_send("READY=1");
                 return;
         }

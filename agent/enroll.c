@@ -292,7 +292,7 @@ int agent_enroll(int argc, char **argv)
                      fp);
                 goto out;
         }
-        if (state_write_file(dir, "ca.crt", ca.data, ca.len, 0644, &e) < 0 ||
+        if (file_replace(dir, "ca.crt", ca.data, ca.len, 0644, &e) < 0 ||
             make_key(host, &key_pem, &csr_pem) < 0) {
                 fail("%s", e.msg);
                 goto out;
@@ -329,8 +329,8 @@ int agent_enroll(int argc, char **argv)
         snprintf(st.finess, sizeof(st.finess), "%s", finess ? finess : "");
         st.enrolled_at = (long long)time(NULL);
         forget_old_state(dir);
-        if (state_write_file(dir, "agent.key", key_pem, strlen(key_pem), 0600, &e) < 0 ||
-            state_write_file(dir, "agent.crt", cert, strlen(cert), 0600, &e) < 0 ||
+        if (file_replace(dir, "agent.key", key_pem, strlen(key_pem), 0600, &e) < 0 ||
+            file_replace(dir, "agent.crt", cert, strlen(cert), 0600, &e) < 0 ||
             state_save(&st, &e) < 0) {
                 fail("%s: %s", e.file, e.msg);
                 goto out;

@@ -19,58 +19,6 @@ const char *state_path(const char *dir, const char *name, char *buf, size_t size
         return buf;
 }
 
-static int write_all(int fd, const char *p, size_t len)
-{
-        while (len > 0) {
-                ssize_t n = write(fd, p, len);
-
-                if (n < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        return -errno;
-                }
-                p += n;
-                len -= (size_t)n;
-        }
-        return 0;
-}
-
-int state_write_file(const char *dir, const char *name, const void *data, size_t len, mode_t mode,
-                     struct error *e)
-{
-        char tmp[PATH_MAX], path[PATH_MAX];
-        int fd, dfd, rc;
-
-        snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", dir, name);
-        state_path(dir, name, path, sizeof(path));
-        fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
-        if (fd < 0) {
-                rc = -errno;
-                error_set(e, path, 0, "cannot write: %s", strerror(-rc));
-                return rc;
-        }
-        rc = write_all(fd, data, len);
-        if (rc == 0 && fchmod(fd, mode) < 0)
-                rc = -errno;
-        if (rc == 0 && fsync(fd) < 0)
-                rc = -errno;
-        if (close(fd) < 0 && rc == 0)
-                rc = -errno;
-        if (rc == 0 && rename(tmp, path) < 0)
-                rc = -errno;
-        if (rc < 0) {
-                unlink(tmp);
-                error_set(e, path, 0, "cannot write: %s", strerror(-rc));
-                return rc;
-        }
-        dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (dfd >= 0) {
-                fsync(dfd);
-                close(dfd);
-        }
-        return 0;
-}
-
 static int copy_string(json_t *o, const char *key, char *buf, size_t size, bool required)
 {
         const char *v = json_string_value(json_object_get(o, key));
@@ -134,7 +82,7 @@ int state_save(const struct agent_state *st, struct error *e)
         json_decref(o);
         if (!text)
                 return -ENOMEM;
-        rc = state_write_file(st->dir, "state.json", text, strlen(text), 0600, e);
+        rc = file_replace(st->dir, "state.json", text, strlen(text), 0600, e);
         free(text);
         return rc;
 }

@@ -3,7 +3,7 @@
  * state.json (the collector, the agent id, the machine it was made on),
  * agent.key and agent.crt (0600), ca.crt (the pinned CA), policy.ini (the
  * last policy fetched), status.json (what the daemon last did) and spool/.
- * Every file is replaced whole: temporary file, fsync, rename. */
+ * Every file is replaced whole (file_replace). */
 #ifndef HYGIE_STATE_H
 #define HYGIE_STATE_H
 
@@ -12,6 +12,7 @@
 #include <sys/types.h>
 
 #include "error.h"
+#include "file.h"
 #include "rootfs.h"
 
 #define STATE_DEFAULT_DIR "/var/lib/hygie-agent"
@@ -31,9 +32,6 @@ int state_load(const char *dir, struct agent_state *st, struct error *e);
 int state_save(const struct agent_state *st, struct error *e);
 /* dir/name into buf. */
 const char *state_path(const char *dir, const char *name, char *buf, size_t size);
-/* Replaces dir/name with data durably, with mode. 0 or -errno with e. */
-int state_write_file(const char *dir, const char *name, const void *data, size_t len, mode_t mode,
-                     struct error *e);
 
 /* A digest of the inspected machine's own identifiers (/etc/machine-id and
  * the DMI product UUID), so a cloned disk is told apart without either

@@ -12,6 +12,7 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
+#include "file.h"
 #include "pwcache.h"
 
 struct entry {
@@ -30,6 +31,7 @@ struct pwcache {
 static int read_key(struct pwcache *c)
 {
         char path[PATH_MAX + 16];
+        struct error e;
         ssize_t n;
         int fd;
 
@@ -43,13 +45,7 @@ static int read_key(struct pwcache *c)
         }
         if (RAND_bytes(c->key, sizeof(c->key)) != 1)
                 return -EIO;
-        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-        if (fd < 0)
-                return -errno;
-        n = write(fd, c->key, sizeof(c->key));
-        if (fsync(fd) < 0 || close(fd) < 0 || n != (ssize_t)sizeof(c->key))
-                return -EIO;
-        return 0;
+        return file_replace(c->dir, "pwaudit.key", c->key, sizeof(c->key), 0600, &e);
 }
 
 static void entry_id(const struct pwcache *c, const char *hash, char out[33])
@@ -137,26 +133,22 @@ void pwcache_put(struct pwcache *c, const char *hash, unsigned long tried, bool 
 
 int pwcache_save(struct pwcache *c)
 {
-        char tmp[PATH_MAX + 32], path[PATH_MAX + 16];
-        FILE *f;
-        int rc = 0;
+        char *text = NULL;
+        size_t len = 0;
+        struct error e;
+        FILE *f = open_memstream(&text, &len);
+        int rc;
 
-        snprintf(tmp, sizeof(tmp), "%s/.pwaudit.cache.tmp", c->dir);
-        snprintf(path, sizeof(path), "%s/pwaudit.cache", c->dir);
-        f = fopen(tmp, "we");
         if (!f)
-                return -errno;
-        fchmod(fileno(f), 0600);
+                return -ENOMEM;
         for (size_t i = 0; i < c->nnow; i++)
                 fprintf(f, "%s %lu %d\n", c->now[i].id, c->now[i].tried, c->now[i].common);
-        if (fflush(f) != 0 || fsync(fileno(f)) < 0)
-                rc = -errno;
-        if (fclose(f) != 0 && rc == 0)
-                rc = -errno;
-        if (rc == 0 && rename(tmp, path) < 0)
-                rc = -errno;
-        if (rc < 0)
-                unlink(tmp);
+        if (fclose(f) != 0) {
+                free(text);
+                return -ENOMEM;
+        }
+        rc = file_replace(c->dir, "pwaudit.cache", text, len, 0600, &e);
+        free(text);
         return rc;
 }
 

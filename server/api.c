@@ -152,21 +152,17 @@ static int read_filter(struct http_request *r, struct query_job *q, struct error
         return 0;
 }
 
-static void start_query(struct server *s, struct conn *c, struct http_request *r,
-                        int (*query)(struct store *, struct query_job *, struct error *))
+/* Queues a bearer route's job of size bytes (a struct query_job first):
+ * the token is checked by the job, then query runs and done answers. The
+ * route table has made sure a bearer token was given. */
+static void start_job(struct server *s, struct conn *c, struct http_request *r, size_t size,
+                      int (*query)(struct store *, struct query_job *, struct error *),
+                      db_done_fn *done)
 {
         const char *auth = http_header(r, "Authorization");
-        struct query_job *q;
+        struct query_job *q = calloc(1, size);
         struct error e;
 
-        if (!auth || strncasecmp(auth, "Bearer ", 7) != 0) {
-                reply_text(c, 401, "application/json",
-                           "{\"error\":{\"code\":\"unauthorized\",\"message\":"
-                           "\"an API token is required (Authorization: Bearer ...)\"}}",
-                           "WWW-Authenticate: Bearer\r\n");
-                return;
-        }
-        q = calloc(1, sizeof(*q));
         if (!q) {
                 conn_reply_error(c, 503, "unavailable", "out of memory");
                 return;
@@ -174,7 +170,7 @@ static void start_query(struct server *s, struct conn *c, struct http_request *r
         q->c = c;
         q->query = query;
         q->job.run = run_query;
-        q->job.done = query_done;
+        q->job.done = done;
         token_hash(auth + 7, q->hash, sizeof(q->hash));
         if (read_filter(r, q, &e) < 0) {
                 conn_reply_error(c, 400, "bad_request", "%s", e.msg);
@@ -182,6 +178,12 @@ static void start_query(struct server *s, struct conn *c, struct http_request *r
                 return;
         }
         db_submit(&s->db, &q->job);
+}
+
+static void start_query(struct server *s, struct conn *c, struct http_request *r,
+                        int (*query)(struct store *, struct query_job *, struct error *))
+{
+        start_job(s, c, r, sizeof(struct query_job), query, query_done);
 }
 
 static int alert_row(void *user, const struct alert *a)
@@ -357,24 +359,7 @@ static void metrics_done(struct db_job *j)
 
 static void route_metrics(struct server *s, struct conn *c, struct http_request *r)
 {
-        const char *auth = http_header(r, "Authorization");
-        struct metrics_job *m;
-
-        if (!auth || strncasecmp(auth, "Bearer ", 7) != 0) {
-                start_query(s, c, r, query_metrics); /* answers 401 */
-                return;
-        }
-        m = calloc(1, sizeof(*m));
-        if (!m) {
-                conn_reply_error(c, 503, "unavailable", "out of memory");
-                return;
-        }
-        m->q.c = c;
-        m->q.query = query_metrics;
-        m->q.job.run = run_query;
-        m->q.job.done = metrics_done;
-        token_hash(auth + 7, m->q.hash, sizeof(m->q.hash));
-        db_submit(&s->db, &m->q.job);
+        start_job(s, c, r, sizeof(struct metrics_job), query_metrics, metrics_done);
 }
 
 /* Public routes. */
@@ -783,6 +768,17 @@ void api_handle(struct server *s, struct conn *c, struct http_request *r)
         if (!match) {
                 conn_reply_error(c, 404, "not_found", "no such route: %s", path);
                 return;
+        }
+        if (match->auth == AUTH_BEARER) {
+                const char *auth = http_header(r, "Authorization");
+
+                if (!auth || strncasecmp(auth, "Bearer ", 7) != 0) {
+                        reply_text(c, 401, "application/json",
+                                   "{\"error\":{\"code\":\"unauthorized\",\"message\":"
+                                   "\"an API token is required (Authorization: Bearer ...)\"}}",
+                                   "WWW-Authenticate: Bearer\r\n");
+                        return;
+                }
         }
         if (match->auth == AUTH_AGENT) {
                 const struct conn_peer *peer = conn_peer(c);

@@ -1,5 +1,6 @@
 /* main.c - hygie-server: dispatch to the command named on the command line. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <jansson.h>
@@ -14,6 +15,7 @@
 #include "ca.h"
 #include "log.h"
 #include "policy.h"
+#include "rootfs.h"
 #include "server.h"
 #include "store.h"
 #include "token.h"
@@ -437,38 +439,20 @@ static int cmd_serve(int argc, char **argv)
         return 0;
 }
 
+/* A policy file, or standard input for "-", whole. */
 static int read_all(const char *path, char **out, struct error *e)
 {
-        FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "re");
-        size_t len = 0, cap = 4096, n;
-        char *buf = malloc(cap);
+        bool in = strcmp(path, "-") == 0;
+        int fd = in ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+        int rc = fd < 0 ? -errno : rootfs_read_fd(fd, 1 << 20, out, NULL);
 
-        if (!f || !buf) {
-                error_set(e, path, 0, "cannot read: %s", strerror(errno));
-                free(buf);
-                return -errno;
-        }
-        while ((n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
-                len += n;
-                if (len + 1 == cap) {
-                        char *p = cap >= (1 << 20) ? NULL : realloc(buf, cap * 2);
-
-                        if (!p) {
-                                error_set(e, path, 0, "too large for a policy");
-                                free(buf);
-                                if (f != stdin)
-                                        fclose(f);
-                                return -EFBIG;
-                        }
-                        buf = p;
-                        cap *= 2;
-                }
-        }
-        buf[len] = '\0';
-        if (f != stdin)
-                fclose(f);
-        *out = buf;
-        return 0;
+        if (fd >= 0 && !in)
+                close(fd);
+        if (rc == -EFBIG)
+                error_set(e, path, 0, "too large for a policy");
+        else if (rc < 0)
+                error_set(e, path, 0, "cannot read: %s", strerror(-rc));
+        return rc;
 }
 
 static int cmd_policy(int argc, char **argv)

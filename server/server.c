@@ -6,6 +6,7 @@
  * going out). A slow or half-open client only ever costs its own slot. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <ini.h>
 #include <jansson.h>
@@ -14,11 +15,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include "api.h"
 #include "ca.h"
 #include "log.h"
 #include "notify.h"
+#include "rootfs.h"
 #include "server.h"
 
 #define CONN_BUF 16384
@@ -69,15 +72,30 @@ struct config_load {
         int rc;
 };
 
-static int ms_value(const char *v, unsigned *out)
+/* A whole number from min to max, written plainly. */
+static int count_value(const char *v, unsigned long min, unsigned long max, unsigned long *out)
 {
         char *end;
-        unsigned long n = strtoul(v, &end, 10);
+        unsigned long n;
 
-        if (end == v || *end || n == 0 || n > 3600)
+        if (*v < '0' || *v > '9')
                 return -EINVAL;
-        *out = (unsigned)(n * 1000);
+        n = strtoul(v, &end, 10);
+        if (*end || n < min || n > max)
+                return -EINVAL;
+        *out = n;
         return 0;
+}
+
+/* Seconds in the file, milliseconds in the configuration. */
+static int ms_value(const char *v, unsigned *out)
+{
+        unsigned long n;
+        int rc = count_value(v, 1, 3600, &n);
+
+        if (rc == 0)
+                *out = (unsigned)(n * 1000);
+        return rc;
 }
 
 /* inih calls this per key; 0 stops it and makes it return the line. */
@@ -85,6 +103,7 @@ static int config_key(void *user, const char *section, const char *key, const ch
 {
         struct config_load *l = user;
         struct server_config *c = l->c;
+        unsigned long n;
         int rc = 0;
 
         if (strcmp(section, "server") != 0) {
@@ -105,20 +124,10 @@ static int config_key(void *user, const char *section, const char *key, const ch
         } else if (strcmp(key, "handshake_timeout") == 0) {
                 rc = ms_value(value, &c->handshake_timeout_ms);
         } else if (strcmp(key, "max_backlog") == 0) {
-                char *end;
-                unsigned long n = strtoul(value, &end, 10);
-
-                if (end == value || *end || n > 1000000)
-                        rc = -EINVAL;
-                else
+                if ((rc = count_value(value, 0, 1000000, &n)) == 0)
                         c->max_backlog = n;
         } else if (strcmp(key, "max_connections") == 0) {
-                char *end;
-                unsigned long n = strtoul(value, &end, 10);
-
-                if (end == value || *end || n == 0 || n > 1000000)
-                        rc = -EINVAL;
-                else
+                if ((rc = count_value(value, 1, 1000000, &n)) == 0)
                         c->max_connections = (unsigned)n;
         } else {
                 error_set(l->e, l->file, 0, "unknown key \"%s\" in [server]", key);
@@ -672,24 +681,16 @@ static void on_sweep(uv_timer_t *t)
 static int read_ca_pem(const char *dir, char **out, struct error *e)
 {
         char path[PATH_MAX];
-        FILE *f;
-        long n;
+        int fd, rc;
 
         snprintf(path, sizeof(path), "%s/ca.crt", dir);
-        f = fopen(path, "re");
-        if (!f) {
-                error_set(e, path, 0, "cannot read: %s", strerror(errno));
-                return -errno;
-        }
-        if (fseek(f, 0, SEEK_END) < 0 || (n = ftell(f)) < 0 || n > 65536 ||
-            fseek(f, 0, SEEK_SET) < 0 || !(*out = calloc(1, (size_t)n + 1)) ||
-            fread(*out, 1, (size_t)n, f) != (size_t)n) {
-                fclose(f);
-                error_set(e, path, 0, "cannot read the CA certificate");
-                return -EIO;
-        }
-        fclose(f);
-        return 0;
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        rc = fd < 0 ? -errno : rootfs_read_fd(fd, 65536, out, NULL);
+        if (fd >= 0)
+                close(fd);
+        if (rc < 0)
+                error_set(e, path, 0, "cannot read the CA certificate: %s", strerror(-rc));
+        return rc;
 }
 
 int server_run(const struct server_config *cfg, struct error *e)

@@ -163,6 +163,15 @@ struct store_step {
         const struct store_finding *f; /* INSERT, UPDATE */
 };
 
+/* What an engine reads an agent's live alerts into, and plans in; made on
+ * first use, kept for the next reports. */
+struct store_scratch {
+        struct store_live *live;  /* STORE_LIVE_MAX */
+        struct store_step *steps; /* STORE_LIVE_MAX + INTAKE_FINDINGS_LIMIT */
+};
+int store_scratch_ready(struct store_scratch *sc);
+void store_scratch_free(struct store_scratch *sc);
+
 /* The writes that bring an agent's live alerts up to report r: a failing
  * finding keeps (or opens) its alert, updated only when its severity or
  * summary changed; an alert of a check the report carries that no finding

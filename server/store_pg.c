@@ -18,8 +18,7 @@
 struct store_pg {
         struct store base;
         PGconn *conn;
-        struct store_live *live; /* scratch for reports_put */
-        struct store_step *steps;
+        struct store_scratch scratch; /* for reports_put */
 };
 
 static const char *const migrations[] = {
@@ -490,7 +489,7 @@ static int apply_findings(struct store_pg *s, const struct store_report *r, int 
                 return -EIO;
         }
         for (int i = 0; i < PQntuples(res) && nlive < STORE_LIVE_MAX; i++) {
-                struct store_live *l = &s->live[nlive++];
+                struct store_live *l = &s->scratch.live[nlive++];
 
                 l->id = atoll(PQgetvalue(res, i, 0));
                 copy(l->check, sizeof(l->check), PQgetvalue(res, i, 1));
@@ -499,9 +498,9 @@ static int apply_findings(struct store_pg *s, const struct store_report *r, int 
                 copy(l->summary, sizeof(l->summary), PQgetvalue(res, i, 4));
         }
         PQclear(res);
-        nsteps = store_plan_alerts(r, threshold, s->live, nlive, s->steps);
+        nsteps = store_plan_alerts(r, threshold, s->scratch.live, nlive, s->scratch.steps);
         for (size_t i = 0; i < nsteps; i++) {
-                const struct store_step *st = &s->steps[i];
+                const struct store_step *st = &s->scratch.steps[i];
 
                 snprintf(id, sizeof(id), "%lld", st->id);
                 if (st->act == STORE_INSERT) {
@@ -633,11 +632,8 @@ static int pg_reports_put(struct store *base, struct store_report *v, size_t n, 
         struct store_pg *s = (struct store_pg *)base;
         int rc;
 
-        if (!s->live && !(s->live = calloc(STORE_LIVE_MAX, sizeof(*s->live))))
-                return -ENOMEM;
-        if (!s->steps &&
-            !(s->steps = calloc(STORE_LIVE_MAX + INTAKE_FINDINGS_LIMIT, sizeof(*s->steps))))
-                return -ENOMEM;
+        if ((rc = store_scratch_ready(&s->scratch)) < 0)
+                return rc;
         if ((rc = exec(s, "BEGIN", e)) < 0)
                 return rc;
         for (size_t i = 0; i < n; i++) {
@@ -826,8 +822,7 @@ static void pg_close(struct store *base)
         struct store_pg *s = (struct store_pg *)base;
 
         PQfinish(s->conn);
-        free(s->live);
-        free(s->steps);
+        store_scratch_free(&s->scratch);
         free(s);
 }
 

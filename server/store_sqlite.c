@@ -128,8 +128,7 @@ struct store_sqlite {
         struct store base;
         sqlite3 *db;
         sqlite3_stmt *st[ST_COUNT];
-        struct store_live *live; /* scratch for reports_put */
-        struct store_step *steps;
+        struct store_scratch scratch; /* for reports_put */
         char path[4096];
 };
 
@@ -528,7 +527,7 @@ static int apply_findings(struct store_sqlite *s, const struct store_report *r, 
                 return -E2BIG;
         text(st, 1, r->agent_id);
         while ((rc = sqlite3_step(st)) == SQLITE_ROW && nlive < STORE_LIVE_MAX) {
-                struct store_live *l = &s->live[nlive++];
+                struct store_live *l = &s->scratch.live[nlive++];
 
                 l->id = sqlite3_column_int64(st, 0);
                 column(st, 1, l->check, sizeof(l->check));
@@ -539,9 +538,9 @@ static int apply_findings(struct store_sqlite *s, const struct store_report *r, 
         sqlite3_reset(st);
         if (rc != SQLITE_ROW && rc != SQLITE_DONE)
                 return -EIO;
-        nsteps = store_plan_alerts(r, threshold, s->live, nlive, s->steps);
+        nsteps = store_plan_alerts(r, threshold, s->scratch.live, nlive, s->scratch.steps);
         for (size_t i = 0; i < nsteps; i++) {
-                const struct store_step *p = &s->steps[i];
+                const struct store_step *p = &s->scratch.steps[i];
 
                 if (p->act == STORE_INSERT) {
                         if (!(st = prepared(s, ST_ALERT_INSERT)))
@@ -657,11 +656,8 @@ static int sqlite_reports_put(struct store *base, struct store_report *v, size_t
         struct store_sqlite *s = (struct store_sqlite *)base;
         int rc;
 
-        if (!s->live && !(s->live = calloc(STORE_LIVE_MAX, sizeof(*s->live))))
-                return -ENOMEM;
-        if (!s->steps &&
-            !(s->steps = calloc(STORE_LIVE_MAX + INTAKE_FINDINGS_LIMIT, sizeof(*s->steps))))
-                return -ENOMEM;
+        if ((rc = store_scratch_ready(&s->scratch)) < 0)
+                return rc;
         if ((rc = exec(s, "BEGIN IMMEDIATE", e)) < 0)
                 return rc;
         for (size_t i = 0; i < n; i++) {
@@ -856,8 +852,7 @@ static void sqlite_close(struct store *base)
 
         for (int i = 0; i < ST_COUNT; i++)
                 sqlite3_finalize(s->st[i]);
-        free(s->live);
-        free(s->steps);
+        store_scratch_free(&s->scratch);
 
         sqlite3_close(s->db);
         free(s);
