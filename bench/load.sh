@@ -55,7 +55,7 @@ for store in sqlite postgresql; do
 	collector $db
 	# shellcheck disable=SC2086
 	t=$(token $db)
-	for c in 16 64; do
+	for c in 16 64 128; do
 		printf '%3d connections, 200 agents: ' $c
 		load --token "$t" --agents 200 --connections $c --seconds "$seconds" --mode reports
 	done

@@ -897,7 +897,9 @@ int store_open_sqlite(const char *data_dir, struct store **out, struct error *e)
         /* Durable before any answer: WAL with a full sync at each commit. */
         if ((rc = exec(s, "PRAGMA journal_mode=WAL", e)) < 0 ||
             (rc = exec(s, "PRAGMA synchronous=FULL", e)) < 0 ||
-            (rc = exec(s, "PRAGMA foreign_keys=ON", e)) < 0 || (rc = migrate(s, e)) < 0)
+            (rc = exec(s, "PRAGMA foreign_keys=ON", e)) < 0 ||
+            /* Index pages stay in memory rather than being read back. */
+            (rc = exec(s, "PRAGMA cache_size=-65536", e)) < 0 || (rc = migrate(s, e)) < 0)
                 goto err;
         *out = &s->base;
         return 0;
