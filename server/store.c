@@ -135,3 +135,23 @@ size_t store_plan_alerts(const struct store_report *r, int threshold, struct sto
                         steps[n++] = (struct store_step){ STORE_RESOLVE, live[i].id, NULL };
         return n;
 }
+
+static const char *const roles[ROLE_COUNT] = {
+        [ROLE_ADMIN] = "admin",
+        [ROLE_REGIONAL] = "regional",
+        [ROLE_ESTABLISHMENT] = "establishment",
+        [ROLE_FUNDER] = "funder",
+};
+
+const char *role_name(int role)
+{
+        return role >= 0 && role < ROLE_COUNT ? roles[role] : "?";
+}
+
+int role_from_name(const char *name)
+{
+        for (int i = 0; i < ROLE_COUNT; i++)
+                if (name && strcmp(name, roles[i]) == 0)
+                        return i;
+        return -1;
+}

@@ -72,6 +72,30 @@ typedef int store_agent_fn(void *user, const struct agent *a);
 
 typedef int store_establishment_fn(void *user, const struct establishment *est);
 
+/* Dashboard users. A regional user sees one region, an establishment user
+ * one establishment, a funder aggregates only, an admin everything. */
+enum role { ROLE_ADMIN, ROLE_REGIONAL, ROLE_ESTABLISHMENT, ROLE_FUNDER, ROLE_COUNT };
+
+struct user {
+        long long id;
+        char login[65];
+        int role;                          /* enum role */
+        char region[128];                  /* a regional user's region */
+        char finess[10];                   /* an establishment user's establishment */
+        char hash[256];                    /* crypt(3) string */
+        long long created_at, disabled_at; /* disabled_at 0 while active */
+        long failures;                     /* failed logins in a row */
+        long long last_failure;
+};
+
+typedef int store_user_fn(void *user, const struct user *u);
+
+/* One line of the audit log: who did what to what, when. */
+struct audit {
+        long long at;
+        const char *actor, *action, *target, *detail;
+};
+
 struct store;
 
 struct store_ops {
@@ -122,6 +146,33 @@ struct store_ops {
         /* Sets it ("" for the default); the revision goes up by one. */
         int (*policy_set)(struct store *s, const char *finess, const char *text, long *revision,
                           struct error *e);
+        /* Fills est for a FINESS number; -ENOENT when unknown. */
+        int (*establishment_get)(struct store *s, const char *finess, struct establishment *est,
+                                 struct error *e);
+        /* Adds a user (id, failures, disabled_at ignored). -EEXIST when the
+         * login is taken, -ENOENT when its establishment is unknown. */
+        int (*user_add)(struct store *s, const struct user *u, struct error *e);
+        /* Fills u for a login; -ENOENT when unknown. */
+        int (*user_get)(struct store *s, const char *login, struct user *u, struct error *e);
+        int (*user_list)(struct store *s, store_user_fn *fn, void *user, struct error *e);
+        /* Disables a login and ends its sessions; -ENOENT when unknown. */
+        int (*user_disable)(struct store *s, const char *login, time_t now, struct error *e);
+        /* Counts a failed login (ok false) or clears the count. */
+        int (*user_login_result)(struct store *s, long long id, bool ok, time_t now,
+                                 struct error *e);
+        /* A session: the hash of its token, its user, its CSRF token. */
+        int (*session_add)(struct store *s, const char *hash, long long user_id, const char *csrf,
+                           time_t now, time_t expires, struct error *e);
+        /* The user of a session still valid at now, and its CSRF token
+         * (65 bytes). -ENOENT when unknown, expired or the user disabled. */
+        int (*session_get)(struct store *s, const char *hash, time_t now, struct user *u,
+                           char *csrf, struct error *e);
+        int (*session_delete)(struct store *s, const char *hash, struct error *e);
+        int (*audit_add)(struct store *s, const struct audit *a, struct error *e);
+        /* Acknowledges an open alert among those f lets through. -ENOENT
+         * when there is none such, -EALREADY when it is not open. */
+        int (*alert_acknowledge)(struct store *s, long long id, const struct store_filter *f,
+                                 time_t now, struct error *e);
         int (*api_token_add)(struct store *s, const char *hash, struct error *e);
         /* 0 when an API token with this hash exists, else -ENOENT. */
         int (*api_token_check)(struct store *s, const char *hash, struct error *e);
@@ -138,6 +189,10 @@ struct store {
  * PostgreSQL. Brings its schema up to date. 0, or a negative errno with e filled. */
 int store_open(const char *url, const char *data_dir, struct store **out, struct error *e);
 int store_open_pg(const char *url, struct store **out, struct error *e);
+
+const char *role_name(int role);
+/* enum role for a name, or -1. */
+int role_from_name(const char *name);
 /* Opens (creating if needed) the SQLite store in data_dir and brings its
  * schema up to date. 0, or a negative errno with e filled. */
 int store_open_sqlite(const char *data_dir, struct store **out, struct error *e);

@@ -83,6 +83,32 @@ static const char *const migrations[] = {
         "  revision BIGINT NOT NULL,"
         "  text TEXT NOT NULL,"
         "  updated_at TIMESTAMPTZ NOT NULL DEFAULT now());",
+
+        "CREATE TABLE users ("
+        "  id BIGSERIAL PRIMARY KEY,"
+        "  login TEXT NOT NULL UNIQUE,"
+        "  role TEXT NOT NULL CHECK (role IN ('admin', 'regional', 'establishment', 'funder')),"
+        "  region TEXT NOT NULL DEFAULT '',"
+        "  finess TEXT REFERENCES establishments (finess),"
+        "  hash TEXT NOT NULL,"
+        "  created_at BIGINT NOT NULL,"
+        "  disabled_at BIGINT,"
+        "  failures BIGINT NOT NULL DEFAULT 0,"
+        "  last_failure BIGINT NOT NULL DEFAULT 0);"
+        "CREATE TABLE sessions ("
+        "  hash TEXT PRIMARY KEY,"
+        "  user_id BIGINT NOT NULL REFERENCES users (id),"
+        "  csrf TEXT NOT NULL,"
+        "  created_at BIGINT NOT NULL,"
+        "  expires_at BIGINT NOT NULL);"
+        "CREATE INDEX sessions_user ON sessions (user_id);"
+        "CREATE TABLE audit_log ("
+        "  id BIGSERIAL PRIMARY KEY,"
+        "  at BIGINT NOT NULL,"
+        "  actor TEXT NOT NULL,"
+        "  action TEXT NOT NULL,"
+        "  target TEXT NOT NULL,"
+        "  detail TEXT NOT NULL);",
 };
 
 static int fail(struct store_pg *s, struct error *e, const char *what)
@@ -339,6 +365,283 @@ static int pg_agent_add(struct store *base, const struct agent *a, struct error 
 static long long num(const PGresult *r, int row, int col)
 {
         return PQgetisnull(r, row, col) ? 0 : atoll(PQgetvalue(r, row, col));
+}
+
+static int pg_establishment_get(struct store *base, const char *finess, struct establishment *est,
+                                struct error *e)
+{
+        struct store_pg *s = (struct store_pg *)base;
+        const char *p[] = { finess };
+        PGresult *r = query(s,
+                            "SELECT finess, name, region, department FROM establishments"
+                            " WHERE finess = $1",
+                            1, p);
+        int rc = 0;
+
+        if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+                rc = fail(s, e, "reading an establishment");
+        } else if (PQntuples(r) == 0) {
+                error_set(e, "", 0, "no establishment %s", finess);
+                rc = -ENOENT;
+        } else {
+                copy(est->finess, sizeof(est->finess), PQgetvalue(r, 0, 0));
+                copy(est->name, sizeof(est->name), PQgetvalue(r, 0, 1));
+                copy(est->region, sizeof(est->region), PQgetvalue(r, 0, 2));
+                copy(est->department, sizeof(est->department), PQgetvalue(r, 0, 3));
+        }
+        PQclear(r);
+        return rc;
+}
+
+/* Users, sessions, audit. */
+
+#define USER_COLUMNS                                                                               \
+        " u.id, u.login, u.role, u.region, coalesce(u.finess, ''), u.hash, u.created_at,"          \
+        " u.disabled_at, u.failures, u.last_failure"
+
+static void user_row(const PGresult *r, int i, struct user *u)
+{
+        u->id = num(r, i, 0);
+        copy(u->login, sizeof(u->login), PQgetvalue(r, i, 1));
+        u->role = role_from_name(PQgetvalue(r, i, 2));
+        copy(u->region, sizeof(u->region), PQgetvalue(r, i, 3));
+        copy(u->finess, sizeof(u->finess), PQgetvalue(r, i, 4));
+        copy(u->hash, sizeof(u->hash), PQgetvalue(r, i, 5));
+        u->created_at = num(r, i, 6);
+        u->disabled_at = num(r, i, 7);
+        u->failures = (long)num(r, i, 8);
+        u->last_failure = num(r, i, 9);
+}
+
+/* Runs a statement of no rows; 0, or fail(what). */
+static int run_command(struct store_pg *s, const char *sql, int n, const char *const *p,
+                       const char *what, struct error *e, int *changed)
+{
+        PGresult *r = query(s, sql, n, p);
+        int rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : fail(s, e, what);
+
+        if (rc == 0 && changed)
+                *changed = atoi(PQcmdTuples(r));
+        PQclear(r);
+        return rc;
+}
+
+static int pg_user_add(struct store *base, const struct user *u, struct error *e)
+{
+        struct store_pg *s = (struct store_pg *)base;
+        char created[24];
+        const char *p[] = { u->login,  role_name(u->role),
+                            u->region, *u->finess ? u->finess : NULL,
+                            u->hash,   created };
+        PGresult *r;
+        int rc = 0;
+
+        snprintf(created, sizeof(created), "%lld", u->created_at);
+        r = query(s,
+                  "INSERT INTO users (login, role, region, finess, hash, created_at)"
+                  " VALUES ($1, $2, $3, $4, $5, $6::bigint)",
+                  6, p);
+        if (sqlstate_is(r, "23505")) {
+                error_set(e, "", 0, "login %s is taken", u->login);
+                rc = -EEXIST;
+        } else if (sqlstate_is(r, "23503")) {
+                error_set(e, "", 0, "no establishment %s", u->finess);
+                rc = -ENOENT;
+        } else if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+                rc = fail(s, e, "adding a user");
+        }
+        PQclear(r);
+        return rc;
+}
+
+static int pg_user_get(struct store *base, const char *login, struct user *u, struct error *e)
+{
+        struct store_pg *s = (struct store_pg *)base;
+        const char *p[] = { login };
+        PGresult *r = query(s, "SELECT" USER_COLUMNS " FROM users u WHERE u.login = $1", 1, p);
+        int rc = 0;
+
+        if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+                rc = fail(s, e, "reading a user");
+        } else if (PQntuples(r) == 0) {
+                error_set(e, "", 0, "no user %s", login);
+                rc = -ENOENT;
+        } else {
+                user_row(r, 0, u);
+        }
+        PQclear(r);
+        return rc;
+}
+
+static int pg_user_list(struct store *base, store_user_fn *fn, void *user, struct error *e)
+{
+        struct store_pg *s = (struct store_pg *)base;
+        PGresult *r = query(s, "SELECT" USER_COLUMNS " FROM users u ORDER BY u.login", 0, NULL);
+        struct user u;
+        int rc = 0;
+
+        if (PQresultStatus(r) != PGRES_TUPLES_OK)
+                rc = fail(s, e, "listing users");
+        for (int i = 0; rc == 0 && i < PQntuples(r); i++) {
+                user_row(r, i, &u);
+                rc = fn(user, &u);
+        }
+        PQclear(r);
+        return rc;
+}
+
+static int pg_user_disable(struct store *base, const char *login, time_t now, struct error *e)
+{
+        struct store_pg *s = (struct store_pg *)base;
+        char when[24];
+        const char *p[] = { when, login };
+        int changed = 0, rc;
+
+        snprintf(when, sizeof(when), "%lld", (long long)now);
+        if ((rc = exec(s, "BEGIN", e)) < 0)
+                return rc;
+        rc = run_command(s,
+                         "UPDATE users SET disabled_at = coalesce(disabled_at, $1::bigint)"
+                         " WHERE login = $2",
+                         2, p, "disabling a user", e, &changed);
+        if (rc == 0 && changed == 0) {
+                error_set(e, "", 0, "no user %s", login);
+                rc = -ENOENT;
+        }
+        if (rc == 0)
+                rc = run_command(s,
+                                 "DELETE FROM sessions WHERE user_id ="
+                                 " (SELECT id FROM users WHERE login = $1)",
+                                 1, p + 1, "ending sessions", e, NULL);
+        if (rc < 0) {
+                PQclear(PQexec(s->conn, "ROLLBACK"));
+                return rc;
+        }
+        return exec(s, "COMMIT", e);
+}
+
+static int pg_user_login_result(struct store *base, long long id, bool ok, time_t now,
+                                struct error *e)
+{
+        struct store_pg *s = (struct store_pg *)base;
+        char ids[24], when[24];
+        const char *p[] = { ids, when };
+
+        snprintf(ids, sizeof(ids), "%lld", id);
+        snprintf(when, sizeof(when), "%lld", (long long)now);
+        return ok ? run_command(s, "UPDATE users SET failures = 0 WHERE id = $1::bigint", 1, p,
+                                "recording a login", e, NULL)
+                  : run_command(
+                        s,
+                        "UPDATE users SET failures = failures + 1, last_failure = $2::bigint"
+                        " WHERE id = $1::bigint",
+                        2, p, "recording a login", e, NULL);
+}
+
+static int pg_session_add(struct store *base, const char *hash, long long user_id, const char *csrf,
+                          time_t now, time_t expires, struct error *e)
+{
+        struct store_pg *s = (struct store_pg *)base;
+        char uid[24], created[24], until[24];
+        const char *p[] = { hash, uid, csrf, created, until };
+        int rc;
+
+        snprintf(uid, sizeof(uid), "%lld", user_id);
+        snprintf(created, sizeof(created), "%lld", (long long)now);
+        snprintf(until, sizeof(until), "%lld", (long long)expires);
+        /* Expired sessions go as new ones come. */
+        if ((rc = run_command(s, "DELETE FROM sessions WHERE expires_at <= $1::bigint", 1, p + 3,
+                              "ending old sessions", e, NULL)) < 0)
+                return rc;
+        return run_command(s,
+                           "INSERT INTO sessions (hash, user_id, csrf, created_at, expires_at)"
+                           " VALUES ($1, $2::bigint, $3, $4::bigint, $5::bigint)",
+                           5, p, "opening a session", e, NULL);
+}
+
+static int pg_session_get(struct store *base, const char *hash, time_t now, struct user *u,
+                          char *csrf, struct error *e)
+{
+        struct store_pg *s = (struct store_pg *)base;
+        char when[24];
+        const char *p[] = { hash, when };
+        PGresult *r;
+        int rc = 0;
+
+        snprintf(when, sizeof(when), "%lld", (long long)now);
+        r = query(s,
+                  "SELECT" USER_COLUMNS ", se.csrf FROM sessions se"
+                  " JOIN users u ON u.id = se.user_id"
+                  " WHERE se.hash = $1 AND se.expires_at > $2::bigint AND u.disabled_at IS NULL",
+                  2, p);
+        if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+                rc = fail(s, e, "reading a session");
+        } else if (PQntuples(r) == 0) {
+                error_set(e, "", 0, "no such session, or it has expired");
+                rc = -ENOENT;
+        } else {
+                user_row(r, 0, u);
+                copy(csrf, 65, PQgetvalue(r, 0, 10));
+        }
+        PQclear(r);
+        return rc;
+}
+
+static int pg_session_delete(struct store *base, const char *hash, struct error *e)
+{
+        const char *p[] = { hash };
+
+        return run_command((struct store_pg *)base, "DELETE FROM sessions WHERE hash = $1", 1, p,
+                           "ending a session", e, NULL);
+}
+
+static int pg_audit_add(struct store *base, const struct audit *a, struct error *e)
+{
+        char at[24];
+        const char *p[] = { at, a->actor, a->action, a->target, a->detail ? a->detail : "" };
+
+        snprintf(at, sizeof(at), "%lld", a->at);
+        return run_command((struct store_pg *)base,
+                           "INSERT INTO audit_log (at, actor, action, target, detail)"
+                           " VALUES ($1::bigint, $2, $3, $4, $5)",
+                           5, p, "writing the audit log", e, NULL);
+}
+
+static int pg_alert_acknowledge(struct store *base, long long id, const struct store_filter *f,
+                                time_t now, struct error *e)
+{
+        struct store_pg *s = (struct store_pg *)base;
+        struct filter_params fp;
+        const char *const *fv = filter_params(&fp, f);
+        char ids[24], when[24];
+        const char *p[] = { fv[0], fv[1], fv[2], ids, when };
+        PGresult *r;
+        int rc = 0;
+
+        snprintf(ids, sizeof(ids), "%lld", id);
+        snprintf(when, sizeof(when), "%lld", (long long)now);
+        /* One statement: the alert in scope, acknowledged if it is open. */
+        r = query(s,
+                  "WITH target AS (SELECT al.id, al.status FROM alerts al"
+                  "   JOIN agents ag ON ag.id = al.agent_id"
+                  "   JOIN establishments e ON e.finess = ag.finess"
+                  "   WHERE" FILTERS " AND al.id = $4::bigint),"
+                  " done AS (UPDATE alerts SET status = 'acknowledged',"
+                  "   acknowledged_at = $5::bigint"
+                  "   WHERE id IN (SELECT id FROM target WHERE status = 'open') RETURNING id)"
+                  " SELECT t.status, (SELECT count(*) FROM done) FROM target t",
+                  5, p);
+        if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+                rc = fail(s, e, "acknowledging an alert");
+        } else if (PQntuples(r) == 0) {
+                error_set(e, "", 0, "no alert %lld", id);
+                rc = -ENOENT;
+        } else if (strcmp(PQgetvalue(r, 0, 1), "1") != 0) {
+                error_set(e, "", 0, "alert %lld is %s", id, PQgetvalue(r, 0, 0));
+                rc = -EALREADY;
+        }
+        PQclear(r);
+        return rc;
 }
 
 #define AGENT_COLUMNS                                                                              \
@@ -841,6 +1144,17 @@ static const struct store_ops pg_ops = {
         .agent_list = pg_agent_list,
         .policy_get = pg_policy_get,
         .policy_set = pg_policy_set,
+        .establishment_get = pg_establishment_get,
+        .user_add = pg_user_add,
+        .user_get = pg_user_get,
+        .user_list = pg_user_list,
+        .user_disable = pg_user_disable,
+        .user_login_result = pg_user_login_result,
+        .session_add = pg_session_add,
+        .session_get = pg_session_get,
+        .session_delete = pg_session_delete,
+        .audit_add = pg_audit_add,
+        .alert_acknowledge = pg_alert_acknowledge,
         .api_token_add = pg_api_token_add,
         .api_token_check = pg_api_token_check,
         .close = pg_close,

@@ -77,6 +77,32 @@ static const char *const migrations[] = {
         "  revision INTEGER NOT NULL,"
         "  text TEXT NOT NULL,"
         "  updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')));",
+
+        "CREATE TABLE users ("
+        "  id INTEGER PRIMARY KEY,"
+        "  login TEXT NOT NULL UNIQUE,"
+        "  role TEXT NOT NULL CHECK (role IN ('admin', 'regional', 'establishment', 'funder')),"
+        "  region TEXT NOT NULL DEFAULT '',"
+        "  finess TEXT REFERENCES establishments (finess),"
+        "  hash TEXT NOT NULL,"
+        "  created_at INTEGER NOT NULL,"
+        "  disabled_at INTEGER,"
+        "  failures INTEGER NOT NULL DEFAULT 0,"
+        "  last_failure INTEGER NOT NULL DEFAULT 0);"
+        "CREATE TABLE sessions ("
+        "  hash TEXT PRIMARY KEY,"
+        "  user_id INTEGER NOT NULL REFERENCES users (id),"
+        "  csrf TEXT NOT NULL,"
+        "  created_at INTEGER NOT NULL,"
+        "  expires_at INTEGER NOT NULL);"
+        "CREATE INDEX sessions_user ON sessions (user_id);"
+        "CREATE TABLE audit_log ("
+        "  id INTEGER PRIMARY KEY,"
+        "  at INTEGER NOT NULL,"
+        "  actor TEXT NOT NULL,"
+        "  action TEXT NOT NULL,"
+        "  target TEXT NOT NULL,"
+        "  detail TEXT NOT NULL);",
 };
 
 /* Statements used on every report, prepared once. */
@@ -216,6 +242,11 @@ static void column(sqlite3_stmt *st, int i, char *buf, size_t size)
         const unsigned char *t = sqlite3_column_text(st, i);
 
         snprintf(buf, size, "%s", t ? (const char *)t : "");
+}
+
+static void text(sqlite3_stmt *st, int i, const char *v)
+{
+        sqlite3_bind_text(st, i, v ? v : "", -1, SQLITE_STATIC);
 }
 
 /* Binds the filter's fields as ?1..?6 (NULL when not filtering) and ?7 the
@@ -425,6 +456,332 @@ static int sqlite_api_token_check(struct store *base, const char *hash, struct e
         return -ENOENT;
 }
 
+static int sqlite_establishment_get(struct store *base, const char *finess,
+                                    struct establishment *est, struct error *e)
+{
+        struct store_sqlite *s = (struct store_sqlite *)base;
+        sqlite3_stmt *st;
+        int rc;
+
+        if (sqlite3_prepare_v2(s->db,
+                               "SELECT finess, name, region, department FROM establishments"
+                               " WHERE finess = ?",
+                               -1, &st, NULL) != SQLITE_OK)
+                return fail(s, e, "reading an establishment");
+        sqlite3_bind_text(st, 1, finess, -1, SQLITE_STATIC);
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+                column(st, 0, est->finess, sizeof(est->finess));
+                column(st, 1, est->name, sizeof(est->name));
+                column(st, 2, est->region, sizeof(est->region));
+                column(st, 3, est->department, sizeof(est->department));
+                rc = 0;
+        } else if (rc == SQLITE_DONE) {
+                error_set(e, "", 0, "no establishment %s", finess);
+                rc = -ENOENT;
+        } else {
+                rc = fail(s, e, "reading an establishment");
+        }
+        sqlite3_finalize(st);
+        return rc;
+}
+
+/* Users, sessions, audit. */
+
+#define USER_COLUMNS                                                                               \
+        " u.id, u.login, u.role, u.region, coalesce(u.finess, ''), u.hash, u.created_at,"          \
+        " coalesce(u.disabled_at, 0), u.failures, u.last_failure"
+
+static void user_row(sqlite3_stmt *st, struct user *u)
+{
+        char role[16];
+
+        u->id = sqlite3_column_int64(st, 0);
+        column(st, 1, u->login, sizeof(u->login));
+        column(st, 2, role, sizeof(role));
+        u->role = role_from_name(role);
+        column(st, 3, u->region, sizeof(u->region));
+        column(st, 4, u->finess, sizeof(u->finess));
+        column(st, 5, u->hash, sizeof(u->hash));
+        u->created_at = sqlite3_column_int64(st, 6);
+        u->disabled_at = sqlite3_column_int64(st, 7);
+        u->failures = (long)sqlite3_column_int64(st, 8);
+        u->last_failure = sqlite3_column_int64(st, 9);
+}
+
+/* Runs a statement of no rows and finalizes it; 0 or fail(what). */
+static int run_once(struct store_sqlite *s, sqlite3_stmt *st, const char *what, struct error *e)
+{
+        int rc = sqlite3_step(st);
+
+        sqlite3_finalize(st);
+        return rc == SQLITE_DONE ? 0 : fail(s, e, what);
+}
+
+static int sqlite_user_add(struct store *base, const struct user *u, struct error *e)
+{
+        struct store_sqlite *s = (struct store_sqlite *)base;
+        sqlite3_stmt *st;
+        int rc;
+
+        if (sqlite3_prepare_v2(s->db,
+                               "INSERT INTO users (login, role, region, finess, hash, created_at)"
+                               " VALUES (?, ?, ?, ?, ?, ?)",
+                               -1, &st, NULL) != SQLITE_OK)
+                return fail(s, e, "adding a user");
+        text(st, 1, u->login);
+        text(st, 2, role_name(u->role));
+        text(st, 3, u->region);
+        if (*u->finess)
+                text(st, 4, u->finess);
+        text(st, 5, u->hash);
+        sqlite3_bind_int64(st, 6, u->created_at);
+        rc = sqlite3_step(st);
+        sqlite3_finalize(st);
+        if (rc == SQLITE_DONE)
+                return 0;
+        if (sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_UNIQUE) {
+                error_set(e, "", 0, "login %s is taken", u->login);
+                return -EEXIST;
+        }
+        if (sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_FOREIGNKEY) {
+                error_set(e, "", 0, "no establishment %s", u->finess);
+                return -ENOENT;
+        }
+        return fail(s, e, "adding a user");
+}
+
+static int sqlite_user_get(struct store *base, const char *login, struct user *u, struct error *e)
+{
+        struct store_sqlite *s = (struct store_sqlite *)base;
+        sqlite3_stmt *st;
+        int rc;
+
+        if (sqlite3_prepare_v2(s->db, "SELECT" USER_COLUMNS " FROM users u WHERE u.login = ?", -1,
+                               &st, NULL) != SQLITE_OK)
+                return fail(s, e, "reading a user");
+        text(st, 1, login);
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+                user_row(st, u);
+                rc = 0;
+        } else if (rc == SQLITE_DONE) {
+                error_set(e, "", 0, "no user %s", login);
+                rc = -ENOENT;
+        } else {
+                rc = fail(s, e, "reading a user");
+        }
+        sqlite3_finalize(st);
+        return rc;
+}
+
+static int sqlite_user_list(struct store *base, store_user_fn *fn, void *user, struct error *e)
+{
+        struct store_sqlite *s = (struct store_sqlite *)base;
+        struct user u;
+        sqlite3_stmt *st;
+        int rc = 0, step;
+
+        if (sqlite3_prepare_v2(s->db, "SELECT" USER_COLUMNS " FROM users u ORDER BY u.login", -1,
+                               &st, NULL) != SQLITE_OK)
+                return fail(s, e, "listing users");
+        while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+                user_row(st, &u);
+                rc = fn(user, &u);
+        }
+        if (rc == 0 && step != SQLITE_DONE)
+                rc = fail(s, e, "listing users");
+        sqlite3_finalize(st);
+        return rc;
+}
+
+static int sqlite_user_disable(struct store *base, const char *login, time_t now, struct error *e)
+{
+        struct store_sqlite *s = (struct store_sqlite *)base;
+        sqlite3_stmt *st;
+        int rc;
+
+        if ((rc = exec(s, "BEGIN IMMEDIATE", e)) < 0)
+                return rc;
+        if (sqlite3_prepare_v2(s->db,
+                               "UPDATE users SET disabled_at = coalesce(disabled_at, ?)"
+                               " WHERE login = ?",
+                               -1, &st, NULL) != SQLITE_OK) {
+                rc = fail(s, e, "disabling a user");
+                goto out;
+        }
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
+        text(st, 2, login);
+        if ((rc = run_once(s, st, "disabling a user", e)) < 0)
+                goto out;
+        if (sqlite3_changes(s->db) == 0) {
+                error_set(e, "", 0, "no user %s", login);
+                rc = -ENOENT;
+                goto out;
+        }
+        if (sqlite3_prepare_v2(s->db,
+                               "DELETE FROM sessions WHERE user_id ="
+                               " (SELECT id FROM users WHERE login = ?)",
+                               -1, &st, NULL) != SQLITE_OK) {
+                rc = fail(s, e, "ending sessions");
+                goto out;
+        }
+        text(st, 1, login);
+        rc = run_once(s, st, "ending sessions", e);
+out:
+        if (rc < 0) {
+                sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+                return rc;
+        }
+        return exec(s, "COMMIT", e);
+}
+
+static int sqlite_user_login_result(struct store *base, long long id, bool ok, time_t now,
+                                    struct error *e)
+{
+        struct store_sqlite *s = (struct store_sqlite *)base;
+        sqlite3_stmt *st;
+
+        if (sqlite3_prepare_v2(s->db,
+                               ok ? "UPDATE users SET failures = 0 WHERE id = ?1"
+                                  : "UPDATE users SET failures = failures + 1, last_failure = ?2"
+                                    " WHERE id = ?1",
+                               -1, &st, NULL) != SQLITE_OK)
+                return fail(s, e, "recording a login");
+        sqlite3_bind_int64(st, 1, id);
+        if (!ok)
+                sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
+        return run_once(s, st, "recording a login", e);
+}
+
+static int sqlite_session_add(struct store *base, const char *hash, long long user_id,
+                              const char *csrf, time_t now, time_t expires, struct error *e)
+{
+        struct store_sqlite *s = (struct store_sqlite *)base;
+        sqlite3_stmt *st;
+        int rc;
+
+        /* Expired sessions go as new ones come. */
+        if (sqlite3_prepare_v2(s->db, "DELETE FROM sessions WHERE expires_at <= ?", -1, &st,
+                               NULL) != SQLITE_OK)
+                return fail(s, e, "ending old sessions");
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
+        if ((rc = run_once(s, st, "ending old sessions", e)) < 0)
+                return rc;
+        if (sqlite3_prepare_v2(s->db,
+                               "INSERT INTO sessions (hash, user_id, csrf, created_at, expires_at)"
+                               " VALUES (?, ?, ?, ?, ?)",
+                               -1, &st, NULL) != SQLITE_OK)
+                return fail(s, e, "opening a session");
+        text(st, 1, hash);
+        sqlite3_bind_int64(st, 2, user_id);
+        text(st, 3, csrf);
+        sqlite3_bind_int64(st, 4, (sqlite3_int64)now);
+        sqlite3_bind_int64(st, 5, (sqlite3_int64)expires);
+        return run_once(s, st, "opening a session", e);
+}
+
+static int sqlite_session_get(struct store *base, const char *hash, time_t now, struct user *u,
+                              char *csrf, struct error *e)
+{
+        struct store_sqlite *s = (struct store_sqlite *)base;
+        sqlite3_stmt *st;
+        int rc;
+
+        if (sqlite3_prepare_v2(s->db,
+                               "SELECT" USER_COLUMNS ", se.csrf FROM sessions se"
+                               " JOIN users u ON u.id = se.user_id"
+                               " WHERE se.hash = ? AND se.expires_at > ? AND u.disabled_at IS NULL",
+                               -1, &st, NULL) != SQLITE_OK)
+                return fail(s, e, "reading a session");
+        text(st, 1, hash);
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+                user_row(st, u);
+                column(st, 10, csrf, 65);
+                rc = 0;
+        } else if (rc == SQLITE_DONE) {
+                error_set(e, "", 0, "no such session, or it has expired");
+                rc = -ENOENT;
+        } else {
+                rc = fail(s, e, "reading a session");
+        }
+        sqlite3_finalize(st);
+        return rc;
+}
+
+static int sqlite_session_delete(struct store *base, const char *hash, struct error *e)
+{
+        struct store_sqlite *s = (struct store_sqlite *)base;
+        sqlite3_stmt *st;
+
+        if (sqlite3_prepare_v2(s->db, "DELETE FROM sessions WHERE hash = ?", -1, &st, NULL) !=
+            SQLITE_OK)
+                return fail(s, e, "ending a session");
+        text(st, 1, hash);
+        return run_once(s, st, "ending a session", e);
+}
+
+static int sqlite_audit_add(struct store *base, const struct audit *a, struct error *e)
+{
+        struct store_sqlite *s = (struct store_sqlite *)base;
+        sqlite3_stmt *st;
+
+        if (sqlite3_prepare_v2(s->db,
+                               "INSERT INTO audit_log (at, actor, action, target, detail)"
+                               " VALUES (?, ?, ?, ?, ?)",
+                               -1, &st, NULL) != SQLITE_OK)
+                return fail(s, e, "writing the audit log");
+        sqlite3_bind_int64(st, 1, a->at);
+        text(st, 2, a->actor);
+        text(st, 3, a->action);
+        text(st, 4, a->target);
+        text(st, 5, a->detail ? a->detail : "");
+        return run_once(s, st, "writing the audit log", e);
+}
+
+static int sqlite_alert_acknowledge(struct store *base, long long id, const struct store_filter *f,
+                                    time_t now, struct error *e)
+{
+        struct store_sqlite *s = (struct store_sqlite *)base;
+        sqlite3_stmt *st;
+        char status[16] = "";
+        int rc;
+
+        if (sqlite3_prepare_v2(
+                s->db,
+                "SELECT al.status FROM alerts al JOIN agents ag ON ag.id = al.agent_id"
+                " JOIN establishments e ON e.finess = ag.finess"
+                " WHERE" FILTERS " AND al.id = ?8",
+                -1, &st, NULL) != SQLITE_OK)
+                return fail(s, e, "acknowledging an alert");
+        bind_filter(st, f);
+        sqlite3_bind_int64(st, 8, id);
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW)
+                column(st, 0, status, sizeof(status));
+        sqlite3_finalize(st);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+                return fail(s, e, "acknowledging an alert");
+        if (!*status) {
+                error_set(e, "", 0, "no alert %lld", id);
+                return -ENOENT;
+        }
+        if (strcmp(status, "open") != 0) {
+                error_set(e, "", 0, "alert %lld is %s", id, status);
+                return -EALREADY;
+        }
+        if (sqlite3_prepare_v2(s->db,
+                               "UPDATE alerts SET status = 'acknowledged', acknowledged_at = ?"
+                               " WHERE id = ? AND status = 'open'",
+                               -1, &st, NULL) != SQLITE_OK)
+                return fail(s, e, "acknowledging an alert");
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
+        sqlite3_bind_int64(st, 2, id);
+        return run_once(s, st, "acknowledging an alert", e);
+}
+
 static int sqlite_establishment_list(struct store *base, const struct store_filter *f,
                                      store_establishment_fn *fn, void *user, struct error *e)
 {
@@ -473,11 +830,6 @@ static int step_done(sqlite3_stmt *st)
                 rc = sqlite3_step(st);
         sqlite3_reset(st);
         return rc == SQLITE_DONE ? 0 : -EIO;
-}
-
-static void text(sqlite3_stmt *st, int i, const char *v)
-{
-        sqlite3_bind_text(st, i, v ? v : "", -1, SQLITE_STATIC);
 }
 
 static int alert_upsert(struct store_sqlite *s, const char *agent, const char *check,
@@ -873,6 +1225,17 @@ static const struct store_ops sqlite_ops = {
         .agent_list = sqlite_agent_list,
         .policy_get = sqlite_policy_get,
         .policy_set = sqlite_policy_set,
+        .establishment_get = sqlite_establishment_get,
+        .user_add = sqlite_user_add,
+        .user_get = sqlite_user_get,
+        .user_list = sqlite_user_list,
+        .user_disable = sqlite_user_disable,
+        .user_login_result = sqlite_user_login_result,
+        .session_add = sqlite_session_add,
+        .session_get = sqlite_session_get,
+        .session_delete = sqlite_session_delete,
+        .audit_add = sqlite_audit_add,
+        .alert_acknowledge = sqlite_alert_acknowledge,
         .api_token_add = sqlite_api_token_add,
         .api_token_check = sqlite_api_token_check,
         .close = sqlite_close,

@@ -199,6 +199,7 @@ static struct store_report report(const char *id, long long seq, const struct st
 
 struct collected {
         char lines[16][1024];
+        long long ids[16];
         int n;
 };
 
@@ -206,10 +207,12 @@ static int collect_alert(void *user, const struct alert *a)
 {
         struct collected *c = user;
 
-        if (c->n < 16)
-                snprintf(c->lines[c->n++], sizeof(c->lines[0]), "%s %s %s %s %s", a->check,
-                         a->subject[0] ? a->subject : "-", a->severity, a->status,
-                         a->resolved_at ? "resolved_at" : "-");
+        if (c->n == 16)
+                return 0;
+        c->ids[c->n] = a->id;
+        snprintf(c->lines[c->n++], sizeof(c->lines[0]), "%s %s %s %s %s", a->check,
+                 a->subject[0] ? a->subject : "-", a->severity, a->status,
+                 a->resolved_at ? "resolved_at" : "-");
         return 0;
 }
 
@@ -393,6 +396,92 @@ static void test_store_policy_revision_goes_up_and_falls_back(void **state)
         free(text);
 }
 
+/* Users: unique logins, an existing establishment, failures counted. */
+static void test_store_users_sessions_and_audit(void **state)
+{
+        struct fixture *f = *state;
+        struct user u = { .login = "claire",
+                          .role = ROLE_ESTABLISHMENT,
+                          .finess = "750712184",
+                          .hash = "$y$j9T$salt$hash",
+                          .created_at = 1700000000 },
+                    got;
+        struct audit a = { 1700000005, "admin", "user.disable", "claire", "" };
+        char csrf[65];
+        struct error e;
+
+        assert_int_equal(f->s->ops->user_add(f->s, &u, &e), 0);
+        assert_int_equal(f->s->ops->user_add(f->s, &u, &e), -EEXIST);
+        assert_string_equal(e.msg, "login claire is taken");
+        strcpy(u.login, "marc");
+        strcpy(u.finess, "690781810");
+        assert_int_equal(f->s->ops->user_add(f->s, &u, &e), -ENOENT);
+        assert_int_equal(f->s->ops->user_get(f->s, "claire", &got, &e), 0);
+        assert_int_equal(got.role, ROLE_ESTABLISHMENT);
+        assert_string_equal(got.finess, "750712184");
+        assert_string_equal(got.hash, "$y$j9T$salt$hash");
+        assert_int_equal(got.failures, 0);
+        assert_int_equal(f->s->ops->user_login_result(f->s, got.id, false, 1700000001, &e), 0);
+        assert_int_equal(f->s->ops->user_login_result(f->s, got.id, false, 1700000002, &e), 0);
+        assert_int_equal(f->s->ops->user_get(f->s, "claire", &got, &e), 0);
+        assert_int_equal(got.failures, 2);
+        assert_int_equal(got.last_failure, 1700000002);
+        assert_int_equal(f->s->ops->user_login_result(f->s, got.id, true, 1700000003, &e), 0);
+        assert_int_equal(f->s->ops->user_get(f->s, "claire", &got, &e), 0);
+        assert_int_equal(got.failures, 0);
+
+        /* A session lasts until it expires, or until its user is disabled. */
+        assert_int_equal(
+            f->s->ops->session_add(f->s, "h1", got.id, "c1", 1700000000, 1700003600, &e), 0);
+        assert_int_equal(f->s->ops->session_get(f->s, "h1", 1700000010, &got, csrf, &e), 0);
+        assert_string_equal(got.login, "claire");
+        assert_string_equal(csrf, "c1");
+        assert_int_equal(f->s->ops->session_get(f->s, "h1", 1700003600, &got, csrf, &e), -ENOENT);
+        assert_int_equal(f->s->ops->session_get(f->s, "h2", 1700000010, &got, csrf, &e), -ENOENT);
+        assert_int_equal(f->s->ops->session_delete(f->s, "h1", &e), 0);
+        assert_int_equal(f->s->ops->session_get(f->s, "h1", 1700000010, &got, csrf, &e), -ENOENT);
+        assert_int_equal(
+            f->s->ops->session_add(f->s, "h3", got.id, "c3", 1700000000, 1700003600, &e), 0);
+        assert_int_equal(f->s->ops->user_disable(f->s, "claire", 1700000020, &e), 0);
+        assert_int_equal(f->s->ops->session_get(f->s, "h3", 1700000030, &got, csrf, &e), -ENOENT);
+        assert_int_equal(f->s->ops->user_get(f->s, "claire", &got, &e), 0);
+        assert_int_equal(got.disabled_at, 1700000020);
+        assert_int_equal(f->s->ops->user_disable(f->s, "nobody", 1700000020, &e), -ENOENT);
+        assert_int_equal(f->s->ops->audit_add(f->s, &a, &e), 0);
+}
+
+/* Acknowledging: only an open alert, only within the caller's scope. */
+static void test_store_alert_acknowledged_in_scope(void **state)
+{
+        struct fixture *f = *state;
+        const struct store_finding bad[] = {
+                { "antivirus.present", "", "none", STATUS_FAIL, SEV_HIGH },
+        };
+        struct store_report r = report("11111111-1111-4111-8111-111111111111", 1, bad, 1);
+        struct store_filter other = { .region = "Bretagne", .limit = 1 };
+        struct store_filter mine = { .finess = "750712184", .limit = 1 };
+        struct store_filter all = { .limit = 1 };
+        char want[64];
+        struct collected c;
+        struct error e;
+
+        add_agent(f, "aa");
+        assert_int_equal(
+            f->s->ops->reports_put(f->s, &r, 1, 1700000100, threshold_medium, NULL, &e), 0);
+        c = alerts(f, "open");
+        assert_int_equal(c.n, 1);
+        assert_int_equal(f->s->ops->alert_acknowledge(f->s, c.ids[0], &other, 1700000200, &e),
+                         -ENOENT);
+        assert_int_equal(f->s->ops->alert_acknowledge(f->s, c.ids[0] + 100, &all, 1700000200, &e),
+                         -ENOENT);
+        assert_int_equal(f->s->ops->alert_acknowledge(f->s, c.ids[0], &mine, 1700000200, &e), 0);
+        assert_int_equal(f->s->ops->alert_acknowledge(f->s, c.ids[0], &all, 1700000300, &e),
+                         -EALREADY);
+        snprintf(want, sizeof(want), "alert %lld is acknowledged", c.ids[0]);
+        assert_string_equal(e.msg, want);
+        assert_int_equal(alerts(f, "acknowledged").n, 1);
+}
+
 static void test_token_shape_and_durations(void **state)
 {
         char a[TOKEN_LEN + 1], b[TOKEN_LEN + 1];
@@ -443,6 +532,10 @@ int main(void)
                     test_store_report_from_another_machine_raises_duplicate, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_store_policy_revision_goes_up_and_falls_back,
                                                 setup, teardown),
+                cmocka_unit_test_setup_teardown(test_store_users_sessions_and_audit, setup,
+                                                teardown),
+                cmocka_unit_test_setup_teardown(test_store_alert_acknowledged_in_scope, setup,
+                                                teardown),
                 cmocka_unit_test(test_token_shape_and_durations),
         };
         int failed;
