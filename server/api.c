@@ -12,41 +12,69 @@
 #include <string.h>
 #include <strings.h>
 
+#include <openssl/crypto.h>
+
 #include "api.h"
 #include "ca.h"
 #include "checks.h"
 #include "gzip.h"
 #include "intake.h"
 #include "log.h"
+#include "password.h"
 #include "server.h"
 #include "token.h"
 #include "util.h"
 
-enum auth { AUTH_NONE, AUTH_AGENT, AUTH_BEARER };
+/* Who may call a route: anyone, an enrolled agent (its client certificate),
+ * or a user (a session cookie, or an API token, which acts as an admin)
+ * whose role is among the route's. */
+enum auth { AUTH_NONE, AUTH_AGENT, AUTH_USER };
 
-typedef void route_fn(struct server *s, struct conn *c, struct http_request *r);
+#define ADMIN         (1u << ROLE_ADMIN)
+#define REGIONAL      (1u << ROLE_REGIONAL)
+#define ESTABLISHMENT (1u << ROLE_ESTABLISHMENT)
+#define FUNDER        (1u << ROLE_FUNDER)
+#define STAFF         (ADMIN | REGIONAL | ESTABLISHMENT) /* who sees machines */
+#define EVERYONE      (STAFF | FUNDER)
+
+struct route;
+typedef void route_fn(struct server *s, struct conn *c, struct http_request *r,
+                      const struct route *rt);
 
 struct route {
         unsigned method;
-        const char *path;
+        const char *path; /* a "*" segment matches one segment */
         enum auth auth;
+        unsigned roles; /* AUTH_USER: the roles let in */
+        bool write;     /* AUTH_USER: a change, which a session must back with its CSRF token */
         route_fn *fn;
 };
 
 static route_fn route_ca, route_enroll, route_reports, route_policy, route_alerts, route_agents,
-    route_establishments, route_metrics, route_health;
+    route_establishments, route_metrics, route_health, route_login, route_session, route_logout,
+    route_acknowledge;
 
+/* Scopes: a regional user's answers hold its region only, an establishment
+ * user's its establishment only; a filter naming something outside the
+ * scope is refused (403), an object outside it is not found (404). A
+ * funder's routes give aggregates only. */
 static const struct route routes[] = {
-        { HTTP_GET, "/api/v1/ca", AUTH_NONE, route_ca },
-        { HTTP_POST, "/api/v1/enroll", AUTH_NONE, route_enroll },
-        { HTTP_POST, "/api/v1/reports", AUTH_AGENT, route_reports },
-        { HTTP_GET, "/api/v1/policy", AUTH_AGENT, route_policy },
-        { HTTP_GET, "/api/v1/alerts", AUTH_BEARER, route_alerts },
-        { HTTP_GET, "/api/v1/agents", AUTH_BEARER, route_agents },
-        { HTTP_GET, "/api/v1/establishments", AUTH_BEARER, route_establishments },
-        { HTTP_GET, "/metrics", AUTH_BEARER, route_metrics },
-        { HTTP_GET, "/healthz", AUTH_NONE, route_health },
+        { HTTP_GET, "/api/v1/ca", AUTH_NONE, 0, false, route_ca },
+        { HTTP_POST, "/api/v1/enroll", AUTH_NONE, 0, false, route_enroll },
+        { HTTP_POST, "/api/v1/reports", AUTH_AGENT, 0, false, route_reports },
+        { HTTP_GET, "/api/v1/policy", AUTH_AGENT, 0, false, route_policy },
+        { HTTP_POST, "/api/v1/session", AUTH_NONE, 0, false, route_login },
+        { HTTP_GET, "/api/v1/session", AUTH_USER, EVERYONE, false, route_session },
+        { HTTP_DELETE, "/api/v1/session", AUTH_USER, EVERYONE, true, route_logout },
+        { HTTP_GET, "/api/v1/alerts", AUTH_USER, STAFF, false, route_alerts },
+        { HTTP_POST, "/api/v1/alerts/*/acknowledge", AUTH_USER, STAFF, true, route_acknowledge },
+        { HTTP_GET, "/api/v1/agents", AUTH_USER, STAFF, false, route_agents },
+        { HTTP_GET, "/api/v1/establishments", AUTH_USER, EVERYONE, false, route_establishments },
+        { HTTP_GET, "/metrics", AUTH_USER, ADMIN, false, route_metrics },
+        { HTTP_GET, "/healthz", AUTH_NONE, 0, false, route_health },
 };
+
+#define SESSION_COOKIE "hygie_session"
 
 static void reply_json(struct conn *c, unsigned status, json_t *o, const char *extra)
 {
@@ -74,26 +102,124 @@ static json_t *time_json(long long t)
         return t ? json_string(util_iso8601((time_t)t, buf, sizeof(buf))) : json_null();
 }
 
-/* Bearer routes: a job that checks the token, then runs its query into a
- * JSON answer. */
+/* User routes: a job that finds who is asking (API token or session),
+ * checks the route's roles, the CSRF token of a session's write and the
+ * caller's scope, then runs its query into a JSON answer. */
+
+struct principal {
+        int role;          /* enum role */
+        long long user_id; /* 0 for an API token */
+        char login[65];    /* "api-token" for one */
+        char region[128];  /* a regional user's */
+        char finess[10];   /* an establishment user's */
+        char csrf[65];     /* a session's CSRF token */
+        bool session;
+};
 
 struct query_job {
         struct db_job job;
         struct conn *c;
-        char hash[TOKEN_HASH_LEN + 1];
+        const struct route *rt;
+        char bearer[TOKEN_HASH_LEN + 1]; /* hash of the API token, or "" */
+        char cookie[TOKEN_HASH_LEN + 1]; /* hash of the session token, or "" */
+        char csrf_given[65];
+        struct principal who;
         char values[6][128];
         struct store_filter filter;
+        long long id; /* of the object a route names */
         int (*query)(struct store *s, struct query_job *q, struct error *e);
         json_t *out; /* the answer */
         unsigned status;
+        const char *code;       /* with status >= 400: the error's code */
+        const char *set_cookie; /* extra header lines of the answer */
 };
+
+static int refuse(struct query_job *q, unsigned status, const char *code, struct error *e,
+                  const char *msg)
+{
+        q->status = status;
+        q->code = code;
+        error_set(e, "", 0, "%s", msg);
+        return -EACCES;
+}
+
+static int who_is_asking(struct store *s, struct query_job *q, struct error *e)
+{
+        struct principal *w = &q->who;
+        struct user u;
+        int rc;
+
+        if (*q->bearer) {
+                rc = s->ops->api_token_check(s, q->bearer, e);
+                if (rc == -ENOENT)
+                        return refuse(q, 401, "invalid_token", e, "unknown API token");
+                if (rc < 0)
+                        return rc;
+                w->role = ROLE_ADMIN;
+                snprintf(w->login, sizeof(w->login), "api-token");
+                return 0;
+        }
+        rc = s->ops->session_get(s, q->cookie, time(NULL), &u, w->csrf, e);
+        if (rc == -ENOENT)
+                return refuse(q, 401, "session_expired", e,
+                              "the session has ended or expired: log in again");
+        if (rc < 0)
+                return rc;
+        w->role = u.role;
+        w->user_id = u.id;
+        w->session = true;
+        snprintf(w->login, sizeof(w->login), "%s", u.login);
+        snprintf(w->region, sizeof(w->region), "%s", u.region);
+        snprintf(w->finess, sizeof(w->finess), "%s", u.finess);
+        return 0;
+}
+
+/* Narrows q->filter to the caller's scope; refuses a filter outside it. */
+static int within_scope(struct store *s, struct query_job *q, struct error *e)
+{
+        struct store_filter *f = &q->filter;
+        struct establishment est;
+        int rc;
+
+        switch (q->who.role) {
+        case ROLE_REGIONAL:
+                if (f->region && strcmp(f->region, q->who.region) != 0)
+                        return refuse(q, 403, "out_of_scope", e, "that region is not yours");
+                if (f->finess) {
+                        rc = s->ops->establishment_get(s, f->finess, &est, e);
+                        if (rc < 0 && rc != -ENOENT)
+                                return rc;
+                        if (rc == -ENOENT || strcmp(est.region, q->who.region) != 0)
+                                return refuse(q, 403, "out_of_scope", e,
+                                              "that establishment is not in your region");
+                }
+                f->region = q->who.region;
+                return 0;
+        case ROLE_ESTABLISHMENT:
+                if (f->finess && strcmp(f->finess, q->who.finess) != 0)
+                        return refuse(q, 403, "out_of_scope", e, "that establishment is not yours");
+                f->finess = q->who.finess;
+                return 0;
+        default:
+                return 0;
+        }
+}
 
 static int run_query(struct store *s, struct db_job *j, struct error *e)
 {
         struct query_job *q = (struct query_job *)j;
-        int rc = s->ops->api_token_check(s, q->hash, e);
+        int rc = who_is_asking(s, q, e);
 
         if (rc < 0)
+                return rc;
+        if (!(q->rt->roles & (1u << q->who.role)))
+                return refuse(q, 403, "forbidden", e, "your role does not give access to this");
+        if (q->rt->write && q->who.session &&
+            (strlen(q->csrf_given) != strlen(q->who.csrf) ||
+             CRYPTO_memcmp(q->csrf_given, q->who.csrf, strlen(q->who.csrf)) != 0))
+                return refuse(q, 403, "csrf", e,
+                              "this change needs the session's X-CSRF-Token header");
+        if ((rc = within_scope(s, q, e)) < 0)
                 return rc;
         return q->query(s, q, e);
 }
@@ -102,14 +228,17 @@ static void query_done(struct db_job *j)
 {
         struct query_job *q = (struct query_job *)j;
 
-        if (q->job.rc == -ENOENT && !q->out)
-                conn_reply_error(q->c, 401, "invalid_token", "unknown API token");
+        if (q->job.rc < 0 && q->status >= 400)
+                conn_reply_error(q->c, q->status, q->code, "%s", q->job.e.msg);
         else if (q->job.rc == -EINVAL)
                 conn_reply_error(q->c, 400, "bad_request", "%s", q->job.e.msg);
         else if (q->job.rc < 0)
                 conn_reply_error(q->c, 503, "unavailable", "the database is unavailable");
+        else if (!q->out)
+                conn_reply(q->c, q->status ? q->status : 204, "application/json", "", 0,
+                           q->set_cookie);
         else
-                reply_json(q->c, q->status ? q->status : 200, q->out, NULL), q->out = NULL;
+                reply_json(q->c, q->status ? q->status : 200, q->out, q->set_cookie), q->out = NULL;
         json_decref(q->out);
         free(q);
 }
@@ -152,15 +281,35 @@ static int read_filter(struct http_request *r, struct query_job *q, struct error
         return 0;
 }
 
-/* Queues a bearer route's job of size bytes (a struct query_job first):
- * the token is checked by the job, then query runs and done answers. The
- * route table has made sure a bearer token was given. */
-static void start_job(struct server *s, struct conn *c, struct http_request *r, size_t size,
+/* The value of cookie name in the request, or NULL; *len its length. */
+static const char *cookie_value(struct http_request *r, const char *name, size_t *len)
+{
+        const char *h = http_header(r, "Cookie");
+        size_t n = strlen(name);
+
+        while (h && *h) {
+                h += strspn(h, " ;");
+                if (strncmp(h, name, n) == 0 && h[n] == '=') {
+                        *len = strcspn(h + n + 1, ";");
+                        return h + n + 1;
+                }
+                h = strchr(h, ';');
+        }
+        return NULL;
+}
+
+/* Queues a user route's job of size bytes (a struct query_job first): the
+ * job finds the caller and checks it, then query runs and done answers. */
+static void start_job(struct server *s, struct conn *c, struct http_request *r,
+                      const struct route *rt, size_t size, long long id,
                       int (*query)(struct store *, struct query_job *, struct error *),
                       db_done_fn *done)
 {
-        const char *auth = http_header(r, "Authorization");
+        const char *auth = http_header(r, "Authorization"), *csrf = http_header(r, "X-CSRF-Token");
         struct query_job *q = calloc(1, size);
+        const char *cookie;
+        char token[128];
+        size_t len;
         struct error e;
 
         if (!q) {
@@ -168,10 +317,19 @@ static void start_job(struct server *s, struct conn *c, struct http_request *r, 
                 return;
         }
         q->c = c;
+        q->rt = rt;
+        q->id = id;
         q->query = query;
         q->job.run = run_query;
         q->job.done = done;
-        token_hash(auth + 7, q->hash, sizeof(q->hash));
+        if (auth && strncasecmp(auth, "Bearer ", 7) == 0) {
+                token_hash(auth + 7, q->bearer, sizeof(q->bearer));
+        } else if ((cookie = cookie_value(r, SESSION_COOKIE, &len)) && len < sizeof(token)) {
+                memcpy(token, cookie, len);
+                token[len] = '\0';
+                token_hash(token, q->cookie, sizeof(q->cookie));
+        }
+        snprintf(q->csrf_given, sizeof(q->csrf_given), "%s", csrf ? csrf : "");
         if (read_filter(r, q, &e) < 0) {
                 conn_reply_error(c, 400, "bad_request", "%s", e.msg);
                 free(q);
@@ -181,9 +339,10 @@ static void start_job(struct server *s, struct conn *c, struct http_request *r, 
 }
 
 static void start_query(struct server *s, struct conn *c, struct http_request *r,
+                        const struct route *rt,
                         int (*query)(struct store *, struct query_job *, struct error *))
 {
-        start_job(s, c, r, sizeof(struct query_job), query, query_done);
+        start_job(s, c, r, rt, sizeof(struct query_job), 0, query, query_done);
 }
 
 static int alert_row(void *user, const struct alert *a)
@@ -250,19 +409,22 @@ static int query_establishments(struct store *s, struct query_job *q, struct err
         return rc;
 }
 
-static void route_alerts(struct server *s, struct conn *c, struct http_request *r)
+static void route_alerts(struct server *s, struct conn *c, struct http_request *r,
+                         const struct route *rt)
 {
-        start_query(s, c, r, query_alerts);
+        start_query(s, c, r, rt, query_alerts);
 }
 
-static void route_agents(struct server *s, struct conn *c, struct http_request *r)
+static void route_agents(struct server *s, struct conn *c, struct http_request *r,
+                         const struct route *rt)
 {
-        start_query(s, c, r, query_agents);
+        start_query(s, c, r, rt, query_agents);
 }
 
-static void route_establishments(struct server *s, struct conn *c, struct http_request *r)
+static void route_establishments(struct server *s, struct conn *c, struct http_request *r,
+                                 const struct route *rt)
 {
-        start_query(s, c, r, query_establishments);
+        start_query(s, c, r, rt, query_establishments);
 }
 
 /* Metrics: counters of this process, and alerts from the store. */
@@ -357,15 +519,18 @@ static void metrics_done(struct db_job *j)
         free(mj);
 }
 
-static void route_metrics(struct server *s, struct conn *c, struct http_request *r)
+static void route_metrics(struct server *s, struct conn *c, struct http_request *r,
+                          const struct route *rt)
 {
-        start_job(s, c, r, sizeof(struct metrics_job), query_metrics, metrics_done);
+        start_job(s, c, r, rt, sizeof(struct metrics_job), 0, query_metrics, metrics_done);
 }
 
 /* Public routes. */
 
-static void route_health(struct server *s, struct conn *c, struct http_request *r)
+static void route_health(struct server *s, struct conn *c, struct http_request *r,
+                         const struct route *rt)
 {
+        (void)rt;
         (void)r;
         if (s->stopping)
                 conn_reply_error(c, 503, "stopping", "the collector is stopping");
@@ -373,8 +538,10 @@ static void route_health(struct server *s, struct conn *c, struct http_request *
                 reply_text(c, 200, "application/json", "{\"status\":\"ok\"}", NULL);
 }
 
-static void route_ca(struct server *s, struct conn *c, struct http_request *r)
+static void route_ca(struct server *s, struct conn *c, struct http_request *r,
+                     const struct route *rt)
 {
+        (void)rt;
         (void)r;
         conn_reply(c, 200, "application/x-pem-file", s->ca_pem, strlen(s->ca_pem), NULL);
 }
@@ -444,8 +611,10 @@ static void enroll_done(struct db_job *j)
         free(en);
 }
 
-static void route_enroll(struct server *s, struct conn *c, struct http_request *r)
+static void route_enroll(struct server *s, struct conn *c, struct http_request *r,
+                         const struct route *rt)
 {
+        (void)rt;
         json_error_t je;
         json_t *body = json_loadb(r->body ? r->body : "", r->body_len, 0, &je);
         const char *token, *csr, *hostname, *machine;
@@ -616,8 +785,10 @@ static bool is_json(const char *type)
                (type[16] == '\0' || type[16] == ';');
 }
 
-static void route_reports(struct server *s, struct conn *c, struct http_request *r)
+static void route_reports(struct server *s, struct conn *c, struct http_request *r,
+                          const struct route *rt)
 {
+        (void)rt;
         const char *enc = http_header(r, "Content-Encoding");
         bool gz = enc && strcasecmp(enc, "gzip") == 0;
         struct report_job *rj;
@@ -728,8 +899,10 @@ static void policy_done(struct db_job *j)
         free(p);
 }
 
-static void route_policy(struct server *s, struct conn *c, struct http_request *r)
+static void route_policy(struct server *s, struct conn *c, struct http_request *r,
+                         const struct route *rt)
 {
+        (void)rt;
         const char *inm = http_header(r, "If-None-Match");
         struct policy_job *p = calloc(1, sizeof(*p));
 
@@ -745,22 +918,299 @@ static void route_policy(struct server *s, struct conn *c, struct http_request *
         db_submit(&s->db, &p->job);
 }
 
+/* Sessions: logging in and out. */
+
+#define LOGIN_FREE_TRIES 5   /* failures in a row before logins slow down */
+#define LOGIN_MAX_WAIT   900 /* seconds at most between two tries then */
+
+struct login_job {
+        struct db_job job;
+        uv_work_t work; /* the password check, off the loop */
+        struct conn *c;
+        struct server *s;
+        char login[65];
+        char password[PASSWORD_MAX + 1];
+        struct user u;
+        bool known, ok;
+        long long wait; /* seconds before another try, when slowed down */
+        char token[TOKEN_LEN + 1], csrf[TOKEN_LEN + 1];
+        time_t expires;
+};
+
+static void login_free(struct login_job *l)
+{
+        OPENSSL_cleanse(l->password, sizeof(l->password));
+        free(l);
+}
+
+/* Seconds before a login with this many failures in a row may try again. */
+static long long login_wait(const struct user *u, time_t now)
+{
+        long long wait, until;
+
+        if (u->failures < LOGIN_FREE_TRIES)
+                return 0;
+        wait = u->failures - LOGIN_FREE_TRIES >= 10 ? LOGIN_MAX_WAIT
+                                                    : 1LL << (u->failures - LOGIN_FREE_TRIES);
+        if (wait > LOGIN_MAX_WAIT)
+                wait = LOGIN_MAX_WAIT;
+        until = u->last_failure + wait;
+        return until > now ? until - now : 0;
+}
+
+static int run_login_record(struct store *s, struct db_job *j, struct error *e)
+{
+        struct login_job *l = (struct login_job *)j;
+        struct audit a = { time(NULL), l->login, l->ok ? "session.open" : "session.refused",
+                           l->login, "" };
+        char hash[TOKEN_HASH_LEN + 1];
+        int rc;
+
+        if (l->known && (rc = s->ops->user_login_result(s, l->u.id, l->ok, time(NULL), e)) < 0)
+                return rc;
+        if ((rc = s->ops->audit_add(s, &a, e)) < 0 || !l->ok)
+                return rc;
+        if ((rc = token_new("hys_", l->token, sizeof(l->token))) < 0 ||
+            (rc = token_new("hyc_", l->csrf, sizeof(l->csrf))) < 0)
+                return rc;
+        token_hash(l->token, hash, sizeof(hash));
+        l->expires = time(NULL) + l->s->cfg.session_lifetime;
+        return s->ops->session_add(s, hash, l->u.id, l->csrf, time(NULL), l->expires, e);
+}
+
+static json_t *session_json(const char *login, int role, const char *region, const char *finess,
+                            const char *csrf)
+{
+        return json_pack("{s:s, s:s, s:s*, s:s*, s:s}", "login", login, "role", role_name(role),
+                         "region", *region ? region : NULL, "finess", *finess ? finess : NULL,
+                         "csrf_token", csrf);
+}
+
+static void login_recorded(struct db_job *j)
+{
+        struct login_job *l = (struct login_job *)j;
+        char cookie[256];
+
+        if (j->rc < 0) {
+                conn_reply_error(l->c, 503, "unavailable", "the database is unavailable");
+        } else if (!l->ok) {
+                log_info("msg=\"login refused\" login=\"%s\"", l->login);
+                conn_reply_error(l->c, 401, "invalid_credentials", "wrong login or password");
+        } else {
+                log_info("msg=\"login\" login=\"%s\" role=%s", l->login, role_name(l->u.role));
+                snprintf(cookie, sizeof(cookie),
+                         "Set-Cookie: " SESSION_COOKIE "=%s; Path=/; Max-Age=%u; HttpOnly; Secure;"
+                         " SameSite=Strict\r\nCache-Control: no-store\r\n",
+                         l->token, l->s->cfg.session_lifetime);
+                reply_json(l->c, 200,
+                           session_json(l->u.login, l->u.role, l->u.region, l->u.finess, l->csrf),
+                           cookie);
+        }
+        login_free(l);
+}
+
+static void login_check(uv_work_t *w)
+{
+        struct login_job *l = w->data;
+
+        /* An unknown or disabled login costs the same time as a known one. */
+        l->ok = password_check(l->password, l->known ? l->u.hash : NULL) && l->known;
+        OPENSSL_cleanse(l->password, sizeof(l->password));
+}
+
+static void login_checked(uv_work_t *w, int status)
+{
+        struct login_job *l = w->data;
+
+        (void)status;
+        memset(&l->job, 0, sizeof(l->job));
+        l->job.run = run_login_record;
+        l->job.done = login_recorded;
+        db_submit(&l->s->db, &l->job);
+}
+
+static int run_login_lookup(struct store *s, struct db_job *j, struct error *e)
+{
+        struct login_job *l = (struct login_job *)j;
+        int rc = s->ops->user_get(s, l->login, &l->u, e);
+
+        if (rc < 0 && rc != -ENOENT)
+                return rc;
+        l->known = rc == 0 && !l->u.disabled_at;
+        if (l->known)
+                l->wait = login_wait(&l->u, time(NULL));
+        return 0;
+}
+
+static void login_looked_up(struct db_job *j)
+{
+        struct login_job *l = (struct login_job *)j;
+        char retry[64];
+
+        if (j->rc < 0) {
+                conn_reply_error(l->c, 503, "unavailable", "the database is unavailable");
+                login_free(l);
+                return;
+        }
+        if (l->wait) {
+                snprintf(retry, sizeof(retry), "Retry-After: %lld\r\n", l->wait);
+                reply_json(l->c, 429,
+                           json_pack("{s:{s:s, s:s}}", "error", "code", "too_many_attempts",
+                                     "message", "too many failed logins: wait, then try again"),
+                           retry);
+                login_free(l);
+                return;
+        }
+        l->work.data = l;
+        if (uv_queue_work(conn_server(l->c)->loop, &l->work, login_check, login_checked) < 0) {
+                conn_reply_error(l->c, 503, "unavailable", "cannot check the password now");
+                login_free(l);
+        }
+}
+
+static void route_login(struct server *s, struct conn *c, struct http_request *r,
+                        const struct route *rt)
+{
+        json_error_t je;
+        json_t *body = json_loadb(r->body ? r->body : "", r->body_len, 0, &je);
+        const char *login = json_string_value(json_object_get(body, "login"));
+        const char *password = json_string_value(json_object_get(body, "password"));
+        struct login_job *l;
+
+        (void)rt;
+        if (!login || !password || !*login || strlen(login) > 64 ||
+            strlen(password) > PASSWORD_MAX) {
+                json_decref(body);
+                conn_reply_error(c, 400, "bad_request", "expected {\"login\", \"password\"}");
+                return;
+        }
+        if (!(l = calloc(1, sizeof(*l)))) {
+                json_decref(body);
+                conn_reply_error(c, 503, "unavailable", "out of memory");
+                return;
+        }
+        l->c = c;
+        l->s = s;
+        snprintf(l->login, sizeof(l->login), "%s", login);
+        snprintf(l->password, sizeof(l->password), "%s", password);
+        json_decref(body);
+        l->job.run = run_login_lookup;
+        l->job.done = login_looked_up;
+        db_submit(&s->db, &l->job);
+}
+
+static int query_session(struct store *s, struct query_job *q, struct error *e)
+{
+        (void)s;
+        (void)e;
+        q->out = session_json(q->who.login, q->who.role, q->who.region, q->who.finess, q->who.csrf);
+        return 0;
+}
+
+static void route_session(struct server *s, struct conn *c, struct http_request *r,
+                          const struct route *rt)
+{
+        start_query(s, c, r, rt, query_session);
+}
+
+static int query_logout(struct store *s, struct query_job *q, struct error *e)
+{
+        struct audit a = { time(NULL), q->who.login, "session.close", q->who.login, "" };
+        int rc;
+
+        q->set_cookie = "Set-Cookie: " SESSION_COOKIE "=; Path=/; Max-Age=0; HttpOnly; Secure;"
+                        " SameSite=Strict\r\n";
+        if (!q->who.session)
+                return 0;
+        if ((rc = s->ops->session_delete(s, q->cookie, e)) < 0)
+                return rc;
+        return s->ops->audit_add(s, &a, e);
+}
+
+static void route_logout(struct server *s, struct conn *c, struct http_request *r,
+                         const struct route *rt)
+{
+        start_query(s, c, r, rt, query_logout);
+}
+
+/* Acknowledging an alert: it stays live, marked as seen by someone. */
+
+static int query_acknowledge(struct store *s, struct query_job *q, struct error *e)
+{
+        char target[32];
+        struct audit a = { time(NULL), q->who.login, "alert.acknowledge", target, "" };
+        int rc;
+
+        snprintf(target, sizeof(target), "alert %lld", q->id);
+        rc = s->ops->alert_acknowledge(s, q->id, &q->filter, time(NULL), e);
+        if (rc == -ENOENT || rc == -EALREADY) {
+                char why[sizeof(e->msg)];
+
+                snprintf(why, sizeof(why), "%s", e->msg);
+                return rc == -ENOENT ? refuse(q, 404, "not_found", e, why)
+                                     : refuse(q, 409, "not_open", e, why);
+        }
+        if (rc < 0 || (rc = s->ops->audit_add(s, &a, e)) < 0)
+                return rc;
+        q->out = json_pack("{s:I, s:s}", "id", (json_int_t)q->id, "status", "acknowledged");
+        return 0;
+}
+
+static void route_acknowledge(struct server *s, struct conn *c, struct http_request *r,
+                              const struct route *rt)
+{
+        char path[HTTP_URL_MAX + 1], *end;
+        long long id;
+
+        http_path(r, path, sizeof(path));
+        id = strtoll(path + strlen("/api/v1/alerts/"), &end, 10);
+        if (id <= 0 || strcmp(end, "/acknowledge") != 0) {
+                conn_reply_error(c, 404, "not_found", "no such alert");
+                return;
+        }
+        start_job(s, c, r, rt, sizeof(struct query_job), id, query_acknowledge, query_done);
+}
+
 /* Dispatch. */
+
+/* Whether path matches pattern, where a "*" segment stands for any one
+ * non-empty segment. */
+static bool path_matches(const char *pattern, const char *path)
+{
+        while (*pattern && *path) {
+                if (pattern[0] == '*' && (pattern[1] == '/' || !pattern[1])) {
+                        size_t n = strcspn(path, "/");
+
+                        if (n == 0)
+                                return false;
+                        path += n;
+                        pattern++;
+                        continue;
+                }
+                if (*pattern++ != *path++)
+                        return false;
+        }
+        return !*pattern && !*path;
+}
 
 void api_handle(struct server *s, struct conn *c, struct http_request *r)
 {
         char path[HTTP_URL_MAX + 1];
         const struct route *match = NULL;
         unsigned method = r->method == HTTP_HEAD ? HTTP_GET : r->method;
+        bool found = false;
 
         http_path(r, path, sizeof(path));
         for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
-                if (strcmp(routes[i].path, path) != 0)
+                if (!path_matches(routes[i].path, path))
                         continue;
-                match = &routes[i];
-                if (routes[i].method == method)
+                found = true;
+                if (routes[i].method == method) {
+                        match = &routes[i];
                         break;
-                match = NULL;
+                }
+        }
+        if (!match && found) {
                 conn_reply_error(c, 405, "method_not_allowed", "%s is not allowed on %s",
                                  http_method_str(r->method), path);
                 return;
@@ -769,13 +1219,15 @@ void api_handle(struct server *s, struct conn *c, struct http_request *r)
                 conn_reply_error(c, 404, "not_found", "no such route: %s", path);
                 return;
         }
-        if (match->auth == AUTH_BEARER) {
+        if (match->auth == AUTH_USER) {
                 const char *auth = http_header(r, "Authorization");
+                size_t len;
 
-                if (!auth || strncasecmp(auth, "Bearer ", 7) != 0) {
+                if (!(auth && strncasecmp(auth, "Bearer ", 7) == 0) &&
+                    !cookie_value(r, SESSION_COOKIE, &len)) {
                         reply_text(c, 401, "application/json",
                                    "{\"error\":{\"code\":\"unauthorized\",\"message\":"
-                                   "\"an API token is required (Authorization: Bearer ...)\"}}",
+                                   "\"log in, or give an API token (Authorization: Bearer ...)\"}}",
                                    "WWW-Authenticate: Bearer\r\n");
                         return;
                 }
@@ -794,7 +1246,7 @@ void api_handle(struct server *s, struct conn *c, struct http_request *r)
                         return;
                 }
         }
-        match->fn(s, c, r);
+        match->fn(s, c, r, match);
 }
 
 /* The periodic sweep for silent agents. */

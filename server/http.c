@@ -94,7 +94,8 @@ static int on_headers_complete(http_parser *p)
                 }
                 r->head[r->head_len++] = '\0';
         }
-        if (p->method != HTTP_GET && p->method != HTTP_POST && p->method != HTTP_HEAD)
+        if (p->method != HTTP_GET && p->method != HTTP_POST && p->method != HTTP_HEAD &&
+            p->method != HTTP_DELETE)
                 return fail(h, 501, "method not implemented");
         if (p->upgrade)
                 return fail(h, 501, "protocol upgrade not implemented");

@@ -23,6 +23,7 @@
 #include "notify.h"
 #include "rootfs.h"
 #include "server.h"
+#include "token.h"
 
 #define CONN_BUF 16384
 
@@ -57,6 +58,7 @@ void server_config_defaults(struct server_config *c)
         c->listen = "127.0.0.1:8443";
         c->handshake_timeout_ms = 10000;
         c->idle_timeout_ms = 120000;
+        c->session_lifetime = 8 * 3600;
         c->request_timeout_ms = 30000;
         c->write_timeout_ms = 30000;
         c->max_connections = 20000;
@@ -123,6 +125,13 @@ static int config_key(void *user, const char *section, const char *key, const ch
                 rc = ms_value(value, &c->request_timeout_ms);
         } else if (strcmp(key, "handshake_timeout") == 0) {
                 rc = ms_value(value, &c->handshake_timeout_ms);
+        } else if (strcmp(key, "session_lifetime") == 0) {
+                long long secs;
+
+                if ((rc = token_parse_duration(value, &secs)) == 0 && (secs < 60 || secs > 2592000))
+                        rc = -EINVAL;
+                if (rc == 0)
+                        c->session_lifetime = (unsigned)secs;
         } else if (strcmp(key, "max_backlog") == 0) {
                 if ((rc = count_value(value, 0, 1000000, &n)) == 0)
                         c->max_backlog = n;

@@ -33,7 +33,7 @@ got=$( (printf 'HELLO THERE\r\n\r\n'; sleep 1) | raw | head -1 | tr -d '\r')
 [ "$got" = "HTTP/1.1 400 Bad Request" ] || fail "garbage: '$got'"
 got=$( (printf 'GET /healthz HTTP/1.1\r\nHost x\r\n\r\n'; sleep 1) | raw | head -1 | tr -d '\r')
 [ "$got" = "HTTP/1.1 400 Bad Request" ] || fail "a header without a colon: '$got'"
-got=$( (printf 'DELETE /api/v1/alerts HTTP/1.1\r\nHost: x\r\n\r\n'; sleep 1) | raw | head -1 | tr -d '\r')
+got=$( (printf 'TRACE /api/v1/alerts HTTP/1.1\r\nHost: x\r\n\r\n'; sleep 1) | raw | head -1 | tr -d '\r')
 [ "$got" = "HTTP/1.1 501 Not Implemented" ] || fail "an unknown method: '$got'"
 
 # Oversized: headers, URL, body.
