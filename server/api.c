@@ -1078,8 +1078,7 @@ static void route_login(struct server *s, struct conn *c, struct http_request *r
         struct login_job *l;
 
         (void)rt;
-        if (!login || !password || !*login || strlen(login) > 64 ||
-            strlen(password) > PASSWORD_MAX) {
+        if (!login || !password || !login_valid(login) || strlen(password) > PASSWORD_MAX) {
                 json_decref(body);
                 conn_reply_error(c, 400, "bad_request", "expected {\"login\", \"password\"}");
                 return;

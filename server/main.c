@@ -703,7 +703,13 @@ static int cmd_user(int argc, char **argv)
         }
         if (add) {
                 u.role = role_from_name(role);
-                if (!*u.login || u.role < 0 || !stdin_pw) {
+                if (!login_valid(u.login)) {
+                        fputs("hygie-server: a login is 1 to 64 letters, digits, '.', '_', '@'"
+                              " or '-'\n",
+                              stderr);
+                        return 2;
+                }
+                if (u.role < 0 || !stdin_pw) {
                         fputs("hygie-server: user add needs --login, --role (admin, regional,"
                               " establishment or funder) and --password-stdin\n",
                               stderr);

@@ -155,3 +155,12 @@ int role_from_name(const char *name)
                         return i;
         return -1;
 }
+
+bool login_valid(const char *login)
+{
+        size_t n = strlen(login);
+
+        return n > 0 && n <= 64 &&
+               strspn(login,
+                      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._@-") == n;
+}

@@ -190,6 +190,8 @@ struct store {
 int store_open(const char *url, const char *data_dir, struct store **out, struct error *e);
 int store_open_pg(const char *url, struct store **out, struct error *e);
 
+/* Whether a login is 1 to 64 of letters, digits and . _ @ - */
+bool login_valid(const char *login);
 const char *role_name(int role);
 /* enum role for a name, or -1. */
 int role_from_name(const char *name);

@@ -153,8 +153,15 @@ for i in 1 2 3 4 5; do
 	[ "$(login bzh-support)" = 401 ] || fail "wrong password $i: $(cat "$tmp/bzh-support.json")"
 done
 pw=$pw_right
+[ "$(db_query "SELECT failures FROM users WHERE login = 'bzh-support'")" = 5 ] ||
+	fail "failed logins not counted"
+# Two more failures a moment ago: the next try must wait 4 s, whatever this
+# machine's pace.
+db_query "UPDATE users SET failures = 7, last_failure = $(date +%s) WHERE login = 'bzh-support'" \
+	>/dev/null
 [ "$(login bzh-support)" = 429 ] || fail "no slowing down: $(cat "$tmp/bzh-support.json")"
 [ "$(login nobody-at-all)" = 401 ] || fail "unknown login"
+[ "$(login "two words")" = 400 ] || fail "a login out of its alphabet: $(cat "$tmp/two words.json")"
 
 # A disabled user is out at once.
 [ "$(login cnsa-analyst)" = 200 ] || fail "login again"
