@@ -96,6 +96,14 @@ static bool place_option(struct place *pl, int c)
         return c == 'd' || c == 'B';
 }
 
+/* Prints doc, indented, on standard output, and frees it. */
+static void print_json(json_t *doc)
+{
+        json_dumpf(doc, stdout, JSON_INDENT(2));
+        fputc('\n', stdout);
+        json_decref(doc);
+}
+
 static void say_error(const struct error *e)
 {
         char buf[600];
@@ -157,10 +165,7 @@ static int cmd_init(int argc, char **argv)
         }
         st->ops->close(st);
         if (json) {
-                json_t *o = json_pack("{s:s, s:s}", "data", pl.data, "ca_fingerprint", fp);
-                json_dumpf(o, stdout, JSON_INDENT(2));
-                fputc('\n', stdout);
-                json_decref(o);
+                print_json(json_pack("{s:s, s:s}", "data", pl.data, "ca_fingerprint", fp));
         } else {
                 printf("CA, server certificate and database created in %s\nCA fingerprint: %s\n",
                        pl.data, fp);
@@ -268,13 +273,9 @@ static int cmd_establishment(int argc, char **argv)
                                                 print_establishment, list, &e) < 0)
                         goto out;
         }
-        if (list) {
-                json_t *doc = add ? json_incref(json_array_get(list, 0))
-                                  : json_pack("{s:O}", "establishments", list);
-                json_dumpf(doc, stdout, JSON_INDENT(2));
-                fputc('\n', stdout);
-                json_decref(doc);
-        }
+        if (list)
+                print_json(add ? json_incref(json_array_get(list, 0))
+                               : json_pack("{s:O}", "establishments", list));
         rc = 0;
 out:
         if (rc)
@@ -358,11 +359,8 @@ static int cmd_token(int argc, char **argv, bool api)
                 : st->ops->token_add(st, finess, hash, uses, time(NULL) + expires, &e) < 0)
                 goto out;
         if (json) {
-                json_t *o = api ? json_pack("{s:s}", "token", token)
-                                : json_pack("{s:s, s:s}", "token", token, "ca_fingerprint", fp);
-                json_dumpf(o, stdout, JSON_INDENT(2));
-                fputc('\n', stdout);
-                json_decref(o);
+                print_json(api ? json_pack("{s:s}", "token", token)
+                               : json_pack("{s:s, s:s}", "token", token, "ca_fingerprint", fp));
         } else if (api) {
                 printf("%s\n", token);
         } else {
@@ -749,13 +747,8 @@ static int cmd_user(int argc, char **argv)
                 rows = json ? json_array() : NULL;
                 if (st->ops->user_list(st, print_user, rows, &e) < 0)
                         goto out;
-                if (rows) {
-                        json_t *doc = json_pack("{s:O}", "users", rows);
-
-                        json_dumpf(doc, stdout, JSON_INDENT(2));
-                        fputc('\n', stdout);
-                        json_decref(doc);
-                }
+                if (rows)
+                        print_json(json_pack("{s:O}", "users", rows));
         }
         rc = 0;
 out:
