@@ -86,31 +86,42 @@ static bool next_line(struct lines *l, const char **line, size_t *len)
         return false;
 }
 
+/* The next record of exactly want ':'-separated fields into f: 1, 0 at the
+ * end, or -errno with e filled (too many lines, a wrong field count). */
+static int next_record(struct lines *l, const char *file, struct field *f, size_t want,
+                       struct error *e)
+{
+        const char *line;
+        size_t len, n;
+
+        if (!next_line(l, &line, &len))
+                return 0;
+        if (l->line > SHADOW_LINES_MAX) {
+                error_set(e, file, l->line, "too many lines");
+                return -EFBIG;
+        }
+        n = split(line, len, f, want);
+        if (n != want) {
+                error_set(e, file, l->line, "expected %zu fields separated by ':', found %zu", want,
+                          n);
+                return -EINVAL;
+        }
+        return 1;
+}
+
 int passwd_parse(const char *text, const char *file, passwd_fn *fn, void *user, struct error *e)
 {
         struct lines l = { text, 0 };
         struct passwd_ent ent;
         struct field f[7];
-        const char *line;
-        size_t len, n;
-        int rc = 0;
+        int rc;
 
-        while (rc == 0 && next_line(&l, &line, &len)) {
-                if (l.line > SHADOW_LINES_MAX) {
-                        error_set(e, file, l.line, "too many lines");
-                        rc = -EFBIG;
-                        break;
-                }
-                n = split(line, len, f, 7);
+        while ((rc = next_record(&l, file, f, 7, e)) > 0) {
                 memset(&ent, 0, sizeof(ent));
                 ent.line = l.line;
-                if (n != 7) {
-                        error_set(e, file, l.line, "expected 7 fields separated by ':', found %zu",
-                                  n);
-                        rc = -EINVAL;
-                } else if (f[0].len == 0 || copy_field(ent.name, sizeof(ent.name), &f[0]) < 0 ||
-                           copy_field(ent.password, sizeof(ent.password), &f[1]) < 0 ||
-                           copy_field(ent.shell, sizeof(ent.shell), &f[6]) < 0) {
+                if (f[0].len == 0 || copy_field(ent.name, sizeof(ent.name), &f[0]) < 0 ||
+                    copy_field(ent.password, sizeof(ent.password), &f[1]) < 0 ||
+                    copy_field(ent.shell, sizeof(ent.shell), &f[6]) < 0) {
                         error_set(e, file, l.line, "empty or too long name, password or shell");
                         rc = -EINVAL;
                 } else if (number(&f[2], &ent.uid) < 0 || ent.uid < 0 ||
@@ -121,6 +132,8 @@ int passwd_parse(const char *text, const char *file, passwd_fn *fn, void *user, 
                         rc = fn(user, &ent);
                 }
                 explicit_bzero(&ent, sizeof(ent));
+                if (rc != 0)
+                        break;
         }
         return rc;
 }
@@ -130,24 +143,12 @@ int shadow_parse(const char *text, const char *file, shadow_fn *fn, void *user, 
         struct lines l = { text, 0 };
         struct shadow_ent ent;
         struct field f[9];
-        const char *line;
-        size_t len, n;
-        int rc = 0;
+        int rc;
 
-        while (rc == 0 && next_line(&l, &line, &len)) {
-                if (l.line > SHADOW_LINES_MAX) {
-                        error_set(e, file, l.line, "too many lines");
-                        rc = -EFBIG;
-                        break;
-                }
-                n = split(line, len, f, 9);
+        while ((rc = next_record(&l, file, f, 9, e)) > 0) {
                 memset(&ent, 0, sizeof(ent));
                 ent.line = l.line;
-                if (n != 9) {
-                        error_set(e, file, l.line, "expected 9 fields separated by ':', found %zu",
-                                  n);
-                        rc = -EINVAL;
-                } else if (f[0].len == 0 || copy_field(ent.name, sizeof(ent.name), &f[0]) < 0) {
+                if (f[0].len == 0 || copy_field(ent.name, sizeof(ent.name), &f[0]) < 0) {
                         error_set(e, file, l.line, "empty or too long account name");
                         rc = -EINVAL;
                 } else if (copy_field(ent.hash, sizeof(ent.hash), &f[1]) < 0) {
@@ -163,6 +164,8 @@ int shadow_parse(const char *text, const char *file, shadow_fn *fn, void *user, 
                         rc = fn(user, &ent);
                 }
                 explicit_bzero(&ent, sizeof(ent));
+                if (rc != 0)
+                        break;
         }
         return rc;
 }
@@ -172,24 +175,12 @@ int group_parse(const char *text, const char *file, group_fn *fn, void *user, st
         struct lines l = { text, 0 };
         struct group_ent ent;
         struct field f[4];
-        const char *line;
-        size_t len, n;
-        int rc = 0;
+        int rc;
 
-        while (rc == 0 && next_line(&l, &line, &len)) {
-                if (l.line > SHADOW_LINES_MAX) {
-                        error_set(e, file, l.line, "too many lines");
-                        rc = -EFBIG;
-                        break;
-                }
-                n = split(line, len, f, 4);
+        while ((rc = next_record(&l, file, f, 4, e)) > 0) {
                 memset(&ent, 0, sizeof(ent));
                 ent.line = l.line;
-                if (n != 4) {
-                        error_set(e, file, l.line, "expected 4 fields separated by ':', found %zu",
-                                  n);
-                        rc = -EINVAL;
-                } else if (f[0].len == 0 || copy_field(ent.name, sizeof(ent.name), &f[0]) < 0) {
+                if (f[0].len == 0 || copy_field(ent.name, sizeof(ent.name), &f[0]) < 0) {
                         error_set(e, file, l.line, "empty or too long group name");
                         rc = -EINVAL;
                 } else if (number(&f[2], &ent.gid) < 0 || ent.gid < 0) {
@@ -200,6 +191,8 @@ int group_parse(const char *text, const char *file, group_fn *fn, void *user, st
                         ent.members_len = f[3].len;
                         rc = fn(user, &ent);
                 }
+                if (rc != 0)
+                        break;
         }
         return rc;
 }
