@@ -63,6 +63,18 @@ static const struct key keys[] = {
         DURATION_KEY("schedule", "antivirus", schedule[FAM_ANTIVIRUS], 300, 30 * 86400),
         DURATION_KEY("schedule", "hardware", schedule[FAM_HARDWARE], 300, 30 * 86400),
         LONG_KEY("schedule", "jitter_percent", schedule_jitter_percent, 0, 50),
+        LONG_KEY("score", "critical", score_weight[SEV_CRITICAL], 0, 100),
+        LONG_KEY("score", "high", score_weight[SEV_HIGH], 0, 100),
+        LONG_KEY("score", "medium", score_weight[SEV_MEDIUM], 0, 100),
+        LONG_KEY("score", "low", score_weight[SEV_LOW], 0, 100),
+        LONG_KEY("score", "info", score_weight[SEV_INFO], 0, 100),
+        LONG_KEY("score", "warn_percent", score_warn_percent, 0, 100),
+        LONG_KEY("establishment", "exercise_months", exercise_months, 1, 120),
+        LONG_KEY("establishment", "awareness_months", awareness_months, 1, 120),
+        LONG_KEY("establishment", "restore_test_months", restore_test_months, 1, 120),
+        LONG_KEY("equipment.costs", "pc", cost_pc, 0, 1000000),
+        LONG_KEY("equipment.costs", "ram", cost_ram, 0, 1000000),
+        LONG_KEY("equipment.costs", "ssd", cost_ssd, 0, 1000000),
 };
 
 /* "90s", "30m", "12h", "7d", "2w" (or plain seconds) to seconds. */
@@ -116,6 +128,18 @@ void policy_defaults(struct policy *p)
         p->schedule[FAM_ANTIVIRUS] = 4 * 3600;
         p->schedule[FAM_HARDWARE] = 86400;
         p->schedule_jitter_percent = 10;
+        p->score_weight[SEV_CRITICAL] = 30;
+        p->score_weight[SEV_HIGH] = 15;
+        p->score_weight[SEV_MEDIUM] = 6;
+        p->score_weight[SEV_LOW] = 2;
+        p->score_weight[SEV_INFO] = 0;
+        p->score_warn_percent = 50;
+        p->exercise_months = 12;
+        p->awareness_months = 12;
+        p->restore_test_months = 6;
+        p->cost_pc = 750;
+        p->cost_ram = 60;
+        p->cost_ssd = 70;
         for (size_t i = 0; i < sizeof(p->severity) / sizeof(p->severity[0]); i++)
                 p->severity[i] = -1;
 }

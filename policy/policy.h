@@ -49,6 +49,13 @@ struct policy {
         long win11_min_storage_gb;
         long win11_min_cores;
 
+        /* The collector's: the hygiene score, the establishment-level
+         * checks, the equipment catch-up prices (euros). */
+        long score_weight[SEV_COUNT];
+        long score_warn_percent;
+        long exercise_months, awareness_months, restore_test_months;
+        long cost_pc, cost_ram, cost_ssd;
+
         long schedule[FAM_COUNT]; /* seconds between runs of each family */
         long schedule_jitter_percent;
 

@@ -12,7 +12,7 @@
 
 struct policy_slot {
         char finess[10];
-        int threshold;
+        struct store_rules rules;
         time_t fetched;
 };
 
@@ -30,7 +30,7 @@ static unsigned slot_of(const char *finess)
         return h % POLICY_SLOTS;
 }
 
-int db_threshold(void *user, const char *finess)
+const struct store_rules *db_rules(void *user, const char *finess)
 {
         struct db *d = user;
         struct policy_cache *pc = d->policies;
@@ -42,7 +42,7 @@ int db_threshold(void *user, const char *finess)
         int rc;
 
         if (strcmp(sl->finess, finess) == 0 && now - sl->fetched < POLICY_TTL)
-                return sl->threshold;
+                return &sl->rules;
         policy_defaults(&pc->parsed);
         rc = d->store->ops->policy_get(d->store, finess, &text, &revision, &e);
         if (rc == 0 && policy_load_string(&pc->parsed, text, "policy", &e) < 0) {
@@ -54,9 +54,9 @@ int db_threshold(void *user, const char *finess)
         }
         free(text);
         snprintf(sl->finess, sizeof(sl->finess), "%s", finess);
-        sl->threshold = (int)pc->parsed.alert_severity;
+        store_rules_of(&pc->parsed, &sl->rules);
         sl->fetched = now;
-        return sl->threshold;
+        return &sl->rules;
 }
 
 static void finish(struct db *d, struct db_job *first, struct db_job **last_next)
@@ -80,7 +80,7 @@ static void run_batch(struct db *d, struct db_job **jobs, size_t n)
 
         for (size_t i = 0; i < n; i++)
                 reports[i] = *jobs[i]->report;
-        rc = d->store->ops->reports_put(d->store, reports, n, time(NULL), db_threshold, d, &e);
+        rc = d->store->ops->reports_put(d->store, reports, n, time(NULL), db_rules, d, &e);
         for (size_t i = 0; i < n; i++) {
                 jobs[i]->rc = rc;
                 jobs[i]->e = e;

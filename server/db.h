@@ -61,8 +61,8 @@ struct db_stats db_stats(struct db *d);
  * worker and closes the store. */
 void db_stop(struct db *d);
 
-/* The alert threshold (enum severity) of an establishment's policy, cached
- * for a while; for the worker thread only. */
-int db_threshold(void *db, const char *finess);
+/* What an establishment's policy tells the collector ("" the default
+ * policy), cached for a while; for the worker thread only. */
+const struct store_rules *db_rules(void *db, const char *finess);
 
 #endif

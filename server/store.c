@@ -8,6 +8,7 @@
 
 #include "checks.h"
 #include "finess.h"
+#include "policy.h"
 #include "store.h"
 
 /* FINESS codes the overseas départements 971-976 as 9A-9F. */
@@ -163,4 +164,150 @@ bool login_valid(const char *login)
         return n > 0 && n <= 64 &&
                strspn(login,
                       "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._@-") == n;
+}
+
+/* Machine state: a checks string holds one "check=SV;" entry per check,
+ * S its worst status (a letter of STATUS_LETTERS), V its severity. */
+
+#define STATUS_LETTERS "pwfes" /* enum status order */
+#define MACHINE_MAX    96      /* checks a machine's state keeps */
+
+struct check_state {
+        char id[64];
+        int status, severity;
+};
+
+/* Worse first: fail and error, then warn, then pass and skip. */
+static int status_rank(int status)
+{
+        return status == STATUS_FAIL || status == STATUS_ERROR ? 2 : status == STATUS_WARN;
+}
+
+static size_t parse_checks(const char *s, struct check_state *out, size_t max)
+{
+        size_t n = 0;
+
+        while (s && *s && n < max) {
+                const char *eq = strchr(s, '='), *end = strchr(s, ';');
+                const char *letter;
+
+                if (!eq || !end || eq > end || end - eq != 3 || (size_t)(eq - s) >= sizeof(out->id))
+                        break; /* not ours: the rest is dropped and rebuilt from reports */
+                letter = memchr(STATUS_LETTERS, eq[1], STATUS_COUNT);
+                if (!letter || eq[2] < '0' || eq[2] >= '0' + SEV_COUNT)
+                        break;
+                memcpy(out[n].id, s, (size_t)(eq - s));
+                out[n].id[eq - s] = '\0';
+                out[n].status = (int)(letter - STATUS_LETTERS);
+                out[n].severity = eq[2] - '0';
+                n++;
+                s = end + 1;
+        }
+        return n;
+}
+
+static int checks_score(const struct check_state *c, size_t n, const struct store_rules *rules)
+{
+        long lost = 0; /* in hundredths of a point */
+
+        for (size_t i = 0; i < n; i++) {
+                long w = rules->weight[c[i].severity] * 100L;
+
+                if (status_rank(c[i].status) == 2)
+                        lost += w;
+                else if (c[i].status == STATUS_WARN)
+                        lost += w * rules->warn_percent / 100;
+        }
+        return lost >= 10000 ? 0 : (int)((10000 - lost + 50) / 100);
+}
+
+int store_checks_score(const char *text, const struct store_rules *rules)
+{
+        struct check_state c[MACHINE_MAX];
+
+        return checks_score(c, parse_checks(text, c, MACHINE_MAX), rules);
+}
+
+static int state_of(const struct check_state *c, size_t n, const char *id)
+{
+        for (size_t i = 0; i < n; i++)
+                if (strcmp(c[i].id, id) == 0)
+                        return c[i].status;
+        return -1;
+}
+
+static bool fails(const struct check_state *c, size_t n, const char *id)
+{
+        return state_of(c, n, id) == STATUS_FAIL;
+}
+
+void store_machine_update(const char *before, const struct store_report *r,
+                          const struct store_rules *rules, struct machine_state *ms)
+{
+        struct check_state c[MACHINE_MAX];
+        size_t n = parse_checks(before, c, MACHINE_MAX), len = 0;
+        bool carried[MACHINE_MAX] = { false };
+        int os;
+
+        /* A check the report carries is replaced by its worst finding. */
+        for (size_t i = 0; i < r->nfindings; i++) {
+                const struct store_finding *f = &r->findings[i];
+                size_t j = 0;
+
+                if (strlen(f->check) >= sizeof(c[0].id) || strchr(f->check, '=') ||
+                    strchr(f->check, ';'))
+                        continue;
+                while (j < n && strcmp(c[j].id, f->check) != 0)
+                        j++;
+                if (j == n) {
+                        if (n == MACHINE_MAX)
+                                continue;
+                        snprintf(c[n++].id, sizeof(c[0].id), "%s", f->check);
+                }
+                if (!carried[j] || status_rank(f->status) > status_rank(c[j].status) ||
+                    (status_rank(f->status) == status_rank(c[j].status) &&
+                     f->severity > c[j].severity)) {
+                        c[j].status = f->status;
+                        c[j].severity = f->severity;
+                }
+                carried[j] = true;
+        }
+        ms->checks[0] = '\0';
+        for (size_t i = 0; i < n; i++) {
+                int w = snprintf(ms->checks + len, sizeof(ms->checks) - len, "%s=%c%c;", c[i].id,
+                                 STATUS_LETTERS[c[i].status], '0' + c[i].severity);
+
+                if (w < 0 || (size_t)w >= sizeof(ms->checks) - len) {
+                        ms->checks[len] = '\0';
+                        break;
+                }
+                len += (size_t)w;
+        }
+        ms->score = checks_score(c, n, rules);
+        ms->equipment = 0;
+        if (fails(c, n, "equipment.win11_ready") || fails(c, n, "equipment.age") ||
+            fails(c, n, "equipment.tpm")) {
+                ms->equipment = EQUIP_REPLACE;
+        } else {
+                if (fails(c, n, "equipment.ram"))
+                        ms->equipment |= EQUIP_RAM;
+                if (fails(c, n, "equipment.storage"))
+                        ms->equipment |= EQUIP_SSD;
+        }
+        os = state_of(c, n, "os.supported");
+        ms->os_supported = os == STATUS_PASS || os == STATUS_WARN ? 1 : os == STATUS_FAIL ? 0 : -1;
+}
+
+void store_rules_of(const struct policy *p, struct store_rules *r)
+{
+        r->threshold = (int)p->alert_severity;
+        for (int i = 0; i < SEV_COUNT; i++)
+                r->weight[i] = (int)p->score_weight[i];
+        r->warn_percent = (int)p->score_warn_percent;
+        r->exercise_months = (int)p->exercise_months;
+        r->awareness_months = (int)p->awareness_months;
+        r->restore_test_months = (int)p->restore_test_months;
+        r->cost_pc = p->cost_pc;
+        r->cost_ram = p->cost_ram;
+        r->cost_ssd = p->cost_ssd;
 }

@@ -10,7 +10,10 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "checks.h"
 #include "error.h"
+
+struct store;
 
 struct establishment {
         char finess[10];
@@ -50,8 +53,41 @@ struct store_report {
 };
 #define STORE_DUPLICATE 1
 
-/* The alert threshold for an establishment's agents (enum severity). */
-typedef int store_threshold_fn(void *user, const char *finess);
+/* What an establishment's policy tells the collector. */
+struct store_rules {
+        int threshold;         /* enum severity: failing findings at or above raise alerts */
+        int weight[SEV_COUNT]; /* points a failing check of each severity takes off 100 */
+        int warn_percent;      /* the share of its weight a warning takes */
+        int exercise_months, awareness_months, restore_test_months;
+        long cost_pc, cost_ram, cost_ssd; /* euros */
+};
+typedef const struct store_rules *store_rules_fn(void *user, const char *finess);
+struct policy;
+void store_rules_of(const struct policy *p, struct store_rules *r);
+
+/* What a machine's reports say, check by check: a report carries only the
+ * families that ran, so each report is merged over the previous state. */
+#define EQUIP_REPLACE      1u /* not Windows 11 ready, too old or no TPM 2.0 */
+#define EQUIP_RAM          2u /* a RAM upgrade */
+#define EQUIP_SSD          4u /* an SSD in place of a spinning disk */
+#define MACHINE_CHECKS_MAX 4096
+struct machine_state {
+        char checks[MACHINE_CHECKS_MAX]; /* "check=SV;"...: status letter, severity digit */
+        int score;                       /* 0 to 100 */
+        unsigned equipment;              /* EQUIP_* */
+        int os_supported;                /* 1, 0, or -1 not known */
+};
+/* Merges report r over before (a checks string as stored) into ms, and
+ * scores it: 100 minus, for each check, its weight when it fails (or could
+ * not run), warn_percent of it when it warns; at least 0. */
+void store_machine_update(const char *before, const struct store_report *r,
+                          const struct store_rules *rules, struct machine_state *ms);
+/* The score of a checks string. */
+int store_checks_score(const char *text, const struct store_rules *rules);
+
+/* One row of a query: each value as text, NULL for SQL NULL. */
+typedef int store_row_fn(void *user, int ncols, const char *const *values);
+typedef int store_tx_fn(struct store *s, void *user, struct error *e);
 
 struct alert {
         long long id;
@@ -83,6 +119,7 @@ struct user {
         char region[128];                  /* a regional user's region */
         char finess[10];                   /* an establishment user's establishment */
         char hash[256];                    /* crypt(3) string */
+        char email[256];                   /* where digests go, "" none */
         long long created_at, disabled_at; /* disabled_at 0 while active */
         long failures;                     /* failed logins in a row */
         long long last_failure;
@@ -95,8 +132,6 @@ struct audit {
         long long at;
         const char *actor, *action, *target, *detail;
 };
-
-struct store;
 
 struct store_ops {
         /* -EEXIST when the FINESS number is already registered. */
@@ -129,7 +164,7 @@ struct store_ops {
          * machine than the agent's raises agent.duplicate and changes no
          * other alert. Sets each report's result; fails as a whole. */
         int (*reports_put)(struct store *s, struct store_report *v, size_t n, time_t now,
-                           store_threshold_fn *threshold, void *user, struct error *e);
+                           store_rules_fn *rules, void *user, struct error *e);
         /* Opens agent.silent for agents that missed three report intervals
          * by now; a report resolves it. The number opened, or -errno. */
         int (*sweep_silent)(struct store *s, time_t now, struct error *e);
@@ -173,6 +208,14 @@ struct store_ops {
          * when there is none such, -EALREADY when it is not open. */
         int (*alert_acknowledge)(struct store *s, long long id, const struct store_filter *f,
                                  time_t now, struct error *e);
+        /* Runs sql, one text both engines take ($1, $2... parameters bound
+         * as text, NULL as SQL NULL), calling fn for each row it returns;
+         * stops at fn's non-zero return and returns it. The dashboard's
+         * queries go through here, written once. */
+        int (*rows)(struct store *s, const char *sql, int nparams, const char *const *params,
+                    store_row_fn *fn, void *user, struct error *e);
+        /* Runs fn in one transaction: committed when it returns >= 0. */
+        int (*tx)(struct store *s, store_tx_fn *fn, void *user, struct error *e);
         int (*api_token_add)(struct store *s, const char *hash, struct error *e);
         /* 0 when an API token with this hash exists, else -ENOENT. */
         int (*api_token_check)(struct store *s, const char *hash, struct error *e);

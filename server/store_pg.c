@@ -19,6 +19,7 @@ struct store_pg {
         struct store base;
         PGconn *conn;
         struct store_scratch scratch; /* for reports_put */
+        struct machine_state machine; /* for reports_put */
 };
 
 static const char *const migrations[] = {
@@ -109,6 +110,70 @@ static const char *const migrations[] = {
         "  action TEXT NOT NULL,"
         "  target TEXT NOT NULL,"
         "  detail TEXT NOT NULL);",
+
+        "ALTER TABLE agents ADD COLUMN checks TEXT NOT NULL DEFAULT '',"
+        "  ADD COLUMN score BIGINT,"
+        "  ADD COLUMN equipment BIGINT NOT NULL DEFAULT 0,"
+        "  ADD COLUMN os_supported BIGINT;"
+        "ALTER TABLE users ADD COLUMN email TEXT NOT NULL DEFAULT '';"
+        "ALTER TABLE alerts ALTER COLUMN agent_id DROP NOT NULL,"
+        "  ADD COLUMN finess TEXT REFERENCES establishments (finess);"
+        "UPDATE alerts al SET finess = ag.finess FROM agents ag WHERE ag.id = al.agent_id;"
+        "ALTER TABLE alerts ALTER COLUMN finess SET NOT NULL;"
+        "CREATE UNIQUE INDEX alerts_site_live ON alerts (finess, check_id, subject)"
+        "  WHERE agent_id IS NULL AND status <> 'resolved';"
+        "CREATE INDEX alerts_finess ON alerts (finess, status);"
+        "CREATE TABLE alert_events ("
+        "  id BIGSERIAL PRIMARY KEY,"
+        "  alert_id BIGINT NOT NULL,"
+        "  at BIGINT NOT NULL,"
+        "  kind TEXT NOT NULL CHECK (kind IN ('opened', 'resolved')));"
+        "CREATE FUNCTION alert_event() RETURNS trigger LANGUAGE plpgsql AS $$"
+        "  BEGIN"
+        "    IF TG_OP = 'INSERT' THEN"
+        "      INSERT INTO alert_events (alert_id, at, kind) VALUES (NEW.id, NEW.opened_at, "
+        "'opened');"
+        "    ELSIF NEW.status = 'resolved' AND OLD.status <> 'resolved' THEN"
+        "      INSERT INTO alert_events (alert_id, at, kind)"
+        "      VALUES (NEW.id, coalesce(NEW.resolved_at, 0), 'resolved');"
+        "    END IF;"
+        "    RETURN NULL;"
+        "  END $$;"
+        "CREATE TRIGGER alerts_events AFTER INSERT OR UPDATE OF status ON alerts"
+        "  FOR EACH ROW EXECUTE FUNCTION alert_event();"
+        "CREATE TABLE machine_days ("
+        "  agent_id TEXT NOT NULL REFERENCES agents (id),"
+        "  day BIGINT NOT NULL,"
+        "  score BIGINT NOT NULL,"
+        "  PRIMARY KEY (agent_id, day));"
+        "CREATE TABLE establishment_days ("
+        "  finess TEXT NOT NULL REFERENCES establishments (finess),"
+        "  day BIGINT NOT NULL,"
+        "  score BIGINT NOT NULL,"
+        "  machines BIGINT NOT NULL,"
+        "  PRIMARY KEY (finess, day));"
+        "CREATE TABLE records ("
+        "  id BIGSERIAL PRIMARY KEY,"
+        "  finess TEXT NOT NULL REFERENCES establishments (finess),"
+        "  kind TEXT NOT NULL CHECK (kind IN ('exercise', 'awareness', 'restore_test')),"
+        "  day BIGINT NOT NULL,"
+        "  title TEXT NOT NULL,"
+        "  people BIGINT NOT NULL DEFAULT 0,"
+        "  result TEXT NOT NULL DEFAULT '',"
+        "  notes TEXT NOT NULL DEFAULT '',"
+        "  created_by TEXT NOT NULL,"
+        "  created_at BIGINT NOT NULL);"
+        "CREATE INDEX records_finess ON records (finess, kind, day);"
+        "CREATE TABLE backup_jobs ("
+        "  finess TEXT NOT NULL REFERENCES establishments (finess),"
+        "  job TEXT NOT NULL,"
+        "  last_seen BIGINT NOT NULL,"
+        "  PRIMARY KEY (finess, job));"
+        "CREATE TABLE notify_state ("
+        "  name TEXT PRIMARY KEY,"
+        "  cursor BIGINT NOT NULL DEFAULT 0,"
+        "  attempts BIGINT NOT NULL DEFAULT 0,"
+        "  next_at BIGINT NOT NULL DEFAULT 0);",
 };
 
 static int fail(struct store_pg *s, struct error *e, const char *what)
@@ -397,7 +462,7 @@ static int pg_establishment_get(struct store *base, const char *finess, struct e
 
 #define USER_COLUMNS                                                                               \
         " u.id, u.login, u.role, u.region, coalesce(u.finess, ''), u.hash, u.created_at,"          \
-        " u.disabled_at, u.failures, u.last_failure"
+        " u.disabled_at, u.failures, u.last_failure, u.email"
 
 static void user_row(const PGresult *r, int i, struct user *u)
 {
@@ -411,6 +476,7 @@ static void user_row(const PGresult *r, int i, struct user *u)
         u->disabled_at = num(r, i, 7);
         u->failures = (long)num(r, i, 8);
         u->last_failure = num(r, i, 9);
+        copy(u->email, sizeof(u->email), PQgetvalue(r, i, 10));
 }
 
 /* Runs a statement of no rows; 0, or fail(what). */
@@ -432,15 +498,16 @@ static int pg_user_add(struct store *base, const struct user *u, struct error *e
         char created[24];
         const char *p[] = { u->login,  role_name(u->role),
                             u->region, *u->finess ? u->finess : NULL,
-                            u->hash,   created };
+                            u->hash,   created,
+                            u->email };
         PGresult *r;
         int rc = 0;
 
         snprintf(created, sizeof(created), "%lld", u->created_at);
         r = query(s,
-                  "INSERT INTO users (login, role, region, finess, hash, created_at)"
-                  " VALUES ($1, $2, $3, $4, $5, $6::bigint)",
-                  6, p);
+                  "INSERT INTO users (login, role, region, finess, hash, created_at, email)"
+                  " VALUES ($1, $2, $3, $4, $5, $6::bigint, $7)",
+                  7, p);
         if (sqlstate_is(r, "23505")) {
                 error_set(e, "", 0, "login %s is taken", u->login);
                 rc = -EEXIST;
@@ -581,7 +648,7 @@ static int pg_session_get(struct store *base, const char *hash, time_t now, stru
                 rc = -ENOENT;
         } else {
                 user_row(r, 0, u);
-                copy(csrf, 65, PQgetvalue(r, 0, 10));
+                copy(csrf, 65, PQgetvalue(r, 0, 11));
         }
         PQclear(r);
         return rc;
@@ -623,8 +690,7 @@ static int pg_alert_acknowledge(struct store *base, long long id, const struct s
         /* One statement: the alert in scope, acknowledged if it is open. */
         r = query(s,
                   "WITH target AS (SELECT al.id, al.status FROM alerts al"
-                  "   JOIN agents ag ON ag.id = al.agent_id"
-                  "   JOIN establishments e ON e.finess = ag.finess"
+                  "   JOIN establishments e ON e.finess = al.finess"
                   "   WHERE" FILTERS " AND al.id = $4::bigint),"
                   " done AS (UPDATE alerts SET status = 'acknowledged',"
                   "   acknowledged_at = $5::bigint"
@@ -745,20 +811,22 @@ static int command(struct store_pg *s, const char *sql, int n, const char *const
         return rc;
 }
 
-static int alert_upsert(struct store_pg *s, const char *agent, const char *check,
-                        const char *subject, const char *severity, const char *summary,
-                        const char *now, const char *seq)
+static int alert_upsert(struct store_pg *s, const char *agent, const char *finess,
+                        const char *check, const char *subject, const char *severity,
+                        const char *summary, const char *now, const char *seq)
 {
-        const char *p[] = { agent, check, subject ? subject : "", severity, summary, now, seq };
+        const char *p[] = { agent, check, subject ? subject : "", severity, summary, now,
+                            seq,   finess };
 
         return command(s,
                        "INSERT INTO alerts (agent_id, check_id, subject, severity, summary, status,"
-                       " opened_at, last_seen, last_seq)"
-                       " VALUES ($1, $2, $3, $4, $5, 'open', $6::bigint, $6::bigint, $7::bigint)"
+                       " opened_at, last_seen, last_seq, finess)"
+                       " VALUES ($1, $2, $3, $4, $5, 'open', $6::bigint, $6::bigint, $7::bigint,"
+                       " $8)"
                        " ON CONFLICT (agent_id, check_id, subject) WHERE status <> 'resolved'"
                        " DO UPDATE SET severity = excluded.severity, summary = excluded.summary,"
                        " last_seen = excluded.last_seen, last_seq = excluded.last_seq",
-                       7, p);
+                       8, p);
 }
 
 static int alerts_resolve(struct store_pg *s, const char *agent, const char *seq,
@@ -775,8 +843,8 @@ static int alerts_resolve(struct store_pg *s, const char *agent, const char *seq
 
 /* Brings the agent's alerts up to one report: its live alerts read once,
  * then only what changed written. */
-static int apply_findings(struct store_pg *s, const struct store_report *r, int threshold,
-                          const char *now, const char *seq)
+static int apply_findings(struct store_pg *s, const struct store_report *r, const char *finess,
+                          int threshold, const char *now, const char *seq)
 {
         const char *p[7] = { r->agent_id };
         char id[24];
@@ -807,7 +875,7 @@ static int apply_findings(struct store_pg *s, const struct store_report *r, int 
 
                 snprintf(id, sizeof(id), "%lld", st->id);
                 if (st->act == STORE_INSERT) {
-                        rc = alert_upsert(s, r->agent_id, st->f->check, st->f->subject,
+                        rc = alert_upsert(s, r->agent_id, finess, st->f->check, st->f->subject,
                                           severity_name(st->f->severity), st->f->summary, now, seq);
                 } else if (st->act == STORE_UPDATE) {
                         const char *u[] = { id, severity_name(st->f->severity), st->f->summary, now,
@@ -833,11 +901,37 @@ static int apply_findings(struct store_pg *s, const struct store_report *r, int 
         return 0;
 }
 
-static int put_one(struct store_pg *s, struct store_report *r, time_t now,
-                   store_threshold_fn *threshold, void *user)
+/* The backup jobs a report names, for establishment.restore_tested. */
+static int note_backup_jobs(struct store_pg *s, const struct store_report *r, const char *finess,
+                            const char *now)
+{
+        for (size_t i = 0; i < r->nfindings; i++) {
+                const struct store_finding *f = &r->findings[i];
+                const char *p[] = { finess, f->subject, now };
+                int rc;
+
+                if (strcmp(f->check, "backup.recent") != 0 || !*f->subject)
+                        continue;
+                rc = command(s,
+                             "INSERT INTO backup_jobs (finess, job, last_seen)"
+                             " VALUES ($1, $2, $3::bigint) ON CONFLICT (finess, job)"
+                             " DO UPDATE SET last_seen = excluded.last_seen"
+                             " WHERE backup_jobs.last_seen < excluded.last_seen - 3600",
+                             3, p);
+                if (rc < 0)
+                        return rc;
+        }
+        return 0;
+}
+
+static int put_one(struct store_pg *s, struct store_report *r, time_t now, store_rules_fn *rules_of,
+                   void *user)
 {
         char t[24], seq[24], last[24], interval[24], collected[24], finess[10], machine[65];
-        const char *p[8];
+        char score[16], equipment[16];
+        struct machine_state *ms = &s->machine;
+        const struct store_rules *rules;
+        const char *p[10];
         int lengths[8] = { 0 }, formats[8] = { 0 };
         long long last_seq;
         PGresult *res;
@@ -849,8 +943,8 @@ static int put_one(struct store_pg *s, struct store_report *r, time_t now,
         snprintf(collected, sizeof(collected), "%lld", r->collected_at);
         p[0] = r->agent_id;
         res = query(s,
-                    "SELECT finess, revoked_at IS NOT NULL, coalesce(machine, ''), last_seq"
-                    " FROM agents WHERE id = $1 FOR UPDATE",
+                    "SELECT finess, revoked_at IS NOT NULL, coalesce(machine, ''), last_seq,"
+                    " checks FROM agents WHERE id = $1 FOR UPDATE",
                     1, p);
         if (PQresultStatus(res) != PGRES_TUPLES_OK) {
                 PQclear(res);
@@ -864,6 +958,7 @@ static int put_one(struct store_pg *s, struct store_report *r, time_t now,
         copy(finess, sizeof(finess), PQgetvalue(res, 0, 0));
         copy(machine, sizeof(machine), PQgetvalue(res, 0, 2));
         last_seq = atoll(PQgetvalue(res, 0, 3));
+        copy(ms->checks, sizeof(ms->checks), PQgetvalue(res, 0, 4));
         rc = strcmp(PQgetvalue(res, 0, 1), "t") == 0;
         PQclear(res);
         if (rc) {
@@ -902,15 +997,19 @@ static int put_one(struct store_pg *s, struct store_report *r, time_t now,
                 char summary[160];
 
                 store_duplicate_summary(r, summary, sizeof(summary));
-                if ((rc = alert_upsert(s, r->agent_id, "agent.duplicate", r->machine, "high",
-                                       summary, t, last)) < 0)
+                if ((rc = alert_upsert(s, r->agent_id, finess, "agent.duplicate", r->machine,
+                                       "high", summary, t, last)) < 0)
                         return rc;
                 p[0] = r->agent_id;
                 p[1] = t;
                 return command(s, "UPDATE agents SET last_seen = $2::bigint WHERE id = $1", 2, p);
         }
+        rules = rules_of(user, finess);
         if (r->seq > last_seq) {
-                if ((rc = apply_findings(s, r, threshold(user, finess), t, seq)) < 0)
+                /* ms->checks holds the state before: merged in place. */
+                store_machine_update(ms->checks, r, rules, ms);
+                if ((rc = apply_findings(s, r, finess, rules->threshold, t, seq)) < 0 ||
+                    (rc = note_backup_jobs(s, r, finess, t)) < 0)
                         return rc;
         } else if ((rc = alerts_resolve(s, r->agent_id, "9223372036854775807", "[\"agent.silent\"]",
                                         t)) < 0) {
@@ -922,15 +1021,28 @@ static int put_one(struct store_pg *s, struct store_report *r, time_t now,
         p[3] = r->hostname ? r->hostname : "";
         p[4] = interval;
         p[5] = r->machine ? r->machine : "";
+        p[6] = p[7] = p[8] = p[9] = NULL; /* an older report changes no state */
+        if (r->seq > last_seq) {
+                snprintf(score, sizeof(score), "%d", ms->score);
+                snprintf(equipment, sizeof(equipment), "%u", ms->equipment);
+                p[6] = ms->checks;
+                p[7] = score;
+                p[8] = equipment;
+                p[9] = ms->os_supported < 0 ? NULL : ms->os_supported ? "1" : "0";
+        }
         return command(s,
                        "UPDATE agents SET last_seen = $2::bigint, last_seq = $3::bigint,"
                        " hostname = $4, report_interval = $5::bigint,"
-                       " machine = coalesce(machine, nullif($6, '')) WHERE id = $1",
-                       6, p);
+                       " machine = coalesce(machine, nullif($6, '')),"
+                       " checks = coalesce($7, checks), score = coalesce($8::bigint, score),"
+                       " equipment = coalesce($9::bigint, equipment),"
+                       " os_supported = CASE WHEN $7 IS NULL THEN os_supported"
+                       " ELSE $10::bigint END WHERE id = $1",
+                       10, p);
 }
 
 static int pg_reports_put(struct store *base, struct store_report *v, size_t n, time_t now,
-                          store_threshold_fn *threshold, void *user, struct error *e)
+                          store_rules_fn *rules, void *user, struct error *e)
 {
         struct store_pg *s = (struct store_pg *)base;
         int rc;
@@ -940,7 +1052,7 @@ static int pg_reports_put(struct store *base, struct store_report *v, size_t n, 
         if ((rc = exec(s, "BEGIN", e)) < 0)
                 return rc;
         for (size_t i = 0; i < n; i++) {
-                if ((rc = put_one(s, &v[i], now, threshold, user)) < 0) {
+                if ((rc = put_one(s, &v[i], now, rules, user)) < 0) {
                         if (rc == -EIO)
                                 fail(s, e, "storing a report");
                         else
@@ -965,9 +1077,9 @@ static int pg_sweep_silent(struct store *base, time_t now, struct error *e)
 
         snprintf(t, sizeof(t), "%lld", (long long)now);
         r = query(s,
-                  "INSERT INTO alerts (agent_id, check_id, subject, severity, summary, status,"
-                  " opened_at, last_seen, last_seq)"
-                  " SELECT id, 'agent.silent', '', 'high', 'no report for '"
+                  "INSERT INTO alerts (agent_id, finess, check_id, subject, severity, summary,"
+                  " status, opened_at, last_seen, last_seq)"
+                  " SELECT id, finess, 'agent.silent', '', 'high', 'no report for '"
                   "   || (($1::bigint - coalesce(last_seen, enrolled_at)) / 3600) || ' h (expected"
                   " every ' || (report_interval / 60) || ' min)', 'open', $1::bigint, $1::bigint,"
                   "   last_seq"
@@ -1014,11 +1126,11 @@ static int pg_alert_list(struct store *base, const struct store_filter *f, store
         struct alert a;
         PGresult *r = query(
             s,
-            "SELECT al.id, al.agent_id, ag.hostname, ag.finess, al.check_id, al.subject,"
-            " al.severity, al.status, al.summary, al.opened_at, al.acknowledged_at,"
-            " al.resolved_at"
-            " FROM alerts al JOIN agents ag ON ag.id = al.agent_id"
-            " JOIN establishments e ON e.finess = ag.finess WHERE" FILTERS
+            "SELECT al.id, coalesce(al.agent_id, ''), coalesce(ag.hostname, ''), al.finess,"
+            " al.check_id, al.subject, al.severity, al.status, al.summary, al.opened_at,"
+            " al.acknowledged_at, al.resolved_at"
+            " FROM alerts al LEFT JOIN agents ag ON ag.id = al.agent_id"
+            " JOIN establishments e ON e.finess = al.finess WHERE" FILTERS
             " AND ($4::text IS NULL OR al.check_id = $4) AND ($5::text IS NULL OR al.status = $5)"
             " AND ($6::text IS NULL OR al.agent_id = $6)"
             " ORDER BY al.id DESC LIMIT $7::bigint",
@@ -1129,7 +1241,46 @@ static void pg_close(struct store *base)
         free(s);
 }
 
+static int pg_rows(struct store *base, const char *sql, int nparams, const char *const *params,
+                   store_row_fn *fn, void *user, struct error *e)
+{
+        struct store_pg *s = (struct store_pg *)base;
+        PGresult *r = query(s, sql, nparams, params);
+        const char *values[64];
+        int rc = 0, ncols = PQnfields(r);
+
+        if (PQresultStatus(r) != PGRES_TUPLES_OK && PQresultStatus(r) != PGRES_COMMAND_OK) {
+                PQclear(r);
+                return fail(s, e, "running a query");
+        }
+        if (ncols > 64)
+                ncols = 64;
+        for (int i = 0; rc == 0 && fn && i < PQntuples(r); i++) {
+                for (int j = 0; j < ncols; j++)
+                        values[j] = PQgetisnull(r, i, j) ? NULL : PQgetvalue(r, i, j);
+                rc = fn(user, ncols, values);
+        }
+        PQclear(r);
+        return rc;
+}
+
+static int pg_tx(struct store *base, store_tx_fn *fn, void *user, struct error *e)
+{
+        struct store_pg *s = (struct store_pg *)base;
+        int rc;
+
+        if ((rc = exec(s, "BEGIN", e)) < 0)
+                return rc;
+        if ((rc = fn(base, user, e)) < 0) {
+                PQclear(PQexec(s->conn, "ROLLBACK"));
+                return rc;
+        }
+        return exec(s, "COMMIT", e) < 0 ? -EIO : rc;
+}
+
 static const struct store_ops pg_ops = {
+        .rows = pg_rows,
+        .tx = pg_tx,
         .establishment_add = pg_establishment_add,
         .establishment_list = pg_establishment_list,
         .token_add = pg_token_add,

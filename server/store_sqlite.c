@@ -2,6 +2,7 @@
  * with its schema brought up to date by numbered migrations on open. */
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,6 +104,87 @@ static const char *const migrations[] = {
         "  action TEXT NOT NULL,"
         "  target TEXT NOT NULL,"
         "  detail TEXT NOT NULL);",
+
+        /* Scores and equipment per machine, kept daily; what establishments
+         * record (exercises, awareness actions, restore tests); alerts that
+         * belong to an establishment rather than a machine (agent_id NULL);
+         * the alert events notifications are sent from. */
+        "ALTER TABLE agents ADD COLUMN checks TEXT NOT NULL DEFAULT '';"
+        "ALTER TABLE agents ADD COLUMN score INTEGER;"
+        "ALTER TABLE agents ADD COLUMN equipment INTEGER NOT NULL DEFAULT 0;"
+        "ALTER TABLE agents ADD COLUMN os_supported INTEGER;"
+        "ALTER TABLE users ADD COLUMN email TEXT NOT NULL DEFAULT '';"
+        "CREATE TABLE alerts6 ("
+        "  id INTEGER PRIMARY KEY,"
+        "  agent_id TEXT REFERENCES agents (id),"
+        "  finess TEXT NOT NULL REFERENCES establishments (finess),"
+        "  check_id TEXT NOT NULL,"
+        "  subject TEXT NOT NULL,"
+        "  severity TEXT NOT NULL,"
+        "  summary TEXT NOT NULL,"
+        "  status TEXT NOT NULL CHECK (status IN ('open', 'acknowledged', 'resolved')),"
+        "  opened_at INTEGER NOT NULL,"
+        "  acknowledged_at INTEGER,"
+        "  resolved_at INTEGER,"
+        "  last_seen INTEGER NOT NULL,"
+        "  last_seq INTEGER NOT NULL);"
+        "INSERT INTO alerts6 SELECT al.id, al.agent_id, ag.finess, al.check_id, al.subject,"
+        "  al.severity, al.summary, al.status, al.opened_at, al.acknowledged_at, al.resolved_at,"
+        "  al.last_seen, al.last_seq FROM alerts al JOIN agents ag ON ag.id = al.agent_id;"
+        "DROP TABLE alerts;"
+        "ALTER TABLE alerts6 RENAME TO alerts;"
+        "CREATE UNIQUE INDEX alerts_live ON alerts (agent_id, check_id, subject)"
+        "  WHERE status <> 'resolved';"
+        "CREATE UNIQUE INDEX alerts_site_live ON alerts (finess, check_id, subject)"
+        "  WHERE agent_id IS NULL AND status <> 'resolved';"
+        "CREATE INDEX alerts_status ON alerts (status, severity);"
+        "CREATE INDEX alerts_finess ON alerts (finess, status);"
+        "CREATE TABLE alert_events ("
+        "  id INTEGER PRIMARY KEY,"
+        "  alert_id INTEGER NOT NULL,"
+        "  at INTEGER NOT NULL,"
+        "  kind TEXT NOT NULL CHECK (kind IN ('opened', 'resolved')));"
+        "CREATE TRIGGER alerts_opened AFTER INSERT ON alerts BEGIN"
+        "  INSERT INTO alert_events (alert_id, at, kind) VALUES (new.id, new.opened_at, 'opened');"
+        "  END;"
+        "CREATE TRIGGER alerts_resolved AFTER UPDATE OF status ON alerts"
+        "  WHEN new.status = 'resolved' AND old.status <> 'resolved' BEGIN"
+        "  INSERT INTO alert_events (alert_id, at, kind)"
+        "  VALUES (new.id, coalesce(new.resolved_at, 0), 'resolved');"
+        "  END;"
+        "CREATE TABLE machine_days ("
+        "  agent_id TEXT NOT NULL REFERENCES agents (id),"
+        "  day INTEGER NOT NULL,"
+        "  score INTEGER NOT NULL,"
+        "  PRIMARY KEY (agent_id, day)) WITHOUT ROWID;"
+        "CREATE TABLE establishment_days ("
+        "  finess TEXT NOT NULL REFERENCES establishments (finess),"
+        "  day INTEGER NOT NULL,"
+        "  score INTEGER NOT NULL,"
+        "  machines INTEGER NOT NULL,"
+        "  PRIMARY KEY (finess, day)) WITHOUT ROWID;"
+        "CREATE TABLE records ("
+        "  id INTEGER PRIMARY KEY,"
+        "  finess TEXT NOT NULL REFERENCES establishments (finess),"
+        "  kind TEXT NOT NULL CHECK (kind IN ('exercise', 'awareness', 'restore_test')),"
+        "  day INTEGER NOT NULL,"
+        "  title TEXT NOT NULL,"
+        "  people INTEGER NOT NULL DEFAULT 0,"
+        "  result TEXT NOT NULL DEFAULT '',"
+        "  notes TEXT NOT NULL DEFAULT '',"
+        "  created_by TEXT NOT NULL,"
+        "  created_at INTEGER NOT NULL);"
+        "CREATE INDEX records_finess ON records (finess, kind, day);"
+        "CREATE TABLE backup_jobs ("
+        "  finess TEXT NOT NULL REFERENCES establishments (finess),"
+        "  job TEXT NOT NULL,"
+        "  last_seen INTEGER NOT NULL,"
+        "  PRIMARY KEY (finess, job)) WITHOUT ROWID;"
+        "CREATE TABLE notify_state ("
+        "  name TEXT PRIMARY KEY,"
+        "  cursor INTEGER NOT NULL DEFAULT 0,"
+        "  attempts INTEGER NOT NULL DEFAULT 0,"
+        "  next_at INTEGER NOT NULL DEFAULT 0);",
 };
 
 /* Statements used on every report, prepared once. */
@@ -117,18 +199,20 @@ enum {
         ST_ALERT_INSERT,
         ST_ALERT_UPDATE,
         ST_ALERT_RESOLVE_ONE,
+        ST_BACKUP_JOB,
         ST_COUNT
 };
 
 static const char *const statements[ST_COUNT] = {
-        [ST_AGENT] = "SELECT finess, revoked_at IS NOT NULL, coalesce(machine, ''), last_seq"
-                     " FROM agents WHERE id = ?",
+        [ST_AGENT] = "SELECT finess, revoked_at IS NOT NULL, coalesce(machine, ''), last_seq,"
+                     " checks FROM agents WHERE id = ?",
         [ST_REPORT] = "INSERT INTO reports (agent_id, report_id, seq, collected_at, received_at,"
                       " encoding, body) VALUES (?, ?, ?, ?, ?, ?, ?)"
                       " ON CONFLICT (agent_id, report_id) DO NOTHING",
         [ST_ALERT_UPSERT] =
             "INSERT INTO alerts (agent_id, check_id, subject, severity, summary, status,"
-            " opened_at, last_seen, last_seq) VALUES (?1, ?2, ?3, ?4, ?5, 'open', ?6, ?6, ?7)"
+            " opened_at, last_seen, last_seq, finess)"
+            " VALUES (?1, ?2, ?3, ?4, ?5, 'open', ?6, ?6, ?7, ?8)"
             " ON CONFLICT (agent_id, check_id, subject) WHERE status <> 'resolved'"
             " DO UPDATE SET severity = excluded.severity, summary = excluded.summary,"
             " last_seen = excluded.last_seen, last_seq = excluded.last_seq",
@@ -140,21 +224,35 @@ static const char *const statements[ST_COUNT] = {
                     " WHERE agent_id = ? AND status <> 'resolved' LIMIT 1024",
         [ST_ALERT_INSERT] =
             "INSERT INTO alerts (agent_id, check_id, subject, severity, summary, status,"
-            " opened_at, last_seen, last_seq) VALUES (?1, ?2, ?3, ?4, ?5, 'open', ?6, ?6, ?7)",
+            " opened_at, last_seen, last_seq, finess)"
+            " VALUES (?1, ?2, ?3, ?4, ?5, 'open', ?6, ?6, ?7, ?8)",
         [ST_ALERT_UPDATE] = "UPDATE alerts SET severity = ?2, summary = ?3, last_seen = ?4,"
                             " last_seq = ?5 WHERE id = ?1",
         [ST_ALERT_RESOLVE_ONE] = "UPDATE alerts SET status = 'resolved', resolved_at = ?2"
                                  " WHERE id = ?1",
         [ST_AGENT_APPLIED] = "UPDATE agents SET last_seen = ?2, last_seq = ?3, hostname = ?4,"
-                             " report_interval = ?5, machine = coalesce(machine, nullif(?6, ''))"
+                             " report_interval = ?5, machine = coalesce(machine, nullif(?6, '')),"
+                             " checks = coalesce(?7, checks), score = coalesce(?8, score),"
+                             " equipment = coalesce(?9, equipment),"
+                             " os_supported = CASE WHEN ?7 IS NULL THEN os_supported ELSE ?10 END"
                              " WHERE id = ?1",
+        [ST_BACKUP_JOB] = "INSERT INTO backup_jobs (finess, job, last_seen) VALUES (?1, ?2, ?3)"
+                          " ON CONFLICT (finess, job) DO UPDATE SET last_seen = excluded.last_seen"
+                          " WHERE backup_jobs.last_seen < excluded.last_seen - 3600",
 };
+
+#define CACHED_STATEMENTS 64 /* shared queries kept prepared */
 
 struct store_sqlite {
         struct store base;
         sqlite3 *db;
         sqlite3_stmt *st[ST_COUNT];
         struct store_scratch scratch; /* for reports_put */
+        struct machine_state machine; /* for reports_put */
+        struct cached {
+                const char *sql;
+                sqlite3_stmt *st;
+        } cache[CACHED_STATEMENTS];
         char path[4096];
 };
 
@@ -490,7 +588,7 @@ static int sqlite_establishment_get(struct store *base, const char *finess,
 
 #define USER_COLUMNS                                                                               \
         " u.id, u.login, u.role, u.region, coalesce(u.finess, ''), u.hash, u.created_at,"          \
-        " coalesce(u.disabled_at, 0), u.failures, u.last_failure"
+        " coalesce(u.disabled_at, 0), u.failures, u.last_failure, u.email"
 
 static void user_row(sqlite3_stmt *st, struct user *u)
 {
@@ -507,6 +605,7 @@ static void user_row(sqlite3_stmt *st, struct user *u)
         u->disabled_at = sqlite3_column_int64(st, 7);
         u->failures = (long)sqlite3_column_int64(st, 8);
         u->last_failure = sqlite3_column_int64(st, 9);
+        column(st, 10, u->email, sizeof(u->email));
 }
 
 /* Runs a statement of no rows and finalizes it; 0 or fail(what). */
@@ -525,8 +624,8 @@ static int sqlite_user_add(struct store *base, const struct user *u, struct erro
         int rc;
 
         if (sqlite3_prepare_v2(s->db,
-                               "INSERT INTO users (login, role, region, finess, hash, created_at)"
-                               " VALUES (?, ?, ?, ?, ?, ?)",
+                               "INSERT INTO users (login, role, region, finess, hash, created_at,"
+                               " email) VALUES (?, ?, ?, ?, ?, ?, ?)",
                                -1, &st, NULL) != SQLITE_OK)
                 return fail(s, e, "adding a user");
         text(st, 1, u->login);
@@ -536,6 +635,7 @@ static int sqlite_user_add(struct store *base, const struct user *u, struct erro
                 text(st, 4, u->finess);
         text(st, 5, u->hash);
         sqlite3_bind_int64(st, 6, u->created_at);
+        text(st, 7, u->email);
         rc = sqlite3_step(st);
         sqlite3_finalize(st);
         if (rc == SQLITE_DONE)
@@ -699,7 +799,7 @@ static int sqlite_session_get(struct store *base, const char *hash, time_t now, 
         rc = sqlite3_step(st);
         if (rc == SQLITE_ROW) {
                 user_row(st, u);
-                column(st, 10, csrf, 65);
+                column(st, 11, csrf, 65);
                 rc = 0;
         } else if (rc == SQLITE_DONE) {
                 error_set(e, "", 0, "no such session, or it has expired");
@@ -751,8 +851,7 @@ static int sqlite_alert_acknowledge(struct store *base, long long id, const stru
 
         if (sqlite3_prepare_v2(
                 s->db,
-                "SELECT al.status FROM alerts al JOIN agents ag ON ag.id = al.agent_id"
-                " JOIN establishments e ON e.finess = ag.finess"
+                "SELECT al.status FROM alerts al JOIN establishments e ON e.finess = al.finess"
                 " WHERE" FILTERS " AND al.id = ?8",
                 -1, &st, NULL) != SQLITE_OK)
                 return fail(s, e, "acknowledging an alert");
@@ -832,9 +931,9 @@ static int step_done(sqlite3_stmt *st)
         return rc == SQLITE_DONE ? 0 : -EIO;
 }
 
-static int alert_upsert(struct store_sqlite *s, const char *agent, const char *check,
-                        const char *subject, const char *severity, const char *summary, time_t now,
-                        long long seq)
+static int alert_upsert(struct store_sqlite *s, const char *agent, const char *finess,
+                        const char *check, const char *subject, const char *severity,
+                        const char *summary, time_t now, long long seq)
 {
         sqlite3_stmt *st = prepared(s, ST_ALERT_UPSERT);
 
@@ -847,6 +946,7 @@ static int alert_upsert(struct store_sqlite *s, const char *agent, const char *c
         text(st, 5, summary);
         sqlite3_bind_int64(st, 6, (sqlite3_int64)now);
         sqlite3_bind_int64(st, 7, seq);
+        text(st, 8, finess);
         return step_done(st);
 }
 
@@ -866,8 +966,8 @@ static int alerts_resolve(struct store_sqlite *s, const char *agent, long long s
 
 /* Brings the agent's alerts up to one report: its live alerts read once,
  * then only what changed written. */
-static int apply_findings(struct store_sqlite *s, const struct store_report *r, int threshold,
-                          time_t now)
+static int apply_findings(struct store_sqlite *s, const struct store_report *r, const char *finess,
+                          int threshold, time_t now)
 {
         sqlite3_stmt *st = prepared(s, ST_LIVE);
         size_t nlive = 0, nsteps;
@@ -904,6 +1004,7 @@ static int apply_findings(struct store_sqlite *s, const struct store_report *r, 
                         text(st, 5, p->f->summary);
                         sqlite3_bind_int64(st, 6, (sqlite3_int64)now);
                         sqlite3_bind_int64(st, 7, r->seq);
+                        text(st, 8, finess);
                 } else if (p->act == STORE_UPDATE) {
                         if (!(st = prepared(s, ST_ALERT_UPDATE)))
                                 return -EIO;
@@ -924,10 +1025,34 @@ static int apply_findings(struct store_sqlite *s, const struct store_report *r, 
         return 0;
 }
 
+/* The backup jobs a report names, for establishment.restore_tested. */
+static int note_backup_jobs(struct store_sqlite *s, const struct store_report *r,
+                            const char *finess, time_t now)
+{
+        for (size_t i = 0; i < r->nfindings; i++) {
+                const struct store_finding *f = &r->findings[i];
+                sqlite3_stmt *st;
+                int rc;
+
+                if (strcmp(f->check, "backup.recent") != 0 || !*f->subject)
+                        continue;
+                if (!(st = prepared(s, ST_BACKUP_JOB)))
+                        return -EIO;
+                text(st, 1, finess);
+                text(st, 2, f->subject);
+                sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
+                if ((rc = step_done(st)) < 0)
+                        return rc;
+        }
+        return 0;
+}
+
 static int put_one(struct store_sqlite *s, struct store_report *r, time_t now,
-                   store_threshold_fn *threshold, void *user)
+                   store_rules_fn *rules_of, void *user)
 {
         sqlite3_stmt *st = prepared(s, ST_AGENT);
+        struct machine_state *ms = &s->machine;
+        const struct store_rules *rules;
         char finess[10], machine[65];
         long long last_seq;
         int rc, revoked;
@@ -947,6 +1072,7 @@ static int put_one(struct store_sqlite *s, struct store_report *r, time_t now,
         revoked = sqlite3_column_int(st, 1);
         column(st, 2, machine, sizeof(machine));
         last_seq = sqlite3_column_int64(st, 3);
+        column(st, 4, ms->checks, sizeof(ms->checks));
         sqlite3_reset(st);
         if (revoked) {
                 r->result = -EKEYREJECTED;
@@ -974,8 +1100,8 @@ static int put_one(struct store_sqlite *s, struct store_report *r, time_t now,
                 char summary[160];
 
                 store_duplicate_summary(r, summary, sizeof(summary));
-                rc = alert_upsert(s, r->agent_id, "agent.duplicate", r->machine, "high", summary,
-                                  now, last_seq);
+                rc = alert_upsert(s, r->agent_id, finess, "agent.duplicate", r->machine, "high",
+                                  summary, now, last_seq);
                 if (rc < 0)
                         return rc;
                 if (!(st = prepared(s, ST_AGENT_SEEN)))
@@ -984,8 +1110,12 @@ static int put_one(struct store_sqlite *s, struct store_report *r, time_t now,
                 sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
                 return step_done(st);
         }
+        rules = rules_of(user, finess);
         if (r->seq > last_seq) {
-                if ((rc = apply_findings(s, r, threshold(user, finess), now)) < 0)
+                /* ms->checks holds the state before: merged in place. */
+                store_machine_update(ms->checks, r, rules, ms);
+                if ((rc = apply_findings(s, r, finess, rules->threshold, now)) < 0 ||
+                    (rc = note_backup_jobs(s, r, finess, now)) < 0)
                         return rc;
         } else if ((rc = alerts_resolve(s, r->agent_id, LLONG_MAX, "[\"agent.silent\"]", now)) <
                    0) {
@@ -999,11 +1129,24 @@ static int put_one(struct store_sqlite *s, struct store_report *r, time_t now,
         text(st, 4, r->hostname);
         sqlite3_bind_int64(st, 5, r->interval);
         text(st, 6, r->machine);
+        if (r->seq > last_seq) {
+                text(st, 7, ms->checks);
+                sqlite3_bind_int(st, 8, ms->score);
+                sqlite3_bind_int(st, 9, (int)ms->equipment);
+                if (ms->os_supported >= 0)
+                        sqlite3_bind_int(st, 10, ms->os_supported);
+                else
+                        sqlite3_bind_null(st, 10);
+        } else {
+                /* An older report changes nothing: the stored state stays. */
+                for (int i = 7; i <= 10; i++)
+                        sqlite3_bind_null(st, i);
+        }
         return step_done(st);
 }
 
 static int sqlite_reports_put(struct store *base, struct store_report *v, size_t n, time_t now,
-                              store_threshold_fn *threshold, void *user, struct error *e)
+                              store_rules_fn *rules, void *user, struct error *e)
 {
         struct store_sqlite *s = (struct store_sqlite *)base;
         int rc;
@@ -1013,7 +1156,7 @@ static int sqlite_reports_put(struct store *base, struct store_report *v, size_t
         if ((rc = exec(s, "BEGIN IMMEDIATE", e)) < 0)
                 return rc;
         for (size_t i = 0; i < n; i++) {
-                if ((rc = put_one(s, &v[i], now, threshold, user)) < 0) {
+                if ((rc = put_one(s, &v[i], now, rules, user)) < 0) {
                         if (rc == -EIO)
                                 fail(s, e, "storing a report");
                         else
@@ -1035,9 +1178,9 @@ static int sqlite_sweep_silent(struct store *base, time_t now, struct error *e)
 
         if (sqlite3_prepare_v2(
                 s->db,
-                "INSERT INTO alerts (agent_id, check_id, subject, severity, summary, status,"
-                " opened_at, last_seen, last_seq)"
-                " SELECT id, 'agent.silent', '', 'high', 'no report for '"
+                "INSERT INTO alerts (agent_id, finess, check_id, subject, severity, summary,"
+                " status, opened_at, last_seen, last_seq)"
+                " SELECT id, finess, 'agent.silent', '', 'high', 'no report for '"
                 "   || ((?1 - coalesce(last_seen, enrolled_at)) / 3600) || ' h (expected every '"
                 "   || (report_interval / 60) || ' min)', 'open', ?1, ?1, last_seq"
                 " FROM agents WHERE revoked_at IS NULL"
@@ -1085,11 +1228,11 @@ static int sqlite_alert_list(struct store *base, const struct store_filter *f, s
 
         if (sqlite3_prepare_v2(
                 s->db,
-                "SELECT al.id, al.agent_id, ag.hostname, ag.finess, al.check_id, al.subject,"
-                " al.severity, al.status, al.summary, al.opened_at,"
+                "SELECT al.id, coalesce(al.agent_id, ''), coalesce(ag.hostname, ''), al.finess,"
+                " al.check_id, al.subject, al.severity, al.status, al.summary, al.opened_at,"
                 " coalesce(al.acknowledged_at, 0), coalesce(al.resolved_at, 0)"
-                " FROM alerts al JOIN agents ag ON ag.id = al.agent_id"
-                " JOIN establishments e ON e.finess = ag.finess WHERE" FILTERS
+                " FROM alerts al LEFT JOIN agents ag ON ag.id = al.agent_id"
+                " JOIN establishments e ON e.finess = al.finess WHERE" FILTERS
                 " AND (?4 IS NULL OR al.check_id = ?4) AND (?5 IS NULL OR al.status = ?5)"
                 " AND (?6 IS NULL OR al.agent_id = ?6)"
                 " ORDER BY al.id DESC LIMIT ?7",
@@ -1204,13 +1347,83 @@ static void sqlite_close(struct store *base)
 
         for (int i = 0; i < ST_COUNT; i++)
                 sqlite3_finalize(s->st[i]);
+        for (int i = 0; i < CACHED_STATEMENTS; i++)
+                sqlite3_finalize(s->cache[i].st);
         store_scratch_free(&s->scratch);
 
         sqlite3_close(s->db);
         free(s);
 }
 
+/* The shared queries: statements kept prepared by their text's address. */
+
+static sqlite3_stmt *cached(struct store_sqlite *s, const char *sql)
+{
+        struct cached *c = &s->cache[((uintptr_t)sql >> 4) % CACHED_STATEMENTS];
+
+        if (c->sql != sql) {
+                sqlite3_finalize(c->st);
+                c->st = NULL;
+                c->sql = NULL;
+                if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &c->st, NULL) !=
+                    SQLITE_OK)
+                        return NULL;
+                c->sql = sql;
+        }
+        sqlite3_reset(c->st);
+        sqlite3_clear_bindings(c->st);
+        return c->st;
+}
+
+static int sqlite_rows(struct store *base, const char *sql, int nparams, const char *const *params,
+                       store_row_fn *fn, void *user, struct error *e)
+{
+        struct store_sqlite *s = (struct store_sqlite *)base;
+        sqlite3_stmt *st = cached(s, sql);
+        const char *values[64];
+        int rc = 0, step = SQLITE_DONE, ncols;
+
+        if (!st)
+                return fail(s, e, "preparing a query");
+        for (int i = 0; i < nparams; i++) {
+                char name[16];
+                int at;
+
+                snprintf(name, sizeof(name), "$%d", i + 1);
+                if ((at = sqlite3_bind_parameter_index(st, name)) > 0 && params[i])
+                        sqlite3_bind_text(st, at, params[i], -1, SQLITE_STATIC);
+        }
+        ncols = sqlite3_column_count(st);
+        if (ncols > 64)
+                ncols = 64;
+        while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+                for (int i = 0; i < ncols; i++)
+                        values[i] = (const char *)sqlite3_column_text(st, i);
+                rc = fn ? fn(user, ncols, values) : 0;
+        }
+        if (rc == 0 && step != SQLITE_DONE)
+                rc = fail(s, e, "running a query");
+        sqlite3_reset(st);
+        return rc;
+}
+
+static int sqlite_tx(struct store *base, store_tx_fn *fn, void *user, struct error *e)
+{
+        struct store_sqlite *s = (struct store_sqlite *)base;
+        int rc;
+
+        if ((rc = exec(s, "BEGIN IMMEDIATE", e)) < 0)
+                return rc;
+        if ((rc = fn(base, user, e)) < 0) {
+                sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+                return rc;
+        }
+        return exec(s, "COMMIT", e) < 0 ? -EIO : rc;
+}
+
 static const struct store_ops sqlite_ops = {
+        .rows = sqlite_rows,
+        .tx = sqlite_tx,
         .establishment_add = sqlite_establishment_add,
         .establishment_list = sqlite_establishment_list,
         .token_add = sqlite_token_add,

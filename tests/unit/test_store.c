@@ -13,6 +13,7 @@
 #include <libpq-fe.h>
 
 #include "checks.h"
+#include "policy.h"
 #include "store.h"
 #include "token.h"
 
@@ -173,11 +174,17 @@ static void add_agent(struct fixture *f, const char *machine)
         assert_int_equal(f->s->ops->agent_add(f->s, &a, &e), 0);
 }
 
-static int threshold_medium(void *user, const char *finess)
+/* The baseline's rules: alerts from medium up. */
+static const struct store_rules *threshold_medium(void *user, const char *finess)
 {
+        static struct store_rules rules;
+        struct policy p;
+
         (void)user;
         assert_string_equal(finess, "750712184");
-        return SEV_MEDIUM;
+        policy_defaults(&p);
+        store_rules_of(&p, &rules);
+        return &rules;
 }
 
 static struct store_report report(const char *id, long long seq, const struct store_finding *v,
