@@ -24,6 +24,8 @@
 #include "server.h"
 #include "token.h"
 #include "util.h"
+#include "views.h"
+#include "web.h"
 
 /* Who may call a route: anyone, an enrolled agent (its client certificate),
  * or a user (a session cookie, or an API token, which acts as an admin)
@@ -37,6 +39,11 @@ enum auth { AUTH_NONE, AUTH_AGENT, AUTH_USER };
 #define STAFF         (ADMIN | REGIONAL | ESTABLISHMENT) /* who sees machines */
 #define EVERYONE      (STAFF | FUNDER)
 
+/* What a user route's answer covers: the caller's scope (a regional user's
+ * region, an establishment user's establishment), or everything, for
+ * aggregates that name no one (small cells suppressed). */
+enum scope { SCOPE_OWN, SCOPE_ALL };
+
 struct route;
 typedef void route_fn(struct server *s, struct conn *c, struct http_request *r,
                       const struct route *rt);
@@ -47,31 +54,48 @@ struct route {
         enum auth auth;
         unsigned roles; /* AUTH_USER: the roles let in */
         bool write;     /* AUTH_USER: a change, which a session must back with its CSRF token */
+        enum scope scope;
         route_fn *fn;
 };
 
 static route_fn route_ca, route_enroll, route_reports, route_policy, route_alerts, route_agents,
     route_establishments, route_metrics, route_health, route_login, route_session, route_logout,
-    route_acknowledge;
+    route_acknowledge, route_establishment, route_record, route_machine, route_equipment,
+    route_progress, route_opendata, route_static;
 
 /* Scopes: a regional user's answers hold its region only, an establishment
  * user's its establishment only; a filter naming something outside the
  * scope is refused (403), an object outside it is not found (404). A
  * funder's routes give aggregates only. */
 static const struct route routes[] = {
-        { HTTP_GET, "/api/v1/ca", AUTH_NONE, 0, false, route_ca },
-        { HTTP_POST, "/api/v1/enroll", AUTH_NONE, 0, false, route_enroll },
-        { HTTP_POST, "/api/v1/reports", AUTH_AGENT, 0, false, route_reports },
-        { HTTP_GET, "/api/v1/policy", AUTH_AGENT, 0, false, route_policy },
-        { HTTP_POST, "/api/v1/session", AUTH_NONE, 0, false, route_login },
-        { HTTP_GET, "/api/v1/session", AUTH_USER, EVERYONE, false, route_session },
-        { HTTP_DELETE, "/api/v1/session", AUTH_USER, EVERYONE, true, route_logout },
-        { HTTP_GET, "/api/v1/alerts", AUTH_USER, STAFF, false, route_alerts },
-        { HTTP_POST, "/api/v1/alerts/*/acknowledge", AUTH_USER, STAFF, true, route_acknowledge },
-        { HTTP_GET, "/api/v1/agents", AUTH_USER, STAFF, false, route_agents },
-        { HTTP_GET, "/api/v1/establishments", AUTH_USER, EVERYONE, false, route_establishments },
-        { HTTP_GET, "/metrics", AUTH_USER, ADMIN, false, route_metrics },
-        { HTTP_GET, "/healthz", AUTH_NONE, 0, false, route_health },
+        { HTTP_GET, "/api/v1/ca", AUTH_NONE, 0, false, SCOPE_ALL, route_ca },
+        { HTTP_POST, "/api/v1/enroll", AUTH_NONE, 0, false, SCOPE_ALL, route_enroll },
+        { HTTP_POST, "/api/v1/reports", AUTH_AGENT, 0, false, SCOPE_OWN, route_reports },
+        { HTTP_GET, "/api/v1/policy", AUTH_AGENT, 0, false, SCOPE_OWN, route_policy },
+        { HTTP_POST, "/api/v1/session", AUTH_NONE, 0, false, SCOPE_ALL, route_login },
+        { HTTP_GET, "/api/v1/session", AUTH_USER, EVERYONE, false, SCOPE_OWN, route_session },
+        { HTTP_DELETE, "/api/v1/session", AUTH_USER, EVERYONE, true, SCOPE_OWN, route_logout },
+        { HTTP_GET, "/api/v1/alerts", AUTH_USER, STAFF, false, SCOPE_OWN, route_alerts },
+        { HTTP_POST, "/api/v1/alerts/*/acknowledge", AUTH_USER, STAFF, true, SCOPE_OWN,
+          route_acknowledge },
+        { HTTP_GET, "/api/v1/agents", AUTH_USER, STAFF, false, SCOPE_OWN, route_agents },
+        { HTTP_GET, "/api/v1/agents/*", AUTH_USER, STAFF, false, SCOPE_OWN, route_machine },
+        { HTTP_GET, "/api/v1/establishments", AUTH_USER, EVERYONE, false, SCOPE_OWN,
+          route_establishments },
+        { HTTP_GET, "/api/v1/establishments/*", AUTH_USER, STAFF, false, SCOPE_OWN,
+          route_establishment },
+        { HTTP_POST, "/api/v1/establishments/*/records", AUTH_USER, STAFF, true, SCOPE_OWN,
+          route_record },
+        { HTTP_GET, "/api/v1/equipment", AUTH_USER, EVERYONE, false, SCOPE_OWN, route_equipment },
+        { HTTP_GET, "/api/v1/progress", AUTH_USER, EVERYONE, false, SCOPE_ALL, route_progress },
+        { HTTP_GET, "/api/v1/opendata/departments.json", AUTH_USER, EVERYONE, false, SCOPE_ALL,
+          route_opendata },
+        { HTTP_GET, "/api/v1/opendata/departments.csv", AUTH_USER, EVERYONE, false, SCOPE_ALL,
+          route_opendata },
+        { HTTP_GET, "/metrics", AUTH_USER, ADMIN, false, SCOPE_ALL, route_metrics },
+        { HTTP_GET, "/healthz", AUTH_NONE, 0, false, SCOPE_ALL, route_health },
+        { HTTP_GET, "/", AUTH_NONE, 0, false, SCOPE_ALL, route_static },
+        { HTTP_GET, "/ui/*", AUTH_NONE, 0, false, SCOPE_ALL, route_static },
 };
 
 #define SESSION_COOKIE "hygie_session"
@@ -127,6 +151,11 @@ struct query_job {
         char values[6][128];
         struct store_filter filter;
         long long id; /* of the object a route names */
+        char key[64]; /* or its name: a FINESS number, an agent id */
+        json_t *body; /* of a POST */
+        bool csv;     /* the answer as CSV */
+        char *text;   /* a CSV answer */
+        size_t text_len;
         int (*query)(struct store *s, struct query_job *q, struct error *e);
         json_t *out; /* the answer */
         unsigned status;
@@ -219,7 +248,7 @@ static int run_query(struct store *s, struct db_job *j, struct error *e)
              CRYPTO_memcmp(q->csrf_given, q->who.csrf, strlen(q->who.csrf)) != 0))
                 return refuse(q, 403, "csrf", e,
                               "this change needs the session's X-CSRF-Token header");
-        if ((rc = within_scope(s, q, e)) < 0)
+        if (q->rt->scope == SCOPE_OWN && (rc = within_scope(s, q, e)) < 0)
                 return rc;
         return q->query(s, q, e);
 }
@@ -234,12 +263,17 @@ static void query_done(struct db_job *j)
                 conn_reply_error(q->c, 400, "bad_request", "%s", q->job.e.msg);
         else if (q->job.rc < 0)
                 conn_reply_error(q->c, 503, "unavailable", "the database is unavailable");
+        else if (q->text)
+                conn_reply(q->c, 200, "text/csv; charset=utf-8", q->text, q->text_len,
+                           "Content-Disposition: attachment\r\n");
         else if (!q->out)
                 conn_reply(q->c, q->status ? q->status : 204, "application/json", "", 0,
                            q->set_cookie);
         else
                 reply_json(q->c, q->status ? q->status : 200, q->out, q->set_cookie), q->out = NULL;
         json_decref(q->out);
+        json_decref(q->body);
+        free(q->text);
         free(q);
 }
 
@@ -298,12 +332,13 @@ static const char *cookie_value(struct http_request *r, const char *name, size_t
         return NULL;
 }
 
-/* Queues a user route's job of size bytes (a struct query_job first): the
- * job finds the caller and checks it, then query runs and done answers. */
-static void start_job(struct server *s, struct conn *c, struct http_request *r,
-                      const struct route *rt, size_t size, long long id,
-                      int (*query)(struct store *, struct query_job *, struct error *),
-                      db_done_fn *done)
+/* A user route's job of size bytes (a struct query_job first), to queue
+ * with db_submit: it finds the caller and checks it, then query runs and
+ * done answers. NULL when it could not be made (the answer is sent). */
+static struct query_job *start_job(struct server *s, struct conn *c, struct http_request *r,
+                                   const struct route *rt, size_t size, long long id,
+                                   int (*query)(struct store *, struct query_job *, struct error *),
+                                   db_done_fn *done)
 {
         const char *auth = http_header(r, "Authorization"), *csrf = http_header(r, "X-CSRF-Token");
         struct query_job *q = calloc(1, size);
@@ -312,9 +347,10 @@ static void start_job(struct server *s, struct conn *c, struct http_request *r,
         size_t len;
         struct error e;
 
+        (void)s;
         if (!q) {
                 conn_reply_error(c, 503, "unavailable", "out of memory");
-                return;
+                return NULL;
         }
         q->c = c;
         q->rt = rt;
@@ -333,16 +369,20 @@ static void start_job(struct server *s, struct conn *c, struct http_request *r,
         if (read_filter(r, q, &e) < 0) {
                 conn_reply_error(c, 400, "bad_request", "%s", e.msg);
                 free(q);
-                return;
+                return NULL;
         }
-        db_submit(&s->db, &q->job);
+        return q;
 }
 
 static void start_query(struct server *s, struct conn *c, struct http_request *r,
                         const struct route *rt,
                         int (*query)(struct store *, struct query_job *, struct error *))
 {
-        start_job(s, c, r, rt, sizeof(struct query_job), 0, query, query_done);
+        struct query_job *q =
+            start_job(s, c, r, rt, sizeof(struct query_job), 0, query, query_done);
+
+        if (q)
+                db_submit(&s->db, &q->job);
 }
 
 static int alert_row(void *user, const struct alert *a)
@@ -391,22 +431,150 @@ static int query_agents(struct store *s, struct query_job *q, struct error *e)
         return rc;
 }
 
-static int establishment_row(void *user, const struct establishment *est)
+/* The default policy's rules: scores, plan checks and prices are the same
+ * for every establishment a view compares. */
+static const struct store_rules *rules(struct query_job *q)
 {
-        json_t *list = user;
+        return db_rules(&conn_server(q->c)->db, "");
+}
 
-        return json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s}", "finess", est->finess,
-                                                     "name", est->name, "region", est->region,
-                                                     "department", est->department));
+static struct view_scope scope_of(const struct query_job *q)
+{
+        return (struct view_scope){ q->filter.finess, q->filter.region, q->filter.department };
 }
 
 static int query_establishments(struct store *s, struct query_job *q, struct error *e)
 {
-        json_t *list = json_array();
-        int rc = s->ops->establishment_list(s, &q->filter, establishment_row, list, e);
+        struct view_scope sc = scope_of(q);
 
-        q->out = json_pack("{s:o}", "establishments", list);
+        return view_establishments(s, rules(q), &sc, time(NULL), &q->out, e);
+}
+
+/* A route naming one establishment: outside the caller's scope it does not
+ * exist. */
+static int named_establishment(struct query_job *q, struct view_scope *sc, struct error *e)
+{
+        if (q->filter.finess && strcmp(q->filter.finess, q->key) != 0)
+                return refuse(q, 404, "not_found", e, "no such establishment");
+        *sc = scope_of(q);
+        sc->finess = q->key;
+        return 0;
+}
+
+static int not_found(struct query_job *q, int rc, struct error *e)
+{
+        char why[sizeof(e->msg)];
+
+        if (rc != -ENOENT)
+                return rc;
+        snprintf(why, sizeof(why), "%s", e->msg);
+        return refuse(q, 404, "not_found", e, why);
+}
+
+static int query_establishment(struct store *s, struct query_job *q, struct error *e)
+{
+        struct view_scope sc;
+        int rc = named_establishment(q, &sc, e);
+
+        if (rc < 0)
+                return rc;
+        return not_found(q, view_establishment(s, rules(q), &sc, time(NULL), &q->out, e), e);
+}
+
+static int query_machine(struct store *s, struct query_job *q, struct error *e)
+{
+        struct view_scope sc = scope_of(q);
+
+        return not_found(q, view_machine(s, q->key, &sc, time(NULL), &q->out, e), e);
+}
+
+static int answer_csv(struct query_job *q, const char *list, const char *const *columns)
+{
+        int rc;
+
+        if (!q->csv)
+                return 0;
+        rc = view_csv(json_object_get(q->out, list), columns, &q->text, &q->text_len);
+        json_decref(q->out);
+        q->out = NULL;
         return rc;
+}
+
+static int query_equipment(struct store *s, struct query_job *q, struct error *e)
+{
+        static const char *const columns[] = { "need_rank",
+                                               "finess",
+                                               "name",
+                                               "region",
+                                               "department",
+                                               "machines",
+                                               "to_replace",
+                                               "to_upgrade",
+                                               "ram_upgrades",
+                                               "ssd_upgrades",
+                                               "estimated_cost_eur",
+                                               "hygiene_score",
+                                               "need",
+                                               NULL };
+        struct view_scope sc = scope_of(q);
+        int rc = view_equipment(s, rules(q), &sc, time(NULL), &q->out, e);
+
+        return rc < 0 ? rc : answer_csv(q, "establishments", columns);
+}
+
+static int query_progress(struct store *s, struct query_job *q, struct error *e)
+{
+        return view_progress(s, rules(q), NULL, time(NULL), &q->out, e);
+}
+
+static int query_opendata(struct store *s, struct query_job *q, struct error *e)
+{
+        static const char *const columns[] = { "department",         "establishments",
+                                               "machines",           "median_score",
+                                               "supported_os_share", "equipment_flagged_share",
+                                               "exercise_share",     NULL };
+        int rc = view_opendata(s, rules(q), time(NULL), &q->out, e);
+
+        return rc < 0 ? rc : answer_csv(q, "departments", columns);
+}
+
+static int record_in_tx(struct store *s, void *user, struct error *e)
+{
+        struct query_job *q = user;
+        char detail[64];
+        struct audit a = { time(NULL), q->who.login, "record.add", q->key, detail };
+        struct establishment est;
+        char why[sizeof(e->msg)];
+        int rc = s->ops->establishment_get(s, q->key, &est, e);
+
+        if (rc == 0 && q->filter.region && strcmp(est.region, q->filter.region) != 0)
+                rc = -ENOENT;
+        if (rc < 0)
+                return not_found(q, rc, e);
+        rc = view_record_add(s, rules(q), q->key, q->body, q->who.login, time(NULL), &q->out, e);
+        if (rc == -EINVAL) {
+                snprintf(why, sizeof(why), "%s", e->msg);
+                return refuse(q, 400, "bad_request", e, why);
+        }
+        if (rc < 0)
+                return rc;
+        snprintf(detail, sizeof(detail), "%s %lld",
+                 json_string_value(json_object_get(q->out, "kind")),
+                 (long long)json_integer_value(json_object_get(q->out, "id")));
+        q->status = 201;
+        return s->ops->audit_add(s, &a, e);
+}
+
+static int query_record(struct store *s, struct query_job *q, struct error *e)
+{
+        struct view_scope sc;
+        int rc = named_establishment(q, &sc, e);
+
+        if (rc < 0)
+                return rc;
+        if (!q->body)
+                return refuse(q, 400, "bad_request", e, "the body must be a JSON object");
+        return s->ops->tx(s, record_in_tx, q, e);
 }
 
 static void route_alerts(struct server *s, struct conn *c, struct http_request *r,
@@ -522,7 +690,11 @@ static void metrics_done(struct db_job *j)
 static void route_metrics(struct server *s, struct conn *c, struct http_request *r,
                           const struct route *rt)
 {
-        start_job(s, c, r, rt, sizeof(struct metrics_job), 0, query_metrics, metrics_done);
+        struct query_job *q =
+            start_job(s, c, r, rt, sizeof(struct metrics_job), 0, query_metrics, metrics_done);
+
+        if (q)
+                db_submit(&s->db, &q->job);
 }
 
 /* Public routes. */
@@ -1167,7 +1339,170 @@ static void route_acknowledge(struct server *s, struct conn *c, struct http_requ
                 conn_reply_error(c, 404, "not_found", "no such alert");
                 return;
         }
-        start_job(s, c, r, rt, sizeof(struct query_job), id, query_acknowledge, query_done);
+        struct query_job *q;
+
+        if ((q = start_job(s, c, r, rt, sizeof(struct query_job), id, query_acknowledge,
+                           query_done)))
+                db_submit(&s->db, &q->job);
+}
+
+/* The dashboard's routes. */
+
+/* The segment of the path after prefix into key; false when it is empty,
+ * too long or holds other than letters, digits and '-'. */
+static bool path_key(struct http_request *r, const char *prefix, char *key, size_t size)
+{
+        char path[HTTP_URL_MAX + 1];
+        size_t n;
+
+        http_path(r, path, sizeof(path));
+        n = strcspn(path + strlen(prefix), "/");
+        if (n == 0 || n >= size ||
+            strspn(path + strlen(prefix),
+                   "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-") < n)
+                return false;
+        memcpy(key, path + strlen(prefix), n);
+        key[n] = '\0';
+        return true;
+}
+
+/* Queues a route's query on the object the path names after prefix. */
+static void start_named(struct server *s, struct conn *c, struct http_request *r,
+                        const struct route *rt, const char *prefix, const char *what,
+                        int (*query)(struct store *, struct query_job *, struct error *),
+                        json_t *body)
+{
+        char key[64];
+        struct query_job *q;
+
+        if (!path_key(r, prefix, key, sizeof(key))) {
+                json_decref(body);
+                conn_reply_error(c, 404, "not_found", "no such %s", what);
+                return;
+        }
+        q = start_job(s, c, r, rt, sizeof(struct query_job), 0, query, query_done);
+        if (!q) {
+                json_decref(body);
+                return;
+        }
+        snprintf(q->key, sizeof(q->key), "%s", key);
+        q->body = body;
+        db_submit(&s->db, &q->job);
+}
+
+static void route_establishment(struct server *s, struct conn *c, struct http_request *r,
+                                const struct route *rt)
+{
+        start_named(s, c, r, rt, "/api/v1/establishments/", "establishment", query_establishment,
+                    NULL);
+}
+
+static void route_machine(struct server *s, struct conn *c, struct http_request *r,
+                          const struct route *rt)
+{
+        start_named(s, c, r, rt, "/api/v1/agents/", "machine", query_machine, NULL);
+}
+
+static void route_record(struct server *s, struct conn *c, struct http_request *r,
+                         const struct route *rt)
+{
+        json_error_t je;
+        json_t *body = json_loadb(r->body ? r->body : "", r->body_len, 0, &je);
+
+        /* A bad body is refused once the caller is known. */
+        if (!json_is_object(body)) {
+                json_decref(body);
+                body = NULL;
+        }
+        start_named(s, c, r, rt, "/api/v1/establishments/", "establishment", query_record, body);
+}
+
+/* ?format=csv, or a path ending in .csv, asks for CSV. 0, or -EINVAL. */
+static int want_csv(struct http_request *r, bool *csv)
+{
+        char path[HTTP_URL_MAX + 1], format[8];
+        int rc = http_query(r, "format", format, sizeof(format));
+        size_t n;
+
+        http_path(r, path, sizeof(path));
+        n = strlen(path);
+        *csv = n > 4 && strcmp(path + n - 4, ".csv") == 0;
+        if (rc == -ENOENT)
+                return 0;
+        if (rc < 0 || (strcmp(format, "csv") != 0 && strcmp(format, "json") != 0))
+                return -EINVAL;
+        *csv = strcmp(format, "csv") == 0;
+        return 0;
+}
+
+static void start_export(struct server *s, struct conn *c, struct http_request *r,
+                         const struct route *rt,
+                         int (*query)(struct store *, struct query_job *, struct error *))
+{
+        struct query_job *q;
+        bool csv;
+
+        if (want_csv(r, &csv) < 0) {
+                conn_reply_error(c, 400, "bad_request", "format must be csv or json");
+                return;
+        }
+        if ((q = start_job(s, c, r, rt, sizeof(struct query_job), 0, query, query_done))) {
+                q->csv = csv;
+                db_submit(&s->db, &q->job);
+        }
+}
+
+static void route_equipment(struct server *s, struct conn *c, struct http_request *r,
+                            const struct route *rt)
+{
+        start_export(s, c, r, rt, query_equipment);
+}
+
+static void route_opendata(struct server *s, struct conn *c, struct http_request *r,
+                           const struct route *rt)
+{
+        start_export(s, c, r, rt, query_opendata);
+}
+
+static void route_progress(struct server *s, struct conn *c, struct http_request *r,
+                           const struct route *rt)
+{
+        start_query(s, c, r, rt, query_progress);
+}
+
+/* The dashboard's files: public, and holding no data; the data comes from
+ * the routes above, which check who asks. */
+
+#define PAGE_HEADERS                                                                               \
+        "Content-Security-Policy: default-src 'none'; script-src 'self'; style-src 'self';"        \
+        " img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none';"          \
+        " frame-ancestors 'none'\r\n"                                                              \
+        "X-Content-Type-Options: nosniff\r\nReferrer-Policy: no-referrer\r\n"                      \
+        "X-Frame-Options: DENY\r\nCache-Control: no-cache\r\n"
+
+static void route_static(struct server *s, struct conn *c, struct http_request *r,
+                         const struct route *rt)
+{
+        char path[HTTP_URL_MAX + 1], extra[1024];
+        const char *name, *match;
+        const struct web_asset *a;
+
+        (void)s;
+        (void)rt;
+        http_path(r, path, sizeof(path));
+        name = strcmp(path, "/") == 0 ? "index.html" : path + strlen("/ui/");
+        for (a = web_assets; a->name && strcmp(a->name, name) != 0; a++)
+                ;
+        if (!a->name) {
+                conn_reply_error(c, 404, "not_found", "no such file: %s", path);
+                return;
+        }
+        snprintf(extra, sizeof(extra), PAGE_HEADERS "ETag: %s\r\n", a->etag);
+        match = http_header(r, "If-None-Match");
+        if (match && strcmp(match, a->etag) == 0)
+                conn_reply(c, 304, a->type, "", 0, extra);
+        else
+                conn_reply(c, 200, a->type, (const char *)a->data, a->len, extra);
 }
 
 /* Dispatch. */
@@ -1248,20 +1583,44 @@ void api_handle(struct server *s, struct conn *c, struct http_request *r)
         match->fn(s, c, r, match);
 }
 
-/* The periodic sweep for silent agents. */
+/* The periodic sweep: silent agents, the plan's establishment-level
+ * checks, and every SNAPSHOT_EVERY seconds today's scores. */
+
+#define SNAPSHOT_EVERY 900
 
 struct sweep_job {
         struct db_job job;
+        struct server *s;
         int opened;
 };
 
+struct sweep_tx {
+        struct sweep_job *sw;
+        time_t now;
+        bool snapshot;
+};
+
+static int sweep_in_tx(struct store *s, void *user, struct error *e)
+{
+        struct sweep_tx *t = user;
+        int rc = s->ops->sweep_silent(s, t->now, e);
+
+        if (rc < 0)
+                return rc;
+        t->sw->opened = rc;
+        return view_sweep(s, db_rules(&t->sw->s->db, ""), t->now, t->snapshot, e);
+}
+
 static int run_sweep(struct store *s, struct db_job *j, struct error *e)
 {
-        struct sweep_job *sw = (struct sweep_job *)j;
-        int rc = s->ops->sweep_silent(s, time(NULL), e);
+        static time_t last_snapshot; /* the worker thread's */
+        struct sweep_tx t = { (struct sweep_job *)j, time(NULL), false };
+        int rc;
 
-        if (rc >= 0)
-                sw->opened = rc;
+        t.snapshot = t.now / SNAPSHOT_EVERY != last_snapshot / SNAPSHOT_EVERY;
+        rc = s->ops->tx(s, sweep_in_tx, &t, e);
+        if (rc >= 0 && t.snapshot)
+                last_snapshot = t.now;
         return rc < 0 ? rc : 0;
 }
 
@@ -1270,7 +1629,7 @@ static void sweep_done(struct db_job *j)
         struct sweep_job *sw = (struct sweep_job *)j;
 
         if (j->rc < 0)
-                log_warn("msg=\"silent agents not checked\" error=\"%s\"", j->e.msg);
+                log_warn("msg=\"sweep failed\" error=\"%s\"", j->e.msg);
         else if (sw->opened > 0)
                 log_info("msg=\"silent agents\" opened=%d", sw->opened);
         free(sw);
@@ -1284,6 +1643,7 @@ void api_sweep(struct server *s)
         malloc_trim(0);
         if (!sw)
                 return;
+        sw->s = s;
         sw->job.run = run_sweep;
         sw->job.done = sweep_done;
         db_submit(&s->db, &sw->job);

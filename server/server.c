@@ -59,6 +59,7 @@ void server_config_defaults(struct server_config *c)
         c->handshake_timeout_ms = 10000;
         c->idle_timeout_ms = 120000;
         c->session_lifetime = 8 * 3600;
+        c->sweep_interval_ms = 60000;
         c->request_timeout_ms = 30000;
         c->write_timeout_ms = 30000;
         c->max_connections = 20000;
@@ -123,6 +124,8 @@ static int config_key(void *user, const char *section, const char *key, const ch
                 rc = ms_value(value, &c->idle_timeout_ms);
         } else if (strcmp(key, "request_timeout") == 0) {
                 rc = ms_value(value, &c->request_timeout_ms);
+        } else if (strcmp(key, "sweep_interval") == 0) {
+                rc = ms_value(value, &c->sweep_interval_ms);
         } else if (strcmp(key, "handshake_timeout") == 0) {
                 rc = ms_value(value, &c->handshake_timeout_ms);
         } else if (strcmp(key, "session_lifetime") == 0) {
@@ -742,7 +745,7 @@ int server_run(const struct server_config *cfg, struct error *e)
         uv_timer_init(loop, &s->sweep);
         uv_timer_init(loop, &s->grace);
         s->sweep.data = s->grace.data = s;
-        uv_timer_start(&s->sweep, on_sweep, 1000, 60000);
+        uv_timer_start(&s->sweep, on_sweep, 1000, s->cfg.sweep_interval_ms);
         signal(SIGPIPE, SIG_IGN);
         log_info("msg=\"listening\" address=%s database=%s", cfg->listen,
                  cfg->database && *cfg->database ? "postgresql" : "sqlite");

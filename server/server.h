@@ -19,8 +19,9 @@ struct server_config {
         const char *data_dir, *database, *listen; /* listen: "ADDR:PORT" */
         unsigned handshake_timeout_ms, idle_timeout_ms, request_timeout_ms, write_timeout_ms;
         unsigned max_connections;
-        size_t max_backlog;        /* queued reports past which agents are told 503 */
-        unsigned session_lifetime; /* seconds a dashboard session lasts */
+        size_t max_backlog;         /* queued reports past which agents are told 503 */
+        unsigned session_lifetime;  /* seconds a dashboard session lasts */
+        unsigned sweep_interval_ms; /* silent agents, plan checks, scores kept */
 };
 
 void server_config_defaults(struct server_config *c);

@@ -1375,6 +1375,25 @@ static sqlite3_stmt *cached(struct store_sqlite *s, const char *sql)
         return c->st;
 }
 
+/* A blob as PostgreSQL shows a bytea: "\\x" and hex digits. */
+static char *blob_hex(sqlite3_stmt *st, int col)
+{
+        const unsigned char *b = sqlite3_column_blob(st, col);
+        size_t n = (size_t)sqlite3_column_bytes(st, col);
+        char *out = malloc(2 * n + 3);
+
+        if (!out)
+                return NULL;
+        out[0] = '\\';
+        out[1] = 'x';
+        for (size_t i = 0; i < n; i++) {
+                out[2 + 2 * i] = "0123456789abcdef"[b[i] >> 4];
+                out[3 + 2 * i] = "0123456789abcdef"[b[i] & 15];
+        }
+        out[2 + 2 * n] = '\0';
+        return out;
+}
+
 static int sqlite_rows(struct store *base, const char *sql, int nparams, const char *const *params,
                        store_row_fn *fn, void *user, struct error *e)
 {
@@ -1397,9 +1416,18 @@ static int sqlite_rows(struct store *base, const char *sql, int nparams, const c
         if (ncols > 64)
                 ncols = 64;
         while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
-                for (int i = 0; i < ncols; i++)
+                char *hex[64] = { NULL };
+
+                for (int i = 0; i < ncols && rc == 0; i++) {
                         values[i] = (const char *)sqlite3_column_text(st, i);
-                rc = fn ? fn(user, ncols, values) : 0;
+                        if (sqlite3_column_type(st, i) == SQLITE_BLOB &&
+                            !(values[i] = hex[i] = blob_hex(st, i)))
+                                rc = -ENOMEM;
+                }
+                if (rc == 0 && fn)
+                        rc = fn(user, ncols, values);
+                for (int i = 0; i < ncols; i++)
+                        free(hex[i]);
         }
         if (rc == 0 && step != SQLITE_DONE)
                 rc = fail(s, e, "running a query");

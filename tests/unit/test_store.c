@@ -16,6 +16,7 @@
 #include "policy.h"
 #include "store.h"
 #include "token.h"
+#include "views.h"
 
 struct fixture {
         char dir[64];
@@ -515,6 +516,361 @@ static void test_token_shape_and_durations(void **state)
         assert_int_equal(token_parse_duration("99999w", &secs), -EINVAL);
 }
 
+/* Views: scores, equipment, the plan's checks, open data. */
+
+#define NOW  1790000000LL /* 2026-09-21 */
+#define DAYS 86400
+
+static const struct store_rules *baseline_rules(void *user, const char *finess)
+{
+        static struct store_rules rules;
+        struct policy p;
+
+        (void)user;
+        (void)finess;
+        policy_defaults(&p);
+        store_rules_of(&p, &rules);
+        return &rules;
+}
+
+static void est_add(struct fixture *f, const char *finess, const char *region, const char *dep)
+{
+        struct establishment est = { 0 };
+        struct error e;
+
+        snprintf(est.finess, sizeof(est.finess), "%s", finess);
+        snprintf(est.name, sizeof(est.name), "Etablissement %s", finess);
+        snprintf(est.region, sizeof(est.region), "%s", region);
+        snprintf(est.department, sizeof(est.department), "%s", dep);
+        assert_int_equal(f->s->ops->establishment_add(f->s, &est, &e), 0);
+}
+
+static void agent_in(struct fixture *f, const char *id, const char *finess)
+{
+        struct agent a = { .enrolled_at = NOW - 30 * DAYS };
+        struct error e;
+
+        snprintf(a.id, sizeof(a.id), "%s", id);
+        snprintf(a.finess, sizeof(a.finess), "%s", finess);
+        snprintf(a.hostname, sizeof(a.hostname), "poste-%.8s", id);
+        assert_int_equal(f->s->ops->agent_add(f->s, &a, &e), 0);
+}
+
+static void report_from(struct fixture *f, const char *agent, long long seq,
+                        const struct store_finding *v, size_t n, time_t now)
+{
+        char id[40];
+        struct store_report r = report(id, seq, v, n);
+        struct error e;
+
+        snprintf(id, sizeof(id), "00000000-0000-4000-8000-%012lld", seq);
+        r.agent_id = agent;
+        r.machine = "";
+        assert_int_equal(f->s->ops->reports_put(f->s, &r, 1, now, baseline_rules, NULL, &e), 0);
+        assert_int_equal(r.result, 0);
+}
+
+static json_t *find_by(json_t *list, const char *key, const char *value)
+{
+        size_t i;
+        json_t *o;
+
+        json_array_foreach(list, i, o)
+        {
+                if (strcmp(json_string_value(json_object_get(o, key)), value) == 0)
+                        return o;
+        }
+        fail_msg("no %s %s", key, value);
+        return NULL;
+}
+
+static long long int_of(json_t *o, const char *key)
+{
+        json_t *v = json_object_get(o, key);
+
+        if (!json_is_integer(v))
+                fail_msg("%s is not a number", key);
+        return json_integer_value(v);
+}
+
+#define A1 "a1000000-0000-4000-8000-000000000001"
+#define A2 "a2000000-0000-4000-8000-000000000002"
+
+static void test_views_machine_score_merges_its_reports(void **state)
+{
+        struct fixture *f = *state;
+        const struct store_rules *r = baseline_rules(NULL, "");
+        struct store_finding first[] = {
+                { "patch.security_pending", "", "3 pending", STATUS_FAIL, SEV_HIGH },
+                { "os.supported", "", "supported", STATUS_PASS, SEV_HIGH },
+                { "equipment.ram", "", "4 GiB", STATUS_FAIL, SEV_LOW },
+                { "password.common", "alice", "common", STATUS_FAIL, SEV_CRITICAL },
+                { "password.common", "bob", "fine", STATUS_PASS, SEV_CRITICAL },
+                { "backup.offsite", "docs", "same disk", STATUS_WARN, SEV_MEDIUM },
+        };
+        struct store_finding patched[] = {
+                { "patch.security_pending", "", "none", STATUS_PASS, SEV_HIGH },
+        };
+        struct view_scope sc = { 0 };
+        struct error e;
+        json_t *m, *est;
+
+        agent_in(f, A1, "750712184");
+        report_from(f, A1, 1, first, 6, NOW);
+        assert_int_equal(view_machine(f->s, A1, &sc, NOW, &m, &e), 0);
+        /* 100 - 15 (high) - 2 (low) - 30 (critical, one account is enough)
+         * - 3 (a medium warning, half its weight) */
+        assert_int_equal(int_of(m, "hygiene_score"), 50);
+        assert_int_equal(int_of(m, "equipment"), EQUIP_RAM);
+        assert_int_equal(int_of(m, "os_supported"), 1);
+        json_decref(m);
+
+        /* A report of one family changes that family only. */
+        report_from(f, A1, 2, patched, 1, NOW);
+        /* An older report changes nothing. */
+        report_from(f, A1, 0, patched, 0, NOW);
+        assert_int_equal(view_machine(f->s, A1, &sc, NOW, &m, &e), 0);
+        assert_int_equal(int_of(m, "hygiene_score"), 65);
+        assert_non_null(
+            strstr(json_string_value(json_object_get(m, "checks")), "patch.security_pending=p3;"));
+        json_decref(m);
+
+        /* The establishment's score is its machines' average. */
+        agent_in(f, A2, "750712184");
+        report_from(f, A2, 1, patched, 1, NOW);
+        assert_int_equal(view_establishments(f->s, r, &sc, NOW, &est, &e), 0);
+        m = find_by(json_object_get(est, "establishments"), "finess", "750712184");
+        assert_int_equal(int_of(m, "hygiene_score"), 83); /* (65 + 100) / 2, rounded */
+        assert_int_equal(int_of(m, "machines"), 2);
+        assert_true(json_is_null(json_object_get(m, "trend")));
+        json_decref(est);
+
+        /* Out of scope, a machine is not found. */
+        sc.region = "Bretagne";
+        assert_int_equal(view_machine(f->s, A1, &sc, NOW, &m, &e), -ENOENT);
+}
+
+static void test_views_weekly_trend_from_kept_scores(void **state)
+{
+        struct fixture *f = *state;
+        const struct store_rules *r = baseline_rules(NULL, "");
+        struct store_finding bad[] = {
+                { "antivirus.present", "", "none", STATUS_FAIL, SEV_HIGH },
+        };
+        struct store_finding good[] = {
+                { "antivirus.present", "", "clamav", STATUS_PASS, SEV_HIGH },
+        };
+        struct view_scope sc = { .finess = "750712184" };
+        struct error e;
+        json_t *v, *o;
+
+        agent_in(f, A1, "750712184");
+        report_from(f, A1, 1, bad, 1, NOW - 10 * DAYS);
+        assert_int_equal(view_sweep(f->s, r, NOW - 10 * DAYS, true, &e), 0);
+        report_from(f, A1, 2, good, 1, NOW);
+        assert_int_equal(view_sweep(f->s, r, NOW, true, &e), 0);
+        assert_int_equal(view_establishment(f->s, r, &sc, NOW, &v, &e), 0);
+        /* No exercise and no awareness action: 15 + 6 points off. */
+        assert_int_equal(int_of(v, "hygiene_score"), 79);
+        assert_int_equal(int_of(v, "trend"), 79 - 64);
+        assert_int_equal(json_array_size(json_object_get(v, "history")), 2);
+        o = json_array_get(json_object_get(v, "weekly"), 11);
+        assert_int_equal(int_of(o, "score"), 79);
+        json_decref(v);
+}
+
+static void test_views_plan_checks_open_and_resolve(void **state)
+{
+        struct fixture *f = *state;
+        const struct store_rules *r = baseline_rules(NULL, "");
+        struct store_finding backup[] = {
+                { "backup.recent", "dossiers", "12 h old", STATUS_PASS, SEV_HIGH },
+        };
+        json_t *ex = json_pack("{s:s, s:s, s:s, s:i, s:s}", "kind", "exercise", "date",
+                               "2026-06-02", "scenario", "ransomware on the care records",
+                               "participants", 9, "lessons", "print the on-call list");
+        json_t *restore_failed = json_pack("{s:s, s:s, s:s, s:s}", "kind", "restore_test", "date",
+                                           "2026-09-01", "job", "dossiers", "result", "failure");
+        json_t *restore_ok = json_pack("{s:s, s:s, s:s, s:s}", "kind", "restore_test", "date",
+                                       "2026-09-10", "job", "dossiers", "result", "success");
+        json_t *bad[] = {
+                json_pack("{s:s, s:s}", "kind", "party", "date", "2026-06-02"),
+                json_pack("{s:s, s:s, s:s, s:i}", "kind", "awareness", "date", "2027-01-01",
+                          "audience", "all", "reached", 3),
+                json_pack("{s:s, s:s, s:s, s:i, s:s}", "kind", "awareness", "date", "2026-01-01",
+                          "audience", "all", "reached", 3, "owner", "x"),
+                json_pack("{s:s, s:s, s:s, s:i}", "kind", "awareness", "date", "2026-01-01",
+                          "audience", "", "reached", 3),
+                json_pack("{s:s, s:s, s:s, s:s}", "kind", "restore_test", "date", "2026-01-01",
+                          "job", "dossiers", "result", "maybe"),
+        };
+        struct collected c;
+        struct error e;
+        json_t *out;
+
+        agent_in(f, A1, "750712184");
+        report_from(f, A1, 1, backup, 1, NOW);
+        assert_int_equal(view_sweep(f->s, r, NOW, false, &e), 0);
+        c = alerts(f, "open");
+        assert_int_equal(c.n, 3);
+        assert_string_equal(c.lines[0], "backup.restore_tested dossiers high open -");
+        assert_string_equal(c.lines[1], "establishment.awareness - medium open -");
+        assert_string_equal(c.lines[2], "establishment.crisis_exercise - high open -");
+
+        assert_int_equal(view_record_add(f->s, r, "750712184", ex, "direction", NOW, &out, &e), 0);
+        assert_int_equal(int_of(out, "people"), 9);
+        assert_string_equal(json_string_value(json_object_get(out, "date")), "2026-06-02");
+        json_decref(out);
+        assert_int_equal(
+            view_record_add(f->s, r, "750712184", restore_failed, "direction", NOW, &out, &e), 0);
+        json_decref(out);
+        c = alerts(f, "open");
+        assert_int_equal(c.n, 2); /* a failed restore proves nothing */
+        assert_int_equal(
+            view_record_add(f->s, r, "750712184", restore_ok, "direction", NOW, &out, &e), 0);
+        json_decref(out);
+        c = alerts(f, "open");
+        assert_int_equal(c.n, 1);
+        assert_string_equal(c.lines[0], "establishment.awareness - medium open -");
+
+        /* Twelve months later the exercise is due again. */
+        assert_int_equal(view_sweep(f->s, r, NOW + 366 * DAYS, false, &e), 0);
+        c = alerts(f, "open");
+        assert_int_equal(c.n, 2);
+
+        for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+                assert_int_equal(
+                    view_record_add(f->s, r, "750712184", bad[i], "direction", NOW, &out, &e),
+                    -EINVAL);
+                json_decref(bad[i]);
+        }
+        json_decref(ex);
+        json_decref(restore_failed);
+        json_decref(restore_ok);
+}
+
+static void test_views_equipment_ranking(void **state)
+{
+        struct fixture *f = *state;
+        const struct store_rules *r = baseline_rules(NULL, "");
+        struct store_finding old[] = {
+                { "equipment.win11_ready", "", "no", STATUS_FAIL, SEV_LOW },
+                { "equipment.ram", "", "4 GiB", STATUS_FAIL, SEV_LOW },
+        };
+        struct store_finding ram[] = { { "equipment.ram", "", "4 GiB", STATUS_FAIL, SEV_LOW } };
+        struct store_finding both[] = {
+                { "equipment.ram", "", "4 GiB", STATUS_FAIL, SEV_LOW },
+                { "equipment.storage", "", "hdd", STATUS_FAIL, SEV_LOW },
+        };
+        struct store_finding fine[] = {
+                { "equipment.win11_ready", "", "yes", STATUS_PASS, SEV_LOW },
+        };
+        struct view_scope all = { 0 };
+        struct error e;
+        json_t *v, *list, *o;
+        char *csv;
+        size_t len;
+        static const char *const cols[] = { "need_rank", "finess", "name", NULL };
+
+        est_add(f, "750000010", "Île-de-France", "75");
+        est_add(f, "290000025", "Bretagne", "29");
+        agent_in(f, "b1000000-0000-4000-8000-000000000001", "750712184");
+        agent_in(f, "b2000000-0000-4000-8000-000000000002", "750712184");
+        agent_in(f, "c1000000-0000-4000-8000-000000000001", "750000010");
+        agent_in(f, "c2000000-0000-4000-8000-000000000002", "750000010");
+        agent_in(f, "c3000000-0000-4000-8000-000000000003", "750000010");
+        agent_in(f, "d1000000-0000-4000-8000-000000000001", "290000025");
+        report_from(f, "b1000000-0000-4000-8000-000000000001", 1, old, 2, NOW);
+        report_from(f, "b2000000-0000-4000-8000-000000000002", 1, fine, 1, NOW);
+        report_from(f, "c1000000-0000-4000-8000-000000000001", 1, ram, 1, NOW);
+        report_from(f, "c2000000-0000-4000-8000-000000000002", 1, both, 2, NOW);
+        report_from(f, "c3000000-0000-4000-8000-000000000003", 1, fine, 1, NOW);
+        report_from(f, "d1000000-0000-4000-8000-000000000001", 1, fine, 1, NOW);
+
+        assert_int_equal(view_equipment(f->s, r, &all, NOW, &v, &e), 0);
+        list = json_object_get(v, "establishments");
+        assert_int_equal(json_array_size(list), 3);
+        /* 750712184: 1 of 2 to replace, score (96 + 100) / 2 = 98:
+         *   need 70 * 0.5 + 30 * 0.02 = 35.6
+         * 750000010: 2 of 3 to upgrade, score (98 + 96 + 100) / 3 = 98:
+         *   need 70 * 2/3 + 30 * 0.02 = 47.3
+         * 290000025: nothing flagged, score 100: need 0 */
+        o = json_array_get(list, 0);
+        assert_string_equal(json_string_value(json_object_get(o, "finess")), "750000010");
+        assert_int_equal(int_of(o, "need_rank"), 1);
+        assert_int_equal(int_of(o, "to_upgrade"), 2);
+        assert_int_equal(int_of(o, "to_replace"), 0);
+        assert_int_equal(int_of(o, "estimated_cost_eur"), 60 + 60 + 70);
+        assert_int_equal(int_of(o, "hygiene_score"), 98);
+        o = json_array_get(list, 1);
+        assert_string_equal(json_string_value(json_object_get(o, "finess")), "750712184");
+        assert_int_equal(int_of(o, "to_replace"), 1);
+        assert_int_equal(int_of(o, "to_upgrade"), 0); /* replaced, not upgraded */
+        assert_int_equal(int_of(o, "estimated_cost_eur"), 750);
+        o = json_array_get(list, 2);
+        assert_string_equal(json_string_value(json_object_get(o, "finess")), "290000025");
+        assert_int_equal(int_of(o, "need_rank"), 3);
+        assert_int_equal(view_csv(list, cols, &csv, &len), 0);
+        assert_string_equal(csv, "need_rank,finess,name\r\n"
+                                 "1,750000010,Etablissement 750000010\r\n"
+                                 "2,750712184,EHPAD Les Tilleuls\r\n"
+                                 "3,290000025,Etablissement 290000025\r\n");
+        free(csv);
+        json_decref(v);
+
+        /* A region sees its own ranking. */
+        all.region = "Bretagne";
+        assert_int_equal(view_equipment(f->s, r, &all, NOW, &v, &e), 0);
+        assert_int_equal(json_array_size(json_object_get(v, "establishments")), 1);
+        json_decref(v);
+}
+
+static void test_views_opendata_suppresses_small_cells(void **state)
+{
+        struct fixture *f = *state;
+        const struct store_rules *r = baseline_rules(NULL, "");
+        static const char *const paris[] = { "750000010", "750000028", "750000036", "750000044",
+                                             "750000051" };
+        struct store_finding fine[] = { { "os.supported", "", "yes", STATUS_PASS, SEV_HIGH } };
+        json_t *v, *deps, *o, *ex;
+        struct error e;
+        char agent[40];
+
+        for (size_t i = 0; i < 5; i++) {
+                est_add(f, paris[i], "Île-de-France", "75");
+                snprintf(agent, sizeof(agent), "e%07zu-0000-4000-8000-000000000001", i);
+                agent_in(f, agent, paris[i]);
+                report_from(f, agent, 1, fine, 1, NOW);
+        }
+        est_add(f, "290000025", "Bretagne", "29");
+        ex = json_pack("{s:s, s:s, s:s, s:i}", "kind", "exercise", "date", "2026-05-01", "scenario",
+                       "outage", "participants", 4);
+        assert_int_equal(view_record_add(f->s, r, "750000010", ex, "x", NOW, &o, &e), 0);
+        json_decref(o);
+        json_decref(ex);
+
+        assert_int_equal(view_opendata(f->s, r, NOW, &v, &e), 0);
+        deps = json_object_get(v, "departments");
+        o = find_by(deps, "department", "75");
+        assert_int_equal(int_of(o, "establishments"), 6); /* with 750712184 */
+        assert_int_equal(int_of(o, "machines"), 5);
+        assert_true(json_real_value(json_object_get(o, "supported_os_share")) == 1.0);
+        assert_true(json_real_value(json_object_get(o, "exercise_share")) == 0.167);
+        /* Recording the exercise swept the plan checks: one establishment
+         * lacks an awareness action (94), four lack both (79). */
+        assert_true(json_real_value(json_object_get(o, "median_score")) == 79.0);
+        o = find_by(deps, "department", "29");
+        assert_true(json_is_null(json_object_get(o, "establishments")));
+        assert_true(json_is_null(json_object_get(o, "exercise_share")));
+        json_decref(v);
+
+        assert_int_equal(view_progress(f->s, r, NULL, NOW, &v, &e), 0);
+        o = json_object_get(v, "national");
+        assert_int_equal(int_of(o, "establishments"), 7);
+        assert_int_equal(int_of(o, "with_exercise"), 1);
+        json_decref(v);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -542,6 +898,15 @@ int main(void)
                 cmocka_unit_test_setup_teardown(test_store_users_sessions_and_audit, setup,
                                                 teardown),
                 cmocka_unit_test_setup_teardown(test_store_alert_acknowledged_in_scope, setup,
+                                                teardown),
+                cmocka_unit_test_setup_teardown(test_views_machine_score_merges_its_reports, setup,
+                                                teardown),
+                cmocka_unit_test_setup_teardown(test_views_weekly_trend_from_kept_scores, setup,
+                                                teardown),
+                cmocka_unit_test_setup_teardown(test_views_plan_checks_open_and_resolve, setup,
+                                                teardown),
+                cmocka_unit_test_setup_teardown(test_views_equipment_ranking, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_views_opendata_suppresses_small_cells, setup,
                                                 teardown),
                 cmocka_unit_test(test_token_shape_and_durations),
         };

@@ -1,0 +1,1016 @@
+/* views.c - the dashboard's figures, from SQL both engines run.
+ *
+ * Days are whole UTC days since the epoch. An establishment's hygiene score
+ * is its machines' average score minus the weights of its own failing
+ * checks (the plan's exercise, awareness and restore tests), at least 0;
+ * unknown (null) until one of its machines has reported. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gzip.h"
+#include "util.h"
+#include "views.h"
+
+#define DAY             86400
+#define HISTORY_DAYS    365
+#define MACHINE_REPORTS 48 /* newest reports a machine page merges */
+#define NEED_SHARE      70 /* percent of the need that is the share of machines flagged */
+
+static long today(time_t now)
+{
+        return (long)(now / DAY);
+}
+
+static long months_to_days(int months)
+{
+        return (long)months * 365 / 12;
+}
+
+static json_t *day_json(long day)
+{
+        char buf[32];
+
+        if (day < 0)
+                return json_null();
+        util_iso8601((time_t)day * DAY, buf, sizeof(buf));
+        buf[10] = '\0';
+        return json_string(buf);
+}
+
+static json_t *maybe_int(long v)
+{
+        return v < 0 ? json_null() : json_integer(v);
+}
+
+static long num(const char *v, long dflt)
+{
+        return v ? strtol(v, NULL, 10) : dflt;
+}
+
+static void copy(char *dst, size_t size, const char *src)
+{
+        snprintf(dst, size, "%s", src ? src : "");
+}
+
+/* What the views know of each establishment, from one query. */
+
+struct est {
+        char finess[10], name[256], region[128], department[4];
+        long machines, to_replace, ram, ssd, to_upgrade, os_ok, os_known, open_alerts;
+        long last_exercise, last_awareness; /* days, -1 none */
+        int score, week_ago;                /* -1 unknown */
+};
+
+struct est_list {
+        struct est *v;
+        size_t n, cap;
+};
+
+#define SCOPE_WHERE                                                                                \
+        " (CAST($1 AS TEXT) IS NULL OR e.finess = $1)"                                             \
+        " AND (CAST($2 AS TEXT) IS NULL OR e.region = $2)"                                         \
+        " AND (CAST($3 AS TEXT) IS NULL OR e.department = $3)"
+
+/* Points the open alerts of an establishment's own checks take off. */
+#define PENALTY                                                                                    \
+        "(SELECT sum(CASE al.severity WHEN 'critical' THEN CAST($4 AS INTEGER)"                    \
+        "   WHEN 'high' THEN CAST($5 AS INTEGER) WHEN 'medium' THEN CAST($6 AS INTEGER)"           \
+        "   WHEN 'low' THEN CAST($7 AS INTEGER) ELSE CAST($8 AS INTEGER) END)"                     \
+        " FROM alerts al WHERE al.finess = e.finess AND al.agent_id IS NULL"                       \
+        "   AND al.status <> 'resolved')"
+
+static const char summary_sql[] =
+    "SELECT e.finess, e.name, e.region, e.department, count(a.id), avg(a.score),"
+    " sum(CASE WHEN (a.equipment & 1) <> 0 THEN 1 ELSE 0 END),"
+    " sum(CASE WHEN (a.equipment & 1) = 0 AND (a.equipment & 2) <> 0 THEN 1 ELSE 0 END),"
+    " sum(CASE WHEN (a.equipment & 1) = 0 AND (a.equipment & 4) <> 0 THEN 1 ELSE 0 END),"
+    " sum(CASE WHEN (a.equipment & 1) = 0 AND (a.equipment & 6) <> 0 THEN 1 ELSE 0 END),"
+    " sum(CASE WHEN a.os_supported = 1 THEN 1 ELSE 0 END), count(a.os_supported), " PENALTY ","
+    " (SELECT d.score FROM establishment_days d WHERE d.finess = e.finess"
+    "   AND d.day <= CAST($9 AS INTEGER) ORDER BY d.day DESC LIMIT 1),"
+    " (SELECT max(r.day) FROM records r WHERE r.finess = e.finess AND r.kind = 'exercise'),"
+    " (SELECT max(r.day) FROM records r WHERE r.finess = e.finess AND r.kind = 'awareness'),"
+    " (SELECT count(*) FROM alerts al WHERE al.finess = e.finess AND al.status = 'open')"
+    " FROM establishments e LEFT JOIN agents a ON a.finess = e.finess AND a.revoked_at IS NULL"
+    " WHERE" SCOPE_WHERE " GROUP BY e.finess, e.name, e.region, e.department ORDER BY e.finess";
+
+static int est_row(void *user, int ncols, const char *const *v)
+{
+        struct est_list *l = user;
+        struct est *x;
+
+        if (ncols < 17)
+                return -EIO;
+        if (l->n == l->cap) {
+                size_t cap = l->cap ? 2 * l->cap : 64;
+                struct est *nv = realloc(l->v, cap * sizeof(*nv));
+
+                if (!nv)
+                        return -ENOMEM;
+                l->v = nv;
+                l->cap = cap;
+        }
+        x = &l->v[l->n++];
+        copy(x->finess, sizeof(x->finess), v[0]);
+        copy(x->name, sizeof(x->name), v[1]);
+        copy(x->region, sizeof(x->region), v[2]);
+        copy(x->department, sizeof(x->department), v[3]);
+        x->machines = num(v[4], 0);
+        x->to_replace = num(v[6], 0);
+        x->ram = num(v[7], 0);
+        x->ssd = num(v[8], 0);
+        x->to_upgrade = num(v[9], 0);
+        x->os_ok = num(v[10], 0);
+        x->os_known = num(v[11], 0);
+        x->week_ago = (int)num(v[13], -1);
+        x->last_exercise = num(v[14], -1);
+        x->last_awareness = num(v[15], -1);
+        x->open_alerts = num(v[16], 0);
+        x->score = -1;
+        if (v[5]) {
+                long s = lround(strtod(v[5], NULL)) - num(v[12], 0);
+
+                x->score = s < 0 ? 0 : s > 100 ? 100 : (int)s;
+        }
+        return 0;
+}
+
+static int summaries(struct store *s, const struct store_rules *r, const struct view_scope *sc,
+                     time_t now, struct est_list *out, struct error *e)
+{
+        char w[SEV_COUNT][12], week[24];
+        const char *p[9] = { sc ? sc->finess : NULL, sc ? sc->region : NULL,
+                             sc ? sc->department : NULL };
+        int rc;
+
+        for (int i = 0; i < SEV_COUNT; i++) {
+                snprintf(w[i], sizeof(w[i]), "%d", r->weight[i]);
+                p[3 + (SEV_CRITICAL - i)] = w[i];
+        }
+        snprintf(week, sizeof(week), "%ld", today(now) - 7);
+        p[8] = week;
+        memset(out, 0, sizeof(*out));
+        rc = s->ops->rows(s, summary_sql, 9, p, est_row, out, e);
+        if (rc == -ENOMEM)
+                error_set(e, "", 0, "out of memory");
+        if (rc < 0) {
+                free(out->v);
+                out->v = NULL;
+        }
+        return rc;
+}
+
+static json_t *est_json(const struct est *x)
+{
+        return json_pack(
+            "{s:s, s:s, s:s, s:s, s:I, s:o, s:o, s:I, s:o, s:o}", "finess", x->finess, "name",
+            x->name, "region", x->region, "department", x->department, "machines",
+            (json_int_t)x->machines, "hygiene_score", maybe_int(x->score), "trend",
+            x->score >= 0 && x->week_ago >= 0 ? json_integer(x->score - x->week_ago) : json_null(),
+            "open_alerts", (json_int_t)x->open_alerts, "last_exercise", day_json(x->last_exercise),
+            "last_awareness", day_json(x->last_awareness));
+}
+
+int view_establishments(struct store *s, const struct store_rules *r, const struct view_scope *sc,
+                        time_t now, json_t **out, struct error *e)
+{
+        struct est_list l;
+        json_t *list;
+        int rc = summaries(s, r, sc, now, &l, e);
+
+        if (rc < 0)
+                return rc;
+        list = json_array();
+        for (size_t i = 0; i < l.n; i++)
+                json_array_append_new(list, est_json(&l.v[i]));
+        free(l.v);
+        *out = json_pack("{s:o}", "establishments", list);
+        return 0;
+}
+
+/* Rows into a JSON array of objects, keys given in column order. */
+struct table {
+        json_t *list;
+        const char *const *keys; /* a key starting with '#' is a number, '@' a day */
+};
+
+static int table_row(void *user, int ncols, const char *const *v)
+{
+        struct table *t = user;
+        json_t *o = json_object();
+
+        for (int i = 0; i < ncols && t->keys[i]; i++) {
+                const char *k = t->keys[i];
+                json_t *val;
+
+                if (*k == '#')
+                        val = v[i] ? json_integer(strtoll(v[i], NULL, 10)) : json_null();
+                else if (*k == '@')
+                        val = day_json(num(v[i], -1));
+                else
+                        val = v[i] ? json_string(v[i]) : json_null();
+                json_object_set_new(o, *k == '#' || *k == '@' ? k + 1 : k, val ? val : json_null());
+        }
+        return json_array_append_new(t->list, o);
+}
+
+static int table(struct store *s, const char *sql, int n, const char *const *p,
+                 const char *const *keys, json_t **out, struct error *e)
+{
+        struct table t = { json_array(), keys };
+        int rc = s->ops->rows(s, sql, n, p, table_row, &t, e);
+
+        if (rc < 0) {
+                json_decref(t.list);
+                return rc;
+        }
+        *out = t.list;
+        return 0;
+}
+
+/* The score at the end of each of the last 12 weeks, from daily history. */
+static json_t *weekly(const json_t *history, time_t now)
+{
+        json_t *weeks = json_array();
+        long end = today(now);
+
+        for (int w = 11; w >= 0; w--) {
+                long until = end - 7L * w;
+                json_t *score = json_null(), *h;
+                size_t i;
+
+                json_array_foreach(history, i, h)
+                {
+                        time_t t;
+                        const char *d = json_string_value(json_object_get(h, "day"));
+
+                        if (d && util_parse_date(d, &t) == 0 && t / DAY <= until)
+                                score = json_object_get(h, "score");
+                }
+                json_array_append_new(
+                    weeks, json_pack("{s:o, s:O}", "week_ending", day_json(until), "score", score));
+        }
+        return weeks;
+}
+
+int view_establishment(struct store *s, const struct store_rules *r, const struct view_scope *sc,
+                       time_t now, json_t **out, struct error *e)
+{
+        static const char *const history_keys[] = { "@day", "#score", NULL };
+        static const char *const machine_keys[] = { "id",
+                                                    "hostname",
+                                                    "#hygiene_score",
+                                                    "#equipment",
+                                                    "#os_supported",
+                                                    "#last_seen",
+                                                    "#open_alerts",
+                                                    NULL };
+        static const char *const record_keys[] = { "#id",         "kind",   "@date", "title",
+                                                   "#people",     "result", "notes", "created_by",
+                                                   "#created_at", NULL };
+        static const char *const check_keys[] = { "check",   "subject",    "severity",
+                                                  "summary", "#opened_at", NULL };
+        static const char *const job_keys[] = { "job", "@last_restore_test", NULL };
+        struct est_list l;
+        json_t *o, *history = NULL, *machines = NULL, *records = NULL, *alerts = NULL, *jobs = NULL;
+        char since[24];
+        const char *p[2];
+        int rc;
+
+        if ((rc = summaries(s, r, sc, now, &l, e)) < 0)
+                return rc;
+        if (l.n != 1) {
+                free(l.v);
+                error_set(e, "", 0, "no such establishment");
+                return -ENOENT;
+        }
+        o = est_json(&l.v[0]);
+        p[0] = l.v[0].finess;
+        snprintf(since, sizeof(since), "%ld", today(now) - HISTORY_DAYS);
+        p[1] = since;
+        free(l.v);
+        if ((rc = table(s,
+                        "SELECT day, score FROM establishment_days WHERE finess = $1"
+                        " AND day >= CAST($2 AS INTEGER) ORDER BY day",
+                        2, p, history_keys, &history, e)) < 0 ||
+            (rc = table(s,
+                        "SELECT a.id, a.hostname, a.score, a.equipment, a.os_supported,"
+                        " a.last_seen, (SELECT count(*) FROM alerts al WHERE al.agent_id = a.id"
+                        "   AND al.status <> 'resolved')"
+                        " FROM agents a WHERE a.finess = $1 AND a.revoked_at IS NULL"
+                        " ORDER BY coalesce(a.score, 101), a.hostname, a.id",
+                        1, p, machine_keys, &machines, e)) < 0 ||
+            (rc = table(s,
+                        "SELECT id, kind, day, title, people, result, notes, created_by,"
+                        " created_at FROM records WHERE finess = $1"
+                        " ORDER BY day DESC, id DESC LIMIT 200",
+                        1, p, record_keys, &records, e)) < 0 ||
+            (rc = table(s,
+                        "SELECT check_id, subject, severity, summary, opened_at FROM alerts"
+                        " WHERE finess = $1 AND agent_id IS NULL AND status <> 'resolved'"
+                        " ORDER BY check_id, subject",
+                        1, p, check_keys, &alerts, e)) < 0 ||
+            (rc = table(s,
+                        "SELECT j.job, (SELECT max(r.day) FROM records r WHERE r.finess = j.finess"
+                        "   AND r.kind = 'restore_test' AND r.title = j.job"
+                        "   AND r.result = 'success')"
+                        " FROM backup_jobs j WHERE j.finess = $1 ORDER BY j.job",
+                        1, p, job_keys, &jobs, e)) < 0) {
+                json_decref(o);
+                json_decref(history);
+                json_decref(machines);
+                json_decref(records);
+                json_decref(alerts);
+                return rc;
+        }
+        json_object_set_new(o, "weekly", weekly(history, now));
+        json_object_set_new(o, "history", history);
+        json_object_set_new(o, "machines", machines);
+        json_object_set_new(o, "records", records);
+        json_object_set_new(o, "plan_alerts", alerts);
+        json_object_set_new(o, "backup_jobs", jobs);
+        *out = o;
+        return 0;
+}
+
+/* A machine page merges its newest reports: each family's facts and each
+ * check's findings from the newest report that carries them. */
+
+struct merge {
+        json_t *facts, *findings;
+        json_t *seen; /* check ids taken */
+        int reports, unreadable;
+};
+
+static int hexval(int c)
+{
+        return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+static int merge_report(void *user, int ncols, const char *const *v)
+{
+        struct merge *m = user;
+        const char *hex = ncols >= 2 && v[1] ? v[1] : "";
+        size_t n, len;
+        unsigned char *raw;
+        char *text = NULL;
+        json_t *doc, *facts, *findings, *f, *val;
+        const char *key;
+        size_t i;
+        void *tmp;
+
+        m->reports++;
+        n = strlen(hex) / 2 - 1;
+        if (strncmp(hex, "\\x", 2) != 0 || !(raw = malloc(n + 1))) {
+                m->unreadable++;
+                return 0;
+        }
+        for (i = 0; i < n; i++) {
+                int hi = hexval(hex[2 + 2 * i]), lo = hexval(hex[3 + 2 * i]);
+
+                if (hi < 0 || lo < 0)
+                        break;
+                raw[i] = (unsigned char)(hi << 4 | lo);
+        }
+        if (i < n || (v[0] && strcmp(v[0], "gzip") == 0 &&
+                      gzip_decompress(raw, n, 16u << 20, &text, &len) < 0)) {
+                free(raw);
+                m->unreadable++;
+                return 0;
+        }
+        doc = text ? json_loads(text, 0, NULL) : json_loadb((const char *)raw, n, 0, NULL);
+        free(text);
+        free(raw);
+        if (!json_is_object(doc)) {
+                json_decref(doc);
+                m->unreadable++;
+                return 0;
+        }
+        facts = json_object_get(doc, "facts");
+        json_object_foreach_safe(facts, tmp, key, val)
+        {
+                if (!json_object_get(m->facts, key))
+                        json_object_set(m->facts, key, val);
+        }
+        findings = json_object_get(doc, "findings");
+        json_t *taken = json_object(); /* checks this report adds */
+        json_array_foreach(findings, i, f)
+        {
+                const char *check = json_string_value(json_object_get(f, "check"));
+
+                if (!check || json_object_get(m->seen, check))
+                        continue;
+                json_object_set_new(taken, check, json_true());
+                json_array_append(m->findings, f);
+        }
+        json_object_update(m->seen, taken);
+        json_decref(taken);
+        json_decref(doc);
+        return 0;
+}
+
+int view_machine(struct store *s, const char *agent_id, const struct view_scope *sc, time_t now,
+                 json_t **out, struct error *e)
+{
+        static const char *const agent_keys[] = {
+                "id",         "finess",         "establishment", "hostname",      "#enrolled_at",
+                "#last_seen", "#hygiene_score", "#equipment",    "#os_supported", "checks",
+                NULL
+        };
+        static const char *const history_keys[] = { "@day", "#score", NULL };
+        const char *p[4] = { agent_id, sc ? sc->finess : NULL, sc ? sc->region : NULL,
+                             sc ? sc->department : NULL };
+        struct merge m = { json_object(), json_array(), json_object(), 0, 0 };
+        json_t *rows = NULL, *o, *history = NULL;
+        char since[24];
+        int rc;
+
+        rc = table(s,
+                   "SELECT a.id, a.finess, e.name, a.hostname, a.enrolled_at, a.last_seen, a.score,"
+                   " a.equipment, a.os_supported, a.checks FROM agents a"
+                   " JOIN establishments e ON e.finess = a.finess WHERE a.id = $1"
+                   " AND (CAST($2 AS TEXT) IS NULL OR e.finess = $2)"
+                   " AND (CAST($3 AS TEXT) IS NULL OR e.region = $3)"
+                   " AND (CAST($4 AS TEXT) IS NULL OR e.department = $4)",
+                   4, p, agent_keys, &rows, e);
+        if (rc == 0 && json_array_size(rows) != 1) {
+                error_set(e, "", 0, "no such machine");
+                rc = -ENOENT;
+        }
+        snprintf(since, sizeof(since), "%ld", today(now) - HISTORY_DAYS);
+        p[1] = since;
+        if (rc == 0)
+                rc = table(s,
+                           "SELECT day, score FROM machine_days WHERE agent_id = $1"
+                           " AND day >= CAST($2 AS INTEGER) ORDER BY day",
+                           2, p, history_keys, &history, e);
+        if (rc == 0)
+                rc = s->ops->rows(s,
+                                  "SELECT encoding, body FROM reports WHERE agent_id = $1"
+                                  " ORDER BY collected_at DESC, seq DESC LIMIT 48",
+                                  1, p, merge_report, &m, e);
+        if (rc < 0) {
+                json_decref(rows);
+                json_decref(history);
+                json_decref(m.facts);
+                json_decref(m.findings);
+                json_decref(m.seen);
+                return rc;
+        }
+        o = json_incref(json_array_get(rows, 0));
+        json_decref(rows);
+        json_object_set_new(o, "history", history);
+        json_object_set_new(o, "facts", m.facts);
+        json_object_set_new(o, "findings", m.findings);
+        json_object_set_new(o, "reports_read", json_integer(m.reports));
+        json_object_set_new(o, "reports_unreadable", json_integer(m.unreadable));
+        json_decref(m.seen);
+        *out = o;
+        return 0;
+}
+
+/* Equipment: machines to replace and to upgrade, an estimated cost, and a
+ * need that ranks establishments: NEED_SHARE % the share of machines
+ * flagged, the rest how far the hygiene score is from 100. */
+
+struct ranked {
+        struct est *x;
+        long cost;
+        double need;
+};
+
+static double need_of(const struct est *x)
+{
+        double flagged = x->machines ? (double)(x->to_replace + x->to_upgrade) / x->machines : 0;
+        double gap = x->score >= 0 ? (100.0 - x->score) / 100.0 : 0;
+
+        return x->machines ? NEED_SHARE * flagged + (100 - NEED_SHARE) * gap : 0;
+}
+
+static int by_need(const void *a, const void *b)
+{
+        const struct ranked *x = a, *y = b;
+
+        if (x->need != y->need)
+                return x->need < y->need ? 1 : -1;
+        if (x->cost != y->cost)
+                return x->cost < y->cost ? 1 : -1;
+        return strcmp(x->x->finess, y->x->finess);
+}
+
+int view_equipment(struct store *s, const struct store_rules *r, const struct view_scope *sc,
+                   time_t now, json_t **out, struct error *e)
+{
+        struct est_list l;
+        struct ranked *v;
+        json_t *list;
+        int rc = summaries(s, r, sc, now, &l, e);
+
+        if (rc < 0)
+                return rc;
+        if (!(v = calloc(l.n + 1, sizeof(*v)))) {
+                free(l.v);
+                error_set(e, "", 0, "out of memory");
+                return -ENOMEM;
+        }
+        for (size_t i = 0; i < l.n; i++) {
+                struct est *x = &l.v[i];
+
+                v[i].x = x;
+                v[i].cost =
+                    x->to_replace * r->cost_pc + x->ram * r->cost_ram + x->ssd * r->cost_ssd;
+                v[i].need = need_of(x);
+        }
+        qsort(v, l.n, sizeof(*v), by_need);
+        list = json_array();
+        for (size_t i = 0; i < l.n; i++) {
+                const struct est *x = v[i].x;
+
+                json_array_append_new(
+                    list,
+                    json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:f,"
+                              " s:I}",
+                              "finess", x->finess, "name", x->name, "region", x->region,
+                              "department", x->department, "machines", (json_int_t)x->machines,
+                              "to_replace", (json_int_t)x->to_replace, "to_upgrade",
+                              (json_int_t)x->to_upgrade, "ram_upgrades", (json_int_t)x->ram,
+                              "ssd_upgrades", (json_int_t)x->ssd, "estimated_cost_eur",
+                              (json_int_t)v[i].cost, "hygiene_score", maybe_int(x->score), "need",
+                              round(v[i].need * 10) / 10, "need_rank", (json_int_t)(i + 1)));
+        }
+        free(v);
+        free(l.v);
+        *out = json_pack("{s:o, s:{s:I, s:I, s:I}}", "establishments", list, "costs_eur", "pc",
+                         (json_int_t)r->cost_pc, "ram", (json_int_t)r->cost_ram, "ssd",
+                         (json_int_t)r->cost_ssd);
+        return 0;
+}
+
+/* Progress toward the plan: the share of establishments with an exercise,
+ * and with an awareness action, within the policy's months. */
+
+#define PLAN_TARGET 0.8
+
+struct tally {
+        char name[128];
+        long establishments, exercise, awareness;
+};
+
+static json_t *tally_json(const struct tally *t)
+{
+        return json_pack(
+            "{s:I, s:I, s:I, s:o, s:o}", "establishments", (json_int_t)t->establishments,
+            "with_exercise", (json_int_t)t->exercise, "with_awareness", (json_int_t)t->awareness,
+            "exercise_share",
+            t->establishments ? json_real((double)t->exercise / t->establishments) : json_null(),
+            "awareness_share",
+            t->establishments ? json_real((double)t->awareness / t->establishments) : json_null());
+}
+
+int view_progress(struct store *s, const struct store_rules *r, const struct view_scope *sc,
+                  time_t now, json_t **out, struct error *e)
+{
+        long ex_since = today(now) - months_to_days(r->exercise_months);
+        long aw_since = today(now) - months_to_days(r->awareness_months);
+        struct tally all = { "", 0, 0, 0 }, *regions = NULL;
+        size_t nregions = 0;
+        struct est_list l;
+        json_t *list;
+        int rc = summaries(s, r, sc, now, &l, e);
+
+        if (rc < 0)
+                return rc;
+        if (l.n && !(regions = calloc(l.n, sizeof(*regions)))) {
+                free(l.v);
+                return -ENOMEM;
+        }
+        for (size_t i = 0; i < l.n; i++) {
+                const struct est *x = &l.v[i];
+                struct tally *t = NULL;
+
+                for (size_t j = 0; j < nregions && !t; j++)
+                        if (strcmp(regions[j].name, x->region) == 0)
+                                t = &regions[j];
+                if (!t) {
+                        t = &regions[nregions++];
+                        copy(t->name, sizeof(t->name), x->region);
+                }
+                for (int k = 0; k < 2; k++) {
+                        struct tally *u = k ? &all : t;
+
+                        u->establishments++;
+                        u->exercise += x->last_exercise >= ex_since;
+                        u->awareness += x->last_awareness >= aw_since;
+                }
+        }
+        list = json_array();
+        for (size_t j = 0; j < nregions; j++) {
+                json_t *o = tally_json(&regions[j]);
+
+                json_object_set_new(o, "region", json_string(regions[j].name));
+                json_array_append_new(list, o);
+        }
+        free(regions);
+        free(l.v);
+        *out = json_pack("{s:f, s:i, s:i, s:o, s:o}", "target", PLAN_TARGET, "exercise_months",
+                         r->exercise_months, "awareness_months", r->awareness_months, "regions",
+                         list, "national", tally_json(&all));
+        return 0;
+}
+
+/* Open data per département. */
+
+static int by_long(const void *a, const void *b)
+{
+        long x = *(const long *)a, y = *(const long *)b;
+
+        return (x > y) - (x < y);
+}
+
+static json_t *share(long part, long whole, long from, bool suppress)
+{
+        if (suppress || from < OPENDATA_MIN || whole == 0)
+                return json_null();
+        return json_real(round(1000.0 * part / whole) / 1000.0);
+}
+
+int view_opendata(struct store *s, const struct store_rules *r, time_t now, json_t **out,
+                  struct error *e)
+{
+        long ex_since = today(now) - months_to_days(r->exercise_months);
+        struct est_list l;
+        long *scores;
+        json_t *list = json_array();
+        int rc = summaries(s, r, NULL, now, &l, e);
+
+        if (rc < 0) {
+                json_decref(list);
+                return rc;
+        }
+        if (!(scores = calloc(l.n + 1, sizeof(*scores)))) {
+                free(l.v);
+                json_decref(list);
+                return -ENOMEM;
+        }
+        /* Summaries come by FINESS number, and so grouped by département
+         * but for Corsica and overseas: gather each one's rows. */
+        for (size_t i = 0; i < l.n; i++) {
+                long ests = 0, machines = 0, os_ok = 0, os_known = 0, os_from = 0, flagged = 0,
+                     exercise = 0, nscores = 0;
+                bool seen = false, small;
+
+                for (size_t j = 0; j < i && !seen; j++)
+                        seen = strcmp(l.v[j].department, l.v[i].department) == 0;
+                if (seen)
+                        continue;
+                for (size_t j = i; j < l.n; j++) {
+                        const struct est *x = &l.v[j];
+
+                        if (strcmp(x->department, l.v[i].department) != 0)
+                                continue;
+                        ests++;
+                        machines += x->machines;
+                        os_ok += x->os_ok;
+                        os_known += x->os_known;
+                        os_from += x->os_known > 0;
+                        flagged += x->to_replace + x->to_upgrade;
+                        exercise += x->last_exercise >= ex_since;
+                        if (x->score >= 0)
+                                scores[nscores++] = x->score;
+                }
+                small = ests < OPENDATA_MIN;
+                qsort(scores, (size_t)nscores, sizeof(*scores), by_long);
+                json_array_append_new(
+                    list,
+                    json_pack(
+                        "{s:s, s:o, s:o, s:o, s:o, s:o, s:o}", "department", l.v[i].department,
+                        "establishments", small ? json_null() : json_integer(ests), "machines",
+                        small ? json_null() : json_integer(machines), "median_score",
+                        small || nscores < OPENDATA_MIN
+                            ? json_null()
+                            : json_real(nscores % 2
+                                            ? (double)scores[nscores / 2]
+                                            : (scores[nscores / 2 - 1] + scores[nscores / 2]) /
+                                                  2.0),
+                        "supported_os_share", share(os_ok, os_known, os_from, small),
+                        "equipment_flagged_share", share(flagged, machines, ests, small),
+                        "exercise_share", share(exercise, ests, ests, small)));
+        }
+        free(scores);
+        free(l.v);
+        *out = json_pack("{s:i, s:o}", "minimum_establishments", OPENDATA_MIN, "departments", list);
+        return 0;
+}
+
+/* CSV (RFC 4180). A text cell that a spreadsheet would take for a formula
+ * starts with a quote mark. */
+
+static void csv_cell(FILE *f, const json_t *v)
+{
+        const char *t;
+
+        if (json_is_integer(v)) {
+                fprintf(f, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+        } else if (json_is_real(v)) {
+                fprintf(f, "%g", json_real_value(v));
+        } else if ((t = json_string_value(v))) {
+                bool formula = strchr("=+-@\t\r", *t) && *t;
+
+                if (!formula && !t[strcspn(t, ",\"\r\n")]) {
+                        fputs(t, f);
+                        return;
+                }
+                fputc('"', f);
+                if (formula)
+                        fputc('\'', f);
+                for (; *t; t++) {
+                        if (*t == '"')
+                                fputc('"', f);
+                        fputc(*t, f);
+                }
+                fputc('"', f);
+        }
+}
+
+int view_csv(const json_t *list, const char *const *columns, char **csv, size_t *len)
+{
+        FILE *f = open_memstream(csv, len);
+        const json_t *row;
+        size_t i;
+
+        if (!f)
+                return -ENOMEM;
+        for (int c = 0; columns[c]; c++)
+                fprintf(f, "%s%s", c ? "," : "", columns[c]);
+        fputs("\r\n", f);
+        json_array_foreach(list, i, row)
+        {
+                for (int c = 0; columns[c]; c++) {
+                        if (c)
+                                fputc(',', f);
+                        csv_cell(f, json_object_get(row, columns[c]));
+                }
+                fputs("\r\n", f);
+        }
+        return fclose(f) == 0 ? 0 : -ENOMEM;
+}
+
+/* Records and the establishment-level checks. */
+
+static const char *text_field(const json_t *body, const char *key, size_t max, bool required,
+                              struct error *e)
+{
+        const json_t *v = json_object_get(body, key);
+        const char *t = json_string_value(v);
+
+        if (!v && !required)
+                return "";
+        if (!t || (required && !*t) || strlen(t) > max) {
+                error_set(e, "", 0, "\"%s\" must be a text of %s%zu characters at most", key,
+                          required ? "1 to " : "", max);
+                return NULL;
+        }
+        for (const char *c = t; *c; c++)
+                if ((unsigned char)*c < 0x20 && *c != '\n' && *c != '\t') {
+                        error_set(e, "", 0, "\"%s\" holds a control character", key);
+                        return NULL;
+                }
+        return t;
+}
+
+static int count_field(const json_t *body, const char *key, long max, long *out, struct error *e)
+{
+        const json_t *v = json_object_get(body, key);
+
+        if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > max) {
+                error_set(e, "", 0, "\"%s\" must be a whole number from 0 to %ld", key, max);
+                return -EINVAL;
+        }
+        *out = (long)json_integer_value(v);
+        return 0;
+}
+
+struct record_kind {
+        const char *kind, *title, *people, *result, *notes; /* the body's keys, or NULL */
+};
+
+static const struct record_kind kinds[] = {
+        { "exercise", "scenario", "participants", NULL, "lessons" },
+        { "awareness", "audience", "reached", NULL, "notes" },
+        { "restore_test", "job", NULL, "result", "notes" },
+};
+
+static bool known_key(const struct record_kind *k, const char *key)
+{
+        const char *keys[] = { "kind", "date", k->title, k->people, k->result, k->notes };
+
+        for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+                if (keys[i] && strcmp(keys[i], key) == 0)
+                        return true;
+        return false;
+}
+
+static int record_json(void *user, int ncols, const char *const *v)
+{
+        static const char *const keys[] = { "#id",         "kind",   "@date", "title",
+                                            "#people",     "result", "notes", "created_by",
+                                            "#created_at", NULL };
+        struct table t = { user, keys };
+
+        return table_row(&t, ncols, v);
+}
+
+int view_record_add(struct store *s, const struct store_rules *r, const char *finess,
+                    const json_t *body, const char *actor, time_t now, json_t **out,
+                    struct error *e)
+{
+        const char *kind = json_string_value(json_object_get(body, "kind"));
+        const char *date = json_string_value(json_object_get(body, "date"));
+        const struct record_kind *k = NULL;
+        const char *title, *result = "", *notes = "", *key;
+        char day[24], people_s[24], created[24];
+        long people = 0;
+        time_t t;
+        json_t *v, *list;
+        int rc;
+
+        for (size_t i = 0; kind && i < sizeof(kinds) / sizeof(kinds[0]); i++)
+                if (strcmp(kinds[i].kind, kind) == 0)
+                        k = &kinds[i];
+        if (!k) {
+                error_set(e, "", 0, "\"kind\" must be exercise, awareness or restore_test");
+                return -EINVAL;
+        }
+        json_object_foreach((json_t *)body, key, v)
+        {
+                if (!known_key(k, key)) {
+                        error_set(e, "", 0, "unknown field \"%s\" for a %s", key, kind);
+                        return -EINVAL;
+                }
+        }
+        if (!date || util_parse_date(date, &t) < 0 || t > now || t < 946684800) {
+                error_set(e, "", 0, "\"date\" must be a past day since 2000, as YYYY-MM-DD");
+                return -EINVAL;
+        }
+        if (!(title = text_field(body, k->title, 500, true, e)) ||
+            (k->people && count_field(body, k->people, 1000000, &people, e) < 0) ||
+            (k->notes && !(notes = text_field(body, k->notes, 4000, false, e))))
+                return -EINVAL;
+        if (k->result) {
+                result = json_string_value(json_object_get(body, k->result));
+                if (!result || (strcmp(result, "success") != 0 && strcmp(result, "failure") != 0)) {
+                        error_set(e, "", 0, "\"result\" must be success or failure");
+                        return -EINVAL;
+                }
+        }
+        snprintf(day, sizeof(day), "%lld", (long long)(t / DAY));
+        snprintf(people_s, sizeof(people_s), "%ld", people);
+        snprintf(created, sizeof(created), "%lld", (long long)now);
+        const char *p[] = { finess, kind, day, title, people_s, result, notes, actor, created };
+        list = json_array();
+        rc = s->ops->rows(s,
+                          "INSERT INTO records (finess, kind, day, title, people, result, notes,"
+                          " created_by, created_at) VALUES ($1, $2, CAST($3 AS INTEGER), $4,"
+                          " CAST($5 AS INTEGER), $6, $7, $8, CAST($9 AS INTEGER))"
+                          " RETURNING id, kind, day, title, people, result, notes, created_by,"
+                          " created_at",
+                          9, p, record_json, list, e);
+        if (rc == 0)
+                rc = view_sweep(s, r, now, false, e);
+        if (rc < 0) {
+                json_decref(list);
+                return rc;
+        }
+        *out = json_incref(json_array_get(list, 0));
+        json_decref(list);
+        return 0;
+}
+
+/* The plan's checks at establishment level, for establishments that have
+ * machines enrolled: one alert per establishment (and backup job) while a
+ * record is missing, resolved once it is there. */
+
+static const char open_plan_sql[] =
+    "INSERT INTO alerts (agent_id, finess, check_id, subject, severity, summary, status,"
+    " opened_at, last_seen, last_seq)"
+    " SELECT NULL, e.finess, $3, '', $5, $6, 'open', CAST($1 AS INTEGER),"
+    "   CAST($1 AS INTEGER), 0"
+    " FROM establishments e"
+    " WHERE EXISTS (SELECT 1 FROM agents a WHERE a.finess = e.finess AND a.revoked_at IS NULL)"
+    "   AND NOT EXISTS (SELECT 1 FROM records r WHERE r.finess = e.finess AND r.kind = $4"
+    "     AND r.day >= CAST($2 AS INTEGER))"
+    " ON CONFLICT (finess, check_id, subject) WHERE agent_id IS NULL AND status <> 'resolved'"
+    " DO NOTHING";
+
+static const char resolve_plan_sql[] =
+    "UPDATE alerts SET status = 'resolved', resolved_at = CAST($1 AS INTEGER)"
+    " WHERE agent_id IS NULL AND check_id = $3 AND status <> 'resolved'"
+    "   AND (EXISTS (SELECT 1 FROM records r WHERE r.finess = alerts.finess AND r.kind = $4"
+    "       AND r.day >= CAST($2 AS INTEGER))"
+    "     OR NOT EXISTS (SELECT 1 FROM agents a WHERE a.finess = alerts.finess"
+    "       AND a.revoked_at IS NULL))";
+
+/* $2 the day since which a successful test counts, $3 the oldest last_seen
+ * of a job still in use, $4 the months. */
+static const char open_restore_sql[] =
+    "INSERT INTO alerts (agent_id, finess, check_id, subject, severity, summary, status,"
+    " opened_at, last_seen, last_seq)"
+    " SELECT NULL, j.finess, 'backup.restore_tested', j.job, 'high',"
+    "   'no successful restore test of backup job ' || j.job || ' recorded in the past '"
+    "   || $4 || ' months', 'open', CAST($1 AS INTEGER), CAST($1 AS INTEGER), 0"
+    " FROM backup_jobs j WHERE j.last_seen >= CAST($3 AS INTEGER)"
+    "   AND NOT EXISTS (SELECT 1 FROM records r WHERE r.finess = j.finess"
+    "     AND r.kind = 'restore_test' AND r.title = j.job AND r.result = 'success'"
+    "     AND r.day >= CAST($2 AS INTEGER))"
+    " ON CONFLICT (finess, check_id, subject) WHERE agent_id IS NULL AND status <> 'resolved'"
+    " DO NOTHING";
+
+static const char resolve_restore_sql[] =
+    "UPDATE alerts SET status = 'resolved', resolved_at = CAST($1 AS INTEGER)"
+    " WHERE agent_id IS NULL AND check_id = 'backup.restore_tested' AND status <> 'resolved'"
+    "   AND (EXISTS (SELECT 1 FROM records r WHERE r.finess = alerts.finess"
+    "       AND r.kind = 'restore_test' AND r.title = alerts.subject AND r.result = 'success'"
+    "       AND r.day >= CAST($2 AS INTEGER))"
+    "     OR NOT EXISTS (SELECT 1 FROM backup_jobs j WHERE j.finess = alerts.finess"
+    "       AND j.job = alerts.subject AND j.last_seen >= CAST($3 AS INTEGER)))";
+
+#define JOB_FORGOTTEN (30 * DAY) /* a job no machine reported for this long */
+
+static int plan_check(struct store *s, time_t now, const char *check, const char *severity,
+                      const char *summary, const char *kind, int months, struct error *e)
+{
+        char t[24], since[24];
+        const char *p[6] = { t, since, check, kind, severity, summary };
+        int rc;
+
+        snprintf(t, sizeof(t), "%lld", (long long)now);
+        snprintf(since, sizeof(since), "%ld", today(now) - months_to_days(months));
+        if ((rc = s->ops->rows(s, resolve_plan_sql, 4, p, NULL, NULL, e)) < 0)
+                return rc;
+        return s->ops->rows(s, open_plan_sql, 6, p, NULL, NULL, e);
+}
+
+static int snapshot(struct store *s, const struct store_rules *r, time_t now, struct error *e)
+{
+        char day[24], score[16], machines[24];
+        const char *p[4] = { day };
+        struct est_list l;
+        int rc;
+
+        snprintf(day, sizeof(day), "%ld", today(now));
+        rc = s->ops->rows(s,
+                          "INSERT INTO machine_days (agent_id, day, score)"
+                          " SELECT id, CAST($1 AS INTEGER), score FROM agents"
+                          " WHERE revoked_at IS NULL AND score IS NOT NULL"
+                          " ON CONFLICT (agent_id, day) DO UPDATE SET score = excluded.score",
+                          1, p, NULL, NULL, e);
+        if (rc < 0 || (rc = summaries(s, r, NULL, now, &l, e)) < 0)
+                return rc;
+        for (size_t i = 0; i < l.n && rc == 0; i++) {
+                if (l.v[i].score < 0)
+                        continue;
+                snprintf(score, sizeof(score), "%d", l.v[i].score);
+                snprintf(machines, sizeof(machines), "%ld", l.v[i].machines);
+                p[1] = l.v[i].finess;
+                p[2] = score;
+                p[3] = machines;
+                rc = s->ops->rows(s,
+                                  "INSERT INTO establishment_days (finess, day, score, machines)"
+                                  " VALUES ($2, CAST($1 AS INTEGER), CAST($3 AS INTEGER),"
+                                  " CAST($4 AS INTEGER)) ON CONFLICT (finess, day)"
+                                  " DO UPDATE SET score = excluded.score,"
+                                  " machines = excluded.machines",
+                                  4, p, NULL, NULL, e);
+        }
+        free(l.v);
+        return rc;
+}
+
+int view_sweep(struct store *s, const struct store_rules *r, time_t now, bool snap, struct error *e)
+{
+        char t[24], since[24], months[16], seen[24];
+        const char *p[4] = { t, since, seen, months };
+        char ex[128], aw[128];
+        int rc;
+
+        snprintf(ex, sizeof(ex), "no cyber-crisis exercise recorded in the past %d months",
+                 r->exercise_months);
+        snprintf(aw, sizeof(aw), "no awareness action recorded in the past %d months",
+                 r->awareness_months);
+        if ((rc = plan_check(s, now, "establishment.crisis_exercise", "high", ex, "exercise",
+                             r->exercise_months, e)) < 0 ||
+            (rc = plan_check(s, now, "establishment.awareness", "medium", aw, "awareness",
+                             r->awareness_months, e)) < 0)
+                return rc;
+        snprintf(t, sizeof(t), "%lld", (long long)now);
+        snprintf(since, sizeof(since), "%ld", today(now) - months_to_days(r->restore_test_months));
+        snprintf(months, sizeof(months), "%d", r->restore_test_months);
+        snprintf(seen, sizeof(seen), "%lld", (long long)(now - JOB_FORGOTTEN));
+        if ((rc = s->ops->rows(s, resolve_restore_sql, 3, p, NULL, NULL, e)) < 0 ||
+            (rc = s->ops->rows(s, open_restore_sql, 4, p, NULL, NULL, e)) < 0)
+                return rc;
+        return snap ? snapshot(s, r, now, e) : 0;
+}

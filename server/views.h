@@ -1,0 +1,60 @@
+/* views.h - what the dashboard shows, computed from the store.
+ *
+ * Every view is SQL that both engines run (store_ops.rows) and a little C
+ * that turns rows into JSON or CSV. Views take the caller's scope already
+ * narrowed; they never decide who may see what. */
+#ifndef HYGIE_VIEWS_H
+#define HYGIE_VIEWS_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <time.h>
+
+#include "store.h"
+
+/* Which establishments a view covers; NULL fields do not narrow. */
+struct view_scope {
+        const char *finess, *region, *department;
+};
+
+/* Each establishment with its hygiene score, weekly trend, machines and
+ * open alerts: {"establishments": [...]}. */
+int view_establishments(struct store *s, const struct store_rules *r, const struct view_scope *sc,
+                        time_t now, json_t **out, struct error *e);
+/* One establishment in full: score history, machines, records, the state
+ * of its plan checks. -ENOENT when it is not in scope. */
+int view_establishment(struct store *s, const struct store_rules *r, const struct view_scope *sc,
+                       time_t now, json_t **out, struct error *e);
+/* One machine: its checks, score history, and the findings (with
+ * remediation) and facts of its latest reports. -ENOENT when not in scope. */
+int view_machine(struct store *s, const char *agent_id, const struct view_scope *sc, time_t now,
+                 json_t **out, struct error *e);
+/* The equipment catch-up ranking: {"establishments": [...]} by need_rank. */
+int view_equipment(struct store *s, const struct store_rules *r, const struct view_scope *sc,
+                   time_t now, json_t **out, struct error *e);
+/* Progress toward the plan's targets, per region and nationally. */
+int view_progress(struct store *s, const struct store_rules *r, const struct view_scope *sc,
+                  time_t now, json_t **out, struct error *e);
+/* Open data per département, cells of fewer than OPENDATA_MIN
+ * establishments suppressed (null). */
+#define OPENDATA_MIN 5
+int view_opendata(struct store *s, const struct store_rules *r, time_t now, json_t **out,
+                  struct error *e);
+
+/* A view's "establishments" (or "departments") list as CSV, columns in
+ * the order given; *csv malloc'ed. */
+int view_csv(const json_t *list, const char *const *columns, char **csv, size_t *len);
+
+/* Records what an establishment did (body: {"kind": "exercise" |
+ * "awareness" | "restore_test", "date": "YYYY-MM-DD", ...}) and brings its
+ * plan checks up to date. -EINVAL with e saying what is wrong. */
+int view_record_add(struct store *s, const struct store_rules *r, const char *finess,
+                    const json_t *body, const char *actor, time_t now, json_t **out,
+                    struct error *e);
+
+/* Opens and resolves the establishment-level checks; with snapshot, keeps
+ * today's score of every machine and establishment. */
+int view_sweep(struct store *s, const struct store_rules *r, time_t now, bool snapshot,
+               struct error *e);
+
+#endif
