@@ -150,11 +150,12 @@ struct query_job {
         struct principal who;
         char values[6][128];
         struct store_filter filter;
-        long long id; /* of the object a route names */
-        char key[64]; /* or its name: a FINESS number, an agent id */
-        json_t *body; /* of a POST */
-        bool csv;     /* the answer as CSV */
-        char *text;   /* a CSV answer */
+        long long id;            /* of the object a route names */
+        char key[64];            /* or its name: a FINESS number, an agent id */
+        json_t *body;            /* of a POST */
+        bool csv;                /* the answer as CSV */
+        const char *bad_request; /* found before the caller was known: refused after */
+        char *text;              /* a CSV answer */
         size_t text_len;
         int (*query)(struct store *s, struct query_job *q, struct error *e);
         json_t *out; /* the answer */
@@ -250,6 +251,8 @@ static int run_query(struct store *s, struct db_job *j, struct error *e)
                               "this change needs the session's X-CSRF-Token header");
         if (q->rt->scope == SCOPE_OWN && (rc = within_scope(s, q, e)) < 0)
                 return rc;
+        if (q->bad_request)
+                return refuse(q, 400, "bad_request", e, q->bad_request);
         return q->query(s, q, e);
 }
 
@@ -551,6 +554,8 @@ static int record_in_tx(struct store *s, void *user, struct error *e)
                 rc = -ENOENT;
         if (rc < 0)
                 return not_found(q, rc, e);
+        if (!q->body)
+                return refuse(q, 400, "bad_request", e, "the body must be a JSON object");
         rc = view_record_add(s, rules(q), q->key, q->body, q->who.login, time(NULL), &q->out, e);
         if (rc == -EINVAL) {
                 snprintf(why, sizeof(why), "%s", e->msg);
@@ -572,8 +577,6 @@ static int query_record(struct store *s, struct query_job *q, struct error *e)
 
         if (rc < 0)
                 return rc;
-        if (!q->body)
-                return refuse(q, 400, "bad_request", e, "the body must be a JSON object");
         return s->ops->tx(s, record_in_tx, q, e);
 }
 
@@ -1439,17 +1442,14 @@ static void start_export(struct server *s, struct conn *c, struct http_request *
                          const struct route *rt,
                          int (*query)(struct store *, struct query_job *, struct error *))
 {
-        struct query_job *q;
-        bool csv;
+        struct query_job *q =
+            start_job(s, c, r, rt, sizeof(struct query_job), 0, query, query_done);
 
-        if (want_csv(r, &csv) < 0) {
-                conn_reply_error(c, 400, "bad_request", "format must be csv or json");
+        if (!q)
                 return;
-        }
-        if ((q = start_job(s, c, r, rt, sizeof(struct query_job), 0, query, query_done))) {
-                q->csv = csv;
-                db_submit(&s->db, &q->job);
-        }
+        if (want_csv(r, &q->csv) < 0)
+                q->bad_request = "format must be csv or json";
+        db_submit(&s->db, &q->job);
 }
 
 static void route_equipment(struct server *s, struct conn *c, struct http_request *r,

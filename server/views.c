@@ -276,8 +276,8 @@ int view_establishment(struct store *s, const struct store_rules *r, const struc
         static const char *const job_keys[] = { "job", "@last_restore_test", NULL };
         struct est_list l;
         json_t *o, *history = NULL, *machines = NULL, *records = NULL, *alerts = NULL, *jobs = NULL;
-        char since[24];
-        const char *p[2];
+        char since[24], finess[10];
+        const char *p[2] = { finess, since };
         int rc;
 
         if ((rc = summaries(s, r, sc, now, &l, e)) < 0)
@@ -288,9 +288,8 @@ int view_establishment(struct store *s, const struct store_rules *r, const struc
                 return -ENOENT;
         }
         o = est_json(&l.v[0]);
-        p[0] = l.v[0].finess;
+        copy(finess, sizeof(finess), l.v[0].finess);
         snprintf(since, sizeof(since), "%ld", today(now) - HISTORY_DAYS);
-        p[1] = since;
         free(l.v);
         if ((rc = table(s,
                         "SELECT day, score FROM establishment_days WHERE finess = $1"

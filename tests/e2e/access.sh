@@ -97,6 +97,22 @@ GET /api/v1/establishments 200 200 200 200 200 200 401 401
 GET /api/v1/establishments?region=Bretagne 200 200 403 200 200 200 401 401
 GET /metrics 200 200 403 403 403 403 401 401
 POST /api/v1/alerts/999999/acknowledge 404 404 404 404 404 403 401 401
+GET /api/v1/establishments/$finess 200 200 200 404 200 403 401 401
+GET /api/v1/establishments/$other 200 200 404 200 404 403 401 401
+GET /api/v1/establishments/750000028 404 404 404 404 404 403 401 401
+GET /api/v1/agents/$agent_id 200 200 200 404 200 403 401 401
+GET /api/v1/agents/00000000-0000-4000-8000-000000000000 404 404 404 404 404 403 401 401
+POST /api/v1/establishments/$finess/records 400 400 400 404 400 403 401 401
+POST /api/v1/establishments/$other/records 400 400 404 400 404 403 401 401
+GET /api/v1/equipment 200 200 200 200 200 200 401 401
+GET /api/v1/equipment?region=Bretagne&format=csv 200 200 403 200 200 200 401 401
+GET /api/v1/equipment?format=xml 400 400 400 400 400 400 401 401
+GET /api/v1/progress 200 200 200 200 200 200 401 401
+GET /api/v1/opendata/departments.json 200 200 200 200 200 200 401 401
+GET /api/v1/opendata/departments.csv 200 200 200 200 200 200 401 401
+GET / 200 200 200 200 200 200 200 200
+GET /ui/app.js 200 200 200 200 200 200 200 200
+GET /ui/nothing.js 404 404 404 404 404 404 404 404
 EOT
 
 # In scope means only the scope.
@@ -113,7 +129,9 @@ jq -e '.alerts == []' "$tmp/body" >/dev/null || fail "Bretagne alerts: $(cat "$t
 
 # Nothing a funder can reach names a machine, an agent or a person.
 for path in /api/v1/session /api/v1/establishments "/api/v1/establishments?region=Bretagne" \
-	/api/v1/alerts /api/v1/agents /metrics; do
+	/api/v1/alerts /api/v1/agents /metrics /api/v1/equipment "/api/v1/equipment?format=csv" \
+	/api/v1/progress /api/v1/opendata/departments.json /api/v1/opendata/departments.csv \
+	"/api/v1/establishments/$finess" "/api/v1/agents/$agent_id"; do
 	[ "$(call cnsa-analyst GET "$path")" = 200 ] || continue
 	for secret in "$agent_id" poste-accueil hostname root-admin idf-support bzh-support \
 		tilleuls-direction; do
@@ -138,6 +156,33 @@ api "/api/v1/alerts?status=acknowledged" | jq -e --argjson id "$alert" \
 [ "$(db_query "SELECT count(*) FROM audit_log WHERE actor = 'tilleuls-direction'
 	AND action = 'alert.acknowledge' AND target = 'alert $alert'")" = 1 ] ||
 	fail "acknowledgement not in the audit log"
+
+# Records: what an establishment did, in its scope, audited; its plan
+# alert resolves at once.
+record() { # WHO FINESS BODY: prints the status
+	curl -sS --cacert "$data/ca.crt" -o "$tmp/body" -w '%{http_code}' -b "$tmp/$1.jar" \
+		-H "X-CSRF-Token: $(cat "$tmp/$1.csrf")" -H 'Content-Type: application/json' \
+		-d "$3" "$url/api/v1/establishments/$2/records"
+}
+exercise='{"kind":"exercise","date":"2026-03-12","scenario":"ransomware","participants":8}'
+[ "$(record bzh-support $finess "$exercise")" = 404 ] || fail "recorded out of scope"
+[ "$(record tilleuls-direction $finess '{"kind":"exercise","date":"2026-03-12"}')" = 400 ] ||
+	fail "an exercise without a scenario: $(cat "$tmp/body")"
+jq -e '.error.message | test("scenario")' "$tmp/body" >/dev/null || fail "$(cat "$tmp/body")"
+[ "$(record tilleuls-direction $finess "$exercise")" = 201 ] || fail "record: $(cat "$tmp/body")"
+id=$(jq -r .id "$tmp/body")
+[ "$(db_query "SELECT count(*) FROM audit_log WHERE actor = 'tilleuls-direction'
+	AND action = 'record.add' AND target = '$finess' AND detail = 'exercise $id'")" = 1 ] ||
+	fail "the record is not in the audit log"
+call idf-support GET "/api/v1/establishments/$finess" >/dev/null
+jq -e '.last_exercise == "2026-03-12" and (.records | length) == 1
+	and (.machines | length) == 1 and (.history | type) == "array"' "$tmp/body" >/dev/null ||
+	fail "establishment page: $(cat "$tmp/body")"
+jq -e 'all(.plan_alerts[]; .check != "establishment.crisis_exercise")' "$tmp/body" >/dev/null ||
+	fail "the exercise alert did not resolve: $(cat "$tmp/body")"
+call cnsa-analyst GET "/api/v1/equipment?format=csv" >/dev/null
+head -1 "$tmp/body" | grep -q '^need_rank,finess,name,region,department,machines,to_replace' ||
+	fail "equipment CSV: $(cat "$tmp/body")"
 
 # Logout ends the session; an expired one is refused.
 [ "$(call idf-support DELETE /api/v1/session)" = 204 ] || fail "logout: $(cat "$tmp/body")"

@@ -732,6 +732,18 @@ static void test_views_plan_checks_open_and_resolve(void **state)
         c = alerts(f, "open");
         assert_int_equal(c.n, 1);
         assert_string_equal(c.lines[0], "establishment.awareness - medium open -");
+        {
+                struct view_scope sc = { .finess = "750712184" };
+                json_t *page;
+
+                if (view_establishment(f->s, r, &sc, NOW, &page, &e) < 0)
+                        fail_msg("%s", e.msg);
+                assert_int_equal(json_array_size(json_object_get(page, "records")), 3);
+                out = json_array_get(json_object_get(page, "backup_jobs"), 0);
+                assert_string_equal(json_string_value(json_object_get(out, "last_restore_test")),
+                                    "2026-09-10");
+                json_decref(page);
+        }
 
         /* Twelve months later the exercise is due again. */
         assert_int_equal(view_sweep(f->s, r, NOW + 366 * DAYS, false, &e), 0);
