@@ -1419,9 +1419,10 @@ static int sqlite_rows(struct store *base, const char *sql, int nparams, const c
                 char *hex[64] = { NULL };
 
                 for (int i = 0; i < ncols && rc == 0; i++) {
-                        values[i] = (const char *)sqlite3_column_text(st, i);
-                        if (sqlite3_column_type(st, i) == SQLITE_BLOB &&
-                            !(values[i] = hex[i] = blob_hex(st, i)))
+                        /* The type first: reading the text converts it. */
+                        if (sqlite3_column_type(st, i) != SQLITE_BLOB)
+                                values[i] = (const char *)sqlite3_column_text(st, i);
+                        else if (!(values[i] = hex[i] = blob_hex(st, i)))
                                 rc = -ENOMEM;
                 }
                 if (rc == 0 && fn)

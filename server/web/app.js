@@ -1,0 +1,529 @@
+// app.js - the Hygie dashboard: pages built from the collector's JSON API.
+//
+// Every figure comes from /api/v1, which checks who asks; this file only
+// shows what the API gives. Text goes in with textContent, never as HTML.
+"use strict";
+
+const state = { session: null, lang: "fr", names: new Map() };
+
+function pickLang() {
+  const saved = localStorage.getItem("hygie.lang");
+  if (saved === "fr" || saved === "en") return saved;
+  const nav = (navigator.languages || [navigator.language || "fr"])[0] || "fr";
+  return nav.toLowerCase().startsWith("fr") ? "fr" : nav.toLowerCase().startsWith("en") ? "en" : "fr";
+}
+
+function t(key, vars) {
+  let s = (MESSAGES[state.lang] && MESSAGES[state.lang][key]) || MESSAGES.fr[key] || key;
+  for (const [k, v] of Object.entries(vars || {})) s = s.replace("{" + k + "}", String(v));
+  return s;
+}
+
+function checkName(id) {
+  return (CHECKS[state.lang] && CHECKS[state.lang][id]) || id;
+}
+
+// h("tag.class", {attr: v, onclick: f}, children...): an element.
+function h(spec, attrs, ...children) {
+  const [tag, ...classes] = spec.split(".");
+  const el = document.createElement(tag);
+  if (classes.length) el.className = classes.join(" ");
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
+    else el.setAttribute(k, v === true ? "" : v);
+  }
+  for (const c of children.flat()) {
+    if (c === null || c === undefined || c === false) continue;
+    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return el;
+}
+
+const SVG = "http://www.w3.org/2000/svg";
+function s(tag, attrs, ...children) {
+  const el = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs || {})) el.setAttribute(k, v);
+  for (const c of children.flat()) el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  return el;
+}
+
+// The API. A 401 on a page means the session ended.
+class ApiError extends Error {
+  constructor(status, body) {
+    super((body && body.error && body.error.message) || "HTTP " + status);
+    this.status = status;
+    this.code = body && body.error && body.error.code;
+    this.retryAfter = 0;
+  }
+}
+
+async function api(method, path, body) {
+  const headers = { Accept: "application/json" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (method !== "GET" && state.session) headers["X-CSRF-Token"] = state.session.csrf_token;
+  const res = await fetch(path, {
+    method,
+    headers,
+    credentials: "same-origin",
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  const json = text ? JSON.parse(text) : null;
+  if (!res.ok) {
+    const err = new ApiError(res.status, json);
+    err.retryAfter = Number(res.headers.get("Retry-After") || 0);
+    throw err;
+  }
+  return json;
+}
+
+// Formatting.
+function day(iso) {
+  return iso ? new Date(iso + (iso.length === 10 ? "T00:00:00Z" : "")).toLocaleDateString(state.lang, { timeZone: "UTC" }) : "—";
+}
+function when(unix) {
+  return unix ? new Date(unix * 1000).toLocaleString(state.lang) : "—";
+}
+function isoWhen(iso) {
+  return iso ? new Date(iso).toLocaleString(state.lang) : "—";
+}
+function pct(x) {
+  return x === null || x === undefined ? "—" : Math.round(x * 100) + " %";
+}
+function num(x) {
+  return x === null || x === undefined ? "—" : x.toLocaleString(state.lang);
+}
+
+function severityBadge(sev) {
+  return h("span.badge.sev-" + sev, {}, t("severity." + sev));
+}
+
+function scoreBadge(score) {
+  if (score === null || score === undefined) return h("span.score.score-none", { title: t("unknown") }, "—");
+  const band = score >= 80 ? "good" : score >= 50 ? "fair" : "poor";
+  return h("span.score.score-" + band, {}, String(score));
+}
+
+function trendText(n) {
+  if (n === null || n === undefined) return "—";
+  if (n > 0) return "↑ " + t("trend.up", { n });
+  if (n < 0) return "↓ " + t("trend.down", { n: -n });
+  return "→ " + t("trend.flat");
+}
+
+function equipmentText(mask) {
+  if (mask & 1) return t("equipment.replace");
+  const parts = [];
+  if (mask & 2) parts.push(t("equipment.ram"));
+  if (mask & 4) parts.push(t("equipment.ssd"));
+  return parts.length ? parts.join(", ") : t("equipment.ok");
+}
+
+function table(caption, columns, rows) {
+  return h(
+    "table",
+    {},
+    h("caption", {}, caption),
+    h("thead", {}, h("tr", {}, columns.map((c) => h("th", { scope: "col" }, c)))),
+    h("tbody", {}, rows.map((cells) => h("tr", {}, cells.map((c) => h("td", {}, c))))),
+  );
+}
+
+function link(href, text) {
+  return h("a", { href }, text);
+}
+
+function notice(text, kind) {
+  return h("p.notice" + (kind ? "." + kind : ""), { role: kind === "error" ? "alert" : "status" }, text);
+}
+
+// Charts: SVG with a text alternative.
+
+function lineChart(title, points) {
+  const W = 560, H = 180, P = 32;
+  const known = points.filter((p) => p.score !== null && p.score !== undefined);
+  const fig = h("figure.chart", {}, h("figcaption", {}, title));
+  if (!known.length) {
+    fig.append(h("p", {}, t("chart.empty")));
+    return fig;
+  }
+  const x = (i) => P + (i * (W - 2 * P)) / Math.max(points.length - 1, 1);
+  const y = (v) => H - P - (v * (H - 2 * P)) / 100;
+  const svg = s("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": title, class: "line" });
+  for (const g of [0, 50, 100]) {
+    svg.append(s("line", { x1: P, x2: W - P, y1: y(g), y2: y(g), class: "grid" }));
+    svg.append(s("text", { x: 4, y: y(g) + 4, class: "axis" }, String(g)));
+  }
+  let d = "";
+  points.forEach((p, i) => {
+    if (p.score === null || p.score === undefined) return;
+    d += (d ? " L" : "M") + x(i).toFixed(1) + " " + y(p.score).toFixed(1);
+    svg.append(s("circle", { cx: x(i), cy: y(p.score), r: 3, class: "dot" }, s("title", {}, `${p.label}: ${p.score}`)));
+  });
+  svg.append(s("path", { d, class: "stroke" }));
+  fig.append(svg);
+  const alt = h("details.alt", {}, h("summary", {}, title));
+  alt.append(table(title, [t("col.date"), t("col.score")], known.map((p) => [p.label, String(p.score)])));
+  fig.append(alt);
+  return fig;
+}
+
+function barChart(title, bars, max, target) {
+  const W = 560, row = 26, P = 180;
+  const H = bars.length * row + 10;
+  const svg = s("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": title, class: "bars" });
+  const scale = (v) => ((W - P - 60) * v) / (max || 1);
+  bars.forEach((b, i) => {
+    const yy = 5 + i * row;
+    svg.append(s("text", { x: 0, y: yy + 16, class: "axis" }, b.label.slice(0, 28)));
+    svg.append(s("rect", { x: P, y: yy + 4, width: Math.max(scale(b.value), 1), height: 16, class: "bar" },
+      s("title", {}, `${b.label}: ${b.text}`)));
+    svg.append(s("text", { x: P + scale(b.value) + 6, y: yy + 16, class: "axis" }, b.text));
+  });
+  if (target !== undefined)
+    svg.append(s("line", { x1: P + scale(target), x2: P + scale(target), y1: 0, y2: H, class: "target" }));
+  return h("figure.chart", {}, h("figcaption", {}, title), svg);
+}
+
+// Layout.
+
+function navigation() {
+  const role = state.session && state.session.role;
+  const items = [];
+  if (role === "admin" || role === "regional") {
+    items.push(["#/alerts", t("nav.alerts")], ["#/establishments", t("nav.establishments")]);
+  }
+  if (role === "establishment") {
+    items.push(["#/establishment/" + state.session.finess, t("nav.mine")], ["#/alerts", t("nav.alerts")]);
+  }
+  if (role) items.push(["#/equipment", t("nav.equipment")], ["#/progress", t("nav.progress")], ["#/opendata", t("nav.opendata")]);
+  const here = location.hash || "#/";
+  return h("nav", { "aria-label": t("nav.main") },
+    h("ul", {}, items.map(([href, text]) =>
+      h("li", {}, h("a", { href, "aria-current": here.startsWith(href) ? "page" : null }, text)))));
+}
+
+function renderChrome() {
+  document.documentElement.lang = state.lang;
+  document.title = t("app.title");
+  const header = document.getElementById("header");
+  header.replaceChildren(
+    h("div.brand", {}, h("strong", {}, t("app.title")), " ", h("span", {}, t("app.tagline"))),
+    state.session ? navigation() : "",
+    h("div.tools", {},
+      state.session ? h("span.who", {}, state.session.login) : "",
+      h("button.link", { type: "button", id: "lang", "aria-label": t("lang.label"), onclick: switchLang }, t("lang.switch")),
+      state.session ? h("button.link", { type: "button", id: "logout", onclick: logout }, t("logout")) : ""),
+  );
+}
+
+function main() {
+  return document.getElementById("main");
+}
+
+function show(title, ...content) {
+  document.title = title + " — " + t("app.title");
+  const m = main();
+  m.replaceChildren(h("h1", { tabindex: "-1" }, title), ...content);
+  m.querySelector("h1").focus();
+}
+
+function switchLang() {
+  state.lang = state.lang === "fr" ? "en" : "fr";
+  localStorage.setItem("hygie.lang", state.lang);
+  route();
+}
+
+async function logout() {
+  try {
+    await api("DELETE", "/api/v1/session");
+  } catch (e) {
+    /* the session is gone either way */
+  }
+  state.session = null;
+  location.hash = "#/login";
+}
+
+// Pages.
+
+function loginPage(message) {
+  const login = h("input", { id: "login", name: "login", autocomplete: "username", required: true });
+  const password = h("input", { id: "password", name: "password", type: "password", autocomplete: "current-password", required: true });
+  const out = h("div", { "aria-live": "polite" }, message ? notice(message, "error") : "");
+  const form = h("form.card", {
+    onsubmit: async (ev) => {
+      ev.preventDefault();
+      try {
+        state.session = await api("POST", "/api/v1/session", { login: login.value, password: password.value });
+        location.hash = homeOf(state.session);
+        route();
+      } catch (e) {
+        out.replaceChildren(notice(e.status === 429 ? t("login.wait", { s: e.retryAfter }) : e.status === 401 ? t("login.failed") : t("error.generic", { m: e.message }), "error"));
+      }
+    },
+  },
+  h("label", { for: "login" }, t("login.login")), login,
+  h("label", { for: "password" }, t("login.password")), password,
+  h("button", { type: "submit" }, t("login.submit")), out);
+  show(t("login.title"), form);
+}
+
+function homeOf(session) {
+  if (session.role === "establishment") return "#/establishment/" + session.finess;
+  if (session.role === "funder") return "#/equipment";
+  return "#/alerts";
+}
+
+async function loadNames() {
+  if (state.names.size) return;
+  const list = await api("GET", "/api/v1/establishments");
+  for (const e of list.establishments) state.names.set(e.finess, e.name);
+}
+
+async function alertsPage(params) {
+  await loadNames();
+  const q = new URLSearchParams();
+  for (const k of ["finess", "department", "check", "status"]) if (params.get(k)) q.set(k, params.get(k));
+  if (!params.get("status")) q.set("status", "open");
+  const data = await api("GET", "/api/v1/alerts?" + q);
+  const minAge = Number(params.get("age") || 0);
+  const sev = params.get("severity") || "";
+  const now = Date.now();
+  const order = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
+  const alerts = data.alerts
+    .filter((a) => !sev || a.severity === sev)
+    .filter((a) => !minAge || now - Date.parse(a.opened_at) > minAge * 86400e3)
+    .sort((a, b) => order[a.severity] - order[b.severity] || Date.parse(a.opened_at) - Date.parse(b.opened_at));
+
+  const field = (name, label, input) => h("div.field", {}, h("label", { for: "f-" + name }, label), input);
+  const select = (name, options) => h("select", { id: "f-" + name, name },
+    options.map(([v, text]) => h("option", { value: v, selected: (params.get(name) || (name === "status" ? "open" : "")) === v }, text)));
+  const input = (name, attrs) => h("input", Object.assign({ id: "f-" + name, name, value: params.get(name) || "" }, attrs));
+  const filters = h("form.filters", {
+    onsubmit: (ev) => {
+      ev.preventDefault();
+      const p = new URLSearchParams();
+      for (const [k, v] of new FormData(ev.target)) if (v) p.set(k, v);
+      location.hash = "#/alerts?" + p;
+    },
+  },
+  field("finess", t("filter.establishment"), input("finess", { inputmode: "numeric", maxlength: "9" })),
+  field("department", t("filter.department"), input("department", { maxlength: "3" })),
+  field("check", t("filter.check"), input("check", { list: "checks" })),
+  h("datalist", { id: "checks" }, Object.keys(CHECKS.fr).map((c) => h("option", { value: c }, checkName(c)))),
+  field("severity", t("filter.severity"), select("severity", [["", t("filter.all")], ...Object.keys(order).map((s) => [s, t("severity." + s)])])),
+  field("age", t("filter.age"), input("age", { type: "number", min: "0" })),
+  field("status", t("filter.status"), select("status", ["open", "acknowledged", "resolved"].map((s) => [s, t("status." + s)]))),
+  h("button", { type: "submit" }, t("filter.apply")));
+
+  const live = h("div", { "aria-live": "polite" });
+  const canAck = ["admin", "regional", "establishment"].includes(state.session.role);
+  const rows = alerts.map((a) => [
+    severityBadge(a.severity),
+    h("span", { title: a.check }, checkName(a.check), a.subject ? " — " + a.subject : ""),
+    a.summary,
+    a.agent_id ? link("#/machine/" + a.agent_id, a.hostname) : "—",
+    link("#/establishment/" + a.finess, state.names.get(a.finess) || a.finess),
+    isoWhen(a.opened_at),
+    t("status." + a.status),
+    canAck && a.status === "open"
+      ? h("button.small", {
+          type: "button",
+          "aria-label": t("alerts.acknowledge") + " : " + checkName(a.check),
+          onclick: async (ev) => {
+            try {
+              await api("POST", `/api/v1/alerts/${a.id}/acknowledge`);
+              ev.target.replaceWith(t("status.acknowledged"));
+              live.replaceChildren(notice(t("alerts.acknowledged")));
+            } catch (e) {
+              live.replaceChildren(notice(t("error.generic", { m: e.message }), "error"));
+            }
+          },
+        }, t("alerts.acknowledge"))
+      : "",
+  ]);
+  show(t("alerts.title"), filters, live,
+    table(t("alerts.count", { n: alerts.length }),
+      [t("col.severity"), t("col.check"), t("col.summary"), t("col.machine"), t("col.establishment"), t("col.opened"), t("col.status"), t("col.action")], rows));
+}
+
+async function establishmentsPage() {
+  const data = await api("GET", "/api/v1/establishments");
+  const list = data.establishments.slice().sort((a, b) => (a.hygiene_score ?? 101) - (b.hygiene_score ?? 101) || a.name.localeCompare(b.name));
+  show(t("est.title"), h("p", {}, t("est.sorted")),
+    table(t("est.title"), [t("col.establishment"), t("col.department"), t("col.score"), t("col.trend"), t("col.machines"), t("col.open_alerts"), t("est.last_exercise")],
+      list.map((e) => [link("#/establishment/" + e.finess, e.name), e.department, scoreBadge(e.hygiene_score), trendText(e.trend), num(e.machines), num(e.open_alerts), day(e.last_exercise)])));
+}
+
+function recordForm(finess, kind, titleKey, fields, jobs) {
+  const live = h("div", { "aria-live": "polite" });
+  const id = (n) => `${kind}-${n}`;
+  const controls = fields.map(([name, labelKey, type]) => {
+    let input;
+    if (type === "textarea") input = h("textarea", { id: id(name), name, rows: "3", maxlength: "4000" });
+    else if (type === "result")
+      input = h("select", { id: id(name), name }, h("option", { value: "success" }, t("form.success")), h("option", { value: "failure" }, t("form.failure")));
+    else if (type === "job")
+      input = h("input", { id: id(name), name, required: true, maxlength: "500", list: id("jobs") });
+    else input = h("input", { id: id(name), name, type, required: type !== "textarea", min: type === "number" ? "0" : null, max: type === "date" ? new Date().toISOString().slice(0, 10) : null, maxlength: type === "text" ? "500" : null });
+    return h("div.field", {}, h("label", { for: id(name) }, t(labelKey)), input);
+  });
+  const form = h("form.card.record", {
+    "aria-labelledby": id("title"),
+    onsubmit: async (ev) => {
+      ev.preventDefault();
+      const body = { kind };
+      for (const [name, , type] of fields) {
+        const v = ev.target.elements[name].value;
+        if (type === "number") body[name] = Number(v);
+        else if (v !== "" || type !== "textarea") body[name] = v;
+      }
+      try {
+        await api("POST", `/api/v1/establishments/${finess}/records`, body);
+        live.replaceChildren(notice(t("form.saved")));
+        setTimeout(route, 600);
+      } catch (e) {
+        live.replaceChildren(notice(t("error.generic", { m: e.message }), "error"));
+      }
+    },
+  }, h("h3", { id: id("title") }, t(titleKey)), controls,
+  h("datalist", { id: id("jobs") }, (jobs || []).map((j) => h("option", { value: j.job }))),
+  h("button", { type: "submit" }, t("form.save")), live);
+  return form;
+}
+
+async function establishmentPage(finess) {
+  const e = await api("GET", "/api/v1/establishments/" + encodeURIComponent(finess));
+  const weeks = e.weekly.map((w) => ({ label: day(w.week_ending), score: w.score }));
+  const plan = e.plan_alerts.length
+    ? h("ul.plan", {}, e.plan_alerts.map((a) => h("li", {}, severityBadge(a.severity), " ", checkName(a.check), a.subject ? " — " + a.subject : "", " : ", a.summary)))
+    : notice(t("est.plan_ok"));
+  show(e.name,
+    h("section.summary", { "aria-label": t("est.score") },
+      h("div.big", {}, h("span.label", {}, t("est.score")), scoreBadge(e.hygiene_score), h("span.trend", {}, trendText(e.trend))),
+      h("dl", {},
+        h("dt", {}, "FINESS"), h("dd", {}, e.finess),
+        h("dt", {}, t("col.region")), h("dd", {}, e.region + " (" + e.department + ")"),
+        h("dt", {}, t("est.last_exercise")), h("dd", {}, day(e.last_exercise)),
+        h("dt", {}, t("est.last_awareness")), h("dd", {}, day(e.last_awareness)))),
+    lineChart(t("est.trend_chart"), weeks),
+    h("h2", {}, t("est.plan")), plan,
+    h("h2", {}, t("est.machines")),
+    table(t("est.machines"), [t("col.machine"), t("col.score"), t("col.open_alerts"), t("col.equipment"), t("col.last_seen")],
+      e.machines.map((m) => [link("#/machine/" + m.id, m.hostname), scoreBadge(m.hygiene_score), num(m.open_alerts), equipmentText(m.equipment), when(m.last_seen)])),
+    h("h2", {}, t("est.jobs")),
+    e.backup_jobs.length ? table(t("est.jobs"), [t("col.job"), t("col.last_restore")], e.backup_jobs.map((j) => [j.job, day(j.last_restore_test)])) : h("p", {}, t("none")),
+    h("h2", {}, t("est.records")),
+    e.records.length
+      ? table(t("est.records"), [t("col.date"), t("col.kind"), t("col.title"), t("col.people"), t("col.result"), t("col.notes"), t("col.by")],
+          e.records.map((r) => [day(r.date), t("kind." + r.kind), r.title, r.kind === "restore_test" ? "—" : num(r.people), r.result ? t("form." + r.result) : "—", r.notes || "—", r.created_by]))
+      : h("p", {}, t("none")),
+    h("div.forms", {},
+      recordForm(e.finess, "exercise", "form.exercise", [["date", "form.date", "date"], ["scenario", "form.scenario", "text"], ["participants", "form.participants", "number"], ["lessons", "form.lessons", "textarea"]]),
+      recordForm(e.finess, "awareness", "form.awareness", [["date", "form.date", "date"], ["audience", "form.audience", "text"], ["reached", "form.reached", "number"], ["notes", "form.notes", "textarea"]]),
+      recordForm(e.finess, "restore_test", "form.restore", [["date", "form.date", "date"], ["job", "form.job", "job"], ["result", "form.result", "result"], ["notes", "form.notes", "textarea"]], e.backup_jobs)));
+}
+
+async function machinePage(id) {
+  const m = await api("GET", "/api/v1/agents/" + encodeURIComponent(id));
+  const order = { fail: 0, error: 1, warn: 2, pass: 3, skip: 4 };
+  const findings = m.findings.slice().sort((a, b) => order[a.status] - order[b.status] || a.check.localeCompare(b.check));
+  const history = m.history.map((d) => ({ label: day(d.day), score: d.score }));
+  show(t("machine.title", { h: m.hostname }),
+    h("section.summary", { "aria-label": t("est.score") },
+      h("div.big", {}, h("span.label", {}, t("est.score")), scoreBadge(m.hygiene_score)),
+      h("dl", {},
+        h("dt", {}, t("col.establishment")), h("dd", {}, link("#/establishment/" + m.finess, m.establishment)),
+        h("dt", {}, t("col.last_seen")), h("dd", {}, when(m.last_seen)),
+        h("dt", {}, t("col.equipment")), h("dd", {}, equipmentText(m.equipment)))),
+    lineChart(t("machine.history"), history),
+    h("h2", {}, t("machine.findings")),
+    h("ul.findings", {}, findings.map((f) =>
+      h("li.finding.st-" + f.status, {},
+        h("div.head", {}, h("span.badge.st-" + f.status, {}, f.status), " ", severityBadge(f.severity), " ", h("strong", {}, checkName(f.check)), f.subject ? " — " + f.subject : ""),
+        h("p", {}, f.summary),
+        f.remediation ? h("p.remediation", {}, h("span.label", {}, t("machine.remediation") + " : "), f.remediation) : ""))),
+    h("h2", {}, t("machine.facts")),
+    h("details", {}, h("summary", {}, t("machine.facts")), h("pre", {}, JSON.stringify(m.facts, null, 2))));
+}
+
+async function equipmentPage() {
+  const data = await api("GET", "/api/v1/equipment");
+  const list = data.establishments;
+  const top = list.slice(0, 10).filter((e) => e.estimated_cost_eur > 0);
+  const max = Math.max(1, ...top.map((e) => e.estimated_cost_eur));
+  show(t("equip.title"),
+    h("p", {}, t("equip.intro", data.costs_eur)),
+    h("p", {}, h("a.button", { href: "/api/v1/equipment?format=csv", download: "hygie-equipment.csv" }, t("equip.csv"))),
+    top.length ? barChart(t("equip.chart"), top.map((e) => ({ label: e.name, value: e.estimated_cost_eur, text: num(e.estimated_cost_eur) + " €" })), max) : "",
+    table(t("equip.title"), [t("col.rank"), t("col.establishment"), "FINESS", t("col.department"), t("col.machines"), t("col.to_replace"), t("col.to_upgrade"), t("col.cost"), t("col.score"), t("col.need")],
+      list.map((e) => [String(e.need_rank), e.name, e.finess, e.department, num(e.machines), num(e.to_replace), num(e.to_upgrade), num(e.estimated_cost_eur), scoreBadge(e.hygiene_score), String(e.need)])));
+}
+
+async function progressPage() {
+  const p = await api("GET", "/api/v1/progress");
+  const rows = [...p.regions.map((r) => [r.region, r]), [t("progress.national"), p.national]];
+  show(t("progress.title"),
+    h("p", {}, t("progress.intro", { e: p.exercise_months, a: p.awareness_months, t: Math.round(p.target * 100) })),
+    barChart(t("progress.chart"), rows.map(([name, r]) => ({ label: name, value: r.exercise_share || 0, text: pct(r.exercise_share) })), 1, p.target),
+    table(t("progress.title"), [t("col.region"), t("col.establishments"), t("col.exercise_share"), t("col.awareness_share")],
+      rows.map(([name, r]) => [name, num(r.establishments), pct(r.exercise_share), pct(r.awareness_share)])));
+}
+
+async function opendataPage() {
+  const d = await api("GET", "/api/v1/opendata/departments.json");
+  show(t("opendata.title"),
+    h("p", {}, t("opendata.intro", { n: d.minimum_establishments })),
+    h("p", {}, h("a.button", { href: "/api/v1/opendata/departments.csv", download: "hygie-departements.csv" }, t("opendata.csv")), " ",
+      h("a.button", { href: "/api/v1/opendata/departments.json", download: "hygie-departements.json" }, t("opendata.json"))),
+    table(t("opendata.title"), [t("col.department"), t("col.establishments"), t("col.machines"), t("col.median_score"), t("col.supported_os"), t("col.flagged"), t("col.exercise_share")],
+      d.departments.map((r) => [r.department, num(r.establishments), num(r.machines), num(r.median_score), pct(r.supported_os_share), pct(r.equipment_flagged_share), pct(r.exercise_share)])));
+}
+
+// Routing: #/page/arg?query
+
+async function route() {
+  const [path, query] = (location.hash.slice(1) || "/").split("?");
+  const params = new URLSearchParams(query || "");
+  const parts = path.split("/").filter(Boolean);
+  if (!state.session && parts[0] !== "login") {
+    try {
+      state.session = await api("GET", "/api/v1/session");
+    } catch (e) {
+      renderChrome();
+      loginPage();
+      return;
+    }
+  }
+  renderChrome();
+  if (parts[0] === "login") return loginPage();
+  if (!parts.length) {
+    location.hash = homeOf(state.session);
+    return;
+  }
+  main().replaceChildren(notice(t("loading")));
+  try {
+    switch (parts[0]) {
+      case "alerts": return await alertsPage(params);
+      case "establishments": return await establishmentsPage();
+      case "establishment": return await establishmentPage(parts[1] || "");
+      case "machine": return await machinePage(parts[1] || "");
+      case "equipment": return await equipmentPage();
+      case "progress": return await progressPage();
+      case "opendata": return await opendataPage();
+      default: location.hash = homeOf(state.session);
+    }
+  } catch (e) {
+    if (e.status === 401) {
+      state.session = null;
+      renderChrome();
+      return loginPage(t("error.expired"));
+    }
+    show(t("app.title"), notice(t("error.generic", { m: e.message }), "error"));
+  }
+}
+
+state.lang = pickLang();
+window.addEventListener("hashchange", route);
+route();

@@ -1,0 +1,180 @@
+// dashboard.mjs - each role through the dashboard in Debian's Chromium.
+//
+// Environment: HYGIE_URL (the collector), HYGIE_PASSWORD (every user's),
+// HYGIE_FINESS (the Île-de-France establishment, with two machines),
+// HYGIE_OTHER (the Bretagne one), HYGIE_ARTIFACTS (where screenshots go).
+import { chromium } from "playwright-core";
+import { readFile } from "node:fs/promises";
+import assert from "node:assert/strict";
+
+const url = process.env.HYGIE_URL;
+const password = process.env.HYGIE_PASSWORD;
+const finess = process.env.HYGIE_FINESS;
+const other = process.env.HYGIE_OTHER;
+const artifacts = process.env.HYGIE_ARTIFACTS;
+
+const browser = await chromium.launch({
+  executablePath: "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+
+const problems = [];
+
+// A fresh browser profile per role, in French unless told otherwise.
+async function as(login, locale, fn) {
+  const context = await browser.newContext({ ignoreHTTPSErrors: true, locale, acceptDownloads: true });
+  const page = await context.newPage();
+  page.on("pageerror", (e) => problems.push(`${login}: page error: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error" && !/status of (401|403|404)/.test(m.text())) problems.push(`${login}: console: ${m.text()}`);
+  });
+  await page.goto(url + "/");
+  await page.getByLabel(locale.startsWith("fr") ? "Identifiant" : "Login").fill(login);
+  await page.getByLabel(locale.startsWith("fr") ? "Mot de passe" : "Password").fill(password);
+  await page.keyboard.press("Enter"); // the form works from the keyboard
+  await page.locator("#logout").waitFor();
+  try {
+    await fn(page, context);
+  } catch (e) {
+    await page.screenshot({ path: `${artifacts}/${login}-failure.png`, fullPage: true });
+    throw e;
+  } finally {
+    await context.close();
+  }
+}
+
+// Every form control has a label; every image has a text alternative.
+async function accessible(page, where) {
+  const unlabelled = await page.evaluate(() =>
+    [...document.querySelectorAll("input, select, textarea")]
+      .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute("aria-label"))
+      .map((el) => el.outerHTML));
+  assert.deepEqual(unlabelled, [], `${where}: controls without a label`);
+  const bare = await page.evaluate(() =>
+    [...document.querySelectorAll("svg")].filter((s) => !s.getAttribute("aria-label")).length);
+  assert.equal(bare, 0, `${where}: charts without a text alternative`);
+}
+
+async function body(page) {
+  return page.locator("main").innerText();
+}
+
+// Regional support: alerts of its region only, acknowledges one.
+await as("idf-support", "fr-FR", async (page) => {
+  await page.waitForURL(/#\/alerts/);
+  const rows = page.locator("main table tbody tr");
+  await rows.first().waitFor();
+  assert.ok((await rows.count()) > 0, "regional: no alerts");
+  const text = await body(page);
+  assert.ok(text.includes("EHPAD Les Tilleuls"), "regional: its establishment is missing");
+  assert.ok(!text.includes("Odet"), "regional: sees another region");
+  await accessible(page, "alerts");
+  const ack = page.getByRole("button", { name: /Prendre en compte/ }).first();
+  await ack.focus();
+  await page.keyboard.press("Enter");
+  await page.getByText("Alerte prise en compte.").waitFor();
+  await page.screenshot({ path: `${artifacts}/regional-alerts.png`, fullPage: true });
+
+  // Filters go into the address, so a view can be shared.
+  await page.getByLabel("Gravité").selectOption("high");
+  await page.getByRole("button", { name: "Filtrer" }).click();
+  await page.waitForURL(/severity=high/);
+  for (const badge of await page.locator("main tbody .badge").allInnerTexts()) assert.equal(badge, "élevée");
+
+  await page.getByRole("link", { name: "Établissements" }).click();
+  await page.getByRole("link", { name: "EHPAD Les Tilleuls" }).click();
+  await page.getByRole("heading", { name: "EHPAD Les Tilleuls" }).waitFor();
+  assert.equal(await page.getByRole("table", { name: "Postes" }).locator("tbody tr").count(), 2);
+  await page.getByRole("link", { name: "poste-accueil" }).click();
+  await page.getByRole("heading", { name: /Poste poste-accueil/ }).waitFor();
+  assert.ok((await body(page)).includes("Que faire"), "machine: no remediation");
+  await accessible(page, "machine");
+  await page.screenshot({ path: `${artifacts}/regional-machine.png`, fullPage: true });
+
+  // Another region's establishment does not exist for this user.
+  await page.goto(`${url}/#/establishment/${other}`);
+  await page.getByRole("alert").waitFor();
+  assert.ok(!(await body(page)).includes("Odet"));
+});
+
+// The establishment's administrator: its own page, records an exercise.
+await as("tilleuls-direction", "fr-FR", async (page) => {
+  await page.waitForURL(new RegExp(`#/establishment/${finess}`));
+  await page.getByRole("heading", { name: "EHPAD Les Tilleuls" }).waitFor();
+  let text = await body(page);
+  assert.ok(text.includes("Exercice de crise cyber annuel"), "the missing exercise is not shown");
+  await accessible(page, "establishment");
+  const form = page.getByRole("form", { name: "Enregistrer un exercice de crise cyber" });
+  await form.getByLabel("Date").fill("2026-10-15");
+  await form.getByLabel("Scénario").fill("Rançongiciel sur le dossier de soins");
+  await form.getByLabel("Nombre de participants").fill("7");
+  await form.getByLabel("Enseignements").fill("Imprimer la liste d'astreinte");
+  await form.getByRole("button", { name: "Enregistrer" }).click();
+  await form.getByText("Enregistré.").waitFor();
+  await page.getByRole("cell", { name: "Rançongiciel sur le dossier de soins" }).waitFor();
+  text = await body(page);
+  assert.ok(!text.includes("Exercice de crise cyber annuel"), "the exercise alert is still shown");
+  await page.screenshot({ path: `${artifacts}/establishment-page.png`, fullPage: true });
+
+  // English by the switch; the choice sticks.
+  await page.getByRole("button", { name: "Switch to English" }).click();
+  await page.getByRole("button", { name: "Log out" }).waitFor();
+  await page.getByRole("heading", { name: "What was done" }).waitFor();
+  await page.reload();
+  await page.getByRole("button", { name: "Log out" }).waitFor();
+  await page.screenshot({ path: `${artifacts}/establishment-english.png`, fullPage: true });
+
+  // Not another establishment's page.
+  await page.goto(`${url}/#/establishment/${other}`);
+  await page.getByRole("alert").waitFor();
+});
+
+// A funder: the equipment ranking and aggregates, never a machine or a person.
+await as("cnsa-analyst", "en-GB", async (page, context) => {
+  await page.waitForURL(/#\/equipment/);
+  await page.getByRole("heading", { name: "Equipment catch-up" }).waitFor();
+  const nav = await page.locator("nav").innerText();
+  assert.ok(!nav.includes("Alerts"), "a funder has the alerts page");
+  await accessible(page, "equipment");
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: "Export as CSV" }).click(),
+  ]);
+  const csv = await readFile(await download.path(), "utf8");
+  assert.match(csv, /^need_rank,finess,name,region,department,machines,to_replace/);
+  assert.ok(csv.includes(finess) && csv.includes(other), "the CSV lacks an establishment");
+  await page.screenshot({ path: `${artifacts}/funder-equipment.png`, fullPage: true });
+  for (const [link, heading] of [["Plan progress", "Plan progress"], ["Open data", "Open data per département"]]) {
+    await page.getByRole("link", { name: link }).click();
+    await page.getByRole("heading", { name: heading }).waitFor();
+    await page.locator("main table").waitFor();
+    await accessible(page, link);
+    await page.screenshot({ path: `${artifacts}/funder-${link.replace(/ /g, "-").toLowerCase()}.png`, fullPage: true });
+  }
+  for (const secret of ["poste-accueil", "poste-soins", "tilleuls-direction", "idf-support"]) {
+    for (const path of ["#/equipment", "#/progress", "#/opendata"]) {
+      await page.goto(url + "/" + path);
+      await page.locator("main table").waitFor();
+      assert.ok(!(await page.content()).includes(secret), `a funder sees ${secret} on ${path}`);
+    }
+  }
+  // A machine page is refused.
+  await page.goto(`${url}/#/establishment/${finess}`);
+  await page.getByRole("alert").waitFor();
+  void context;
+});
+
+// The administrator sees both regions.
+await as("root-admin", "fr-FR", async (page) => {
+  await page.getByRole("link", { name: "Établissements" }).click();
+  await page.getByRole("link", { name: "Foyer de l'Odet" }).waitFor();
+  await page.getByRole("link", { name: "EHPAD Les Tilleuls" }).waitFor();
+  await page.screenshot({ path: `${artifacts}/admin-establishments.png`, fullPage: true });
+  await page.getByRole("button", { name: "Se déconnecter" }).click();
+  await page.getByRole("heading", { name: "Connexion" }).waitFor();
+});
+
+await browser.close();
+assert.deepEqual(problems, [], "errors in the pages");
+console.log("dashboard: all roles ok");
