@@ -57,9 +57,10 @@ static void usage(FILE *out)
               "  api-token create [--json]\n"
               "            a bearer token for the JSON API (it acts as an admin)\n"
               "  user add --login L --role admin|regional|establishment|funder\n"
-              "            [--region R] [--finess N] --password-stdin\n"
+              "            [--region R] [--finess N] [--email ADDR] --password-stdin\n"
               "            a dashboard user: a regional user sees one region, an establishment\n"
-              "            user one establishment, a funder aggregates only\n"
+              "            user one establishment, a funder aggregates only; a regional\n"
+              "            user with an e-mail address gets the digest\n"
               "  user list [--json]\n"
               "  user disable LOGIN\n"
               "            refuse this login and end its sessions\n"
@@ -621,6 +622,20 @@ static int read_password(char *buf, size_t size, struct error *e)
         return password_acceptable(buf, e);
 }
 
+/* local@domain, printable ASCII, no spaces, angle brackets or commas: it
+ * goes into a mail header and an SMTP command. */
+static bool email_valid(const char *s)
+{
+        const char *at = strchr(s, '@');
+
+        if (!at || at == s || !at[1] || strchr(at + 1, '@') || !strchr(at + 1, '.'))
+                return false;
+        for (; *s; s++)
+                if (*s <= ' ' || *s > '~' || strchr("<>,;:\"()[]\\", *s))
+                        return false;
+        return true;
+}
+
 static int print_user(void *user, const struct user *u)
 {
         json_t *list = user;
@@ -628,9 +643,9 @@ static int print_user(void *user, const struct user *u)
 
         if (list)
                 return json_array_append_new(
-                    list, json_pack("{s:s, s:s, s:s, s:s, s:b}", "login", u->login, "role",
+                    list, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "login", u->login, "role",
                                     role_name(u->role), "region", u->region, "finess", u->finess,
-                                    "disabled", u->disabled_at != 0));
+                                    "email", u->email, "disabled", u->disabled_at != 0));
         printf("%-24s %-14s %-20s %-10s %s\n", u->login, role_name(u->role), u->region, u->finess,
                u->disabled_at ? util_iso8601((time_t)u->disabled_at, when, sizeof(when)) : "");
         return 0;
@@ -644,6 +659,7 @@ static int cmd_user(int argc, char **argv)
                 { "role", required_argument, NULL, 'r' },
                 { "region", required_argument, NULL, 'R' },
                 { "finess", required_argument, NULL, 'f' },
+                { "email", required_argument, NULL, 'm' },
                 { "password-stdin", no_argument, NULL, 'p' },
                 { "json", no_argument, NULL, 'j' },
                 { 0 },
@@ -683,6 +699,15 @@ static int cmd_user(int argc, char **argv)
                 case 'f':
                         if (field(u.finess, sizeof(u.finess), "finess", optarg) < 0)
                                 return 2;
+                        break;
+                case 'm':
+                        if (field(u.email, sizeof(u.email), "email", optarg) < 0)
+                                return 2;
+                        if (!email_valid(u.email)) {
+                                fprintf(stderr, "hygie-server: \"%s\" is not an e-mail address\n",
+                                        optarg);
+                                return 2;
+                        }
                         break;
                 case 'p':
                         stdin_pw = true;

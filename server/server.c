@@ -6,6 +6,7 @@
  * going out). A slow or half-open client only ever costs its own slot. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <ini.h>
@@ -60,6 +61,7 @@ void server_config_defaults(struct server_config *c)
         c->idle_timeout_ms = 120000;
         c->session_lifetime = 8 * 3600;
         c->sweep_interval_ms = 60000;
+        notify_config_defaults(&c->notify);
         c->request_timeout_ms = 30000;
         c->write_timeout_ms = 30000;
         c->max_connections = 20000;
@@ -101,6 +103,67 @@ static int ms_value(const char *v, unsigned *out)
         return rc;
 }
 
+/* A secret from a file of its own (mode 0600), its first line. */
+static int secret_file(const char *path, char *out, size_t size)
+{
+        FILE *f = fopen(path, "r");
+        int rc = 0;
+
+        if (!f)
+                return -errno;
+        if (!fgets(out, (int)size, f))
+                rc = -EINVAL;
+        fclose(f);
+        out[strcspn(out, "\r\n")] = '\0';
+        return rc == 0 && !*out ? -EINVAL : rc;
+}
+
+static int notify_key(struct config_load *l, const char *key, const char *value)
+{
+        struct notify_config *n = &l->c->notify;
+        static const struct {
+                const char *key;
+                size_t off, size;
+        } texts[] = {
+#define TEXT(k, field)                                                                             \
+        { k, offsetof(struct notify_config, field), sizeof(((struct notify_config *)0)->field) }
+                TEXT("webhook_url", webhook_url),     TEXT("smtp_url", smtp_url),
+                TEXT("smtp_from", smtp_from),         TEXT("smtp_user", smtp_user),
+                TEXT("dashboard_url", dashboard_url),
+#undef TEXT
+        };
+        long long secs;
+        int rc = -ENOENT;
+
+        for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+                if (strcmp(key, texts[i].key) != 0)
+                        continue;
+                rc = strlen(value) < texts[i].size && !strpbrk(value, "\r\n") ? 0 : -EINVAL;
+                if (rc == 0)
+                        snprintf((char *)n + texts[i].off, texts[i].size, "%s", value);
+        }
+        if (strcmp(key, "webhook_secret_file") == 0)
+                rc = secret_file(value, n->webhook_secret, sizeof(n->webhook_secret));
+        else if (strcmp(key, "smtp_password_file") == 0)
+                rc = secret_file(value, n->smtp_password, sizeof(n->smtp_password));
+        else if (strcmp(key, "digest_interval") == 0 || strcmp(key, "retry_max") == 0) {
+                if ((rc = token_parse_duration(value, &secs)) == 0 && (secs < 1 || secs > 2592000))
+                        rc = -EINVAL;
+                if (rc == 0)
+                        *(key[0] == 'd' ? &n->digest_interval : &n->retry_max) = (unsigned)secs;
+        }
+        if (rc == -ENOENT) {
+                error_set(l->e, l->file, 0, "unknown key \"%s\" in [notify]", key);
+                l->rc = -EINVAL;
+                return 0;
+        }
+        if (rc < 0 && l->rc == 0) {
+                error_set(l->e, l->file, 0, "bad value for %s in [notify]: \"%s\"", key, value);
+                l->rc = rc;
+        }
+        return rc == 0;
+}
+
 /* inih calls this per key; 0 stops it and makes it return the line. */
 static int config_key(void *user, const char *section, const char *key, const char *value)
 {
@@ -109,6 +172,8 @@ static int config_key(void *user, const char *section, const char *key, const ch
         unsigned long n;
         int rc = 0;
 
+        if (strcmp(section, "notify") == 0)
+                return notify_key(l, key, value);
         if (strcmp(section, "server") != 0) {
                 error_set(l->e, l->file, 0, "unknown section [%s]", section);
                 l->rc = -EINVAL;
@@ -639,6 +704,7 @@ static void on_signal(uv_signal_t *sig, int signum)
 /* Every connection is gone: commit what is queued, then let the loop end. */
 static void finish_stop(struct server *s)
 {
+        notifier_stop(&s->notifier);
         db_stop(&s->db);
         uv_timer_stop(&s->grace);
         uv_close((uv_handle_t *)&s->grace, on_closed_quietly);
@@ -725,6 +791,12 @@ int server_run(const struct server_config *cfg, struct error *e)
                 goto out;
         if ((rc = db_start(&s->db, loop, cfg->database, cfg->data_dir, e)) < 0)
                 goto out;
+        if ((rc = notifier_start(&s->notifier, &cfg->notify, cfg->database, cfg->data_dir, e)) <
+            0) {
+                db_stop(&s->db);
+                uv_run(loop, UV_RUN_NOWAIT);
+                goto out;
+        }
         raise_file_limit(cfg->max_connections);
         uv_tcp_init(loop, &s->listener);
         s->listener.data = s;
@@ -733,6 +805,7 @@ int server_run(const struct server_config *cfg, struct error *e)
                 error_set(e, "", 0, "cannot listen on %s: %s", cfg->listen, uv_strerror(rc));
                 uv_close((uv_handle_t *)&s->listener, NULL);
                 uv_run(loop, UV_RUN_NOWAIT);
+                notifier_stop(&s->notifier);
                 db_stop(&s->db);
                 uv_run(loop, UV_RUN_NOWAIT);
                 goto out;

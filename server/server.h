@@ -11,6 +11,7 @@
 #include "db.h"
 #include "error.h"
 #include "http.h"
+#include "notifier.h"
 #include "tls.h"
 
 struct ca;
@@ -19,9 +20,10 @@ struct server_config {
         const char *data_dir, *database, *listen; /* listen: "ADDR:PORT" */
         unsigned handshake_timeout_ms, idle_timeout_ms, request_timeout_ms, write_timeout_ms;
         unsigned max_connections;
-        size_t max_backlog;         /* queued reports past which agents are told 503 */
-        unsigned session_lifetime;  /* seconds a dashboard session lasts */
-        unsigned sweep_interval_ms; /* silent agents, plan checks, scores kept */
+        size_t max_backlog;          /* queued reports past which agents are told 503 */
+        unsigned session_lifetime;   /* seconds a dashboard session lasts */
+        unsigned sweep_interval_ms;  /* silent agents, plan checks, scores kept */
+        struct notify_config notify; /* [notify] */
 };
 
 void server_config_defaults(struct server_config *c);
@@ -52,6 +54,7 @@ struct server {
         struct ca *ca;
         char *ca_pem; /* ca.crt, served to agents before they enroll */
         struct db db;
+        struct notifier notifier;
         struct conn *conns; /* all open connections */
         struct server_metrics m;
         bool stopping;
