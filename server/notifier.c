@@ -318,79 +318,68 @@ static void header_safe(char *s)
                         *s = ' ';
 }
 
-/* Writes the digest of region for (from, to] into f; how many things it
- * holds (0: nothing to say). */
+/* The digest's sections: each a query on the region ($1) and the window
+ * ($2, $3], or the end of it ($2) for a state rather than a change. */
+static const struct section {
+        const char *title, *none, *sql;
+        int nparams;
+        store_row_fn *row;
+        bool counts; /* toward "something to say" */
+} sections[] = {
+        { "Nouvelles alertes par gravité / New alerts by severity", "aucune / none",
+          "SELECT al.severity, count(*) FROM alerts al"
+          " JOIN establishments e ON e.finess = al.finess WHERE e.region = $1"
+          " AND al.opened_at > CAST($2 AS INTEGER) AND al.opened_at <= CAST($3 AS INTEGER)"
+          " GROUP BY al.severity ORDER BY count(*) DESC",
+          3, count_row, true },
+        { "Les plus graves / Most severe", "aucune / none",
+          "SELECT al.severity, e.name, coalesce(ag.hostname, ''), al.check_id, al.summary"
+          " FROM alerts al JOIN establishments e ON e.finess = al.finess"
+          " LEFT JOIN agents ag ON ag.id = al.agent_id WHERE e.region = $1"
+          " AND al.opened_at > CAST($2 AS INTEGER) AND al.opened_at <= CAST($3 AS INTEGER)"
+          " AND al.severity IN ('critical', 'high') ORDER BY al.severity DESC, al.id LIMIT 20",
+          3, line_row, false },
+        { "Résolues / Resolved", "aucune / none",
+          "SELECT al.severity, count(*) FROM alerts al"
+          " JOIN establishments e ON e.finess = al.finess WHERE e.region = $1"
+          " AND al.resolved_at > CAST($2 AS INTEGER) AND al.resolved_at <= CAST($3 AS INTEGER)"
+          " GROUP BY al.severity ORDER BY count(*) DESC",
+          3, count_row, true },
+        { "Postes muets / Silent machines", "aucun / none",
+          "SELECT e.name, ag.hostname, al.summary FROM alerts al"
+          " JOIN establishments e ON e.finess = al.finess"
+          " JOIN agents ag ON ag.id = al.agent_id WHERE e.region = $1"
+          " AND al.check_id = 'agent.silent' AND al.status <> 'resolved'"
+          " AND al.opened_at <= CAST($2 AS INTEGER) ORDER BY al.opened_at LIMIT 50",
+          2, line_row, true },
+};
+
+/* Writes the digest of u's region for (from, to] into f; how many things
+ * it holds (0: nothing to say). */
 static long digest_text(struct store *s, const struct regional *u, long long from, long long to,
                         const char *dashboard, FILE *f, struct error *e)
 {
         char a[24], b[24], day[32];
-        const char *p[3] = { u->region, a, b };
-        struct text t = { f, 0 };
         long total = 0;
-        int rc;
 
         snprintf(a, sizeof(a), "%lld", from);
         snprintf(b, sizeof(b), "%lld", to);
         util_iso8601((time_t)to, day, sizeof(day));
-        fprintf(f, "Hygie - %s - %s\n\n", u->region, day);
-        fputs("Nouvelles alertes par gravité / New alerts by severity:\n", f);
-        rc = s->ops->rows(s,
-                          "SELECT al.severity, count(*) FROM alerts al"
-                          " JOIN establishments e ON e.finess = al.finess WHERE e.region = $1"
-                          " AND al.opened_at > CAST($2 AS INTEGER)"
-                          " AND al.opened_at <= CAST($3 AS INTEGER)"
-                          " GROUP BY al.severity ORDER BY count(*) DESC",
-                          3, p, count_row, &t, e);
-        if (rc < 0)
-                return rc;
-        if (!t.count)
-                fputs("  aucune / none\n", f);
-        total += t.count;
-        t.count = 0;
-        fputs("\nLes plus graves / Most severe:\n", f);
-        rc = s->ops->rows(s,
-                          "SELECT al.severity, e.name, coalesce(ag.hostname, ''), al.check_id,"
-                          " al.summary FROM alerts al"
-                          " JOIN establishments e ON e.finess = al.finess"
-                          " LEFT JOIN agents ag ON ag.id = al.agent_id WHERE e.region = $1"
-                          " AND al.opened_at > CAST($2 AS INTEGER)"
-                          " AND al.opened_at <= CAST($3 AS INTEGER)"
-                          " AND al.severity IN ('critical', 'high')"
-                          " ORDER BY al.severity DESC, al.id LIMIT 20",
-                          3, p, line_row, &t, e);
-        if (rc < 0)
-                return rc;
-        if (!t.count)
-                fputs("  aucune / none\n", f);
-        t.count = 0;
-        fputs("\nRésolues / Resolved:\n", f);
-        rc = s->ops->rows(s,
-                          "SELECT al.severity, count(*) FROM alerts al"
-                          " JOIN establishments e ON e.finess = al.finess WHERE e.region = $1"
-                          " AND al.resolved_at > CAST($2 AS INTEGER)"
-                          " AND al.resolved_at <= CAST($3 AS INTEGER)"
-                          " GROUP BY al.severity ORDER BY count(*) DESC",
-                          3, p, count_row, &t, e);
-        if (rc < 0)
-                return rc;
-        if (!t.count)
-                fputs("  aucune / none\n", f);
-        total += t.count;
-        t.count = 0;
-        fputs("\nPostes muets / Silent machines:\n", f);
-        rc = s->ops->rows(s,
-                          "SELECT e.name, ag.hostname, al.summary FROM alerts al"
-                          " JOIN establishments e ON e.finess = al.finess"
-                          " JOIN agents ag ON ag.id = al.agent_id WHERE e.region = $1"
-                          " AND al.check_id = 'agent.silent' AND al.status <> 'resolved'"
-                          " AND al.opened_at <= CAST($2 AS INTEGER)"
-                          " ORDER BY al.opened_at LIMIT 50",
-                          2, (const char *const[]){ u->region, b }, line_row, &t, e);
-        if (rc < 0)
-                return rc;
-        if (!t.count)
-                fputs("  aucun / none\n", f);
-        total += t.count;
+        fprintf(f, "Hygie - %s - %s\n", u->region, day);
+        for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
+                const struct section *sc = &sections[i];
+                const char *p[3] = { u->region, sc->nparams == 2 ? b : a, b };
+                struct text t = { f, 0 };
+                int rc;
+
+                fprintf(f, "\n%s:\n", sc->title);
+                if ((rc = s->ops->rows(s, sc->sql, sc->nparams, p, sc->row, &t, e)) < 0)
+                        return rc;
+                if (!t.count)
+                        fprintf(f, "  %s\n", sc->none);
+                if (sc->counts)
+                        total += t.count;
+        }
         if (*dashboard)
                 fprintf(f, "\n%s\n", dashboard);
         return total;
