@@ -164,12 +164,16 @@ struct query_job {
         const char *set_cookie; /* extra header lines of the answer */
 };
 
+/* msg may be e->msg itself: a store's refusal passed on as the answer. */
 static int refuse(struct query_job *q, unsigned status, const char *code, struct error *e,
                   const char *msg)
 {
+        char copy[sizeof(e->msg)];
+
+        snprintf(copy, sizeof(copy), "%s", msg);
         q->status = status;
         q->code = code;
-        error_set(e, "", 0, "%s", msg);
+        error_set(e, "", 0, "%s", copy);
         return -EACCES;
 }
 
@@ -466,12 +470,7 @@ static int named_establishment(struct query_job *q, struct view_scope *sc, struc
 
 static int not_found(struct query_job *q, int rc, struct error *e)
 {
-        char why[sizeof(e->msg)];
-
-        if (rc != -ENOENT)
-                return rc;
-        snprintf(why, sizeof(why), "%s", e->msg);
-        return refuse(q, 404, "not_found", e, why);
+        return rc == -ENOENT ? refuse(q, 404, "not_found", e, e->msg) : rc;
 }
 
 static int query_establishment(struct store *s, struct query_job *q, struct error *e)
@@ -547,7 +546,6 @@ static int record_in_tx(struct store *s, void *user, struct error *e)
         char detail[64];
         struct audit a = { time(NULL), q->who.login, "record.add", q->key, detail };
         struct establishment est;
-        char why[sizeof(e->msg)];
         int rc = s->ops->establishment_get(s, q->key, &est, e);
 
         if (rc == 0 && q->filter.region && strcmp(est.region, q->filter.region) != 0)
@@ -557,10 +555,8 @@ static int record_in_tx(struct store *s, void *user, struct error *e)
         if (!q->body)
                 return refuse(q, 400, "bad_request", e, "the body must be a JSON object");
         rc = view_record_add(s, rules(q), q->key, q->body, q->who.login, time(NULL), &q->out, e);
-        if (rc == -EINVAL) {
-                snprintf(why, sizeof(why), "%s", e->msg);
-                return refuse(q, 400, "bad_request", e, why);
-        }
+        if (rc == -EINVAL)
+                return refuse(q, 400, "bad_request", e, e->msg);
         if (rc < 0)
                 return rc;
         snprintf(detail, sizeof(detail), "%s %lld",
@@ -1317,13 +1313,10 @@ static int query_acknowledge(struct store *s, struct query_job *q, struct error 
 
         snprintf(target, sizeof(target), "alert %lld", q->id);
         rc = s->ops->alert_acknowledge(s, q->id, &q->filter, time(NULL), e);
-        if (rc == -ENOENT || rc == -EALREADY) {
-                char why[sizeof(e->msg)];
-
-                snprintf(why, sizeof(why), "%s", e->msg);
-                return rc == -ENOENT ? refuse(q, 404, "not_found", e, why)
-                                     : refuse(q, 409, "not_open", e, why);
-        }
+        if (rc == -EALREADY)
+                return refuse(q, 409, "not_open", e, e->msg);
+        if (rc == -ENOENT)
+                return not_found(q, rc, e);
         if (rc < 0 || (rc = s->ops->audit_add(s, &a, e)) < 0)
                 return rc;
         q->out = json_pack("{s:I, s:s}", "id", (json_int_t)q->id, "status", "acknowledged");

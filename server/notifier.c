@@ -53,6 +53,8 @@ struct channel {
         const char *name;
         time_t next;
         unsigned wait;
+        long long cursor; /* the webhook's, once read: only this thread moves it */
+        bool loaded;
 };
 
 static void failed(struct notifier *n, struct channel *ch, const char *what)
@@ -217,14 +219,17 @@ static void webhook_round(struct notifier *n, struct store *s, CURL *curl, struc
         json_t *ev;
         struct error e;
         size_t i;
-        int rc;
+        int rc = 0;
 
-        /* The first time: from the newest event on, not the whole history. */
-        rc = s->ops->rows(s, "SELECT coalesce(max(id), 0) FROM alert_events", 0, NULL, cursor_row,
-                          &cursor, &e);
-        snprintf(from, sizeof(from), "%lld", cursor);
-        if (rc == 0)
-                rc = cursor_get(s, "webhook", from, &cursor, &e);
+        /* A new cursor starts at the newest event, not the whole history. */
+        if (!ch->loaded) {
+                rc = s->ops->rows(s, "SELECT coalesce(max(id), 0) FROM alert_events", 0, NULL,
+                                  cursor_row, &cursor, &e);
+                snprintf(from, sizeof(from), "%lld", cursor);
+                if (rc == 0 && (rc = cursor_get(s, "webhook", from, &ch->cursor, &e)) == 0)
+                        ch->loaded = true;
+        }
+        cursor = ch->cursor;
         snprintf(from, sizeof(from), "%lld", cursor);
         if (rc == 0)
                 rc = s->ops->rows(s, events_sql, 1, p, event_row, &evs, &e);
@@ -248,6 +253,7 @@ static void webhook_round(struct notifier *n, struct store *s, CURL *curl, struc
                         failed(n, ch, e.msg);
                         break;
                 }
+                ch->cursor = id;
                 succeeded(ch);
         }
         json_decref(evs.list);
@@ -535,7 +541,7 @@ static void digest_round(struct notifier *n, struct store *s, CURL *curl, struct
 static void run(void *arg)
 {
         struct notifier *n = arg;
-        struct channel hook = { "webhook", 0, 0 }, mail = { "digest", 0, 0 };
+        struct channel hook = { .name = "webhook" }, mail = { .name = "digest" };
         struct store *s = NULL;
         struct error e;
         CURL *curl = curl_easy_init();

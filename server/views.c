@@ -231,6 +231,12 @@ static int table(struct store *s, const char *sql, int n, const char *const *p,
         return 0;
 }
 
+/* Column keys more than one view uses. */
+static const char *const history_keys[] = { "@day", "#score", NULL };
+static const char *const record_keys[] = { "#id",         "kind",   "@date", "title",
+                                           "#people",     "result", "notes", "created_by",
+                                           "#created_at", NULL };
+
 /* The score at the end of each of the last 12 weeks, from daily history. */
 static json_t *weekly(const json_t *history, time_t now)
 {
@@ -259,7 +265,6 @@ static json_t *weekly(const json_t *history, time_t now)
 int view_establishment(struct store *s, const struct store_rules *r, const struct view_scope *sc,
                        time_t now, json_t **out, struct error *e)
 {
-        static const char *const history_keys[] = { "@day", "#score", NULL };
         static const char *const machine_keys[] = { "id",
                                                     "hostname",
                                                     "#hygiene_score",
@@ -268,9 +273,6 @@ int view_establishment(struct store *s, const struct store_rules *r, const struc
                                                     "#last_seen",
                                                     "#open_alerts",
                                                     NULL };
-        static const char *const record_keys[] = { "#id",         "kind",   "@date", "title",
-                                                   "#people",     "result", "notes", "created_by",
-                                                   "#created_at", NULL };
         static const char *const check_keys[] = { "check",   "subject",    "severity",
                                                   "summary", "#opened_at", NULL };
         static const char *const job_keys[] = { "job", "@last_restore_test", NULL };
@@ -419,7 +421,6 @@ int view_machine(struct store *s, const char *agent_id, const struct view_scope 
                 "#last_seen", "#hygiene_score", "#equipment",    "#os_supported", "checks",
                 NULL
         };
-        static const char *const history_keys[] = { "@day", "#score", NULL };
         const char *p[4] = { agent_id, sc ? sc->finess : NULL, sc ? sc->region : NULL,
                              sc ? sc->department : NULL };
         struct merge m = { json_object(), json_array(), json_object(), 0, 0 };
@@ -814,10 +815,7 @@ static bool known_key(const struct record_kind *k, const char *key)
 
 static int record_json(void *user, int ncols, const char *const *v)
 {
-        static const char *const keys[] = { "#id",         "kind",   "@date", "title",
-                                            "#people",     "result", "notes", "created_by",
-                                            "#created_at", NULL };
-        struct table t = { user, keys };
+        struct table t = { user, record_keys };
 
         return table_row(&t, ncols, v);
 }
