@@ -11,10 +11,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "report_limits.h"
+
 #define HTTP_URL_MAX     2048
 #define HTTP_HEADERS_MAX (16 * 1024) /* request line and headers together */
 #define HTTP_FIELDS_MAX  64
-#define HTTP_BODY_MAX    (1024 * 1024) /* as sent, compressed or not */
+#define HTTP_BODY_MAX    REPORT_SENT_MAX /* as sent, compressed or not */
 
 struct http_field {
         size_t name, value; /* offsets in head, NUL-terminated there */

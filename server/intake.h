@@ -9,9 +9,10 @@
 #include <stddef.h>
 
 #include "error.h"
+#include "report_limits.h"
 #include "store.h"
 
-#define INTAKE_BODY_MAX     (8 * 1024 * 1024) /* decompressed */
+#define INTAKE_BODY_MAX     REPORT_TEXT_MAX /* decompressed */
 #define INTAKE_FINDINGS_MAX INTAKE_FINDINGS_LIMIT
 
 struct intake {
