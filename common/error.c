@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "util.h"
 
 void error_vset(struct error *e, const char *file, unsigned line, const char *fmt, va_list ap)
 {
@@ -10,7 +11,8 @@ void error_vset(struct error *e, const char *file, unsigned line, const char *fm
                 return;
         snprintf(e->file, sizeof(e->file), "%s", file ? file : "");
         e->line = line;
-        vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+        if (vsnprintf(e->msg, sizeof(e->msg), fmt, ap) >= (int)sizeof(e->msg))
+                util_utf8_trim(e->msg);
 }
 
 void error_set(struct error *e, const char *file, unsigned line, const char *fmt, ...)

@@ -1,4 +1,4 @@
-/* util.c - time stamps and identifiers. */
+/* util.c - time stamps, identifiers and UTF-8 text. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -32,7 +32,9 @@ int util_parse_date(const char *s, time_t *out)
         tm.tm_mon = m - 1;
         tm.tm_mday = d;
         *out = timegm(&tm);
-        return 0;
+        /* A day the month does not have (February 30) is refused, not moved
+         * into the next month. */
+        return tm.tm_mon == m - 1 && tm.tm_mday == d ? 0 : -EINVAL;
 }
 
 int util_uuid4(char *buf, size_t size)
@@ -56,4 +58,85 @@ long util_days_between(time_t a, time_t b)
         double d = difftime(b, a) / 86400.0;
 
         return d >= 0 ? (long)d : -(long)(-d + 0.999999);
+}
+
+size_t util_utf8_char(const unsigned char *s, size_t n)
+{
+        unsigned char c = s[0], lo = 0x80, hi = 0xbf;
+        size_t len;
+
+        if (c < 0x80)
+                return 1;
+        if (c >= 0xc2 && c <= 0xdf)
+                len = 2;
+        else if (c >= 0xe0 && c <= 0xef)
+                len = 3;
+        else if (c >= 0xf0 && c <= 0xf4)
+                len = 4;
+        else
+                return 0;
+        /* The second byte's range rules out overlong forms, surrogates and
+         * code points past U+10FFFF. */
+        if (c == 0xe0)
+                lo = 0xa0;
+        else if (c == 0xed)
+                hi = 0x9f;
+        else if (c == 0xf0)
+                lo = 0x90;
+        else if (c == 0xf4)
+                hi = 0x8f;
+        if (n < len || s[1] < lo || s[1] > hi)
+                return 0;
+        for (size_t i = 2; i < len; i++)
+                if (s[i] < 0x80 || s[i] > 0xbf)
+                        return 0;
+        return len;
+}
+
+bool util_utf8_ok(const char *s, size_t n)
+{
+        const unsigned char *p = (const unsigned char *)s;
+
+        for (size_t i = 0, k; i < n; i += k)
+                if (p[i] == 0 || !(k = util_utf8_char(p + i, n - i)))
+                        return false;
+        return true;
+}
+
+void util_utf8_trim(char *s)
+{
+        size_t n = strlen(s), lead = n;
+
+        /* Back over continuation bytes to the last lead byte, at most 3. */
+        while (lead > 0 && n - lead < 4 && ((unsigned char)s[lead - 1] & 0xc0) == 0x80)
+                lead--;
+        if (lead > 0 && (unsigned char)s[lead - 1] >= 0xc0 &&
+            util_utf8_char((const unsigned char *)s + lead - 1, n - lead + 1) == 0)
+                s[lead - 1] = '\0';
+}
+
+char *util_text_clean(const char *src, char *dst, size_t size)
+{
+        static const char replacement[] = "\xef\xbf\xbd";
+        const unsigned char *s = (const unsigned char *)src;
+        size_t n = strlen(src), o = 0;
+
+        for (size_t i = 0, k; i < n; i += k) {
+                const char *from = src + i;
+                size_t len;
+
+                k = util_utf8_char(s + i, n - i);
+                len = k;
+                if (k == 0 || s[i] < 0x20 || s[i] == 0x7f) {
+                        from = replacement;
+                        len = sizeof(replacement) - 1;
+                        k = k ? k : 1;
+                }
+                if (o + len >= size)
+                        break;
+                memcpy(dst + o, from, len);
+                o += len;
+        }
+        dst[o] = '\0';
+        return dst;
 }

@@ -13,6 +13,18 @@ const char *util_iso8601(time_t t, char *buf, size_t size);
 int util_parse_date(const char *s, time_t *out);
 /* A random (version 4) UUID into buf (at least 37 bytes). 0 or -errno. */
 int util_uuid4(char *buf, size_t size);
+/* The length (1 to 4) of the well-formed UTF-8 character at s, within n
+ * bytes; 0 when it is not one (overlong, a surrogate, past U+10FFFF, cut). */
+size_t util_utf8_char(const unsigned char *s, size_t n);
+/* Whether s[0..n) is well-formed UTF-8 with no NUL. */
+bool util_utf8_ok(const char *s, size_t n);
+/* Cuts s short of a character its end cuts in two (after a truncating
+ * snprintf, say). */
+void util_utf8_trim(char *s);
+/* Copies src into dst (size bytes, at least 4) as one line of well-formed
+ * UTF-8: a control character or a byte that starts no character becomes
+ * U+FFFD, and a character that does not fit is left out whole. Returns dst. */
+char *util_text_clean(const char *src, char *dst, size_t size);
 /* Whole days from a to b, rounded down (negative when b is before a). */
 long util_days_between(time_t a, time_t b);
 

@@ -1,4 +1,9 @@
-/* http.c - bounded HTTP/1.1 request parsing over libhttp-parser. */
+/* http.c - bounded HTTP/1.1 request parsing over libhttp-parser.
+ *
+ * The packaged parser is built lenient; what it lets through that a proxy
+ * in front might read otherwise (another version, spaces in header names,
+ * folded header lines, bytes in place of the CRLF that ends chunk data, raw
+ * bytes in the request target) is refused here. */
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -43,16 +48,32 @@ static int on_url(http_parser *p, const char *at, size_t len)
 
         if (len > HTTP_URL_MAX - h->url_len)
                 return fail(h, 414, "URL too long");
+        for (size_t i = 0; i < len; i++)
+                if ((unsigned char)at[i] <= ' ' || (unsigned char)at[i] >= 0x7f)
+                        return fail(h, 400,
+                                    "the request target holds a byte that is not "
+                                    "printable ASCII (percent-encode it)");
         memcpy(h->req.url + h->url_len, at, len);
         h->url_len += len;
         h->req.url[h->url_len] = '\0';
         return 0;
 }
 
+/* RFC 9110's tchar. */
+static bool token_char(unsigned char c)
+{
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               (c && strchr("!#$%&'*+-.^_`|~", c));
+}
+
 static int on_header_field(http_parser *p, const char *at, size_t len)
 {
         struct http_in *h = in_of(p);
         struct http_request *r = &h->req;
+
+        for (size_t i = 0; i < len; i++)
+                if (!token_char((unsigned char)at[i]))
+                        return fail(h, 400, "a header name holds a character not allowed there");
 
         if (h->in_value || r->nfields == 0) {
                 if (r->nfields == HTTP_FIELDS_MAX)
@@ -67,6 +88,15 @@ static int on_header_field(http_parser *p, const char *at, size_t len)
         return head_append(h, at, len);
 }
 
+/* Whether a header value starting at at begins a line (after blanks): the
+ * previous line folded onto this one. */
+static bool folded(const struct http_in *h, const char *at)
+{
+        while (at > h->feed && (at[-1] == ' ' || at[-1] == '\t'))
+                at--;
+        return at > h->feed ? at[-1] == '\n' : h->fed_lf_ws;
+}
+
 static int on_header_value(http_parser *p, const char *at, size_t len)
 {
         struct http_in *h = in_of(p);
@@ -79,6 +109,8 @@ static int on_header_value(http_parser *p, const char *at, size_t len)
                 r->fields[r->nfields - 1].value = r->head_len;
                 h->in_value = true;
         }
+        if (folded(h, at))
+                return fail(h, 400, "a header line is folded onto the next (obs-fold)");
         return head_append(h, at, len);
 }
 
@@ -94,6 +126,8 @@ static int on_headers_complete(http_parser *p)
                 }
                 r->head[r->head_len++] = '\0';
         }
+        if (p->http_major != 1 || p->http_minor > 1)
+                return fail(h, 505, "only HTTP/1.0 and HTTP/1.1 are spoken here");
         if (p->method != HTTP_GET && p->method != HTTP_POST && p->method != HTTP_HEAD &&
             p->method != HTTP_DELETE)
                 return fail(h, 501, "method not implemented");
@@ -105,10 +139,37 @@ static int on_headers_complete(http_parser *p)
         return 0;
 }
 
+/* Checks the bytes from at (up to the end of those fed) against what is
+ * left of the CRLF that must follow a chunk's data. */
+static int check_crlf(struct http_in *h, const char *at)
+{
+        while (h->crlf > 0 && at < h->feed_end) {
+                if (*at++ != "\r\n"[2 - h->crlf])
+                        return fail(h, 400, "chunk data not followed by CRLF");
+                h->crlf--;
+        }
+        return 0;
+}
+
+static int on_chunk_header(http_parser *p)
+{
+        in_of(p)->left = p->content_length;
+        return 0;
+}
+
 static int on_body(http_parser *p, const char *at, size_t len)
 {
         struct http_in *h = in_of(p);
         struct http_request *r = &h->req;
+
+        if (p->flags & F_CHUNKED) {
+                h->left -= len < h->left ? len : h->left;
+                if (h->left == 0) {
+                        h->crlf = 2;
+                        if (check_crlf(h, at + len))
+                                return 1;
+                }
+        }
 
         if (len > HTTP_BODY_MAX - r->body_len)
                 return fail(h, 413, "body too large");
@@ -149,6 +210,7 @@ static const http_parser_settings settings = {
         .on_header_value = on_header_value,
         .on_headers_complete = on_headers_complete,
         .on_body = on_body,
+        .on_chunk_header = on_chunk_header,
         .on_message_complete = on_message_complete,
 };
 
@@ -173,7 +235,9 @@ static void reset(struct http_in *h)
         if (body)
                 body[0] = '\0';
         h->url_len = 0;
-        h->in_value = h->complete = h->started = false;
+        h->in_value = h->complete = h->started = h->fed_lf_ws = false;
+        h->left = 0;
+        h->crlf = 0;
         h->status = 0;
         h->error = NULL;
 }
@@ -185,6 +249,15 @@ void http_in_init(struct http_in *h)
         h->parser.data = h;
 }
 
+/* Whether bytes fed, data[0..n) after what came before (which ended so
+ * when before), end in LF then blanks. */
+static bool ends_lf_ws(const char *data, size_t n, bool before)
+{
+        while (n > 0 && (data[n - 1] == ' ' || data[n - 1] == '\t'))
+                n--;
+        return n > 0 ? data[n - 1] == '\n' : before;
+}
+
 enum http_in_state http_in_feed(struct http_in *h, const char *data, size_t len, size_t *used)
 {
         size_t n;
@@ -194,8 +267,14 @@ enum http_in_state http_in_feed(struct http_in *h, const char *data, size_t len,
                 return HTTP_IN_ERROR;
         if (h->complete)
                 return HTTP_IN_REQUEST;
+        h->feed = data;
+        h->feed_end = data + len;
+        /* The CRLF after chunk data that the last bytes fed cut short. */
+        if (h->crlf && check_crlf(h, data))
+                return HTTP_IN_ERROR;
         n = http_parser_execute(&h->parser, &settings, data, len);
         *used = n;
+        h->fed_lf_ws = ends_lf_ws(data, n, h->fed_lf_ws);
         if (h->status)
                 return HTTP_IN_ERROR;
         if (h->complete)
@@ -358,6 +437,8 @@ const char *http_reason(unsigned status)
                 return "Not Implemented";
         case 503:
                 return "Service Unavailable";
+        case 505:
+                return "HTTP Version Not Supported";
         default:
                 return "Unknown";
         }

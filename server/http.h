@@ -45,8 +45,12 @@ struct http_in {
         struct http_request req;
         size_t url_len;
         bool in_value, complete, started;
-        unsigned status;   /* on error: 400, 413, 414, 431, 501 */
-        const char *error; /* on error: what was wrong, for the log */
+        const char *feed, *feed_end; /* the bytes being parsed */
+        bool fed_lf_ws;              /* the bytes fed before ended in LF and blanks */
+        unsigned long long left;     /* bytes of the current chunk still to come */
+        unsigned crlf;               /* bytes of the CRLF after a chunk's data still to check */
+        unsigned status;             /* on error: 400, 413, 414, 431, 501, 505 */
+        const char *error;           /* on error: what was wrong, for the log */
 };
 
 void http_in_init(struct http_in *h);

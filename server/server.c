@@ -25,6 +25,7 @@
 #include "rootfs.h"
 #include "server.h"
 #include "token.h"
+#include "util.h"
 
 #define CONN_BUF 16384
 
@@ -432,7 +433,9 @@ void conn_reply(struct conn *c, unsigned status, const char *type, const char *b
 
 void conn_reply_error(struct conn *c, unsigned status, const char *code, const char *fmt, ...)
 {
-        char msg[512];
+        /* What a request sent comes back in messages: as text that always
+         * encodes, whatever bytes it held. */
+        char msg[512], clean[sizeof(msg) * 3];
         json_t *o;
         char *text;
         va_list ap;
@@ -440,11 +443,16 @@ void conn_reply_error(struct conn *c, unsigned status, const char *code, const c
         va_start(ap, fmt);
         vsnprintf(msg, sizeof(msg), fmt, ap);
         va_end(ap);
-        o = json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", msg);
+        util_utf8_trim(msg);
+        util_text_clean(msg, clean, sizeof(clean));
+        o = json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", clean);
         text = o ? json_dumps(o, JSON_COMPACT) : NULL;
         json_decref(o);
         if (!text) {
-                conn_close(c);
+                static const char oom[] =
+                    "{\"error\":{\"code\":\"unavailable\",\"message\":\"out of memory\"}}";
+
+                conn_reply(c, 503, "application/json", oom, sizeof(oom) - 1, NULL);
                 return;
         }
         conn_reply(c, status, "application/json", text, strlen(text),

@@ -44,7 +44,12 @@ int tls_context_new(const char *data_dir, SSL_CTX **out, struct error *e)
         SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
         SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
         SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
-        if (SSL_CTX_set1_groups_list(ctx, "X25519:P-256") != 1)
+        /* TLS 1.2 offers AEAD suites only (TLS 1.3 has no others); the key is
+         * ECDSA, so those are the suites that can be agreed. */
+        if (SSL_CTX_set1_groups_list(ctx, "X25519:P-256") != 1 ||
+            SSL_CTX_set_cipher_list(ctx, "ECDHE-ECDSA-AES128-GCM-SHA256:"
+                                         "ECDHE-ECDSA-AES256-GCM-SHA384:"
+                                         "ECDHE-ECDSA-CHACHA20-POLY1305") != 1)
                 goto fail_ctx;
         snprintf(path, sizeof(path), "%s/server.crt", data_dir);
         if (SSL_CTX_use_certificate_chain_file(ctx, path) != 1) {

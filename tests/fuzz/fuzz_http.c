@@ -1,23 +1,35 @@
 /* fuzz_http.c - the request parser takes raw bytes from anyone who can
- * connect: split at every point, pipelined, it must stay within its bounds
- * and never misbehave. */
+ * connect: split at every point, pipelined, it must stay within its bounds,
+ * let through only what it promises (an ASCII target, token header names)
+ * and reach the same verdict however the bytes are cut. */
 #include <stdint.h>
 #include <string.h>
 
 #include "http.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+struct verdict {
+        unsigned requests, status;
+};
+
+static bool is_token(const char *s)
 {
+        if (!*s)
+                return false;
+        for (; *s; s++)
+                if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+                      (*s >= '0' && *s <= '9') || strchr("!#$%&'*+-.^_`|~", *s)))
+                        return false;
+        return true;
+}
+
+/* Feeds data in pieces of step bytes; what came of it. */
+static struct verdict parse(const uint8_t *data, size_t size, size_t step)
+{
+        struct verdict v = { 0, 0 };
         struct http_in in;
-        size_t off = 0, step;
+        size_t off = 0;
         char buf[256];
 
-        if (size == 0)
-                return 0;
-        /* The first byte picks how the bytes arrive: in pieces of 1..256. */
-        step = (size_t)data[0] + 1;
-        data++;
-        size--;
         http_in_init(&in);
         while (off < size) {
                 size_t n = size - off < step ? size - off : step, used;
@@ -26,11 +38,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 if (used > n)
                         __builtin_trap();
                 off += used;
-                if (st == HTTP_IN_ERROR)
+                if (st == HTTP_IN_ERROR) {
+                        v.status = in.status;
                         break;
+                }
                 if (st == HTTP_IN_REQUEST) {
+                        v.requests++;
                         if (in.req.body_len > HTTP_BODY_MAX || in.req.head_len > HTTP_HEADERS_MAX)
                                 __builtin_trap();
+                        for (const char *u = in.req.url; *u; u++)
+                                if ((unsigned char)*u <= ' ' || (unsigned char)*u >= 0x7f)
+                                        __builtin_trap();
+                        for (size_t i = 0; i < in.req.nfields; i++)
+                                if (!is_token(in.req.head + in.req.fields[i].name))
+                                        __builtin_trap();
                         http_header(&in.req, "Content-Type");
                         http_path(&in.req, buf, sizeof(buf));
                         http_query(&in.req, "status", buf, sizeof(buf));
@@ -42,5 +63,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 }
         }
         http_in_free(&in);
+        return v;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+        struct verdict whole, pieces;
+        size_t step;
+
+        if (size == 0)
+                return 0;
+        /* The first byte picks how the bytes arrive: in pieces of 1..256. */
+        step = (size_t)data[0] + 1;
+        data++;
+        size--;
+        pieces = parse(data, size, step);
+        whole = parse(data, size, size ? size : 1);
+        if (pieces.requests != whole.requests || pieces.status != whole.status)
+                __builtin_trap();
         return 0;
 }
