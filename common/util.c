@@ -103,6 +103,16 @@ bool util_utf8_ok(const char *s, size_t n)
         return true;
 }
 
+bool util_line_ok(const char *s, size_t n, size_t max)
+{
+        if (n > max)
+                return false;
+        for (size_t i = 0; i < n; i++)
+                if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+                        return false;
+        return util_utf8_ok(s, n);
+}
+
 void util_utf8_trim(char *s)
 {
         size_t n = strlen(s), lead = n;

@@ -18,6 +18,9 @@ int util_uuid4(char *buf, size_t size);
 size_t util_utf8_char(const unsigned char *s, size_t n);
 /* Whether s[0..n) is well-formed UTF-8 with no NUL. */
 bool util_utf8_ok(const char *s, size_t n);
+/* Whether s[0..n) is one line of text: well-formed UTF-8, no control
+ * character (NUL, newline, tab, DEL included), at most max bytes. */
+bool util_line_ok(const char *s, size_t n, size_t max);
 /* Cuts s short of a character its end cuts in two (after a truncating
  * snprintf, say). */
 void util_utf8_trim(char *s);

@@ -800,12 +800,14 @@ static void route_enroll(struct server *s, struct conn *c, struct http_request *
         csr = json_string_value(json_object_get(body, "csr"));
         hostname = json_string_value(json_object_get(body, "hostname"));
         machine = json_string_value(json_object_get(body, "machine"));
-        if (!token || !csr || !hostname || strlen(hostname) > 255 || strlen(csr) > 16384 ||
+        if (!token || !csr || !hostname || !*hostname ||
+            !util_line_ok(hostname, strlen(hostname), 255) || strlen(csr) > 16384 ||
             (machine &&
              (strlen(machine) > 64 || strspn(machine, "0123456789abcdef") != strlen(machine)))) {
                 json_decref(body);
                 conn_reply_error(c, 400, "bad_request",
-                                 "expected {\"token\", \"csr\", \"hostname\"[, \"machine\"]}");
+                                 "expected {\"token\", \"csr\", \"hostname\"[, \"machine\"]},"
+                                 " the host name one line of at most 255 bytes");
                 return;
         }
         en = calloc(1, sizeof(*en));

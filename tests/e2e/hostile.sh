@@ -15,7 +15,7 @@ cat >"$tmp/server.ini" <<EOF
 max_connections = 4
 idle_timeout = 60
 EOF
-start_server --config "$tmp/server.ini"
+start_server --config "$tmp/server.ini" -v
 
 # answer: bytes from stdin over TLS; the status line, then the body.
 answer() {
@@ -57,6 +57,26 @@ printf 'POST /api/v1/enroll HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\
 printf 'POST /api/v1/enroll HTTP/1.1\r\nHost: x\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n' |
 	answer | expect "a chunked body" "400 Bad Request"
 grep -q '"expected' "$tmp/answer" || fail "a chunked body did not reach its route: $(cat "$tmp/answer")"
+
+# A host name with a newline is refused at enrollment; one with quotes is
+# taken, and logged so that it forges no field or line.
+enroll() {
+	jq -n --arg t "$1" --arg h "$2" --rawfile csr "$tmp/csr.pem" \
+		'{token: $t, csr: $csr, hostname: $h}' >"$tmp/enroll.json"
+	curl -s --cacert "$data/ca.crt" -H 'Content-Type: application/json' \
+		--data-binary @"$tmp/enroll.json" -o "$tmp/enrolled" -w '%{http_code}' "$url/api/v1/enroll"
+}
+openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$tmp/k.pem" \
+	-subj /CN=x -out "$tmp/csr.pem" 2>/dev/null || fail "openssl req"
+token
+code=$(enroll "$token" "$(printf 'pc\nlevel=error msg="forged"')")
+[ "$code" = 400 ] || fail "a host name with a newline: $code $(cat "$tmp/enrolled")"
+code=$(enroll "$token" 'pc" level=error msg="forged')
+[ "$code" = 201 ] || fail "a host name with quotes: $code $(cat "$tmp/enrolled")"
+grep -q 'msg="agent enrolled"' "$tmp/server.log" || fail "enrollment not logged"
+! grep -q '^level=error' "$tmp/server.log" || fail "a forged line: $(grep '^level=error' "$tmp/server.log")"
+grep -q 'hostname="pc\\" level=error msg=\\"forged"' "$tmp/server.log" ||
+	fail "the host name is not escaped: $(grep 'agent enrolled' "$tmp/server.log")"
 
 # Every connection above is gone: only the one asking remains, and with
 # max_connections = 4 others are still served.
