@@ -9,7 +9,7 @@
 /* The body as sent over HTTP, gzip'd or not. */
 #define REPORT_SENT_MAX (1024 * 1024)
 /* The document once unpacked. */
-#define REPORT_TEXT_MAX (8 * 1024 * 1024)
+#define REPORT_TEXT_MAX (4 * 1024 * 1024)
 /* One family's facts ("facts": {"patch": ...}), as JSON text. */
 #define REPORT_FAMILY_MAX (256 * 1024)
 /* Families in "facts"; a family's name is lower-case letters, digits and

@@ -365,6 +365,8 @@ static struct query_job *start_job(struct server *s, struct conn *c, struct http
         q->query = query;
         q->job.run = run_query;
         q->job.done = done;
+        /* What a GET asks only reads: the reader's, beside reports. */
+        q->job.read_only = rt->method == HTTP_GET;
         if (auth && strncasecmp(auth, "Bearer ", 7) == 0) {
                 token_hash(auth + 7, q->bearer, sizeof(q->bearer));
         } else if ((cookie = cookie_value(r, SESSION_COOKIE, &len)) && len < sizeof(token)) {
@@ -442,7 +444,7 @@ static int query_agents(struct store *s, struct query_job *q, struct error *e)
  * for every establishment a view compares. */
 static const struct store_rules *rules(struct query_job *q)
 {
-        return db_rules(&conn_server(q->c)->db, "");
+        return db_rules(q->job.worker, "");
 }
 
 static struct view_scope scope_of(const struct query_job *q)
@@ -860,15 +862,26 @@ static void report_done(struct db_job *j)
 
         if (j->rc < 0) {
                 conn_reply_error(c, 503, "unavailable", "the report could not be stored; retry");
-        } else if (result == 0 || result == STORE_DUPLICATE) {
-                if (result == 0)
-                        s->m.reports_stored++;
-                else
-                        s->m.reports_duplicate++;
-                reply_json(c, result == 0 ? 201 : 200,
-                           json_pack("{s:s, s:s}", "report_id", rj->in.report_id, "status",
-                                     result == 0 ? "stored" : "duplicate"),
+        } else if (result == 0 || result == STORE_SUPERSEDED) {
+                /* Stored either way; the answer says whether it is the newest. */
+                s->m.reports_stored++;
+                reply_json(c, 201,
+                           json_pack("{s:s, s:s, s:I}", "report_id", rj->in.report_id, "status",
+                                     result == 0 ? "stored" : "superseded", "newest_seq",
+                                     (json_int_t)rj->report.newest_seq),
                            NULL);
+        } else if (result == STORE_DUPLICATE) {
+                s->m.reports_duplicate++;
+                reply_json(
+                    c, 200,
+                    json_pack("{s:s, s:s}", "report_id", rj->in.report_id, "status", "duplicate"),
+                    NULL);
+        } else if (result == STORE_SEQ_AHEAD) {
+                s->m.reports_rejected++;
+                conn_reply_error(c, 422, "invalid_report",
+                                 "seq: %lld runs more than %d ahead of this agent's newest "
+                                 "report (%lld)",
+                                 rj->in.seq, REPORT_SEQ_AHEAD_MAX, rj->report.newest_seq);
         } else {
                 s->m.reports_rejected++;
                 if (result == -EKEYREJECTED)
@@ -930,6 +943,15 @@ static void report_checked(uv_work_t *w, int status)
                 conn_reply_error(c, 403, "wrong_agent",
                                  "the report names agent %s but the certificate is agent %s",
                                  rj->in.agent_id, peer->agent_id);
+                report_free(rj);
+                return;
+        }
+        if (rj->in.collected_at > (long long)time(NULL) + REPORT_CLOCK_AHEAD_MAX) {
+                s->m.reports_rejected++;
+                conn_reply_error(c, 422, "invalid_report",
+                                 "collected_at: %lld h ahead of the collector's clock; set this "
+                                 "machine's clock",
+                                 (rj->in.collected_at - (long long)time(NULL)) / 3600);
                 report_free(rj);
                 return;
         }
@@ -1088,6 +1110,7 @@ static void route_policy(struct server *s, struct conn *c, struct http_request *
         snprintf(p->etag, sizeof(p->etag), "%s", inm ? inm : "");
         p->job.run = run_policy;
         p->job.done = policy_done;
+        p->job.read_only = true;
         db_submit(&s->db, &p->job);
 }
 
@@ -1585,7 +1608,6 @@ void api_handle(struct server *s, struct conn *c, struct http_request *r)
 
 struct sweep_job {
         struct db_job job;
-        struct server *s;
         int opened;
 };
 
@@ -1603,7 +1625,7 @@ static int sweep_in_tx(struct store *s, void *user, struct error *e)
         if (rc < 0)
                 return rc;
         t->sw->opened = rc;
-        return view_sweep(s, db_rules(&t->sw->s->db, ""), t->now, t->snapshot, e);
+        return view_sweep(s, db_rules(t->sw->job.worker, ""), t->now, t->snapshot, e);
 }
 
 static int run_sweep(struct store *s, struct db_job *j, struct error *e)
@@ -1638,7 +1660,6 @@ void api_sweep(struct server *s)
         malloc_trim(0);
         if (!sw)
                 return;
-        sw->s = s;
         sw->job.run = run_sweep;
         sw->job.done = sweep_done;
         db_submit(&s->db, &sw->job);

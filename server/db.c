@@ -1,4 +1,4 @@
-/* db.c - the store's worker thread: a job queue, group commit of reports. */
+/* db.c - the store's worker threads: job queues, group commit of reports. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,8 +32,8 @@ static unsigned slot_of(const char *finess)
 
 const struct store_rules *db_rules(void *user, const char *finess)
 {
-        struct db *d = user;
-        struct policy_cache *pc = d->policies;
+        struct db_worker *w = user;
+        struct policy_cache *pc = w->policies;
         struct policy_slot *sl = &pc->slot[slot_of(finess)];
         time_t now = time(NULL);
         struct error e;
@@ -44,7 +44,7 @@ const struct store_rules *db_rules(void *user, const char *finess)
         if (strcmp(sl->finess, finess) == 0 && now - sl->fetched < POLICY_TTL)
                 return &sl->rules;
         policy_defaults(&pc->parsed);
-        rc = d->store->ops->policy_get(d->store, finess, &text, &revision, &e);
+        rc = w->store->ops->policy_get(w->store, finess, &text, &revision, &e);
         if (rc == 0 && policy_load_string(&pc->parsed, text, "policy", &e) < 0) {
                 char msg[512];
 
@@ -71,8 +71,9 @@ static void finish(struct db *d, struct db_job *first, struct db_job **last_next
 }
 
 /* Stores the reports among jobs in one transaction. */
-static void run_batch(struct db *d, struct db_job **jobs, size_t n)
+static void run_batch(struct db_worker *w, struct db_job **jobs, size_t n)
 {
+        struct db *d = w->db;
         struct store_report reports[DB_BATCH_MAX];
         struct error e = { 0 };
         uint64_t t0 = uv_hrtime();
@@ -80,11 +81,12 @@ static void run_batch(struct db *d, struct db_job **jobs, size_t n)
 
         for (size_t i = 0; i < n; i++)
                 reports[i] = *jobs[i]->report;
-        rc = d->store->ops->reports_put(d->store, reports, n, time(NULL), db_rules, d, &e);
+        rc = w->store->ops->reports_put(w->store, reports, n, time(NULL), db_rules, w, &e);
         for (size_t i = 0; i < n; i++) {
                 jobs[i]->rc = rc;
                 jobs[i]->e = e;
                 jobs[i]->report->result = reports[i].result;
+                jobs[i]->report->newest_seq = reports[i].newest_seq;
         }
         if (rc < 0) {
                 char msg[512];
@@ -103,7 +105,8 @@ static void run_batch(struct db *d, struct db_job **jobs, size_t n)
 
 static void worker(void *arg)
 {
-        struct db *d = arg;
+        struct db_worker *w = arg;
+        struct db *d = w->db;
         struct db_job *batch[DB_BATCH_MAX];
 
         for (;;) {
@@ -111,11 +114,11 @@ static void worker(void *arg)
                 size_t n = 0;
 
                 uv_mutex_lock(&d->lock);
-                while (!d->queue && !d->stopping)
-                        uv_cond_wait(&d->cond, &d->lock);
-                list = d->queue;
-                d->queue = NULL;
-                d->queue_tail = &d->queue;
+                while (!w->queue && !d->stopping)
+                        uv_cond_wait(&w->cond, &d->lock);
+                list = w->queue;
+                w->queue = NULL;
+                w->queue_tail = &w->queue;
                 uv_mutex_unlock(&d->lock);
                 if (!list)
                         break; /* stopping, nothing left */
@@ -124,6 +127,7 @@ static void worker(void *arg)
                 while ((j = list)) {
                         list = j->next;
                         j->next = NULL;
+                        j->worker = w;
                         if (j->report) {
                                 batch[n++] = j;
                                 if (n < DB_BATCH_MAX && list && list->report) {
@@ -131,11 +135,11 @@ static void worker(void *arg)
                                         done_tail = &j->next;
                                         continue;
                                 }
-                                run_batch(d, batch, n);
+                                run_batch(w, batch, n);
                                 n = 0;
                         } else {
                                 memset(&j->e, 0, sizeof(j->e));
-                                j->rc = j->run(d->store, j, &j->e);
+                                j->rc = j->run(w->store, j, &j->e);
                         }
                         *done_tail = j;
                         done_tail = &j->next;
@@ -163,29 +167,59 @@ static void on_wake(uv_async_t *a)
         }
 }
 
+/* Opens a worker's store and starts its thread. */
+static int worker_start(struct db *d, struct db_worker *w, const char *url, const char *data_dir,
+                        struct error *e)
+{
+        int rc;
+
+        w->db = d;
+        w->queue_tail = &w->queue;
+        if (!(w->policies = calloc(1, sizeof(*w->policies))))
+                return -ENOMEM;
+        if ((rc = store_open(url, data_dir, &w->store, e)) < 0) {
+                free(w->policies);
+                return rc;
+        }
+        uv_cond_init(&w->cond);
+        if ((rc = uv_thread_create(&w->thread, worker, w)) < 0) {
+                error_set(e, "", 0, "cannot start a database thread: %s", uv_strerror(rc));
+                uv_cond_destroy(&w->cond);
+                w->store->ops->close(w->store);
+                free(w->policies);
+                return rc;
+        }
+        w->started = true;
+        return 0;
+}
+
+/* Waits for a worker's thread (its queue done) and closes its store. */
+static void worker_stop(struct db_worker *w)
+{
+        if (!w->started)
+                return;
+        uv_thread_join(&w->thread);
+        uv_cond_destroy(&w->cond);
+        w->store->ops->close(w->store);
+        free(w->policies);
+        w->started = false;
+}
+
 int db_start(struct db *d, uv_loop_t *loop, const char *url, const char *data_dir, struct error *e)
 {
         int rc;
 
         memset(d, 0, sizeof(*d));
         d->loop = loop;
-        d->queue_tail = &d->queue;
         d->finished_tail = &d->finished;
-        d->policies = calloc(1, sizeof(*d->policies));
-        if (!d->policies)
-                return -ENOMEM;
-        if ((rc = store_open(url, data_dir, &d->store, e)) < 0) {
-                free(d->policies);
-                return rc;
-        }
         uv_mutex_init(&d->lock);
-        uv_cond_init(&d->cond);
         uv_async_init(loop, &d->wake, on_wake);
         d->wake.data = d;
-        if ((rc = uv_thread_create(&d->thread, worker, d)) < 0) {
-                error_set(e, "", 0, "cannot start the database thread: %s", uv_strerror(rc));
-                d->store->ops->close(d->store);
-                free(d->policies);
+        /* The writer first: its store migrates the schema the reader opens. */
+        if ((rc = worker_start(d, &d->writer, url, data_dir, e)) < 0 ||
+            (rc = worker_start(d, &d->reader, url, data_dir, e)) < 0) {
+                d->started = true;
+                db_stop(d);
                 return rc;
         }
         d->started = true;
@@ -194,13 +228,15 @@ int db_start(struct db *d, uv_loop_t *loop, const char *url, const char *data_di
 
 void db_submit(struct db *d, struct db_job *j)
 {
+        struct db_worker *w = j->read_only && !j->report ? &d->reader : &d->writer;
+
         j->next = NULL;
         uv_mutex_lock(&d->lock);
-        *d->queue_tail = j;
-        d->queue_tail = &j->next;
+        *w->queue_tail = j;
+        w->queue_tail = &j->next;
         if (j->report)
                 d->queued_reports++;
-        uv_cond_signal(&d->cond);
+        uv_cond_signal(&w->cond);
         uv_mutex_unlock(&d->lock);
 }
 
@@ -235,14 +271,15 @@ void db_stop(struct db *d)
                 return;
         uv_mutex_lock(&d->lock);
         d->stopping = true;
-        uv_cond_signal(&d->cond);
+        if (d->writer.started)
+                uv_cond_signal(&d->writer.cond);
+        if (d->reader.started)
+                uv_cond_signal(&d->reader.cond);
         uv_mutex_unlock(&d->lock);
-        uv_thread_join(&d->thread);
+        worker_stop(&d->reader);
+        worker_stop(&d->writer);
         on_wake(&d->wake); /* the last acknowledgements */
         uv_close((uv_handle_t *)&d->wake, on_closed);
-        d->store->ops->close(d->store);
         uv_mutex_destroy(&d->lock);
-        uv_cond_destroy(&d->cond);
-        free(d->policies);
         d->started = false;
 }

@@ -2,9 +2,11 @@
  *
  * One streaming pass (yajl) with no tree: the fields the collector uses are
  * checked as they go by and copied into one buffer; everything else (the
- * facts above all) is only checked to be well-formed JSON in UTF-8. A
- * report's tree would cost tens of times its size and most of the parse. */
+ * facts above all) is checked to be JSON that the collector's own readers
+ * (jansson) take back, within the bounds of report_limits.h. A report's
+ * tree would cost tens of times its size and most of the parse. */
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -16,8 +18,9 @@
 
 #include "checks.h"
 #include "intake.h"
+#include "util.h"
 
-#define DEPTH_MAX 64 /* the collector's own view; deeper is facts' business */
+#define DEPTH_MAX REPORT_DEPTH_MAX
 
 bool intake_uuid_ok(const char *s)
 {
@@ -88,26 +91,53 @@ static bool whole_ok(const char *s, size_t n, long long max, long long *out)
         return true;
 }
 
-/* "YYYY-MM-DDTHH:MM:SSZ" to Unix time. */
+/* "YYYY-MM-DDTHH:MM:SSZ" to Unix time: a real moment, written the one way
+ * (no February 30, no 24:00, no leap second), from 2020 on. */
 static bool time_ok(const unsigned char *s, size_t n, long long *out)
 {
-        struct tm tm = { 0 };
-        char buf[21];
-        char *end;
+        struct tm tm = { 0 }, back;
+        char buf[21], again[21];
+        time_t t;
 
         if (n != 20)
                 return false;
         memcpy(buf, s, 20);
         buf[20] = '\0';
-        end = strptime(buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-        if (!end || *end)
+        if (sscanf(buf, "%4d-%2d-%2dT%2d:%2d:%2dZ", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                   &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
                 return false;
-        *out = (long long)timegm(&tm);
+        tm.tm_year -= 1900;
+        tm.tm_mon -= 1;
+        t = timegm(&tm);
+        if (t < REPORT_TIME_MIN || !gmtime_r(&t, &back) ||
+            !strftime(again, sizeof(again), "%Y-%m-%dT%H:%M:%SZ", &back) || strcmp(again, buf))
+                return false;
+        *out = (long long)t;
         return true;
 }
 
+/* A number jansson reads back: an integer within 64 bits, a real that does
+ * not overflow. */
+static bool number_ok(const char *s, size_t n)
+{
+        char buf[512], *end;
+
+        if (n >= sizeof(buf))
+                return false;
+        memcpy(buf, s, n);
+        buf[n] = '\0';
+        errno = 0;
+        if (!strpbrk(buf, ".eE")) {
+                (void)strtoll(buf, &end, 10);
+                return errno != ERANGE && *end == '\0';
+        }
+        double v = strtod(buf, &end);
+
+        return !(errno == ERANGE && isinf(v)) && *end == '\0';
+}
+
 /* Where the parser is: the kind of each open container. */
-enum where { W_ROOT, W_AGENT, W_FINDINGS, W_FINDING, W_OTHER };
+enum where { W_ROOT, W_AGENT, W_FACTS, W_FINDINGS, W_FINDING, W_OTHER };
 
 /* The keys the collector reads, per container; bit i of "seen" is key i. */
 enum { K_SCHEMA, K_REPORT_ID, K_SEQ, K_AGENT, K_COLLECTED_AT, K_FACTS, K_FINDINGS };
@@ -126,11 +156,21 @@ struct pending {
         int status, severity;
 };
 
+/* A value whose text is bounded: where it started, its limit, its name. */
+struct part {
+        size_t start, max;
+        int depth; /* of the container holding it */
+        char name[48];
+};
+
 struct sax {
         struct intake *in;
         struct error *e;
+        yajl_handle h; /* for the offset of each token */
         int rc;
         int depth;
+        struct part part; /* the bounded value under way, max 0 none */
+        size_t families;
         enum where where[DEPTH_MAX];
         int key;          /* the key whose value comes next in the open container, -1 other */
         unsigned seen[3]; /* root, agent, the finding under way */
@@ -194,6 +234,27 @@ static enum where here(const struct sax *x)
         return x->depth > 0 && x->depth <= DEPTH_MAX ? x->where[x->depth - 1] : W_OTHER;
 }
 
+/* Starts bounding the value that comes next, held at the current depth. */
+static void part_start(struct sax *x, size_t max, const char *fmt, const char *arg)
+{
+        x->part.start = yajl_get_bytes_consumed(x->h);
+        x->part.max = max;
+        x->part.depth = x->depth;
+        snprintf(x->part.name, sizeof(x->part.name), fmt, arg);
+}
+
+/* A value ended back at depth: was it within its bound? */
+static int part_end(struct sax *x)
+{
+        size_t size, max = x->part.max;
+
+        if (!max || x->depth != x->part.depth)
+                return 1;
+        size = yajl_get_bytes_consumed(x->h) - x->part.start;
+        x->part.max = 0;
+        return size <= max ? 1 : fail(x, x->part.name, "larger than %zu bytes", max);
+}
+
 /* A scalar or a container starts as the value of x->key: may it? type is
  * 's'tring, 'n'umber, 'b'oolean, 0 null, '{' or '['. */
 static int value(struct sax *x, char type, const unsigned char *s, size_t n)
@@ -206,6 +267,7 @@ static int value(struct sax *x, char type, const unsigned char *s, size_t n)
                 return type == '{' ? 1 : fail(x, "report", "not an object");
         if (w == W_FINDINGS) {
                 struct pending *f;
+                char index[24];
 
                 if (type != '{') {
                         x->nfindings++;
@@ -227,6 +289,8 @@ static int value(struct sax *x, char type, const unsigned char *s, size_t n)
                 f = &x->fv[x->nfindings++];
                 f->check = f->subject = f->summary = SIZE_MAX;
                 x->seen[2] = 0;
+                snprintf(index, sizeof(index), "%zu", x->nfindings - 1);
+                part_start(x, REPORT_FINDING_MAX, "findings[%s]", index);
                 return 1;
         }
         if (w == W_ROOT) {
@@ -340,17 +404,20 @@ static int open_container(struct sax *x, char type)
 
         if (!value(x, type, NULL, 0))
                 return 0;
+        if (x->depth == DEPTH_MAX)
+                return fail(x, x->part.max ? x->part.name : "report", "nested deeper than %d",
+                            DEPTH_MAX);
         if (x->depth == 0)
                 next = W_ROOT;
         else if (w == W_ROOT && k == K_AGENT)
                 next = W_AGENT;
+        else if (w == W_ROOT && k == K_FACTS)
+                next = W_FACTS;
         else if (w == W_ROOT && k == K_FINDINGS)
                 next = W_FINDINGS;
         else if (w == W_FINDINGS)
                 next = W_FINDING;
-        if (x->depth < DEPTH_MAX)
-                x->where[x->depth] = next;
-        x->depth++;
+        x->where[x->depth++] = next;
         return 1;
 }
 
@@ -382,7 +449,7 @@ static int on_end_map(void *ctx)
                         return fail(x, "agent.hostname", "not a host name of at most 255 bytes");
         }
         x->depth--;
-        return 1;
+        return part_end(x);
 }
 
 static int on_end_array(void *ctx)
@@ -390,7 +457,28 @@ static int on_end_array(void *ctx)
         struct sax *x = ctx;
 
         x->depth--;
-        return 1;
+        return part_end(x);
+}
+
+/* A string (a value or a key) jansson takes back: well-formed UTF-8 (no
+ * overlong form, no surrogate) without NUL. */
+static int string_ok(struct sax *x, const unsigned char *s, size_t n)
+{
+        return util_utf8_ok((const char *)s, n)
+                   ? 1
+                   : fail(x, x->part.max ? x->part.name : "report",
+                          "a string is not well-formed UTF-8, or holds \\u0000");
+}
+
+/* A family of facts: lower-case letters, digits and '_', 1 to 32 bytes. */
+static bool family_ok(const unsigned char *s, size_t n)
+{
+        if (n == 0 || n > 32)
+                return false;
+        for (size_t i = 0; i < n; i++)
+                if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+                        return false;
+        return true;
 }
 
 static int on_key(void *ctx, const unsigned char *s, size_t n)
@@ -402,8 +490,23 @@ static int on_key(void *ctx, const unsigned char *s, size_t n)
                                   : w == W_FINDING ? finding_keys
                                                    : NULL;
         unsigned *seen = w == W_ROOT ? &x->seen[0] : w == W_AGENT ? &x->seen[1] : &x->seen[2];
+        char name[33];
 
         x->key = -1;
+        if (!string_ok(x, s, n))
+                return 0;
+        if (w == W_FACTS) {
+                if (!family_ok(s, n))
+                        return fail(x, "facts",
+                                    "a family is not named with a-z, 0-9 and _ "
+                                    "(at most 32)");
+                if (++x->families > REPORT_FAMILIES_MAX)
+                        return fail(x, "facts", "more than %d families", REPORT_FAMILIES_MAX);
+                memcpy(name, s, n);
+                name[n] = '\0';
+                part_start(x, REPORT_FAMILY_MAX, "facts.%s", name);
+                return 1;
+        }
         for (int i = 0; keys && keys[i]; i++) {
                 if (strlen(keys[i]) == n && memcmp(keys[i], s, n) == 0) {
                         if (*seen & 1u << i)
@@ -413,28 +516,40 @@ static int on_key(void *ctx, const unsigned char *s, size_t n)
                         break;
                 }
         }
+        if (w == W_ROOT && x->key == K_AGENT)
+                part_start(x, 4096, "%s", "agent");
+        /* A member the collector does not read is bounded like a family. */
+        if (w == W_ROOT && x->key < 0) {
+                snprintf(name, sizeof(name), "%.*s", n < 32 ? (int)n : 32, (const char *)s);
+                part_start(x, REPORT_FAMILY_MAX, "%s", name);
+        }
         return 1;
 }
 
 static int on_string(void *ctx, const unsigned char *s, size_t n)
 {
-        return value(ctx, 's', s, n);
+        return string_ok(ctx, s, n) && value(ctx, 's', s, n) && part_end(ctx);
 }
 
 static int on_number(void *ctx, const char *s, size_t n)
 {
-        return value(ctx, 'n', (const unsigned char *)s, n);
+        struct sax *x = ctx;
+
+        if (!number_ok(s, n))
+                return fail(x, x->part.max ? x->part.name : "report",
+                            "a number beyond what 64 bits hold");
+        return value(ctx, 'n', (const unsigned char *)s, n) && part_end(ctx);
 }
 
 static int on_boolean(void *ctx, int v)
 {
         (void)v;
-        return value(ctx, 'b', NULL, 0);
+        return value(ctx, 'b', NULL, 0) && part_end(ctx);
 }
 
 static int on_null(void *ctx)
 {
-        return value(ctx, 0, NULL, 0);
+        return value(ctx, 0, NULL, 0) && part_end(ctx);
 }
 
 static const yajl_callbacks callbacks = {
@@ -477,6 +592,7 @@ int intake_parse(struct intake *in, const char *text, size_t len, struct error *
         h = yajl_alloc(&callbacks, NULL, &x);
         if (!h)
                 return -ENOMEM;
+        x.h = h;
         st = yajl_parse(h, (const unsigned char *)text, len);
         if (st == yajl_status_ok)
                 st = yajl_complete_parse(h);

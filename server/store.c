@@ -9,6 +9,7 @@
 #include "checks.h"
 #include "finess.h"
 #include "policy.h"
+#include "report_limits.h"
 #include "store.h"
 
 /* FINESS codes the overseas départements 971-976 as 9A-9F. */
@@ -54,6 +55,13 @@ int store_open(const char *url, const char *data_dir, struct store **out, struct
 bool store_finding_alerts(const struct store_finding *f, int threshold)
 {
         return (f->status == STATUS_FAIL || f->status == STATUS_ERROR) && f->severity >= threshold;
+}
+
+int store_report_order(const struct store_report *r, long long last_seq)
+{
+        if (r->seq - (last_seq > 0 ? last_seq : 0) > REPORT_SEQ_AHEAD_MAX)
+                return STORE_SEQ_AHEAD;
+        return r->seq > last_seq ? 0 : STORE_SUPERSEDED;
 }
 
 bool store_machine_differs(const char *recorded, const char *reported)

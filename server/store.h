@@ -47,11 +47,16 @@ struct store_report {
         const char *encoding; /* "gzip" or "identity" */
         const struct store_finding *findings;
         size_t nfindings;
-        /* Set by reports_put: 0 stored, STORE_DUPLICATE already there,
-         * -EKEYREJECTED revoked, -ENOENT unknown agent. */
+        /* Set by reports_put: 0 stored and applied, STORE_SUPERSEDED stored
+         * but older than the newest applied (it changes nothing),
+         * STORE_DUPLICATE already there, STORE_SEQ_AHEAD refused (seq runs
+         * too far ahead), -EKEYREJECTED revoked, -ENOENT unknown agent. */
         int result;
+        long long newest_seq; /* the agent's newest applied seq, once stored */
 };
-#define STORE_DUPLICATE 1
+#define STORE_DUPLICATE  1
+#define STORE_SUPERSEDED 2
+#define STORE_SEQ_AHEAD  3
 
 /* What an establishment's policy tells the collector. */
 struct store_rules {
@@ -279,6 +284,11 @@ void store_scratch_free(struct store_scratch *sc);
  * r->nfindings + nlive. Returns how many steps. */
 size_t store_plan_alerts(const struct store_report *r, int threshold, struct store_live *live,
                          size_t nlive, struct store_step *steps);
+
+/* Where report r stands against its agent's newest applied seq (-1 none):
+ * 0 newer, to apply; STORE_SUPERSEDED older or the same, to store only;
+ * STORE_SEQ_AHEAD further ahead than REPORT_SEQ_AHEAD_MAX, to refuse. */
+int store_report_order(const struct store_report *r, long long last_seq);
 
 /* Whether a report comes from another machine than the agent's first. */
 bool store_machine_differs(const char *recorded, const char *reported);

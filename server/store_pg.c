@@ -174,6 +174,10 @@ static const char *const migrations[] = {
         "  cursor BIGINT NOT NULL DEFAULT 0,"
         "  attempts BIGINT NOT NULL DEFAULT 0,"
         "  next_at BIGINT NOT NULL DEFAULT 0);",
+
+        /* A machine's page reads its reports newest first by seq, the order
+         * its state follows, not by the time its clock gave. */
+        "DROP INDEX reports_time; CREATE INDEX reports_seq ON reports (agent_id, seq);",
 };
 
 static int fail(struct store_pg *s, struct error *e, const char *what)
@@ -935,7 +939,7 @@ static int put_one(struct store_pg *s, struct store_report *r, time_t now, store
         int lengths[8] = { 0 }, formats[8] = { 0 };
         long long last_seq;
         PGresult *res;
-        int rc;
+        int rc, order;
 
         snprintf(t, sizeof(t), "%lld", (long long)now);
         snprintf(seq, sizeof(seq), "%lld", r->seq);
@@ -965,6 +969,11 @@ static int put_one(struct store_pg *s, struct store_report *r, time_t now, store
                 r->result = -EKEYREJECTED;
                 return 0;
         }
+        if ((order = store_report_order(r, last_seq)) == STORE_SEQ_AHEAD) {
+                r->result = order;
+                r->newest_seq = last_seq;
+                return 0;
+        }
         snprintf(last, sizeof(last), "%lld", last_seq);
 
         p[0] = r->agent_id;
@@ -991,7 +1000,8 @@ static int put_one(struct store_pg *s, struct store_report *r, time_t now, store
                 r->result = STORE_DUPLICATE;
                 return 0;
         }
-        r->result = 0;
+        r->result = order;
+        r->newest_seq = r->seq > last_seq ? r->seq : last_seq;
 
         if (store_machine_differs(machine, r->machine)) {
                 char summary[160];

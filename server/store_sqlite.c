@@ -185,6 +185,10 @@ static const char *const migrations[] = {
         "  cursor INTEGER NOT NULL DEFAULT 0,"
         "  attempts INTEGER NOT NULL DEFAULT 0,"
         "  next_at INTEGER NOT NULL DEFAULT 0);",
+
+        /* A machine's page reads its reports newest first by seq, the order
+         * its state follows, not by the time its clock gave. */
+        "DROP INDEX reports_time; CREATE INDEX reports_seq ON reports (agent_id, seq);",
 };
 
 /* Statements used on every report, prepared once. */
@@ -1055,7 +1059,7 @@ static int put_one(struct store_sqlite *s, struct store_report *r, time_t now,
         const struct store_rules *rules;
         char finess[10], machine[65];
         long long last_seq;
-        int rc, revoked;
+        int rc, revoked, order;
 
         if (!st)
                 return -EIO;
@@ -1078,6 +1082,11 @@ static int put_one(struct store_sqlite *s, struct store_report *r, time_t now,
                 r->result = -EKEYREJECTED;
                 return 0;
         }
+        if ((order = store_report_order(r, last_seq)) == STORE_SEQ_AHEAD) {
+                r->result = order;
+                r->newest_seq = last_seq;
+                return 0;
+        }
 
         if (!(st = prepared(s, ST_REPORT)))
                 return -EIO;
@@ -1094,7 +1103,8 @@ static int put_one(struct store_sqlite *s, struct store_report *r, time_t now,
                 r->result = STORE_DUPLICATE;
                 return 0;
         }
-        r->result = 0;
+        r->result = order;
+        r->newest_seq = r->seq > last_seq ? r->seq : last_seq;
 
         if (store_machine_differs(machine, r->machine)) {
                 char summary[160];

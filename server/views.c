@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "gzip.h"
+#include "report_limits.h"
 #include "util.h"
 #include "views.h"
 
@@ -338,12 +339,22 @@ int view_establishment(struct store *s, const struct store_rules *r, const struc
 }
 
 /* A machine page merges its newest reports: each family's facts and each
- * check's findings from the newest report that carries them. */
+ * check's findings from the newest report that carries them. What it reads
+ * and returns is bounded: the newest report whole, older ones while what
+ * was read before stays within PAGE_STORED_MAX bytes as stored and
+ * PAGE_READ_MAX unpacked, at most REPORT_FAMILIES_MAX families and
+ * PAGE_FINDINGS_MAX checks. */
+
+#define PAGE_REPORTS      "48"
+#define PAGE_STORED_MAX   "1048576"
+#define PAGE_READ_MAX     REPORT_TEXT_MAX
+#define PAGE_FINDINGS_MAX 500
 
 struct merge {
         json_t *facts, *findings;
         json_t *seen; /* check ids taken */
         int reports, unreadable;
+        size_t read; /* bytes of report text */
 };
 
 static int hexval(int c)
@@ -363,6 +374,8 @@ static int merge_report(void *user, int ncols, const char *const *v)
         size_t i;
         void *tmp;
 
+        if (m->reports > 0 && m->read >= PAGE_READ_MAX)
+                return 1; /* enough read: the rows stop here */
         m->reports++;
         n = strlen(hex) / 2 - 1;
         if (strncmp(hex, "\\x", 2) != 0 || !(raw = malloc(n + 1))) {
@@ -377,12 +390,13 @@ static int merge_report(void *user, int ncols, const char *const *v)
                 raw[i] = (unsigned char)(hi << 4 | lo);
         }
         if (i < n || (v[0] && strcmp(v[0], "gzip") == 0 &&
-                      gzip_decompress(raw, n, 16u << 20, &text, &len) < 0)) {
+                      gzip_decompress(raw, n, REPORT_TEXT_MAX, &text, &len) < 0)) {
                 free(raw);
                 m->unreadable++;
                 return 0;
         }
-        doc = text ? json_loads(text, 0, NULL) : json_loadb((const char *)raw, n, 0, NULL);
+        m->read += text ? len : n;
+        doc = text ? json_loadb(text, len, 0, NULL) : json_loadb((const char *)raw, n, 0, NULL);
         free(text);
         free(raw);
         if (!json_is_object(doc)) {
@@ -393,7 +407,8 @@ static int merge_report(void *user, int ncols, const char *const *v)
         facts = json_object_get(doc, "facts");
         json_object_foreach_safe(facts, tmp, key, val)
         {
-                if (!json_object_get(m->facts, key))
+                if (!json_object_get(m->facts, key) &&
+                    json_object_size(m->facts) < REPORT_FAMILIES_MAX)
                         json_object_set(m->facts, key, val);
         }
         findings = json_object_get(doc, "findings");
@@ -402,7 +417,8 @@ static int merge_report(void *user, int ncols, const char *const *v)
         {
                 const char *check = json_string_value(json_object_get(f, "check"));
 
-                if (!check || json_object_get(m->seen, check))
+                if (!check || json_object_get(m->seen, check) ||
+                    json_array_size(m->findings) >= PAGE_FINDINGS_MAX)
                         continue;
                 json_object_set_new(taken, check, json_true());
                 json_array_append(m->findings, f);
@@ -423,7 +439,7 @@ int view_machine(struct store *s, const char *agent_id, const struct view_scope 
         };
         const char *p[4] = { agent_id, sc ? sc->finess : NULL, sc ? sc->region : NULL,
                              sc ? sc->department : NULL };
-        struct merge m = { json_object(), json_array(), json_object(), 0, 0 };
+        struct merge m = { json_object(), json_array(), json_object(), 0, 0, 0 };
         json_t *rows = NULL, *o, *history = NULL;
         char since[24];
         int rc;
@@ -447,11 +463,20 @@ int view_machine(struct store *s, const char *agent_id, const struct view_scope 
                            "SELECT day, score FROM machine_days WHERE agent_id = $1"
                            " AND day >= CAST($2 AS INTEGER) ORDER BY day",
                            2, p, history_keys, &history, e);
-        if (rc == 0)
-                rc = s->ops->rows(s,
-                                  "SELECT encoding, body FROM reports WHERE agent_id = $1"
-                                  " ORDER BY collected_at DESC, seq DESC LIMIT 48",
-                                  1, p, merge_report, &m, e);
+        p[1] = PAGE_STORED_MAX;
+        if (rc == 0 &&
+            (rc = s->ops->rows(s,
+                               "SELECT r.encoding, r.body FROM reports r JOIN"
+                               " (SELECT report_id, seq,"
+                               "  sum(size) OVER (ORDER BY seq DESC, report_id) - size AS before"
+                               "  FROM (SELECT report_id, seq, length(body) AS size FROM reports"
+                               "   WHERE agent_id = $1 ORDER BY seq DESC, report_id"
+                               "   LIMIT " PAGE_REPORTS ") newest) w"
+                               " ON r.agent_id = $1 AND r.report_id = w.report_id"
+                               " WHERE w.before < CAST($2 AS BIGINT)"
+                               " ORDER BY w.seq DESC, w.report_id",
+                               2, p, merge_report, &m, e)) > 0)
+                rc = 0;
         if (rc < 0) {
                 json_decref(rows);
                 json_decref(history);

@@ -14,6 +14,7 @@
 
 #include "checks.h"
 #include "policy.h"
+#include "report_limits.h"
 #include "store.h"
 #include "token.h"
 #include "views.h"
@@ -294,11 +295,51 @@ static void test_store_alerts_open_once_and_resolve_when_fixed(void **state)
         c = alerts(f, "resolved");
         assert_int_equal(c.n, 1);
         assert_string_equal(c.lines[0], "backup.recent nightly high resolved resolved_at");
-        /* A report older than the newest applied is stored, and changes nothing. */
+        /* A report older than the newest applied is stored, says it is
+         * superseded, and changes nothing. */
         assert_int_equal(
             f->s->ops->reports_put(f->s, &late, 1, 1700000300, threshold_medium, NULL, &e), 0);
-        assert_int_equal(late.result, 0);
+        assert_int_equal(late.result, STORE_SUPERSEDED);
+        assert_int_equal(late.newest_seq, 3);
         assert_int_equal(alerts(f, "open").n, 1);
+}
+
+static void test_store_seq_cannot_run_far_ahead(void **state)
+{
+        struct fixture *f = *state;
+        const struct store_finding bad[] = {
+                { "antivirus.present", "", "no antivirus", STATUS_FAIL, SEV_HIGH },
+        };
+        const struct store_finding good[] = {
+                { "antivirus.present", "", "ClamAV", STATUS_PASS, SEV_HIGH },
+        };
+        struct store_report first = report("11111111-1111-4111-8111-111111111111", 1, bad, 1);
+        struct store_report huge =
+            report("22222222-2222-4222-8222-222222222222", 1LL << 53, good, 1);
+        struct store_report next = report("33333333-3333-4333-8333-333333333333", 2, good, 1);
+        struct error e;
+
+        add_agent(f, "aa");
+        assert_int_equal(
+            f->s->ops->reports_put(f->s, &first, 1, 1700000100, threshold_medium, NULL, &e), 0);
+        assert_int_equal(alerts(f, "open").n, 1);
+        /* A seq far past the agent's history is refused and stores nothing... */
+        assert_int_equal(
+            f->s->ops->reports_put(f->s, &huge, 1, 1700000200, threshold_medium, NULL, &e), 0);
+        assert_int_equal(huge.result, STORE_SEQ_AHEAD);
+        assert_int_equal(huge.newest_seq, 1);
+        assert_int_equal(alerts(f, "open").n, 1);
+        /* ...so the agent's next report still counts. */
+        assert_int_equal(
+            f->s->ops->reports_put(f->s, &next, 1, 1700000300, threshold_medium, NULL, &e), 0);
+        assert_int_equal(next.result, 0);
+        assert_int_equal(next.newest_seq, 2);
+        assert_int_equal(alerts(f, "open").n, 0);
+        /* Up to REPORT_SEQ_AHEAD_MAX ahead is a gap an outage can leave. */
+        huge.seq = 2 + REPORT_SEQ_AHEAD_MAX;
+        assert_int_equal(
+            f->s->ops->reports_put(f->s, &huge, 1, 1700000400, threshold_medium, NULL, &e), 0);
+        assert_int_equal(huge.result, 0);
 }
 
 static void test_store_alert_follows_its_finding(void **state)
@@ -556,6 +597,7 @@ static void agent_in(struct fixture *f, const char *id, const char *finess)
         assert_int_equal(f->s->ops->agent_add(f->s, &a, &e), 0);
 }
 
+/* Report seq of agent, taken (stored, superseded or not). */
 static void report_from(struct fixture *f, const char *agent, long long seq,
                         const struct store_finding *v, size_t n, time_t now)
 {
@@ -567,7 +609,7 @@ static void report_from(struct fixture *f, const char *agent, long long seq,
         r.agent_id = agent;
         r.machine = "";
         assert_int_equal(f->s->ops->reports_put(f->s, &r, 1, now, baseline_rules, NULL, &e), 0);
-        assert_int_equal(r.result, 0);
+        assert_true(r.result == 0 || r.result == STORE_SUPERSEDED);
 }
 
 static json_t *find_by(json_t *list, const char *key, const char *value)
@@ -899,6 +941,8 @@ int main(void)
                 cmocka_unit_test_setup_teardown(test_store_report_is_stored_once, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_store_alerts_open_once_and_resolve_when_fixed,
                                                 setup, teardown),
+                cmocka_unit_test_setup_teardown(test_store_seq_cannot_run_far_ahead, setup,
+                                                teardown),
                 cmocka_unit_test_setup_teardown(test_store_alert_follows_its_finding, setup,
                                                 teardown),
                 cmocka_unit_test_setup_teardown(test_store_silent_agent_opens_and_resolves, setup,

@@ -1,0 +1,197 @@
+/* test_intake.c - the report validator takes exactly what the collector's
+ * readers take back, within the bounds on a report's parts. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "intake.h"
+
+static char *doc;
+
+/* A report whose facts are facts (JSON text) and collected_at when; what
+ * intake_parse says of it. A report it takes must load with jansson. */
+static int parse_with(const char *facts, const char *when, const char *extra, struct error *e)
+{
+        struct intake in;
+        size_t size = strlen(facts) + strlen(extra) + 1024;
+        int rc;
+
+        doc = realloc(doc, size);
+        snprintf(doc, size,
+                 "{\"schema\":\"hygie.report/1\","
+                 "\"report_id\":\"5d6fe9ca-cd36-436f-a82a-7a5f54ea9fd3\",\"seq\":1,"
+                 "\"agent\":{\"id\":\"26c53637-b96c-4e24-80ac-27e127e31afa\",\"hostname\":\"p\"},"
+                 "\"collected_at\":\"%s\",\"facts\":%s,"
+                 "\"findings\":[{\"check\":\"a.b\",\"status\":\"fail\",\"severity\":\"high\","
+                 "\"summary\":\"s\"%s}]}",
+                 when, facts, extra);
+        rc = intake_parse(&in, doc, strlen(doc), e);
+        intake_free(&in);
+        if (rc == 0) {
+                json_t *back = json_loadb(doc, strlen(doc), 0, NULL);
+
+                assert_non_null(back);
+                json_decref(back);
+        }
+        return rc;
+}
+
+static int parse(const char *facts, struct error *e)
+{
+        return parse_with(facts, "2026-11-22T10:00:00Z", "", e);
+}
+
+static void test_intake_plain_report_passes(void **state)
+{
+        struct error e;
+
+        (void)state;
+        assert_int_equal(parse("{\"os\":{\"name\":\"D\\u00e9bian \xc3\xa9\",\"n\":-0,"
+                               "\"r\":1e-400,\"i\":9223372036854775807}}",
+                               &e),
+                         0);
+}
+
+static void test_intake_refuses_what_jansson_cannot_read(void **state)
+{
+        struct error e;
+
+        (void)state;
+        assert_int_equal(parse("{\"os\":{\"a\":\"\xc0\xaf\"}}", &e), -EINVAL); /* overlong */
+        assert_string_equal(e.msg, "facts.os: a string is not well-formed UTF-8, or holds \\u0000");
+        assert_int_equal(parse("{\"os\":{\"a\":\"\xed\xa0\x80\"}}", &e), -EINVAL); /* surrogate */
+        assert_int_equal(parse("{\"os\":{\"a\":\"x\\u0000y\"}}", &e), -EINVAL);
+        assert_int_equal(parse("{\"os\":{\"a\\u0000\":1}}", &e), -EINVAL);
+        assert_int_equal(parse("{\"os\":{\"a\":1e999999}}", &e), -EINVAL);
+        assert_string_equal(e.msg, "facts.os: a number beyond what 64 bits hold");
+        assert_int_equal(parse("{\"os\":{\"a\":-1e999999}}", &e), -EINVAL);
+        assert_int_equal(parse("{\"os\":{\"a\":9223372036854775808}}", &e), -EINVAL);
+        assert_int_equal(parse("{\"os\":{\"a\":-9223372036854775809}}", &e), -EINVAL);
+        assert_int_equal(parse("{\"os\":[99999999999999999999999]}", &e), -EINVAL);
+}
+
+static void test_intake_bounds_nesting(void **state)
+{
+        char facts[512] = "{\"os\":";
+        struct error e;
+        size_t n = strlen(facts);
+
+        (void)state;
+        /* The report and its facts are 2 levels; arrays up to the limit. */
+        for (int i = 0; i < REPORT_DEPTH_MAX - 2; i++)
+                facts[n++] = '[';
+        for (int i = 0; i < REPORT_DEPTH_MAX - 2; i++)
+                facts[n++] = ']';
+        strcpy(facts + n, "}");
+        assert_int_equal(parse(facts, &e), 0);
+        memmove(facts + 7, facts + 6, strlen(facts + 6) + 1);
+        facts[6] = '[';
+        n = strlen(facts);
+        memmove(facts + n - 1, facts + n - 2, 3);
+        facts[n - 2] = ']';
+        assert_int_equal(parse(facts, &e), -EINVAL);
+        assert_string_equal(e.msg, "facts.os: nested deeper than 64");
+}
+
+/* {"NAME": "xxx..."} with size bytes of x. */
+static char *big_family(const char *name, size_t size)
+{
+        char *s = malloc(size + 64);
+
+        snprintf(s, 64, "{\"%s\":\"", name);
+        memset(s + strlen(s), 'x', size);
+        strcpy(s + strlen(name) + 5 + size, "\"}");
+        return s;
+}
+
+static void test_intake_bounds_each_family(void **state)
+{
+        struct error e;
+        char *ok = big_family("patch", REPORT_FAMILY_MAX - 8);
+        char *over = big_family("patch", REPORT_FAMILY_MAX);
+
+        (void)state;
+        assert_int_equal(parse(ok, &e), 0);
+        assert_int_equal(parse(over, &e), -EINVAL);
+        assert_string_equal(e.msg, "facts.patch: larger than 262144 bytes");
+        free(ok);
+        free(over);
+}
+
+static void test_intake_bounds_families_and_their_names(void **state)
+{
+        char facts[1024] = "{";
+        struct error e;
+
+        (void)state;
+        for (int i = 0; i < REPORT_FAMILIES_MAX; i++)
+                snprintf(facts + strlen(facts), 32, "%s\"f%d\":{}", i ? "," : "", i);
+        strcat(facts, "}");
+        assert_int_equal(parse(facts, &e), 0);
+        strcpy(facts + strlen(facts) - 1, ",\"one_more\":{}}");
+        assert_int_equal(parse(facts, &e), -EINVAL);
+        assert_string_equal(e.msg, "facts: more than 16 families");
+        assert_int_equal(parse("{\"Patch\":{}}", &e), -EINVAL);
+        assert_int_equal(parse("{\"\":{}}", &e), -EINVAL);
+}
+
+static void test_intake_bounds_a_finding_and_other_members(void **state)
+{
+        size_t n = REPORT_FINDING_MAX;
+        char *extra = malloc(n + 64);
+        struct error e;
+
+        (void)state;
+        strcpy(extra, ",\"evidence\":\"");
+        memset(extra + strlen(extra), 'x', n);
+        strcpy(extra + 13 + n, "\"");
+        assert_int_equal(parse_with("{}", "2026-11-22T10:00:00Z", extra, &e), -EINVAL);
+        assert_string_equal(e.msg, "findings[0]: larger than 65536 bytes");
+        free(extra);
+}
+
+static void test_intake_refuses_times_that_are_not_real(void **state)
+{
+        struct error e;
+
+        (void)state;
+        assert_int_equal(parse_with("{}", "2024-02-29T23:59:59Z", "", &e), 0);
+        assert_int_equal(parse_with("{}", "2025-02-30T10:00:00Z", "", &e), -EINVAL);
+        assert_string_equal(e.msg, "collected_at: not a UTC time (YYYY-MM-DDTHH:MM:SSZ)");
+        assert_int_equal(parse_with("{}", "2025-02-29T10:00:00Z", "", &e), -EINVAL);
+        assert_int_equal(parse_with("{}", "2026-11-22T24:00:00Z", "", &e), -EINVAL);
+        assert_int_equal(parse_with("{}", "2026-11-22T10:00:60Z", "", &e), -EINVAL);
+        assert_int_equal(parse_with("{}", "0000-01-01T00:00:00Z", "", &e), -EINVAL);
+        assert_int_equal(parse_with("{}", "2019-12-31T23:59:59Z", "", &e), -EINVAL);
+        assert_int_equal(parse_with("{}", "2026-1-22T10:00:00ZZZ", "", &e), -EINVAL);
+}
+
+static int teardown(void **state)
+{
+        (void)state;
+        free(doc);
+        doc = NULL;
+        return 0;
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_intake_plain_report_passes),
+                cmocka_unit_test(test_intake_refuses_what_jansson_cannot_read),
+                cmocka_unit_test(test_intake_bounds_nesting),
+                cmocka_unit_test(test_intake_bounds_each_family),
+                cmocka_unit_test(test_intake_bounds_families_and_their_names),
+                cmocka_unit_test(test_intake_bounds_a_finding_and_other_members),
+                cmocka_unit_test(test_intake_refuses_times_that_are_not_real),
+        };
+        return cmocka_run_group_tests(tests, NULL, teardown);
+}
