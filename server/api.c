@@ -22,6 +22,7 @@
 #include "log.h"
 #include "password.h"
 #include "server.h"
+#include "throttle.h"
 #include "token.h"
 #include "util.h"
 #include "views.h"
@@ -1116,15 +1117,13 @@ static void route_policy(struct server *s, struct conn *c, struct http_request *
 
 /* Sessions: logging in and out. */
 
-#define LOGIN_FREE_TRIES 5   /* failures in a row before logins slow down */
-#define LOGIN_MAX_WAIT   900 /* seconds at most between two tries then */
-
 struct login_job {
         struct db_job job;
         uv_work_t work; /* the password check, off the loop */
         struct conn *c;
         struct server *s;
         char login[65];
+        char address[64];
         char password[PASSWORD_MAX + 1];
         struct user u;
         bool known, ok;
@@ -1139,32 +1138,21 @@ static void login_free(struct login_job *l)
         free(l);
 }
 
-/* Seconds before a login with this many failures in a row may try again. */
-static long long login_wait(const struct user *u, time_t now)
+static int login_record_in_tx(struct store *s, void *user, struct error *e)
 {
-        long long wait, until;
-
-        if (u->failures < LOGIN_FREE_TRIES)
-                return 0;
-        wait = u->failures - LOGIN_FREE_TRIES >= 10 ? LOGIN_MAX_WAIT
-                                                    : 1LL << (u->failures - LOGIN_FREE_TRIES);
-        if (wait > LOGIN_MAX_WAIT)
-                wait = LOGIN_MAX_WAIT;
-        until = u->last_failure + wait;
-        return until > now ? until - now : 0;
-}
-
-static int run_login_record(struct store *s, struct db_job *j, struct error *e)
-{
-        struct login_job *l = (struct login_job *)j;
+        struct login_job *l = user;
+        char detail[96];
         struct audit a = { time(NULL), l->login, l->ok ? "session.open" : "session.refused",
-                           l->login, "" };
+                           l->login, detail };
         char hash[TOKEN_HASH_LEN + 1];
         int rc;
 
+        snprintf(detail, sizeof(detail), "from %s", l->address);
         if (l->known && (rc = s->ops->user_login_result(s, l->u.id, l->ok, time(NULL), e)) < 0)
                 return rc;
         if ((rc = s->ops->audit_add(s, &a, e)) < 0 || !l->ok)
+                return rc;
+        if ((rc = throttle_clear(s, l->login, l->address, e)) < 0)
                 return rc;
         if ((rc = token_new("hys_", l->token, sizeof(l->token))) < 0 ||
             (rc = token_new("hyc_", l->csrf, sizeof(l->csrf))) < 0)
@@ -1172,6 +1160,11 @@ static int run_login_record(struct store *s, struct db_job *j, struct error *e)
         token_hash(l->token, hash, sizeof(hash));
         l->expires = time(NULL) + l->s->cfg.session_lifetime;
         return s->ops->session_add(s, hash, l->u.id, l->csrf, time(NULL), l->expires, e);
+}
+
+static int run_login_record(struct store *s, struct db_job *j, struct error *e)
+{
+        return s->ops->tx(s, login_record_in_tx, j, e);
 }
 
 static json_t *session_json(const char *login, int role, const char *region, const char *finess,
@@ -1190,7 +1183,7 @@ static void login_recorded(struct db_job *j)
         if (j->rc < 0) {
                 conn_reply_error(l->c, 503, "unavailable", "the database is unavailable");
         } else if (!l->ok) {
-                log_info("msg=\"login refused\" login=\"%s\"", l->login);
+                log_info("msg=\"login refused\" login=\"%s\" peer=%s", l->login, l->address);
                 conn_reply_error(l->c, 401, "invalid_credentials", "wrong login or password");
         } else {
                 log_info("msg=\"login\" login=\"%s\" role=%s", l->login, role_name(l->u.role));
@@ -1225,20 +1218,34 @@ static void login_checked(uv_work_t *w, int status)
         db_submit(&l->s->db, &l->job);
 }
 
-static int run_login_lookup(struct store *s, struct db_job *j, struct error *e)
+/* The try is counted (or refused) and the user looked up in one
+ * transaction, before the password is checked. */
+static int login_try_in_tx(struct store *s, void *user, struct error *e)
 {
-        struct login_job *l = (struct login_job *)j;
-        int rc = s->ops->user_get(s, l->login, &l->u, e);
+        struct login_job *l = user;
+        char detail[96];
+        struct audit a = { time(NULL), l->login, "session.throttled", l->login, detail };
+        int rc = throttle_try(s, l->login, l->address, time(NULL), &l->wait, e);
 
+        if (rc < 0)
+                return rc;
+        if (l->wait) {
+                snprintf(detail, sizeof(detail), "from %s, %lld s to wait", l->address, l->wait);
+                return s->ops->audit_add(s, &a, e);
+        }
+        rc = s->ops->user_get(s, l->login, &l->u, e);
         if (rc < 0 && rc != -ENOENT)
                 return rc;
         l->known = rc == 0 && !l->u.disabled_at;
-        if (l->known)
-                l->wait = login_wait(&l->u, time(NULL));
         return 0;
 }
 
-static void login_looked_up(struct db_job *j)
+static int run_login_try(struct store *s, struct db_job *j, struct error *e)
+{
+        return s->ops->tx(s, login_try_in_tx, j, e);
+}
+
+static void login_tried(struct db_job *j)
 {
         struct login_job *l = (struct login_job *)j;
         char retry[64];
@@ -1249,6 +1256,9 @@ static void login_looked_up(struct db_job *j)
                 return;
         }
         if (l->wait) {
+                /* The same answer whether the login exists or not. */
+                log_info("msg=\"login throttled\" login=\"%s\" peer=%s wait=%lld", l->login,
+                         l->address, l->wait);
                 snprintf(retry, sizeof(retry), "Retry-After: %lld\r\n", l->wait);
                 reply_json(l->c, 429,
                            json_pack("{s:{s:s, s:s}}", "error", "code", "too_many_attempts",
@@ -1287,10 +1297,11 @@ static void route_login(struct server *s, struct conn *c, struct http_request *r
         l->c = c;
         l->s = s;
         snprintf(l->login, sizeof(l->login), "%s", login);
+        snprintf(l->address, sizeof(l->address), "%s", conn_address(c));
         snprintf(l->password, sizeof(l->password), "%s", password);
         json_decref(body);
-        l->job.run = run_login_lookup;
-        l->job.done = login_looked_up;
+        l->job.run = run_login_try;
+        l->job.done = login_tried;
         db_submit(&s->db, &l->job);
 }
 
@@ -1620,10 +1631,10 @@ struct sweep_tx {
 static int sweep_in_tx(struct store *s, void *user, struct error *e)
 {
         struct sweep_tx *t = user;
-        int rc = s->ops->sweep_silent(s, t->now, e);
+        int rc = s->ops->sweep_silent(s, t->now, e), rc2;
 
-        if (rc < 0)
-                return rc;
+        if (rc < 0 || (rc2 = throttle_prune(s, t->now, e)) < 0)
+                return rc < 0 ? rc : rc2;
         t->sw->opened = rc;
         return view_sweep(s, db_rules(t->sw->job.worker, ""), t->now, t->snapshot, e);
 }

@@ -518,6 +518,11 @@ struct server *conn_server(struct conn *c)
         return c->srv;
 }
 
+const char *conn_address(struct conn *c)
+{
+        return c->addr;
+}
+
 static void dispatch(struct conn *c)
 {
         c->req = &c->in->req;

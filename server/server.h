@@ -72,6 +72,8 @@ struct conn_peer {
 };
 const struct conn_peer *conn_peer(struct conn *c);
 struct server *conn_server(struct conn *c);
+/* The client's address, as text ("" when unknown). */
+const char *conn_address(struct conn *c);
 /* Answers the request being handled; body is copied. extra: header lines,
  * each ending in \r\n, or NULL. */
 void conn_reply(struct conn *c, unsigned status, const char *type, const char *body, size_t len,

@@ -178,6 +178,13 @@ static const char *const migrations[] = {
         /* A machine's page reads its reports newest first by seq, the order
          * its state follows, not by the time its clock gave. */
         "DROP INDEX reports_time; CREATE INDEX reports_seq ON reports (agent_id, seq);",
+
+        /* Login tries, per login and per address (throttle.c). */
+        "CREATE TABLE login_throttle ("
+        "  key TEXT PRIMARY KEY,"
+        "  failures BIGINT NOT NULL,"
+        "  blocked_until BIGINT NOT NULL,"
+        "  last_try BIGINT NOT NULL);",
 };
 
 static int fail(struct store_pg *s, struct error *e, const char *what)

@@ -189,6 +189,13 @@ static const char *const migrations[] = {
         /* A machine's page reads its reports newest first by seq, the order
          * its state follows, not by the time its clock gave. */
         "DROP INDEX reports_time; CREATE INDEX reports_seq ON reports (agent_id, seq);",
+
+        /* Login tries, per login and per address (throttle.c). */
+        "CREATE TABLE login_throttle ("
+        "  key TEXT PRIMARY KEY,"
+        "  failures INTEGER NOT NULL,"
+        "  blocked_until INTEGER NOT NULL,"
+        "  last_try INTEGER NOT NULL);",
 };
 
 /* Statements used on every report, prepared once. */

@@ -36,7 +36,7 @@ add --finess 750712184 --name Again --region Y --department 75 || rc=$?
 [ "$(jq -c '[.establishments[].finess]' "$tmp/list")" = '["2A0000012","750712184"]' ] ||
 	fail "list: $(cat "$tmp/list")"
 [ "$(sqlite3 "$d/hygie.db" 'PRAGMA journal_mode')" = wal ] || fail "not in WAL mode"
-[ "$(sqlite3 "$d/hygie.db" 'SELECT max(version) FROM schema_migrations')" = 7 ] || fail "migrations"
+[ "$(sqlite3 "$d/hygie.db" 'SELECT max(version) FROM schema_migrations')" = 8 ] || fail "migrations"
 
 # Tokens: printed once, stored hashed, bound to a registered establishment.
 fp=$("$server" token create --data "$d" --finess 750712184 --json | tee "$tmp/tok" | jq -r .ca_fingerprint)

@@ -198,12 +198,12 @@ for i in 1 2 3 4 5; do
 	[ "$(login bzh-support)" = 401 ] || fail "wrong password $i: $(cat "$tmp/bzh-support.json")"
 done
 pw=$pw_right
-[ "$(db_query "SELECT failures FROM users WHERE login = 'bzh-support'")" = 5 ] ||
+[ "$(db_query "SELECT failures FROM login_throttle WHERE key = 'login:bzh-support'")" = 5 ] ||
 	fail "failed logins not counted"
 # Two more failures a moment ago: the next try must wait 4 s, whatever this
 # machine's pace.
-db_query "UPDATE users SET failures = 7, last_failure = $(date +%s) WHERE login = 'bzh-support'" \
-	>/dev/null
+db_query "UPDATE login_throttle SET failures = 7, blocked_until = $(($(date +%s) + 4))
+	WHERE key = 'login:bzh-support'" >/dev/null
 [ "$(login bzh-support)" = 429 ] || fail "no slowing down: $(cat "$tmp/bzh-support.json")"
 [ "$(login nobody-at-all)" = 401 ] || fail "unknown login"
 [ "$(login "two words")" = 400 ] || fail "a login out of its alphabet: $(cat "$tmp/two words.json")"
