@@ -475,10 +475,12 @@ static int add_version(struct inst *k, const struct debctrl_field *ver,
 {
         struct ver *v = NULL;
 
+        /* Spellings dpkg orders as equal ("1.0-01", "1.0-1") are one version
+         * to apt, which keeps the spelling it read first. */
         for (size_t i = 0; i < k->nvers; i++)
                 if (k->vers[i].hash == hash &&
-                    strncmp(k->vers[i].version, ver->val, ver->vlen) == 0 &&
-                    k->vers[i].version[ver->vlen] == '\0')
+                    dpkg_version_cmpn(k->vers[i].version, strlen(k->vers[i].version), ver->val,
+                                      ver->vlen) == 0)
                         v = &k->vers[i];
         if (!v) {
                 if (k->nvers == MAX_VERSIONS)
@@ -845,16 +847,19 @@ static int cmp_ver_desc(const void *a, const void *b)
 
 /* apt's candidate: versions from newest down, the first of strictly higher
  * priority wins; at the installed version it stops unless a priority of
- * 1000 or more allows a downgrade. A priority of 0 or less never wins. */
-static const struct ver *candidate(const struct patch *p, struct inst *k)
+ * 1000 or more allows a downgrade. A priority of 0 or less never wins.
+ * *current is set to the installed version, spelled as apt spells it. */
+static const struct ver *candidate(const struct patch *p, struct inst *k,
+                                   const struct ver **current)
 {
         const struct ver *best = NULL;
         int max = 0;
         bool listed = false;
 
+        *current = NULL;
         for (size_t i = 0; i < k->nvers; i++) {
-                k->vers[i].installed =
-                    k->vers[i].hash == k->hash && strcmp(k->vers[i].version, k->version) == 0;
+                k->vers[i].installed = k->vers[i].hash == k->hash &&
+                                       dpkg_version_cmp(k->vers[i].version, k->version) == 0;
                 listed |= k->vers[i].installed;
         }
         /* The installed version takes part even when no list has it any more. */
@@ -876,6 +881,8 @@ static const struct ver *candidate(const struct patch *p, struct inst *k)
                 const struct ver *v = &k->vers[i];
                 bool installed = v->installed;
                 int prio = priority(p, k, v, installed);
+                if (installed)
+                        *current = v;
                 if (prio > max) {
                         max = prio;
                         best = v;
@@ -886,7 +893,8 @@ static const struct ver *candidate(const struct patch *p, struct inst *k)
         return best;
 }
 
-static json_t *pending_item(const struct patch *p, const struct inst *k, const struct ver *v)
+static json_t *pending_item(const struct patch *p, const struct inst *k, const struct ver *cur,
+                            const struct ver *v)
 {
         json_t *origins = json_array();
         bool security = false;
@@ -901,13 +909,13 @@ static json_t *pending_item(const struct patch *p, const struct inst *k, const s
                         json_array_append_new(origins, json_string(suite));
         }
         return json_pack("{s:s, s:s, s:s, s:s, s:b, s:b, s:o}", "package", k->name, "arch", v->arch,
-                         "installed", k->version, "candidate", v->version, "security", security,
+                         "installed", cur->version, "candidate", v->version, "security", security,
                          "held", k->held, "origins", origins);
 }
 
 struct pending {
         const struct inst *k;
-        const struct ver *v;
+        const struct ver *cur, *v;
 };
 
 static int cmp_pending(const void *a, const void *b)
@@ -929,15 +937,15 @@ static int compute_pending(struct patch *p)
                 return -ENOMEM;
         }
         for (size_t i = 0; i < p->n; i++) {
-                const struct ver *c = candidate(p, &p->pkgs[i]);
+                const struct ver *cur, *c = candidate(p, &p->pkgs[i], &cur);
                 /* apt's "upgradable": a candidate listed before the installed version. */
-                if (c && !c->installed && dpkg_version_cmp(c->version, p->pkgs[i].version) >= 0)
-                        v[n++] = (struct pending){ &p->pkgs[i], c };
+                if (c && cur && !c->installed && dpkg_version_cmp(c->version, cur->version) >= 0)
+                        v[n++] = (struct pending){ &p->pkgs[i], cur, c };
         }
         /* By name, as apt lists them. */
         qsort(v, n, sizeof(*v), cmp_pending);
         for (size_t i = 0; i < n; i++) {
-                json_t *item = pending_item(p, v[i].k, v[i].v);
+                json_t *item = pending_item(p, v[i].k, v[i].cur, v[i].v);
                 nsec += json_is_true(json_object_get(item, "security"));
                 json_array_append_new(pending, item);
         }
