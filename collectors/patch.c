@@ -26,8 +26,8 @@
 #define LISTS_DIR    "var/lib/apt/lists"
 #define MAX_LISTS    256
 #define MAX_PACKAGES (1u << 20)
-#define MAX_VERSIONS 64 /* per installed package */
-#define STREAM_BUF   (1u << 20)
+#define MAX_VERSIONS 64         /* per installed package */
+#define MAX_ENTRY    (1u << 20) /* bytes of one stanza */
 #define MAX_TEXT     (64u << 20)
 #define ARCH_LEN     32
 #define SHOW_ORIGINS 4
@@ -169,6 +169,75 @@ static int build_table(struct patch *p)
                 p->table[i] = (uint32_t)k;
         }
         return 0;
+}
+
+/* ---- files of stanzas ---- */
+
+/* Complete stanzas of buf[0, len) from line *line on; *line is left on the
+ * line after them, or where *why (-EINVAL) says they are wrong. */
+typedef int scan_fn(struct patch *p, size_t list, const char *buf, size_t len, unsigned *line,
+                    const char **why);
+
+/* Streams a file of stanzas (compressed as its name says) to scan, whole
+ * stanzas at a time, so that memory holds one piece of it, not all of it.
+ * Records what goes wrong under source; *last gets the file's last byte.
+ * 0, -EINVAL for a corrupt file, or another -errno. */
+static int stream_stanzas(struct patch *p, const char *source, const char *file, size_t list,
+                          scan_fn *scan, bool text, unsigned *line, char *last)
+{
+        const char *why = NULL, *data;
+        struct dz *z = NULL;
+        size_t len;
+        int rc, fd;
+
+        fd = rootfs_open(p->ctx->root, file, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+                facts_add_error(p->facts, source, file, 0, "cannot read: %s", strerror(-fd));
+                return fd;
+        }
+        rc = dz_open(&z, fd, dz_kind_of(file), MAX_ENTRY);
+        if (rc < 0) {
+                facts_add_error(p->facts, source, file, 0, "cannot read: %s",
+                                rc == -ENOTSUP ? "compression not supported" : strerror(-rc));
+                return rc;
+        }
+        for (;;) {
+                rc = dz_fill(z, &data, &len);
+                if (rc == -ENOBUFS) {
+                        rc = -EINVAL;
+                        why = "entry longer than 1 MiB";
+                        goto out;
+                }
+                if (rc < 0) {
+                        why =
+                            rc == -EBADMSG ? "corrupt or truncated compressed data" : "read error";
+                        goto out;
+                }
+                bool eof = rc == 0;
+                size_t done = eof ? len : debctrl_complete(data, len);
+                const char *nul = text ? memchr(data, '\0', done) : NULL;
+                if (nul) {
+                        for (const char *q = data; q < nul; q++)
+                                *line += *q == '\n';
+                        rc = -EINVAL;
+                        why = "binary data in a text list";
+                        goto out;
+                }
+                if (done > 0) {
+                        *last = data[done - 1];
+                        if ((rc = scan(p, list, data, done, line, &why)) < 0)
+                                goto out;
+                }
+                dz_consume(z, done);
+                if (eof)
+                        break;
+        }
+        rc = 0;
+out:
+        if (why)
+                facts_add_error(p->facts, source, file, rc == -EINVAL ? *line : 0, "%s", why);
+        dz_close(z);
+        return rc;
 }
 
 /* ---- dpkg's status ---- */
@@ -590,71 +659,20 @@ static int scan_stanzas(struct patch *p, size_t list, const char *buf, size_t le
         return 0;
 }
 
-/* Streams one list through a fixed buffer, whole stanzas at a time. */
-static int read_list(struct patch *p, size_t list, char *buf)
+static int read_list(struct patch *p, size_t list)
 {
-        const char *file = p->lists[list].file, *why = NULL;
-        struct dz *z = NULL;
-        size_t len = 0;
         unsigned line = 1;
-        bool eof = false;
-        int rc, fd;
+        char last;
 
-        fd = rootfs_open(p->ctx->root, file, O_RDONLY | O_CLOEXEC);
-        if (fd < 0) {
-                facts_add_error(p->facts, "lists", file, 0, "cannot read: %s", strerror(-fd));
-                return fd;
-        }
-        rc = dz_open(&z, fd, dz_kind_of(file));
-        if (rc < 0) {
-                facts_add_error(p->facts, "lists", file, 0, "cannot read: %s",
-                                rc == -ENOTSUP ? "compression not supported" : strerror(-rc));
-                return rc;
-        }
-        while (!eof) {
-                while (len < STREAM_BUF && !eof) {
-                        ssize_t n = dz_read(z, buf + len, STREAM_BUF - len);
-                        if (n < 0) {
-                                rc = (int)n;
-                                why = n == -EBADMSG ? "corrupt or truncated compressed data"
-                                                    : "read error";
-                                goto out;
-                        }
-                        eof = n == 0;
-                        len += (size_t)n;
-                }
-                size_t done = eof ? len : debctrl_complete(buf, len);
-                if (done == 0 && !eof) {
-                        rc = -EINVAL;
-                        why = "entry longer than 1 MiB";
-                        goto out;
-                }
-                const char *nul = memchr(buf, '\0', done);
-                if (nul) {
-                        for (const char *q = buf; q < nul; q++)
-                                line += *q == '\n';
-                        rc = -EINVAL;
-                        why = "binary data in a text list";
-                        goto out;
-                }
-                rc = scan_stanzas(p, list, buf, done, &line, &why);
-                if (rc < 0)
-                        goto out;
-                memmove(buf, buf + done, len - done);
-                len -= done;
-        }
-out:
-        if (why)
-                facts_add_error(p->facts, "lists", file, rc == -EINVAL ? line : 0, "%s", why);
-        dz_close(z);
-        return rc;
+        return stream_stanzas(p, "lists", p->lists[list].file, list, scan_stanzas, true, &line,
+                              &last);
 }
 
 static int read_lists(struct patch *p)
 {
         DIR *dir = rootfs_opendir(p->ctx->root, LISTS_DIR);
         struct dirent *e;
-        char **names = NULL, *buf = NULL;
+        char **names = NULL;
         size_t n = 0, cap = 0;
         int rc = 0;
 
@@ -686,8 +704,7 @@ static int read_lists(struct patch *p)
         if (n > 1)
                 qsort(names, n, sizeof(*names), cmp_str);
         p->lists = calloc(n ? n : 1, sizeof(*p->lists));
-        buf = malloc(STREAM_BUF);
-        if (!p->lists || !buf) {
+        if (!p->lists) {
                 rc = -ENOMEM;
                 goto out;
         }
@@ -700,7 +717,7 @@ static int read_lists(struct patch *p)
                         l->ignored = true;
                         continue;
                 }
-                rc = read_list(p, i, buf);
+                rc = read_list(p, i);
                 if (rc == -ENOMEM)
                         goto out;
                 rc = 0;
@@ -710,7 +727,6 @@ out:
         for (size_t i = 0; i < n; i++)
                 free(names[i]);
         free(names);
-        free(buf);
         return rc;
 }
 
