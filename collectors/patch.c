@@ -2,9 +2,10 @@
  * keeps up with them (Debian and Ubuntu).
  *
  * Installed packages come from dpkg's status file; candidates from apt's
- * lists, streamed (plain, gzip, xz, lz4) with only the stanzas of installed
- * packages kept; the candidate is chosen as apt_preferences(5) says apt
- * chooses it. Facts only: the rules in policy/rules_patch.c judge them. */
+ * lists (plain, gzip, xz, lz4), with only the stanzas of installed packages
+ * kept. Both are streamed a piece at a time, so memory does not grow with
+ * them. The candidate is chosen as apt_preferences(5) says apt chooses it.
+ * Facts only: the rules in policy/rules_patch.c judge them. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -324,30 +325,19 @@ static int add_installed(struct patch *p, const struct stanza *s)
         return 0;
 }
 
-/* Reads the status file. 0; -EINVAL after recording where it is corrupt;
- * -ENOENT when there is none; another -errno. */
-static int read_status(struct patch *p)
+static int scan_status(struct patch *p, size_t list, const char *buf, size_t len, unsigned *line,
+                       const char **why)
 {
-        char *text = NULL;
-        size_t len;
         struct debctrl d;
         struct debctrl_field f;
-        const char *why = NULL;
-        unsigned line = 0;
         int rc;
 
-        rc = rootfs_read(p->ctx->root, STATUS_FILE, MAX_TEXT, &text, &len);
-        if (rc < 0) {
-                if (rc != -ENOENT)
-                        facts_add_error(p->facts, "status", STATUS_FILE, 0, "cannot read: %s",
-                                        strerror(-rc));
-                return rc;
-        }
-        debctrl_init(&d, text, len, 1);
-        while (!why && debctrl_next_stanza(&d)) {
+        (void)list;
+        debctrl_init(&d, buf, len, *line);
+        while (debctrl_next_stanza(&d)) {
                 struct stanza s = { 0 };
                 bool installed = false, held = false;
-                line = d.line;
+                *line = d.line;
                 while ((rc = debctrl_field(&d, &f)) > 0) {
                         if (debctrl_is(&f, "Package"))
                                 s.pkg = f, s.has_pkg = true;
@@ -361,51 +351,64 @@ static int read_status(struct patch *p)
                                 keep_hashed(s.hashed, &f);
                 }
                 if (rc < 0) {
-                        why = "not a \"Field: value\" line";
-                        line = d.line;
+                        *why = "not a \"Field: value\" line";
+                        *line = d.line;
                 } else if (!s.has_pkg || s.pkg.vlen == 0) {
-                        why = "entry without a Package field";
+                        *why = "entry without a Package field";
                 } else if (!s.has_status) {
-                        why = "entry without a Status field";
+                        *why = "entry without a Status field";
                 } else if (status_words(&s.status, &installed, &held) < 0) {
-                        why = "Status is not three known words";
-                        line = s.status.line;
+                        *why = "Status is not three known words";
+                        *line = s.status.line;
                 } else if (installed &&
                            (!s.has_version || !dpkg_version_valid(s.version.val, s.version.vlen))) {
-                        why = "installed package without a valid Version";
+                        *why = "installed package without a valid Version";
                 } else if (installed &&
                            (!s.has_arch || s.arch.vlen == 0 || s.arch.vlen >= ARCH_LEN)) {
-                        why = "installed package without an Architecture";
+                        *why = "installed package without an Architecture";
                 } else if (installed) {
                         if ((rc = add_installed(p, &s)) < 0)
-                                goto out;
+                                return rc;
                         p->pkgs[p->n - 1].held = held;
                         if (s.pkg.vlen == 4 && memcmp(s.pkg.val, "dpkg", 4) == 0)
                                 copy_n(p->native, sizeof(p->native), s.arch.val, s.arch.vlen);
                 }
+                if (*why)
+                        return -EINVAL;
         }
+        *line = d.line;
+        return 0;
+}
+
+/* Reads the status file. 0; -EINVAL after recording where it is corrupt;
+ * another -errno after recording it. */
+static int read_status(struct patch *p)
+{
+        const char *why = NULL;
+        unsigned line = 1;
+        char last = '\n';
+        int rc;
+
+        rc = stream_stanzas(p, "status", STATUS_FILE, 0, scan_status, false, &line, &last);
+        if (rc < 0)
+                return rc;
         /* dpkg ends every entry with a newline: anything else was cut short. */
-        if (!why && len > 0 && text[len - 1] != '\n') {
+        if (last != '\n') {
                 why = "file ends in the middle of a line (truncated)";
-                line = d.line - 1;
-        }
-        if (!why && p->n == 0) {
+                line--;
+        } else if (p->n == 0) {
                 why = "no installed package";
                 line = 0;
         }
         if (why) {
                 facts_add_error(p->facts, "status", STATUS_FILE, line, "%s", why);
-                rc = -EINVAL;
-                goto out;
+                return -EINVAL;
         }
         if (!p->native[0]) /* no dpkg entry: the first real architecture */
                 for (size_t i = 0; i < p->n && !p->native[0]; i++)
                         if (strcmp(p->pkgs[i].arch, "all") != 0)
                                 snprintf(p->native, sizeof(p->native), "%s", p->pkgs[i].arch);
-        rc = build_table(p);
-out:
-        free(text);
-        return rc;
+        return build_table(p);
 }
 
 /* ---- apt's lists ---- */
