@@ -2,9 +2,10 @@
  * keeps up with them (Debian and Ubuntu).
  *
  * Installed packages come from dpkg's status file; candidates from apt's
- * lists, streamed (plain, gzip, xz, lz4) with only the stanzas of installed
- * packages kept; the candidate is chosen as apt_preferences(5) says apt
- * chooses it. Facts only: the rules in policy/rules_patch.c judge them. */
+ * lists (plain, gzip, xz, lz4), with only the stanzas of installed packages
+ * kept. Both are streamed a piece at a time, so memory does not grow with
+ * them. The candidate is chosen as apt_preferences(5) says apt chooses it.
+ * Facts only: the rules in policy/rules_patch.c judge them. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -26,8 +27,8 @@
 #define LISTS_DIR    "var/lib/apt/lists"
 #define MAX_LISTS    256
 #define MAX_PACKAGES (1u << 20)
-#define MAX_VERSIONS 64 /* per installed package */
-#define STREAM_BUF   (1u << 20)
+#define MAX_VERSIONS 64         /* per installed package */
+#define MAX_ENTRY    (1u << 20) /* bytes of one stanza */
 #define MAX_TEXT     (64u << 20)
 #define ARCH_LEN     32
 #define SHOW_ORIGINS 4
@@ -171,6 +172,75 @@ static int build_table(struct patch *p)
         return 0;
 }
 
+/* ---- files of stanzas ---- */
+
+/* Complete stanzas of buf[0, len) from line *line on; *line is left on the
+ * line after them, or where *why (-EINVAL) says they are wrong. */
+typedef int scan_fn(struct patch *p, size_t list, const char *buf, size_t len, unsigned *line,
+                    const char **why);
+
+/* Streams a file of stanzas (compressed as its name says) to scan, whole
+ * stanzas at a time, so that memory holds one piece of it, not all of it.
+ * Records what goes wrong under source; *last gets the file's last byte.
+ * 0, -EINVAL for a corrupt file, or another -errno. */
+static int stream_stanzas(struct patch *p, const char *source, const char *file, size_t list,
+                          scan_fn *scan, bool text, unsigned *line, char *last)
+{
+        const char *why = NULL, *data;
+        struct dz *z = NULL;
+        size_t len;
+        int rc, fd;
+
+        fd = rootfs_open(p->ctx->root, file, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+                facts_add_error(p->facts, source, file, 0, "cannot read: %s", strerror(-fd));
+                return fd;
+        }
+        rc = dz_open(&z, fd, dz_kind_of(file), MAX_ENTRY);
+        if (rc < 0) {
+                facts_add_error(p->facts, source, file, 0, "cannot read: %s",
+                                rc == -ENOTSUP ? "compression not supported" : strerror(-rc));
+                return rc;
+        }
+        for (;;) {
+                rc = dz_fill(z, &data, &len);
+                if (rc == -ENOBUFS) {
+                        rc = -EINVAL;
+                        why = "entry longer than 1 MiB";
+                        goto out;
+                }
+                if (rc < 0) {
+                        why =
+                            rc == -EBADMSG ? "corrupt or truncated compressed data" : "read error";
+                        goto out;
+                }
+                bool eof = rc == 0;
+                size_t done = eof ? len : debctrl_complete(data, len);
+                const char *nul = text ? memchr(data, '\0', done) : NULL;
+                if (nul) {
+                        for (const char *q = data; q < nul; q++)
+                                *line += *q == '\n';
+                        rc = -EINVAL;
+                        why = "binary data in a text list";
+                        goto out;
+                }
+                if (done > 0) {
+                        *last = data[done - 1];
+                        if ((rc = scan(p, list, data, done, line, &why)) < 0)
+                                goto out;
+                }
+                dz_consume(z, done);
+                if (eof)
+                        break;
+        }
+        rc = 0;
+out:
+        if (why)
+                facts_add_error(p->facts, source, file, rc == -EINVAL ? *line : 0, "%s", why);
+        dz_close(z);
+        return rc;
+}
+
 /* ---- dpkg's status ---- */
 
 struct stanza {
@@ -255,30 +325,19 @@ static int add_installed(struct patch *p, const struct stanza *s)
         return 0;
 }
 
-/* Reads the status file. 0; -EINVAL after recording where it is corrupt;
- * -ENOENT when there is none; another -errno. */
-static int read_status(struct patch *p)
+static int scan_status(struct patch *p, size_t list, const char *buf, size_t len, unsigned *line,
+                       const char **why)
 {
-        char *text = NULL;
-        size_t len;
         struct debctrl d;
         struct debctrl_field f;
-        const char *why = NULL;
-        unsigned line = 0;
         int rc;
 
-        rc = rootfs_read(p->ctx->root, STATUS_FILE, MAX_TEXT, &text, &len);
-        if (rc < 0) {
-                if (rc != -ENOENT)
-                        facts_add_error(p->facts, "status", STATUS_FILE, 0, "cannot read: %s",
-                                        strerror(-rc));
-                return rc;
-        }
-        debctrl_init(&d, text, len, 1);
-        while (!why && debctrl_next_stanza(&d)) {
+        (void)list;
+        debctrl_init(&d, buf, len, *line);
+        while (debctrl_next_stanza(&d)) {
                 struct stanza s = { 0 };
                 bool installed = false, held = false;
-                line = d.line;
+                *line = d.line;
                 while ((rc = debctrl_field(&d, &f)) > 0) {
                         if (debctrl_is(&f, "Package"))
                                 s.pkg = f, s.has_pkg = true;
@@ -292,51 +351,64 @@ static int read_status(struct patch *p)
                                 keep_hashed(s.hashed, &f);
                 }
                 if (rc < 0) {
-                        why = "not a \"Field: value\" line";
-                        line = d.line;
+                        *why = "not a \"Field: value\" line";
+                        *line = d.line;
                 } else if (!s.has_pkg || s.pkg.vlen == 0) {
-                        why = "entry without a Package field";
+                        *why = "entry without a Package field";
                 } else if (!s.has_status) {
-                        why = "entry without a Status field";
+                        *why = "entry without a Status field";
                 } else if (status_words(&s.status, &installed, &held) < 0) {
-                        why = "Status is not three known words";
-                        line = s.status.line;
+                        *why = "Status is not three known words";
+                        *line = s.status.line;
                 } else if (installed &&
                            (!s.has_version || !dpkg_version_valid(s.version.val, s.version.vlen))) {
-                        why = "installed package without a valid Version";
+                        *why = "installed package without a valid Version";
                 } else if (installed &&
                            (!s.has_arch || s.arch.vlen == 0 || s.arch.vlen >= ARCH_LEN)) {
-                        why = "installed package without an Architecture";
+                        *why = "installed package without an Architecture";
                 } else if (installed) {
                         if ((rc = add_installed(p, &s)) < 0)
-                                goto out;
+                                return rc;
                         p->pkgs[p->n - 1].held = held;
                         if (s.pkg.vlen == 4 && memcmp(s.pkg.val, "dpkg", 4) == 0)
                                 copy_n(p->native, sizeof(p->native), s.arch.val, s.arch.vlen);
                 }
+                if (*why)
+                        return -EINVAL;
         }
+        *line = d.line;
+        return 0;
+}
+
+/* Reads the status file. 0; -EINVAL after recording where it is corrupt;
+ * another -errno after recording it. */
+static int read_status(struct patch *p)
+{
+        const char *why = NULL;
+        unsigned line = 1;
+        char last = '\n';
+        int rc;
+
+        rc = stream_stanzas(p, "status", STATUS_FILE, 0, scan_status, false, &line, &last);
+        if (rc < 0)
+                return rc;
         /* dpkg ends every entry with a newline: anything else was cut short. */
-        if (!why && len > 0 && text[len - 1] != '\n') {
+        if (last != '\n') {
                 why = "file ends in the middle of a line (truncated)";
-                line = d.line - 1;
-        }
-        if (!why && p->n == 0) {
+                line--;
+        } else if (p->n == 0) {
                 why = "no installed package";
                 line = 0;
         }
         if (why) {
                 facts_add_error(p->facts, "status", STATUS_FILE, line, "%s", why);
-                rc = -EINVAL;
-                goto out;
+                return -EINVAL;
         }
         if (!p->native[0]) /* no dpkg entry: the first real architecture */
                 for (size_t i = 0; i < p->n && !p->native[0]; i++)
                         if (strcmp(p->pkgs[i].arch, "all") != 0)
                                 snprintf(p->native, sizeof(p->native), "%s", p->pkgs[i].arch);
-        rc = build_table(p);
-out:
-        free(text);
-        return rc;
+        return build_table(p);
 }
 
 /* ---- apt's lists ---- */
@@ -475,10 +547,12 @@ static int add_version(struct inst *k, const struct debctrl_field *ver,
 {
         struct ver *v = NULL;
 
+        /* Spellings dpkg orders as equal ("1.0-01", "1.0-1") are one version
+         * to apt, which keeps the spelling it read first. */
         for (size_t i = 0; i < k->nvers; i++)
                 if (k->vers[i].hash == hash &&
-                    strncmp(k->vers[i].version, ver->val, ver->vlen) == 0 &&
-                    k->vers[i].version[ver->vlen] == '\0')
+                    dpkg_version_cmpn(k->vers[i].version, strlen(k->vers[i].version), ver->val,
+                                      ver->vlen) == 0)
                         v = &k->vers[i];
         if (!v) {
                 if (k->nvers == MAX_VERSIONS)
@@ -588,71 +662,20 @@ static int scan_stanzas(struct patch *p, size_t list, const char *buf, size_t le
         return 0;
 }
 
-/* Streams one list through a fixed buffer, whole stanzas at a time. */
-static int read_list(struct patch *p, size_t list, char *buf)
+static int read_list(struct patch *p, size_t list)
 {
-        const char *file = p->lists[list].file, *why = NULL;
-        struct dz *z = NULL;
-        size_t len = 0;
         unsigned line = 1;
-        bool eof = false;
-        int rc, fd;
+        char last;
 
-        fd = rootfs_open(p->ctx->root, file, O_RDONLY | O_CLOEXEC);
-        if (fd < 0) {
-                facts_add_error(p->facts, "lists", file, 0, "cannot read: %s", strerror(-fd));
-                return fd;
-        }
-        rc = dz_open(&z, fd, dz_kind_of(file));
-        if (rc < 0) {
-                facts_add_error(p->facts, "lists", file, 0, "cannot read: %s",
-                                rc == -ENOTSUP ? "compression not supported" : strerror(-rc));
-                return rc;
-        }
-        while (!eof) {
-                while (len < STREAM_BUF && !eof) {
-                        ssize_t n = dz_read(z, buf + len, STREAM_BUF - len);
-                        if (n < 0) {
-                                rc = (int)n;
-                                why = n == -EBADMSG ? "corrupt or truncated compressed data"
-                                                    : "read error";
-                                goto out;
-                        }
-                        eof = n == 0;
-                        len += (size_t)n;
-                }
-                size_t done = eof ? len : debctrl_complete(buf, len);
-                if (done == 0 && !eof) {
-                        rc = -EINVAL;
-                        why = "entry longer than 1 MiB";
-                        goto out;
-                }
-                const char *nul = memchr(buf, '\0', done);
-                if (nul) {
-                        for (const char *q = buf; q < nul; q++)
-                                line += *q == '\n';
-                        rc = -EINVAL;
-                        why = "binary data in a text list";
-                        goto out;
-                }
-                rc = scan_stanzas(p, list, buf, done, &line, &why);
-                if (rc < 0)
-                        goto out;
-                memmove(buf, buf + done, len - done);
-                len -= done;
-        }
-out:
-        if (why)
-                facts_add_error(p->facts, "lists", file, rc == -EINVAL ? line : 0, "%s", why);
-        dz_close(z);
-        return rc;
+        return stream_stanzas(p, "lists", p->lists[list].file, list, scan_stanzas, true, &line,
+                              &last);
 }
 
 static int read_lists(struct patch *p)
 {
         DIR *dir = rootfs_opendir(p->ctx->root, LISTS_DIR);
         struct dirent *e;
-        char **names = NULL, *buf = NULL;
+        char **names = NULL;
         size_t n = 0, cap = 0;
         int rc = 0;
 
@@ -684,8 +707,7 @@ static int read_lists(struct patch *p)
         if (n > 1)
                 qsort(names, n, sizeof(*names), cmp_str);
         p->lists = calloc(n ? n : 1, sizeof(*p->lists));
-        buf = malloc(STREAM_BUF);
-        if (!p->lists || !buf) {
+        if (!p->lists) {
                 rc = -ENOMEM;
                 goto out;
         }
@@ -698,7 +720,7 @@ static int read_lists(struct patch *p)
                         l->ignored = true;
                         continue;
                 }
-                rc = read_list(p, i, buf);
+                rc = read_list(p, i);
                 if (rc == -ENOMEM)
                         goto out;
                 rc = 0;
@@ -708,7 +730,6 @@ out:
         for (size_t i = 0; i < n; i++)
                 free(names[i]);
         free(names);
-        free(buf);
         return rc;
 }
 
@@ -845,16 +866,19 @@ static int cmp_ver_desc(const void *a, const void *b)
 
 /* apt's candidate: versions from newest down, the first of strictly higher
  * priority wins; at the installed version it stops unless a priority of
- * 1000 or more allows a downgrade. A priority of 0 or less never wins. */
-static const struct ver *candidate(const struct patch *p, struct inst *k)
+ * 1000 or more allows a downgrade. A priority of 0 or less never wins.
+ * *current is set to the installed version, spelled as apt spells it. */
+static const struct ver *candidate(const struct patch *p, struct inst *k,
+                                   const struct ver **current)
 {
         const struct ver *best = NULL;
         int max = 0;
         bool listed = false;
 
+        *current = NULL;
         for (size_t i = 0; i < k->nvers; i++) {
-                k->vers[i].installed =
-                    k->vers[i].hash == k->hash && strcmp(k->vers[i].version, k->version) == 0;
+                k->vers[i].installed = k->vers[i].hash == k->hash &&
+                                       dpkg_version_cmp(k->vers[i].version, k->version) == 0;
                 listed |= k->vers[i].installed;
         }
         /* The installed version takes part even when no list has it any more. */
@@ -876,6 +900,8 @@ static const struct ver *candidate(const struct patch *p, struct inst *k)
                 const struct ver *v = &k->vers[i];
                 bool installed = v->installed;
                 int prio = priority(p, k, v, installed);
+                if (installed)
+                        *current = v;
                 if (prio > max) {
                         max = prio;
                         best = v;
@@ -886,7 +912,8 @@ static const struct ver *candidate(const struct patch *p, struct inst *k)
         return best;
 }
 
-static json_t *pending_item(const struct patch *p, const struct inst *k, const struct ver *v)
+static json_t *pending_item(const struct patch *p, const struct inst *k, const struct ver *cur,
+                            const struct ver *v)
 {
         json_t *origins = json_array();
         bool security = false;
@@ -901,13 +928,13 @@ static json_t *pending_item(const struct patch *p, const struct inst *k, const s
                         json_array_append_new(origins, json_string(suite));
         }
         return json_pack("{s:s, s:s, s:s, s:s, s:b, s:b, s:o}", "package", k->name, "arch", v->arch,
-                         "installed", k->version, "candidate", v->version, "security", security,
+                         "installed", cur->version, "candidate", v->version, "security", security,
                          "held", k->held, "origins", origins);
 }
 
 struct pending {
         const struct inst *k;
-        const struct ver *v;
+        const struct ver *cur, *v;
 };
 
 static int cmp_pending(const void *a, const void *b)
@@ -929,15 +956,15 @@ static int compute_pending(struct patch *p)
                 return -ENOMEM;
         }
         for (size_t i = 0; i < p->n; i++) {
-                const struct ver *c = candidate(p, &p->pkgs[i]);
+                const struct ver *cur, *c = candidate(p, &p->pkgs[i], &cur);
                 /* apt's "upgradable": a candidate listed before the installed version. */
-                if (c && !c->installed && dpkg_version_cmp(c->version, p->pkgs[i].version) >= 0)
-                        v[n++] = (struct pending){ &p->pkgs[i], c };
+                if (c && cur && !c->installed && dpkg_version_cmp(c->version, cur->version) >= 0)
+                        v[n++] = (struct pending){ &p->pkgs[i], cur, c };
         }
         /* By name, as apt lists them. */
         qsort(v, n, sizeof(*v), cmp_pending);
         for (size_t i = 0; i < n; i++) {
-                json_t *item = pending_item(p, v[i].k, v[i].v);
+                json_t *item = pending_item(p, v[i].k, v[i].cur, v[i].v);
                 nsec += json_is_true(json_object_get(item, "security"));
                 json_array_append_new(pending, item);
         }

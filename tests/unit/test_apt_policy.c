@@ -1,16 +1,24 @@
-/* test_apt_policy.c - Release files, apt_preferences pins, apt.conf options. */
+/* test_apt_policy.c - Release files, apt_preferences pins, apt.conf options,
+ * and the candidate the patch collector derives from them on roots built
+ * here (each expectation checked with apt-cache policy on the same files). */
 #include <errno.h>
+#include <ftw.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <cmocka.h>
 
 #include "apt_conf.h"
 #include "apt_prefs.h"
 #include "apt_release.h"
+#include "collector.h"
 
 static const char inrelease[] =
     "-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA512\n\n"
@@ -188,6 +196,193 @@ static void test_conf_flat_and_nested_last_wins(void **state)
         assert_int_equal(apt_conf_get(t, strlen(t), "APT::Default-Release", v, sizeof(v)), 0);
 }
 
+/* ---- the candidate, on a root ---- */
+
+#define MAIN_LIST                                                                                  \
+        "var/lib/apt/lists/deb.debian.org_debian_dists_bookworm_main_binary-amd64_Packages"
+#define SEC_LIST                                                                                   \
+        "var/lib/apt/lists/"                                                                       \
+        "deb.debian.org_debian-security_dists_bookworm-security_main_binary-amd64_Packages"
+#define SEC_RELEASE                                                                                \
+        "var/lib/apt/lists/deb.debian.org_debian-security_dists_bookworm-security_Release"
+
+struct root {
+        char dir[64];
+        json_t *facts;
+};
+
+static void put(const struct root *r, const char *rel, const char *text)
+{
+        char path[PATH_MAX];
+        FILE *f;
+
+        snprintf(path, sizeof(path), "%s/%s", r->dir, rel);
+        for (char *q = path + strlen(r->dir) + 1; *q; q++)
+                if (*q == '/') {
+                        *q = '\0';
+                        mkdir(path, 0755);
+                        *q = '/';
+                }
+        f = fopen(path, "w");
+        assert_non_null(f);
+        fputs(text, f);
+        fclose(f);
+}
+
+/* One package's stanza in dpkg's status or in a list; the lists' "rebuilt"
+ * is another build (Installed-Size) of its version. */
+static char *stanza(char *buf, size_t size, const char *name, const char *version, bool installed)
+{
+        snprintf(buf, size,
+                 "Package: %s\n%sVersion: %s\nInstalled-Size: %d\nArchitecture: amd64\n"
+                 "Depends: libc6 (>= 2.34)\nDescription: test\n\n",
+                 name, installed ? "Status: install ok installed\n" : "", version,
+                 strcmp(name, "rebuilt") == 0 && !installed ? 11 : 10);
+        return buf;
+}
+
+static int root_setup(void **state)
+{
+        struct root *r = calloc(1, sizeof(*r));
+
+        if (!r)
+                return -1;
+        snprintf(r->dir, sizeof(r->dir), "/tmp/hygie-test-apt-XXXXXX");
+        if (!mkdtemp(r->dir))
+                return -1;
+        *state = r;
+        return 0;
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+        (void)st;
+        (void)flag;
+        (void)ftw;
+        return remove(path);
+}
+
+static int root_teardown(void **state)
+{
+        struct root *r = *state;
+
+        json_decref(r->facts);
+        nftw(r->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+        free(r);
+        return 0;
+}
+
+/* Collects the patch facts of the root; returns facts.pending. */
+static const json_t *pending(struct root *r)
+{
+        struct rootfs fs;
+        struct policy pol;
+        struct collect_ctx ctx = { .root = &fs, .policy = &pol, .now = time(NULL) };
+
+        policy_defaults(&pol);
+        assert_int_equal(rootfs_init(&fs, r->dir), 0);
+        json_decref(r->facts);
+        r->facts = json_object();
+        assert_int_equal(patch_collect(&ctx, r->facts), 0);
+        rootfs_close(&fs);
+        assert_null(json_object_get(r->facts, "errors"));
+        return json_object_get(r->facts, "pending");
+}
+
+static const char *item(const json_t *pend, size_t i, const char *key)
+{
+        return json_string_value(json_object_get(json_array_get(pend, i), key));
+}
+
+/* Spellings dpkg --compare-versions deems equal: each pair is one version,
+ * so an archive that has it holds the installed version, not an update. */
+static void test_candidate_equal_spelling_is_the_installed_version(void **state)
+{
+        static const char *const pairs[][2] = {
+                { "1.0-1", "1.0-01" }, { "1.1-1", "1.01-1" },     { "2.0-1", "0:2.0-1" },
+                { "3.0", "3.0-0" },    { "1:4.0-1", "01:4.0-1" }, { "5.0a-1", "5.0a0-1" },
+        };
+        struct root *r = *state;
+        char status[4096], list[4096], a[256], b[256];
+        size_t n = sizeof(pairs) / sizeof(pairs[0]);
+
+        snprintf(status, sizeof(status), "%s", stanza(a, sizeof(a), "dpkg", "1.21.22", true));
+        snprintf(list, sizeof(list), "%s", stanza(a, sizeof(a), "dpkg", "1.21.22", false));
+        for (size_t i = 0; i < n; i++) {
+                char name[16];
+                snprintf(name, sizeof(name), "pkg%zu", i);
+                strcat(status, stanza(a, sizeof(a), name, pairs[i][0], true));
+                strcat(list, stanza(b, sizeof(b), name, pairs[i][1], false));
+        }
+        put(r, "var/lib/dpkg/status", status);
+        put(r, MAIN_LIST, list);
+        assert_int_equal(json_array_size(pending(r)), 0);
+        assert_int_equal(json_integer_value(json_object_get(r->facts, "installed_count")),
+                         (json_int_t)n + 1);
+}
+
+/* apt keeps the spelling it read first and matches a version pin against
+ * that string: "Pin: version 7.0-1" does not hold 7.0-01 back, and the
+ * installed version is shown as the list spells it. */
+static void test_candidate_version_pin_matches_the_spelling_read_first(void **state)
+{
+        struct root *r = *state;
+        char status[1024], list[1024], a[256];
+        const json_t *pend;
+
+        snprintf(status, sizeof(status), "%s", stanza(a, sizeof(a), "pinned", "7.0-1", true));
+        snprintf(list, sizeof(list), "%s", stanza(a, sizeof(a), "pinned", "7.0-01", false));
+        strcat(list, stanza(a, sizeof(a), "pinned", "7.0-2", false));
+        put(r, "var/lib/dpkg/status", status);
+        put(r, MAIN_LIST, list);
+        put(r, "etc/apt/preferences", "Package: pinned\nPin: version 7.0-1\nPin-Priority: 1001\n");
+        pend = pending(r);
+        assert_int_equal(json_array_size(pend), 1);
+        assert_string_equal(item(pend, 0, "installed"), "7.0-01");
+        assert_string_equal(item(pend, 0, "candidate"), "7.0-2");
+}
+
+/* One version that two archives spell differently is in both: a security
+ * update even when the other spelling comes from the main archive. */
+static void test_candidate_one_version_spelled_twice_is_in_both_archives(void **state)
+{
+        struct root *r = *state;
+        char status[1024], a[256];
+        const json_t *pend, *origins;
+
+        snprintf(status, sizeof(status), "%s", stanza(a, sizeof(a), "twice", "5.0-1", true));
+        put(r, "var/lib/dpkg/status", status);
+        put(r, MAIN_LIST, stanza(a, sizeof(a), "twice", "5.0-2", false));
+        put(r, SEC_LIST, stanza(a, sizeof(a), "twice", "5.0-02", false));
+        put(r, SEC_RELEASE,
+            "Origin: Debian\nLabel: Debian-Security\nSuite: stable-security\n"
+            "Codename: bookworm-security\n");
+        pend = pending(r);
+        assert_int_equal(json_array_size(pend), 1);
+        assert_string_equal(item(pend, 0, "installed"), "5.0-1");
+        assert_true(json_is_true(json_object_get(json_array_get(pend, 0), "security")));
+        origins = json_object_get(json_array_get(pend, 0), "origins");
+        assert_int_equal(json_array_size(origins), 2);
+        assert_int_equal(json_integer_value(json_object_get(r->facts, "security_count")), 1);
+}
+
+/* A local rebuild (other Installed-Size) of a version equal to the installed
+ * one is another version to apt, and listed before it: an update. */
+static void test_candidate_rebuild_of_equal_version_is_an_update(void **state)
+{
+        struct root *r = *state;
+        char status[1024], a[256];
+        const json_t *pend;
+
+        snprintf(status, sizeof(status), "%s", stanza(a, sizeof(a), "rebuilt", "4.0-1", true));
+        put(r, "var/lib/dpkg/status", status);
+        put(r, MAIN_LIST, stanza(a, sizeof(a), "rebuilt", "4.0-01", false));
+        pend = pending(r);
+        assert_int_equal(json_array_size(pend), 1);
+        assert_string_equal(item(pend, 0, "installed"), "4.0-1");
+        assert_string_equal(item(pend, 0, "candidate"), "4.0-01");
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -200,6 +395,18 @@ int main(void)
                 cmocka_unit_test(test_prefs_release_terms),
                 cmocka_unit_test(test_prefs_bad_stanza_names_line),
                 cmocka_unit_test(test_conf_flat_and_nested_last_wins),
+                cmocka_unit_test_setup_teardown(
+                    test_candidate_equal_spelling_is_the_installed_version, root_setup,
+                    root_teardown),
+                cmocka_unit_test_setup_teardown(
+                    test_candidate_version_pin_matches_the_spelling_read_first, root_setup,
+                    root_teardown),
+                cmocka_unit_test_setup_teardown(
+                    test_candidate_one_version_spelled_twice_is_in_both_archives, root_setup,
+                    root_teardown),
+                cmocka_unit_test_setup_teardown(
+                    test_candidate_rebuild_of_equal_version_is_an_update, root_setup,
+                    root_teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -27,6 +27,23 @@ static void test_version_compare_equal_strings(void **state)
         EQ("1:2.3-4", "1:2.3-4");
 }
 
+/* Every pair here is equal to dpkg --compare-versions: one version. */
+static void test_version_compare_equal_spellings(void **state)
+{
+        (void)state;
+        EQ("1.0-01", "1.0-1");
+        EQ("1.0-0", "1.0-00");
+        EQ("00:1.0", "1.0");
+        EQ("1:1.0", "01:1.0");
+        EQ("1.0a", "1.0a0");
+        EQ("1.0-a", "1.0-a0");
+        EQ("1.0", "1.00");
+        EQ("2.36-09+deb12u04", "2.36-9+deb12u4");
+        LT("1.0", "1.0.0");
+        LT("1.0-1", "1.0-1.0");
+        LT("1.0~", "1.0");
+}
+
 static void test_version_compare_tilde_sorts_first(void **state)
 {
         (void)state;
@@ -158,6 +175,7 @@ int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_version_compare_equal_strings),
+                cmocka_unit_test(test_version_compare_equal_spellings),
                 cmocka_unit_test(test_version_compare_tilde_sorts_first),
                 cmocka_unit_test(test_version_compare_epoch_wins),
                 cmocka_unit_test(test_version_compare_numbers_as_numbers),
