@@ -12,26 +12,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define XXH_STATIC_LINKING_ONLY /* XXH32_state_t held in the reader */
+#include <xxhash.h>
+
 #include "lz4_reader.h"
 
 #define HIST     (64u << 10) /* how far back a match reaches: offsets are 16 bits */
 #define MAGIC    0x184D2204u
 #define SKIP     0x184D2A50u /* skippable frames: 0x184D2A50 to 0x184D2A5F */
 #define MINMATCH 4u
-
-#define XXH_P1 2654435761u
-#define XXH_P2 2246822519u
-#define XXH_P3 3266489917u
-#define XXH_P4 668265263u
-#define XXH_P5 374761393u
-
-/* xxHash-32 with seed 0, fed in pieces: the format's checksums. */
-struct xxh32 {
-        uint32_t v[4];
-        uint64_t total;
-        unsigned char buf[16];
-        size_t blen;
-};
 
 enum stage {
         ST_MAGIC,
@@ -58,76 +47,13 @@ struct lz4_reader {
         size_t left;       /* of the block, raw block or skippable frame */
         size_t lit, match; /* literal and match bytes still to copy */
         unsigned token, off, off_bytes;
-        uint64_t back; /* output a match may reach: since the frame or block began */
-        struct xxh32 bsum, csum;
+        uint64_t back;            /* output a match may reach: since the frame or block began */
+        XXH32_state_t bsum, csum; /* the format's checksums: xxHash-32, seed 0 */
 };
-
-static uint32_t rotl(uint32_t x, int r)
-{
-        return (x << r) | (x >> (32 - r));
-}
 
 static uint32_t le32(const unsigned char *p)
 {
         return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static void xxh_init(struct xxh32 *h)
-{
-        h->v[0] = XXH_P1 + XXH_P2;
-        h->v[1] = XXH_P2;
-        h->v[2] = 0;
-        h->v[3] = 0u - XXH_P1;
-        h->total = 0;
-        h->blen = 0;
-}
-
-static void xxh_stripe(struct xxh32 *h, const unsigned char *p)
-{
-        for (int i = 0; i < 4; i++)
-                h->v[i] = rotl(h->v[i] + le32(p + 4 * i) * XXH_P2, 13) * XXH_P1;
-}
-
-static void xxh_update(struct xxh32 *h, const unsigned char *p, size_t n)
-{
-        h->total += n;
-        if (h->blen + n < 16) {
-                memcpy(h->buf + h->blen, p, n);
-                h->blen += n;
-                return;
-        }
-        if (h->blen) {
-                size_t k = 16 - h->blen;
-                memcpy(h->buf + h->blen, p, k);
-                xxh_stripe(h, h->buf);
-                p += k;
-                n -= k;
-        }
-        for (; n >= 16; p += 16, n -= 16)
-                xxh_stripe(h, p);
-        memcpy(h->buf, p, n);
-        h->blen = n;
-}
-
-static uint32_t xxh_digest(const struct xxh32 *h)
-{
-        const unsigned char *p = h->buf;
-        size_t n = h->blen;
-        uint32_t x = h->total >= 16 ? rotl(h->v[0], 1) + rotl(h->v[1], 7) + rotl(h->v[2], 12) +
-                                          rotl(h->v[3], 18)
-                                    : XXH_P5;
-
-        x += (uint32_t)h->total;
-        for (; n >= 4; p += 4, n -= 4)
-                x = rotl(x + le32(p) * XXH_P3, 17) * XXH_P4;
-        for (; n > 0; p++, n--)
-                x = rotl(x + *p * XXH_P5, 11) * XXH_P1;
-        x ^= x >> 15;
-        x *= XXH_P2;
-        x ^= x >> 13;
-        x *= XXH_P3;
-        x ^= x >> 16;
-        return x;
 }
 
 static size_t min_size(size_t a, size_t b)
@@ -186,10 +112,7 @@ static int header(struct lz4_reader *r)
                 r->fneed = 3 + (flg & 0x08 ? 8 : 0) + (flg & 0x01 ? 4 : 0);
                 return 0;
         }
-        struct xxh32 h;
-        xxh_init(&h);
-        xxh_update(&h, r->field, r->fneed - 1);
-        if ((xxh_digest(&h) >> 8 & 0xFF) != r->field[r->fneed - 1])
+        if ((XXH32(r->field, r->fneed - 1, 0) >> 8 & 0xFF) != r->field[r->fneed - 1])
                 return -EBADMSG;
         r->indep = flg & 0x20;
         r->block_sum = flg & 0x10;
@@ -199,7 +122,7 @@ static int header(struct lz4_reader *r)
         r->block_max = (size_t)1 << (8 + 2 * (bd >> 4 & 7));
         r->produced = 0;
         r->back = 0;
-        xxh_init(&r->csum);
+        XXH32_reset(&r->csum, 0);
         expect(r, ST_BLOCK_SIZE, 4);
         return 0;
 }
@@ -234,7 +157,7 @@ static int block_size(struct lz4_reader *r)
         if (r->indep)
                 r->back = 0;
         if (r->block_sum)
-                xxh_init(&r->bsum);
+                XXH32_reset(&r->bsum, 0);
         r->stage = v >> 31 ? ST_RAW : ST_BLOCK;
         return 0;
 }
@@ -511,7 +434,7 @@ static int step(struct lz4_reader *r, const unsigned char **ip, const unsigned c
                 const unsigned char *end = *ip + min_size(r->left, (size_t)(iend - *ip));
                 rc = sequences(r, ip, end, op, oend);
                 if (r->block_sum)
-                        xxh_update(&r->bsum, i0, (size_t)(*ip - i0));
+                        XXH32_update(&r->bsum, i0, (size_t)(*ip - i0));
                 r->left -= (size_t)(*ip - i0);
                 if (!rc && r->left == 0 && !pending(r)) {
                         if (r->seq != SQ_OFF || r->off_bytes)
@@ -525,7 +448,7 @@ static int step(struct lz4_reader *r, const unsigned char **ip, const unsigned c
                 size_t n = min_size(r->left, min_size((size_t)(iend - *ip), (size_t)(oend - *op)));
                 memcpy(*op, *ip, n);
                 if (r->block_sum)
-                        xxh_update(&r->bsum, *ip, n);
+                        XXH32_update(&r->bsum, *ip, n);
                 *op += n;
                 *ip += n;
                 r->left -= n;
@@ -535,14 +458,14 @@ static int step(struct lz4_reader *r, const unsigned char **ip, const unsigned c
         }
         case ST_BLOCK_SUM:
                 if (gather(r, ip, iend)) {
-                        if (le32(r->field) != xxh_digest(&r->bsum))
+                        if (le32(r->field) != XXH32_digest(&r->bsum))
                                 rc = -EBADMSG;
                         expect(r, ST_BLOCK_SIZE, 4);
                 }
                 break;
         case ST_CONTENT_SUM:
                 if (gather(r, ip, iend)) {
-                        if (le32(r->field) != xxh_digest(&r->csum))
+                        if (le32(r->field) != XXH32_digest(&r->csum))
                                 rc = -EBADMSG;
                         else
                                 rc = end_frame(r);
@@ -552,7 +475,7 @@ static int step(struct lz4_reader *r, const unsigned char **ip, const unsigned c
         if (*op > o0) {
                 size_t n = (size_t)(*op - o0);
                 if (r->content_sum)
-                        xxh_update(&r->csum, o0, n);
+                        XXH32_update(&r->csum, o0, n);
                 r->produced += n;
                 r->back += n;
         }
