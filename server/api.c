@@ -49,6 +49,10 @@ struct route;
 typedef void route_fn(struct server *s, struct conn *c, struct http_request *r,
                       const struct route *rt);
 
+/* What the "*" of a user route's path names: outside the caller's scope
+ * it is not found, with the same answer as one that does not exist. */
+enum names { NAMES_NONE, NAMES_ESTABLISHMENT, NAMES_MACHINE, NAMES_ALERT };
+
 struct route {
         unsigned method;
         const char *path; /* a "*" segment matches one segment */
@@ -57,6 +61,7 @@ struct route {
         bool write;     /* AUTH_USER: a change, which a session must back with its CSRF token */
         enum scope scope;
         route_fn *fn;
+        enum names names;
 };
 
 static route_fn route_ca, route_enroll, route_reports, route_policy, route_alerts, route_agents,
@@ -66,37 +71,46 @@ static route_fn route_ca, route_enroll, route_reports, route_policy, route_alert
 
 /* Scopes: a regional user's answers hold its region only, an establishment
  * user's its establishment only; a filter naming something outside the
- * scope is refused (403), an object outside it is not found (404). A
- * funder's routes give aggregates only. */
+ * scope (a region, a département, an establishment, a machine) is refused
+ * (403), an object a path names outside it is not found (404), answered as
+ * one that does not exist. A funder's routes give aggregates only. */
 static const struct route routes[] = {
-        { HTTP_GET, "/api/v1/ca", AUTH_NONE, 0, false, SCOPE_ALL, route_ca },
-        { HTTP_POST, "/api/v1/enroll", AUTH_NONE, 0, false, SCOPE_ALL, route_enroll },
-        { HTTP_POST, "/api/v1/reports", AUTH_AGENT, 0, false, SCOPE_OWN, route_reports },
-        { HTTP_GET, "/api/v1/policy", AUTH_AGENT, 0, false, SCOPE_OWN, route_policy },
-        { HTTP_POST, "/api/v1/session", AUTH_NONE, 0, false, SCOPE_ALL, route_login },
-        { HTTP_GET, "/api/v1/session", AUTH_USER, EVERYONE, false, SCOPE_OWN, route_session },
-        { HTTP_DELETE, "/api/v1/session", AUTH_USER, EVERYONE, true, SCOPE_OWN, route_logout },
-        { HTTP_GET, "/api/v1/alerts", AUTH_USER, STAFF, false, SCOPE_OWN, route_alerts },
+        { HTTP_GET, "/api/v1/ca", AUTH_NONE, 0, false, SCOPE_ALL, route_ca, NAMES_NONE },
+        { HTTP_POST, "/api/v1/enroll", AUTH_NONE, 0, false, SCOPE_ALL, route_enroll, NAMES_NONE },
+        { HTTP_POST, "/api/v1/reports", AUTH_AGENT, 0, false, SCOPE_OWN, route_reports,
+          NAMES_NONE },
+        { HTTP_GET, "/api/v1/policy", AUTH_AGENT, 0, false, SCOPE_OWN, route_policy, NAMES_NONE },
+        { HTTP_POST, "/api/v1/session", AUTH_NONE, 0, false, SCOPE_ALL, route_login, NAMES_NONE },
+        { HTTP_GET, "/api/v1/session", AUTH_USER, EVERYONE, false, SCOPE_OWN, route_session,
+          NAMES_NONE },
+        { HTTP_DELETE, "/api/v1/session", AUTH_USER, EVERYONE, true, SCOPE_OWN, route_logout,
+          NAMES_NONE },
+        { HTTP_GET, "/api/v1/alerts", AUTH_USER, STAFF, false, SCOPE_OWN, route_alerts,
+          NAMES_NONE },
         { HTTP_POST, "/api/v1/alerts/*/acknowledge", AUTH_USER, STAFF, true, SCOPE_OWN,
-          route_acknowledge },
-        { HTTP_GET, "/api/v1/agents", AUTH_USER, STAFF, false, SCOPE_OWN, route_agents },
-        { HTTP_GET, "/api/v1/agents/*", AUTH_USER, STAFF, false, SCOPE_OWN, route_machine },
+          route_acknowledge, NAMES_ALERT },
+        { HTTP_GET, "/api/v1/agents", AUTH_USER, STAFF, false, SCOPE_OWN, route_agents,
+          NAMES_NONE },
+        { HTTP_GET, "/api/v1/agents/*", AUTH_USER, STAFF, false, SCOPE_OWN, route_machine,
+          NAMES_MACHINE },
         { HTTP_GET, "/api/v1/establishments", AUTH_USER, EVERYONE, false, SCOPE_OWN,
-          route_establishments },
+          route_establishments, NAMES_NONE },
         { HTTP_GET, "/api/v1/establishments/*", AUTH_USER, STAFF, false, SCOPE_OWN,
-          route_establishment },
+          route_establishment, NAMES_ESTABLISHMENT },
         { HTTP_POST, "/api/v1/establishments/*/records", AUTH_USER, STAFF, true, SCOPE_OWN,
-          route_record },
-        { HTTP_GET, "/api/v1/equipment", AUTH_USER, EVERYONE, false, SCOPE_OWN, route_equipment },
-        { HTTP_GET, "/api/v1/progress", AUTH_USER, EVERYONE, false, SCOPE_ALL, route_progress },
+          route_record, NAMES_ESTABLISHMENT },
+        { HTTP_GET, "/api/v1/equipment", AUTH_USER, EVERYONE, false, SCOPE_OWN, route_equipment,
+          NAMES_NONE },
+        { HTTP_GET, "/api/v1/progress", AUTH_USER, EVERYONE, false, SCOPE_ALL, route_progress,
+          NAMES_NONE },
         { HTTP_GET, "/api/v1/opendata/departments.json", AUTH_USER, EVERYONE, false, SCOPE_ALL,
-          route_opendata },
+          route_opendata, NAMES_NONE },
         { HTTP_GET, "/api/v1/opendata/departments.csv", AUTH_USER, EVERYONE, false, SCOPE_ALL,
-          route_opendata },
-        { HTTP_GET, "/metrics", AUTH_USER, ADMIN, false, SCOPE_ALL, route_metrics },
-        { HTTP_GET, "/healthz", AUTH_NONE, 0, false, SCOPE_ALL, route_health },
-        { HTTP_GET, "/", AUTH_NONE, 0, false, SCOPE_ALL, route_static },
-        { HTTP_GET, "/ui/*", AUTH_NONE, 0, false, SCOPE_ALL, route_static },
+          route_opendata, NAMES_NONE },
+        { HTTP_GET, "/metrics", AUTH_USER, ADMIN, false, SCOPE_ALL, route_metrics, NAMES_NONE },
+        { HTTP_GET, "/healthz", AUTH_NONE, 0, false, SCOPE_ALL, route_health, NAMES_NONE },
+        { HTTP_GET, "/", AUTH_NONE, 0, false, SCOPE_ALL, route_static, NAMES_NONE },
+        { HTTP_GET, "/ui/*", AUTH_NONE, 0, false, SCOPE_ALL, route_static, NAMES_NONE },
 };
 
 #define SESSION_COOKIE "hygie_session"
@@ -209,35 +223,144 @@ static int who_is_asking(struct store *s, struct query_job *q, struct error *e)
         return 0;
 }
 
-/* Narrows q->filter to the caller's scope; refuses a filter outside it. */
-static int within_scope(struct store *s, struct query_job *q, struct error *e)
+/* Whether establishment finess is within the caller's scope: 1, 0 (or
+ * unknown), or -errno. */
+static int establishment_in_scope(struct store *s, const struct query_job *q, const char *finess,
+                                  struct error *e)
 {
-        struct store_filter *f = &q->filter;
+        struct establishment est;
+        int rc = s->ops->establishment_get(s, finess, &est, e);
+
+        if (rc == -ENOENT)
+                return 0;
+        if (rc < 0)
+                return rc;
+        switch (q->who.role) {
+        case ROLE_REGIONAL:
+                return strcmp(est.region, q->who.region) == 0;
+        case ROLE_ESTABLISHMENT:
+                return strcmp(est.finess, q->who.finess) == 0;
+        default:
+                return 1;
+        }
+}
+
+/* Whether machine (an agent id) is within the caller's scope: as above. */
+static int machine_in_scope(struct store *s, const struct query_job *q, const char *id,
+                            struct error *e)
+{
+        struct agent a;
+        int rc = intake_uuid_ok(id) ? s->ops->agent_get(s, id, &a, e) : -ENOENT;
+
+        if (rc == -ENOENT)
+                return 0;
+        return rc < 0 ? rc : establishment_in_scope(s, q, a.finess, e);
+}
+
+static int found(void *user, int ncols, const char *const *v)
+{
+        (void)ncols;
+        (void)v;
+        *(bool *)user = true;
+        return 1;
+}
+
+/* Whether département dep holds an establishment of the caller's scope. */
+static int department_in_scope(struct store *s, const struct query_job *q, const char *dep,
+                               struct error *e)
+{
+        const char *p[3] = { dep, q->who.region, q->who.finess };
+        bool any = false;
+        int rc = s->ops->rows(s,
+                              "SELECT 1 FROM establishments WHERE department = $1"
+                              " AND (region = $2 OR finess = $3) LIMIT 1",
+                              3, p, found, &any, e);
+
+        return rc < 0 ? rc : any;
+}
+
+/* The caller's own region: a regional user's, an establishment user's
+ * establishment's ("" when it has none). */
+static int own_region(struct store *s, const struct query_job *q, char *region, size_t size,
+                      struct error *e)
+{
         struct establishment est;
         int rc;
 
-        switch (q->who.role) {
-        case ROLE_REGIONAL:
-                if (f->region && strcmp(f->region, q->who.region) != 0)
-                        return refuse(q, 403, "out_of_scope", e, "that region is not yours");
-                if (f->finess) {
-                        rc = s->ops->establishment_get(s, f->finess, &est, e);
-                        if (rc < 0 && rc != -ENOENT)
-                                return rc;
-                        if (rc == -ENOENT || strcmp(est.region, q->who.region) != 0)
-                                return refuse(q, 403, "out_of_scope", e,
-                                              "that establishment is not in your region");
-                }
-                f->region = q->who.region;
-                return 0;
-        case ROLE_ESTABLISHMENT:
-                if (f->finess && strcmp(f->finess, q->who.finess) != 0)
-                        return refuse(q, 403, "out_of_scope", e, "that establishment is not yours");
-                f->finess = q->who.finess;
-                return 0;
-        default:
+        if (q->who.role == ROLE_REGIONAL) {
+                snprintf(region, size, "%s", q->who.region);
                 return 0;
         }
+        rc = s->ops->establishment_get(s, q->who.finess, &est, e);
+        if (rc < 0 && rc != -ENOENT)
+                return rc;
+        snprintf(region, size, "%s", rc == 0 ? est.region : "");
+        return 0;
+}
+
+/* Refuses a filter outside the caller's scope (403), then narrows q->filter
+ * to the scope. */
+static int within_scope(struct store *s, struct query_job *q, struct error *e)
+{
+        struct store_filter *f = &q->filter;
+        char region[128];
+        int rc = 1;
+
+        if (q->who.role != ROLE_REGIONAL && q->who.role != ROLE_ESTABLISHMENT)
+                return 0;
+        if (f->region && *f->region) {
+                if ((rc = own_region(s, q, region, sizeof(region), e)) < 0)
+                        return rc;
+                if (strcmp(f->region, region) != 0)
+                        return refuse(q, 403, "out_of_scope", e,
+                                      "that region is outside your scope");
+        }
+        if (f->department && *f->department &&
+            (rc = department_in_scope(s, q, f->department, e)) <= 0)
+                return rc < 0 ? rc
+                              : refuse(q, 403, "out_of_scope", e,
+                                       "that département is outside your scope");
+        if (f->finess && *f->finess && (rc = establishment_in_scope(s, q, f->finess, e)) <= 0)
+                return rc < 0 ? rc
+                              : refuse(q, 403, "out_of_scope", e,
+                                       "that establishment is outside your scope");
+        if (f->agent_id && *f->agent_id && (rc = machine_in_scope(s, q, f->agent_id, e)) <= 0)
+                return rc < 0 ? rc
+                              : refuse(q, 403, "out_of_scope", e,
+                                       "that machine is outside your scope");
+        if (q->who.role == ROLE_REGIONAL)
+                f->region = q->who.region;
+        else
+                f->finess = q->who.finess;
+        return 0;
+}
+
+/* -ENOENT as the answer: the object the route names is not found. */
+static int not_found(struct query_job *q, int rc, struct error *e)
+{
+        static const char *const what[] = { "no such object", "no such establishment",
+                                            "no such machine", "no such alert" };
+
+        return rc == -ENOENT ? refuse(q, 404, "not_found", e, what[q->rt->names]) : rc;
+}
+
+/* The object the path names, within the caller's scope, or not found: the
+ * same answer whether it exists elsewhere or nowhere. */
+static int named_in_scope(struct store *s, struct query_job *q, struct error *e)
+{
+        int rc;
+
+        switch (q->rt->names) {
+        case NAMES_ESTABLISHMENT:
+                rc = establishment_in_scope(s, q, q->key, e);
+                break;
+        case NAMES_MACHINE:
+                rc = machine_in_scope(s, q, q->key, e);
+                break;
+        default:
+                return 0; /* an alert: the store looks within the scope */
+        }
+        return rc < 0 ? rc : rc ? 0 : not_found(q, -ENOENT, e);
 }
 
 static int run_query(struct store *s, struct db_job *j, struct error *e)
@@ -255,6 +378,8 @@ static int run_query(struct store *s, struct db_job *j, struct error *e)
                 return refuse(q, 403, "csrf", e,
                               "this change needs the session's X-CSRF-Token header");
         if (q->rt->scope == SCOPE_OWN && (rc = within_scope(s, q, e)) < 0)
+                return rc;
+        if ((rc = named_in_scope(s, q, e)) < 0)
                 return rc;
         if (q->bad_request)
                 return refuse(q, 400, "bad_request", e, q->bad_request);
@@ -471,11 +596,6 @@ static int named_establishment(struct query_job *q, struct view_scope *sc, struc
         return 0;
 }
 
-static int not_found(struct query_job *q, int rc, struct error *e)
-{
-        return rc == -ENOENT ? refuse(q, 404, "not_found", e, e->msg) : rc;
-}
-
 static int query_establishment(struct store *s, struct query_job *q, struct error *e)
 {
         struct view_scope sc;
@@ -548,13 +668,8 @@ static int record_in_tx(struct store *s, void *user, struct error *e)
         struct query_job *q = user;
         char detail[64];
         struct audit a = { time(NULL), q->who.login, "record.add", q->key, detail };
-        struct establishment est;
-        int rc = s->ops->establishment_get(s, q->key, &est, e);
+        int rc;
 
-        if (rc == 0 && q->filter.region && strcmp(est.region, q->filter.region) != 0)
-                rc = -ENOENT;
-        if (rc < 0)
-                return not_found(q, rc, e);
         if (!q->body)
                 return refuse(q, 400, "bad_request", e, "the body must be a JSON object");
         rc = view_record_add(s, rules(q), q->key, q->body, q->who.login, time(NULL), &q->out, e);

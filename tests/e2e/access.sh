@@ -89,12 +89,19 @@ GET /api/v1/session 200 200 200 200 200 200 401 401
 GET /api/v1/alerts 200 200 200 200 200 403 401 401
 GET /api/v1/alerts?finess=$finess 200 200 200 403 200 403 401 401
 GET /api/v1/alerts?finess=$other 200 200 403 200 403 403 401 401
-GET /api/v1/alerts?region=Bretagne 200 200 403 200 200 403 401 401
+GET /api/v1/alerts?region=Bretagne 200 200 403 200 403 403 401 401
+GET /api/v1/alerts?department=29 200 200 403 200 403 403 401 401
+GET /api/v1/alerts?department=75 200 200 200 403 200 403 401 401
+GET /api/v1/alerts?department=99 200 200 403 403 403 403 401 401
+GET /api/v1/alerts?agent=$agent_id 200 200 200 403 200 403 401 401
+GET /api/v1/alerts?agent=00000000-0000-4000-8000-000000000000 200 200 403 403 403 403 401 401
 GET /api/v1/agents 200 200 200 200 200 403 401 401
+GET /api/v1/agents?agent=$agent_id 200 200 200 403 200 403 401 401
+GET /api/v1/agents?department=29 200 200 403 200 403 403 401 401
 GET /api/v1/agents?finess=$other 200 200 403 200 403 403 401 401
 GET /api/v1/agents?region=Ile-de-France 200 200 200 403 200 403 401 401
 GET /api/v1/establishments 200 200 200 200 200 200 401 401
-GET /api/v1/establishments?region=Bretagne 200 200 403 200 200 200 401 401
+GET /api/v1/establishments?region=Bretagne 200 200 403 200 403 200 401 401
 GET /metrics 200 200 403 403 403 403 401 401
 POST /api/v1/alerts/999999/acknowledge 404 404 404 404 404 403 401 401
 GET /api/v1/establishments/$finess 200 200 200 404 200 403 401 401
@@ -105,8 +112,10 @@ GET /api/v1/agents/00000000-0000-4000-8000-000000000000 404 404 404 404 404 403 
 POST /api/v1/establishments/$finess/records 400 400 400 404 400 403 401 401
 POST /api/v1/establishments/$other/records 400 400 404 400 404 403 401 401
 GET /api/v1/equipment 200 200 200 200 200 200 401 401
-GET /api/v1/equipment?region=Bretagne&format=csv 200 200 403 200 200 200 401 401
+GET /api/v1/equipment?region=Bretagne&format=csv 200 200 403 200 403 200 401 401
 GET /api/v1/equipment?format=xml 400 400 400 400 400 400 401 401
+GET /api/v1/equipment?department=29 200 200 403 200 403 200 401 401
+POST /api/v1/establishments/750000028/records 404 404 404 404 404 403 401 401
 GET /api/v1/progress 200 200 200 200 200 200 401 401
 GET /api/v1/opendata/departments.json 200 200 200 200 200 200 401 401
 GET /api/v1/opendata/departments.csv 200 200 200 200 200 200 401 401
@@ -114,6 +123,20 @@ GET / 200 200 200 200 200 200 200 200
 GET /ui/app.js 200 200 200 200 200 200 200 200
 GET /ui/nothing.js 404 404 404 404 404 404 404 404
 EOT
+
+# Out of scope is answered as nowhere: whether the object exists elsewhere
+# does not show.
+for pair in "POST /api/v1/establishments/$finess/records|POST /api/v1/establishments/750000028/records" \
+	"GET /api/v1/establishments/$finess|GET /api/v1/establishments/750000028" \
+	"GET /api/v1/agents/$agent_id|GET /api/v1/agents/00000000-0000-4000-8000-000000000000"; do
+	call bzh-support ${pair%%|*} >/dev/null
+	mv "$tmp/body" "$tmp/elsewhere"
+	call bzh-support ${pair#*|} >/dev/null
+	cmp -s "$tmp/elsewhere" "$tmp/body" ||
+		fail "${pair%%|*}: $(cat "$tmp/elsewhere") but nowhere: $(cat "$tmp/body")"
+	jq -e '.error.message | startswith("no such ")' "$tmp/body" >/dev/null ||
+		fail "not found says: $(cat "$tmp/body")"
+done
 
 # In scope means only the scope.
 call idf-support GET /api/v1/alerts >/dev/null
