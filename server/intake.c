@@ -171,6 +171,7 @@ struct sax {
         int depth;
         struct part part; /* the bounded value under way, max 0 none */
         size_t families;
+        size_t end; /* where the document's last brace ends */
         enum where where[DEPTH_MAX];
         int key;          /* the key whose value comes next in the open container, -1 other */
         unsigned seen[3]; /* root, agent, the finding under way */
@@ -448,7 +449,8 @@ static int on_end_map(void *ctx)
                 if (!(x->seen[1] & 1u << A_HOSTNAME))
                         return fail(x, "agent.hostname", "not a host name of at most 255 bytes");
         }
-        x->depth--;
+        if (--x->depth == 0)
+                x->end = yajl_get_bytes_consumed(x->h);
         return part_end(x);
 }
 
@@ -593,7 +595,11 @@ int intake_parse(struct intake *in, const char *text, size_t len, struct error *
         if (!h)
                 return -ENOMEM;
         x.h = h;
-        st = yajl_parse(h, (const unsigned char *)text, len);
+        /* yajl takes form feeds and vertical tabs for blanks; JSON does not,
+         * and a string holds no raw control character either. */
+        if (memchr(text, '\f', len) || memchr(text, '\v', len))
+                fail(&x, "report", "a form feed or vertical tab outside a string");
+        st = x.rc ? yajl_status_ok : yajl_parse(h, (const unsigned char *)text, len);
         if (st == yajl_status_ok)
                 st = yajl_complete_parse(h);
         if (x.rc == 0 && st != yajl_status_ok) {
@@ -607,6 +613,11 @@ int intake_parse(struct intake *in, const char *text, size_t len, struct error *
                 x.rc = -EINVAL;
         }
         yajl_free(h);
+        /* yajl lets a token cut short after the document pass: only
+         * blanks may follow it. */
+        for (size_t i = x.end; x.rc == 0 && x.end > 0 && i < len; i++)
+                if (!strchr(" \t\r\n", text[i]) || !text[i])
+                        fail(&x, "report", "bytes after the document");
         if (x.rc == 0)
                 check_complete(&x);
         if (x.rc == 0 && x.nfindings > 0 &&

@@ -78,6 +78,30 @@ static void test_intake_refuses_what_jansson_cannot_read(void **state)
         assert_int_equal(parse("{\"os\":[99999999999999999999999]}", &e), -EINVAL);
 }
 
+static void test_intake_refuses_bytes_after_the_document(void **state)
+{
+        struct intake in;
+        struct error e;
+        char text[2048];
+
+        (void)state;
+        parse("{}", &e);
+        snprintf(text, sizeof(text), "%s \n", doc);
+        assert_int_equal(intake_parse(&in, text, strlen(text), &e), 0);
+        intake_free(&in);
+        snprintf(text, sizeof(text), "%s\"", doc);
+        assert_int_equal(intake_parse(&in, text, strlen(text), &e), -EINVAL);
+        intake_free(&in);
+        snprintf(text, sizeof(text), "%s {}", doc);
+        assert_int_equal(intake_parse(&in, text, strlen(text), &e), -EINVAL);
+        intake_free(&in);
+        /* Blanks JSON has not. */
+        snprintf(text, sizeof(text), "%s\f", doc);
+        assert_int_equal(intake_parse(&in, text, strlen(text), &e), -EINVAL);
+        intake_free(&in);
+        assert_int_equal(parse("{\"os\":\v{}}", &e), -EINVAL);
+}
+
 static void test_intake_bounds_nesting(void **state)
 {
         char facts[512] = "{\"os\":";
@@ -187,6 +211,7 @@ int main(void)
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_intake_plain_report_passes),
                 cmocka_unit_test(test_intake_refuses_what_jansson_cannot_read),
+                cmocka_unit_test(test_intake_refuses_bytes_after_the_document),
                 cmocka_unit_test(test_intake_bounds_nesting),
                 cmocka_unit_test(test_intake_bounds_each_family),
                 cmocka_unit_test(test_intake_bounds_families_and_their_names),
