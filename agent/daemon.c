@@ -7,7 +7,9 @@
  * failures back off exponentially with jitter and honour Retry-After; a
  * backlog drains at a bounded pace so a collector coming back is not
  * flattened by every agent at once. Blocking file work (spool, status) runs
- * on the thread pool too. */
+ * on the thread pool too; status.json has one write under way at a time, so
+ * the newest status is the one left. A report's seq is on disk (state seq)
+ * before the report is spooled, so seqs never go back. */
 #include <errno.h>
 #include <getopt.h>
 #include <ini.h>
@@ -56,6 +58,7 @@ struct daemon {
         uv_signal_t sigterm, sigint, sighup;
         uint64_t next_due[FAM_COUNT]; /* loop time, ms */
         bool checking, sending, stopping, once, reload_pending, once_checked;
+        bool status_writing, status_again; /* a write under way; another asked */
         long long seq;
         unsigned failures;
         unsigned long long delivered;
@@ -144,9 +147,12 @@ static uint64_t jitter(uint64_t v, unsigned pct)
 
 struct file_work {
         uv_work_t w;
+        struct daemon *d;
         char dir[PATH_MAX];
         char *text;
 };
+
+static void save_status(struct daemon *d);
 
 static void write_status_work(uv_work_t *w)
 {
@@ -157,22 +163,35 @@ static void write_status_work(uv_work_t *w)
                 log_warn("msg=\"status not saved\" file=%s error=\"%s\"", e.file, e.msg);
 }
 
-static void free_file_work(uv_work_t *w, int status)
+static void write_status_done(uv_work_t *w, int status)
 {
         struct file_work *f = w->data;
+        struct daemon *d = f->d;
 
         (void)status;
         free(f->text);
         free(f);
+        d->status_writing = false;
+        if (d->status_again) {
+                d->status_again = false;
+                save_status(d);
+        }
 }
 
 static void save_status(struct daemon *d)
 {
-        struct file_work *f = calloc(1, sizeof(*f));
         uint64_t next = UINT64_MAX, now = uv_now(d->loop);
         char when[32], last[32], attempt[32];
+        struct file_work *f;
         json_t *o;
 
+        /* Two writes at once could land in either order: the one under way
+         * writes again when it is done, with what is new by then. */
+        if (d->status_writing) {
+                d->status_again = true;
+                return;
+        }
+        f = calloc(1, sizeof(*f));
         if (!f)
                 return;
         for (int i = 0; i < FAM_COUNT; i++)
@@ -191,8 +210,11 @@ static void save_status(struct daemon *d)
         f->text = o ? json_dumps(o, JSON_INDENT(2)) : NULL;
         json_decref(o);
         snprintf(f->dir, sizeof(f->dir), "%s", d->st.dir);
+        f->d = d;
         f->w.data = f;
-        if (!f->text || uv_queue_work(d->loop, &f->w, write_status_work, free_file_work) < 0) {
+        d->status_writing = true;
+        if (!f->text || uv_queue_work(d->loop, &f->w, write_status_work, write_status_done) < 0) {
+                d->status_writing = false;
                 free(f->text);
                 free(f);
         }
@@ -269,12 +291,14 @@ static void check_work(uv_work_t *w)
                 cw->failed += findings.v[i].status == STATUS_FAIL;
         text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
         cw->rc = text ? gzip_compress(text, strlen(text), 6, &gz, &gzlen) : -ENOMEM;
+        if (cw->rc < 0)
+                error_set(&cw->e, "", 0, "cannot build the report: %s", strerror(-cw->rc));
+        else
+                cw->rc = state_seq_save(d->st.dir, (unsigned long long)cw->seq, &cw->e);
         if (cw->rc == 0) {
                 uv_mutex_lock(&d->spool_lock);
                 cw->rc = spool_put(d->spool, (uint64_t)cw->seq, cw->mask, gz, gzlen, &cw->e);
                 uv_mutex_unlock(&d->spool_lock);
-        } else {
-                error_set(&cw->e, "", 0, "cannot build the report: %s", strerror(-cw->rc));
         }
         free(gz);
         free(text);
@@ -767,23 +791,40 @@ int agent_run(int argc, char **argv)
                 fprintf(stderr, "hygie-agent: %s:%u: %s\n", e.file, e.line, e.msg);
                 goto out_root;
         }
-        if (spool_open(state_path(d->st.dir, "spool", path, sizeof(path)),
-                       (uint64_t)d->cfg.spool_max_mb << 20, &d->spool, &e) < 0) {
+        /* The spool's lock is the state directory's: one run at a time. */
+        c = spool_open(state_path(d->st.dir, "spool", path, sizeof(path)),
+                       (uint64_t)d->cfg.spool_max_mb << 20, &d->spool, &e);
+        if (c == -EBUSY) {
+                fprintf(stderr,
+                        _("hygie-agent: another hygie-agent run (the service?) is using %s; "
+                          "try again once it is done\n"),
+                        d->st.dir);
+                goto out_root;
+        } else if (c < 0) {
                 fprintf(stderr, "hygie-agent: %s: %s\n", e.file, e.msg);
                 goto out_root;
         }
         uv_mutex_init(&d->spool_lock);
         {
-                /* seq only grows, across restarts too: the collector orders by it. */
+                /* seq only grows, across restarts too: the collector orders by
+                 * it. status.json kept it before the seq file did. */
                 char spath[PATH_MAX];
                 json_t *st = json_load_file(
                     state_path(d->st.dir, "status.json", spath, sizeof(spath)), 0, NULL);
                 long long saved = json_integer_value(json_object_get(st, "seq"));
                 const char *etag = json_string_value(json_object_get(st, "policy_etag"));
+                unsigned long long kept;
 
+                if (state_seq_load(d->st.dir, &kept, &e) < 0) {
+                        fprintf(stderr, "hygie-agent: %s: %s\n", e.file, e.msg);
+                        json_decref(st);
+                        goto out_spool;
+                }
                 d->seq = saved > (long long)spool_last_seq(d->spool)
                              ? saved
                              : (long long)spool_last_seq(d->spool);
+                if ((long long)kept > d->seq)
+                        d->seq = (long long)kept;
                 if (etag && access(path, F_OK) == 0)
                         snprintf(d->policy_etag, sizeof(d->policy_etag), "%s", etag);
                 json_decref(st);

@@ -163,6 +163,7 @@ static void forget_old_state(const char *dir)
 
         unlink(state_path(dir, "policy.ini", path, sizeof(path)));
         unlink(state_path(dir, "status.json", path, sizeof(path)));
+        unlink(state_path(dir, "seq", path, sizeof(path)));
         unlink(state_path(dir, "pwaudit.cache", path, sizeof(path)));
         state_path(dir, "spool", path, sizeof(path));
         d = opendir(path);
