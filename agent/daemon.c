@@ -419,9 +419,13 @@ static void policy_fetched(struct transport_req *r)
 
 static void start_cycle(struct daemon *d, unsigned mask)
 {
-        char inm[96];
+        char inm[96], path[PATH_MAX];
         const char *headers[] = { inm, NULL };
 
+        /* The ETag names the saved policy.ini: without it, ask for it whole. */
+        if (d->policy_etag[0] &&
+            access(state_path(d->st.dir, "policy.ini", path, sizeof(path)), F_OK) < 0)
+                d->policy_etag[0] = '\0';
         d->cycle_mask = mask;
         d->checking = true; /* the fetch is part of the cycle */
         snprintf(inm, sizeof(inm), "If-None-Match: %s", d->policy_etag);
@@ -825,7 +829,8 @@ int agent_run(int argc, char **argv)
                              : (long long)spool_last_seq(d->spool);
                 if ((long long)kept > d->seq)
                         d->seq = (long long)kept;
-                if (etag && access(path, F_OK) == 0)
+                if (etag &&
+                    access(state_path(d->st.dir, "policy.ini", spath, sizeof(spath)), F_OK) == 0)
                         snprintf(d->policy_etag, sizeof(d->policy_etag), "%s", etag);
                 json_decref(st);
         }
