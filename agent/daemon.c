@@ -28,6 +28,7 @@
 #include "log.h"
 #include "notify.h"
 #include "report.h"
+#include "report_limits.h"
 #include "spool.h"
 #include "state.h"
 #include "transport.h"
@@ -63,7 +64,7 @@ struct daemon {
         unsigned failures;
         unsigned long long delivered;
         long long last_delivery, last_attempt;
-        char last_error[300], policy_etag[64];
+        char last_error[1024], policy_etag[64];
         struct transport_req send_req, policy_req;
         struct spool_entry sending_entry;
         unsigned cycle_mask;
@@ -291,10 +292,18 @@ static void check_work(uv_work_t *w)
                 cw->failed += findings.v[i].status == STATUS_FAIL;
         text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
         cw->rc = text ? gzip_compress(text, strlen(text), 6, &gz, &gzlen) : -ENOMEM;
-        if (cw->rc < 0)
+        if (cw->rc < 0) {
                 error_set(&cw->e, "", 0, "cannot build the report: %s", strerror(-cw->rc));
-        else
+        } else if (strlen(text) > REPORT_TEXT_MAX || gzlen > REPORT_SENT_MAX) {
+                /* The collector would refuse it: said now, not lost later. */
+                cw->rc = -EFBIG;
+                error_set(&cw->e, "", 0,
+                          "the report is too large to send (%zu bytes, %zu compressed; the "
+                          "collector takes %d and %d)",
+                          strlen(text), gzlen, REPORT_TEXT_MAX, REPORT_SENT_MAX);
+        } else {
                 cw->rc = state_seq_save(d->st.dir, (unsigned long long)cw->seq, &cw->e);
+        }
         if (cw->rc == 0) {
                 uv_mutex_lock(&d->spool_lock);
                 cw->rc = spool_put(d->spool, (uint64_t)cw->seq, cw->mask, gz, gzlen, &cw->e);
@@ -316,10 +325,13 @@ static void check_done(uv_work_t *w, int status)
         (void)status;
         d->checking = false;
         if (cw->rc < 0) {
+                char why[600];
+
                 /* A full disk must not stop the agent: the next cycle retries. */
-                log_error("msg=\"report not spooled\" seq=%lld error=\"%s: %s\"", cw->seq,
-                          cw->e.file, cw->e.msg);
-                snprintf(d->last_error, sizeof(d->last_error), "spool: %s", cw->e.msg);
+                error_str(&cw->e, why, sizeof(why));
+                log_error("msg=\"report not spooled\" seq=%lld error=\"%s\"", cw->seq, why);
+                snprintf(d->last_error, sizeof(d->last_error), "report %lld not spooled: %s",
+                         cw->seq, why);
         } else {
                 log_info("msg=\"checks done\" seq=%lld families=%#x failed=%zu", cw->seq, cw->mask,
                          cw->failed);

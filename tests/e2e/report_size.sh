@@ -1,7 +1,9 @@
 #!/bin/sh
 # A machine far behind on its updates still reports: tens of thousands of
 # pending updates give exact counts and a capped list, in a report the
-# collector takes (201), and `run --once` says delivered only then.
+# collector takes (201), and `run --once` says delivered only then. Facts
+# still too large (thousands of accounts) go as a note of their size, their
+# checks as errors, and the rest of the report as it is.
 #
 # Usage: report_size.sh AGENT SERVER ROOTS_DIR
 set -eu
@@ -40,6 +42,17 @@ BEGIN {
 	}
 }'
 
+# 5000 local accounts, locked.
+awk -v n=5000 -v passwd="$root/etc/passwd" -v shadow="$root/etc/shadow" 'BEGIN {
+	print "root:x:0:0:root:/root:/bin/bash" >passwd
+	print "root:!:19000:0:99999:7:::" >shadow
+	for (i = 0; i < n; i++) {
+		printf "user%05d:x:%d:%d::/home/user%05d:/bin/bash\n", i, 2000 + i, 2000 + i, i >passwd
+		printf "user%05d:!:19000:0:99999:7:::\n", i >shadow
+	}
+}'
+chmod 600 "$root/etc/shadow"
+
 state=$tmp/state
 "$AGENT" enroll --server "$url" --token "$token" --ca-fingerprint "$fingerprint" \
 	--state "$state" --root "$root" >/dev/null || fail "enroll"
@@ -76,4 +89,17 @@ got=$(jq -r '.findings[] | select(.check == "patch.security_pending") | .summary
 	fail "patch.security_pending: $got"
 got=$(open_alerts patch.security_pending | wc -l)
 [ "$got" = 1 ] || fail "patch.security_pending alerts: $got"
-echo "ok: 30000 pending updates reported with exact counts and 200 listed"
+
+# The accounts: their size instead, and each password check an error.
+got=$(jq -c '.facts.passwords | [.too_large, .bytes > 262144, .limit, length]' "$tmp/report.json")
+[ "$got" = '[true,true,262144,3]' ] || fail "facts.passwords: $got"
+jq -r '.findings[] | select(.check | startswith("password.")) | "\(.check) \(.status)"' \
+	"$tmp/report.json" >"$tmp/pw"
+[ "$(wc -l <"$tmp/pw")" = 7 ] || fail "password findings: $(cat "$tmp/pw")"
+[ "$(grep -c ' error$' "$tmp/pw")" = 7 ] || fail "password findings: $(cat "$tmp/pw")"
+got=$(jq -r '.findings[] | select(.check == "password.empty") | .summary' "$tmp/report.json")
+case $got in
+"Not reported: the passwords facts of this machine are too large to send ("*" KiB, the collector takes 256 KiB)") ;;
+*) fail "password.empty: $got" ;;
+esac
+echo "ok: 30000 pending updates reported with exact counts and 200 listed, 5000 accounts as their size"
