@@ -3,7 +3,8 @@
  * A document is built within what the collector takes (report_limits.h):
  * the collectors cap what grows with the machine, and a family whose facts
  * are still over REPORT_FAMILY_MAX goes as a note of its size, the checks
- * that read it as one error each, so the rest of the report still counts. */
+ * that read it as one error each, so the rest of the report still counts; a
+ * finding over REPORT_FINDING_MAX goes with a note of its evidence's size. */
 #include <libintl.h>
 #include <string.h>
 #include <wchar.h>
@@ -71,6 +72,22 @@ static json_t *facts_within_limits(json_t *facts, unsigned *over, size_t bytes[F
         return out ? out : json_incref(facts);
 }
 
+/* Finding o (taken over) within REPORT_FINDING_MAX: past it, its evidence
+ * is replaced by a note of its size. */
+static json_t *finding_within_limit(json_t *o)
+{
+        const json_t *ev = json_object_get(o, "evidence");
+        size_t n;
+
+        if (!o || !ev || json_dumpb(o, NULL, 0, JSON_COMPACT) <= REPORT_FINDING_MAX)
+                return o;
+        n = json_dumpb(ev, NULL, 0, JSON_COMPACT);
+        json_object_set_new(o, "evidence",
+                            json_pack("{s:b, s:I, s:I}", "too_large", 1, "bytes", (json_int_t)n,
+                                      "limit", (json_int_t)REPORT_FINDING_MAX));
+        return o;
+}
+
 /* In place of the findings of a check that reads families left out. */
 static json_t *left_out_json(const struct finding *f, unsigned left_out, const size_t bytes[])
 {
@@ -136,7 +153,8 @@ json_t *report_build(const struct report_meta *m, const struct policy *p, json_t
                 unsigned left_out = (c->needs | 1u << c->family) & over;
 
                 if (!left_out)
-                        json_array_append_new(findings, finding_json(&f->v[i]));
+                        json_array_append_new(findings,
+                                              finding_within_limit(finding_json(&f->v[i])));
                 else if (!replaced[c - checks]) {
                         replaced[c - checks] = true;
                         json_array_append_new(findings, left_out_json(&f->v[i], left_out, bytes));

@@ -11,7 +11,7 @@ AGENT=$1 SERVER=$2 roots=$3
 . "$(dirname "$0")/lib.sh"
 export HYGIE_LOG_QUIET=1
 # As common/report_limits.h has them.
-sent_max=1048576 text_max=8388608 family_max=262144
+sent_max=1048576 text_max=4194304 family_max=262144 finding_max=65536
 
 start_server
 token
@@ -72,6 +72,8 @@ for fam in os patch backup passwords antivirus hardware; do
 	size=$(jq -c ".facts.$fam" "$tmp/report.json" | tr -d '\n' | wc -c)
 	[ "$size" -le $family_max ] || fail "facts.$fam: $size bytes"
 done
+size=$(jq -c '.findings[]' "$tmp/report.json" | awk '{ if (length($0) > m) m = length($0) } END { print m }')
+[ "$size" -le $finding_max ] || fail "a finding of $size bytes"
 
 # Exact counts, the first 200 updates listed, security updates first.
 got=$(jq -c '.facts.patch | [.pending_count, .security_count, .pending_listed,

@@ -154,6 +154,41 @@ static void test_report_family_over_limit_goes_as_its_size(void **state)
         json_decref(doc);
 }
 
+static void test_report_finding_over_limit_goes_without_its_evidence(void **state)
+{
+        struct fixture *f = *state;
+        json_t *updates = json_array(), *evidence, *doc;
+        const json_t *x, *ev;
+        size_t bytes;
+        char name[32];
+
+        for (int i = 0; i < 2000; i++) {
+                snprintf(name, sizeof(name), "pkg%05d", i);
+                json_array_append_new(updates,
+                                      json_pack("{s:s, s:s, s:s}", "package", name, "installed",
+                                                "1.0-1", "candidate", "1.0-2"));
+        }
+        evidence = json_pack("{s:o}", "updates", updates);
+        bytes = json_dumpb(evidence, NULL, 0, JSON_COMPACT);
+
+        assert_true(bytes > REPORT_FINDING_MAX);
+        finding_add(&f->findings, checks_find("patch.updates_pending"), &f->ctx, STATUS_WARN, NULL,
+                    evidence, NULL, "2000 updates waiting");
+        doc = report_build(&meta, &f->policy, f->facts, &f->findings);
+        assert_non_null(doc);
+        x = finding_of(doc, "patch.updates_pending");
+        assert_string_equal(json_string_value(json_object_get(x, "status")), "warn");
+        assert_string_equal(json_string_value(json_object_get(x, "summary")),
+                            "2000 updates waiting");
+        ev = json_object_get(x, "evidence");
+        assert_true(json_is_true(json_object_get(ev, "too_large")));
+        assert_int_equal(json_integer_value(json_object_get(ev, "bytes")), bytes);
+        assert_int_equal(json_integer_value(json_object_get(ev, "limit")), REPORT_FINDING_MAX);
+        assert_true(json_dumpb(x, NULL, 0, JSON_COMPACT) <= REPORT_FINDING_MAX);
+        assert_int_equal(findings_of(doc, "password.empty"), 2);
+        json_decref(doc);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -161,6 +196,8 @@ int main(void)
                                                 teardown),
                 cmocka_unit_test_setup_teardown(test_report_family_over_limit_goes_as_its_size,
                                                 setup, teardown),
+                cmocka_unit_test_setup_teardown(
+                    test_report_finding_over_limit_goes_without_its_evidence, setup, teardown),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);
