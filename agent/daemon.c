@@ -3,11 +3,15 @@
  * One libuv loop. Each family runs on its own interval (with jitter); the
  * checks run on the loop's thread pool, and their report goes to the spool
  * (fsync'ed) before anything is sent. Delivery takes the oldest report,
- * sends it over the libcurl multi transport, and removes it only on 2xx;
+ * sends it over the libcurl multi transport, and removes it only on 2xx; a
+ * report the collector refuses for good (400, 413, 415, 422) is an error
+ * and goes to the spool's refused/, so the rest still goes. Other
  * failures back off exponentially with jitter and honour Retry-After; a
  * backlog drains at a bounded pace so a collector coming back is not
  * flattened by every agent at once. Blocking file work (spool, status) runs
- * on the thread pool too. */
+ * on the thread pool too; status.json has one write under way at a time, so
+ * the newest status is the one left. A report's seq is on disk (state seq)
+ * before the report is spooled, so seqs never go back. */
 #include <errno.h>
 #include <getopt.h>
 #include <ini.h>
@@ -26,6 +30,7 @@
 #include "log.h"
 #include "notify.h"
 #include "report.h"
+#include "report_limits.h"
 #include "spool.h"
 #include "state.h"
 #include "transport.h"
@@ -56,11 +61,15 @@ struct daemon {
         uv_signal_t sigterm, sigint, sighup;
         uint64_t next_due[FAM_COUNT]; /* loop time, ms */
         bool checking, sending, stopping, once, reload_pending, once_checked;
+        bool status_writing, status_again; /* a write under way; another asked */
         long long seq;
         unsigned failures;
         unsigned long long delivered;
         long long last_delivery, last_attempt;
-        char last_error[300], policy_etag[64];
+        char last_error[1024], policy_etag[64];
+        bool error_is_refusal; /* last_error stays until another error */
+        unsigned refused;      /* reports refused for good by this run */
+        json_t *last_refusal;  /* {"at", "seq", "error"}, kept across runs */
         struct transport_req send_req, policy_req;
         struct spool_entry sending_entry;
         unsigned cycle_mask;
@@ -144,9 +153,12 @@ static uint64_t jitter(uint64_t v, unsigned pct)
 
 struct file_work {
         uv_work_t w;
+        struct daemon *d;
         char dir[PATH_MAX];
         char *text;
 };
+
+static void save_status(struct daemon *d);
 
 static void write_status_work(uv_work_t *w)
 {
@@ -157,42 +169,60 @@ static void write_status_work(uv_work_t *w)
                 log_warn("msg=\"status not saved\" file=%s error=\"%s\"", e.file, e.msg);
 }
 
-static void free_file_work(uv_work_t *w, int status)
+static void write_status_done(uv_work_t *w, int status)
 {
         struct file_work *f = w->data;
+        struct daemon *d = f->d;
 
         (void)status;
         free(f->text);
         free(f);
+        d->status_writing = false;
+        if (d->status_again) {
+                d->status_again = false;
+                save_status(d);
+        }
 }
 
 static void save_status(struct daemon *d)
 {
-        struct file_work *f = calloc(1, sizeof(*f));
         uint64_t next = UINT64_MAX, now = uv_now(d->loop);
         char when[32], last[32], attempt[32];
+        struct file_work *f;
         json_t *o;
 
+        /* Two writes at once could land in either order: the one under way
+         * writes again when it is done, with what is new by then. */
+        if (d->status_writing) {
+                d->status_again = true;
+                return;
+        }
+        f = calloc(1, sizeof(*f));
         if (!f)
                 return;
         for (int i = 0; i < FAM_COUNT; i++)
                 if (d->next_due[i] < next)
                         next = d->next_due[i];
-        o = json_pack(
-            "{s:I, s:s, s:s?, s:s?, s:s?, s:I, s:s, s:I}", "seq", (json_int_t)d->seq, "next_run",
-            util_iso8601(time(NULL) + (time_t)((next > now ? next - now : 0) / 1000), when,
-                         sizeof(when)),
-            "last_delivery",
-            d->last_delivery ? util_iso8601(d->last_delivery, last, sizeof(last)) : NULL,
-            "last_attempt",
-            d->last_attempt ? util_iso8601(d->last_attempt, attempt, sizeof(attempt)) : NULL,
-            "last_error", d->last_error[0] ? d->last_error : NULL, "delivered",
-            (json_int_t)d->delivered, "policy_etag", d->policy_etag, "pid", (json_int_t)getpid());
+        o = json_pack("{s:I, s:s, s:s?, s:s?, s:s?, s:O?, s:I, s:s, s:I}", "seq",
+                      (json_int_t)d->seq, "next_run",
+                      util_iso8601(time(NULL) + (time_t)((next > now ? next - now : 0) / 1000),
+                                   when, sizeof(when)),
+                      "last_delivery",
+                      d->last_delivery ? util_iso8601(d->last_delivery, last, sizeof(last)) : NULL,
+                      "last_attempt",
+                      d->last_attempt ? util_iso8601(d->last_attempt, attempt, sizeof(attempt))
+                                      : NULL,
+                      "last_error", d->last_error[0] ? d->last_error : NULL, "last_refusal",
+                      d->last_refusal, "delivered", (json_int_t)d->delivered, "policy_etag",
+                      d->policy_etag, "pid", (json_int_t)getpid());
         f->text = o ? json_dumps(o, JSON_INDENT(2)) : NULL;
         json_decref(o);
         snprintf(f->dir, sizeof(f->dir), "%s", d->st.dir);
+        f->d = d;
         f->w.data = f;
-        if (!f->text || uv_queue_work(d->loop, &f->w, write_status_work, free_file_work) < 0) {
+        d->status_writing = true;
+        if (!f->text || uv_queue_work(d->loop, &f->w, write_status_work, write_status_done) < 0) {
+                d->status_writing = false;
                 free(f->text);
                 free(f);
         }
@@ -269,12 +299,22 @@ static void check_work(uv_work_t *w)
                 cw->failed += findings.v[i].status == STATUS_FAIL;
         text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
         cw->rc = text ? gzip_compress(text, strlen(text), 6, &gz, &gzlen) : -ENOMEM;
+        if (cw->rc < 0) {
+                error_set(&cw->e, "", 0, "cannot build the report: %s", strerror(-cw->rc));
+        } else if (strlen(text) > REPORT_TEXT_MAX || gzlen > REPORT_SENT_MAX) {
+                /* The collector would refuse it: said now, not lost later. */
+                cw->rc = -EFBIG;
+                error_set(&cw->e, "", 0,
+                          "the report is too large to send (%zu bytes, %zu compressed; the "
+                          "collector takes %d and %d)",
+                          strlen(text), gzlen, REPORT_TEXT_MAX, REPORT_SENT_MAX);
+        } else {
+                cw->rc = state_seq_save(d->st.dir, (unsigned long long)cw->seq, &cw->e);
+        }
         if (cw->rc == 0) {
                 uv_mutex_lock(&d->spool_lock);
                 cw->rc = spool_put(d->spool, (uint64_t)cw->seq, cw->mask, gz, gzlen, &cw->e);
                 uv_mutex_unlock(&d->spool_lock);
-        } else {
-                error_set(&cw->e, "", 0, "cannot build the report: %s", strerror(-cw->rc));
         }
         free(gz);
         free(text);
@@ -292,10 +332,14 @@ static void check_done(uv_work_t *w, int status)
         (void)status;
         d->checking = false;
         if (cw->rc < 0) {
+                char why[600];
+
                 /* A full disk must not stop the agent: the next cycle retries. */
-                log_error("msg=\"report not spooled\" seq=%lld error=\"%s: %s\"", cw->seq,
-                          cw->e.file, cw->e.msg);
-                snprintf(d->last_error, sizeof(d->last_error), "spool: %s", cw->e.msg);
+                error_str(&cw->e, why, sizeof(why));
+                log_error("msg=\"report not spooled\" seq=%lld error=\"%s\"", cw->seq, why);
+                snprintf(d->last_error, sizeof(d->last_error), "report %lld not spooled: %s",
+                         cw->seq, why);
+                d->error_is_refusal = false;
         } else {
                 log_info("msg=\"checks done\" seq=%lld families=%#x failed=%zu", cw->seq, cw->mask,
                          cw->failed);
@@ -384,9 +428,11 @@ static void policy_fetched(struct transport_req *r)
 
         if (r->result == CURLE_OK && (r->status == 200 || r->status == 204) && !d->policy_file)
                 apply_policy(d, r);
-        else if (r->result != CURLE_OK || (r->status != 304 && r->status != 200))
+        else if (r->result != CURLE_OK || (r->status != 304 && r->status != 200)) {
                 log_info("msg=\"policy not fetched\" error=\"%s\"",
                          transport_describe(r, d->last_error, sizeof(d->last_error)));
+                d->error_is_refusal = false;
+        }
         transport_req_free(r);
         if (d->stopping)
                 return;
@@ -395,9 +441,13 @@ static void policy_fetched(struct transport_req *r)
 
 static void start_cycle(struct daemon *d, unsigned mask)
 {
-        char inm[96];
+        char inm[96], path[PATH_MAX];
         const char *headers[] = { inm, NULL };
 
+        /* The ETag names the saved policy.ini: without it, ask for it whole. */
+        if (d->policy_etag[0] &&
+            access(state_path(d->st.dir, "policy.ini", path, sizeof(path)), F_OK) < 0)
+                d->policy_etag[0] = '\0';
         d->cycle_mask = mask;
         d->checking = true; /* the fetch is part of the cycle */
         snprintf(inm, sizeof(inm), "If-None-Match: %s", d->policy_etag);
@@ -443,12 +493,19 @@ static void schedule_checks(struct daemon *d)
 }
 
 /* Delivery: read the oldest report (thread pool), send it, remove it on 2xx
- * (thread pool), then the next one after the drain pace. */
+ * or set it aside when refused for good (thread pool), then the next one
+ * after the drain pace. */
+
+enum send_step {
+        SEND_READ,      /* the oldest report into data */
+        SEND_REMOVE,    /* ent, delivered */
+        SEND_SET_ASIDE, /* ent, refused for good */
+};
 
 struct send_work {
         uv_work_t w;
         struct daemon *d;
-        bool remove; /* remove ent; else read the oldest into data */
+        enum send_step step;
         struct spool_entry ent;
         void *data;
         size_t len, left;
@@ -463,8 +520,17 @@ static void send_work(uv_work_t *w)
         uint64_t bytes;
 
         uv_mutex_lock(&d->spool_lock);
-        if (sw->remove) {
+        if (sw->step == SEND_REMOVE) {
                 sw->rc = spool_remove(d->spool, &sw->ent, &sw->e);
+        } else if (sw->step == SEND_SET_ASIDE) {
+                sw->rc = spool_set_aside(d->spool, &sw->ent, &sw->e);
+                if (sw->rc < 0) {
+                        /* Kept, it would be refused again and hold back the rest. */
+                        log_error("msg=\"refused report not set aside, dropped\" seq=%llu "
+                                  "error=\"%s\"",
+                                  (unsigned long long)sw->ent.seq, sw->e.msg);
+                        spool_remove(d->spool, &sw->ent, &sw->e);
+                }
         } else {
                 sw->rc = spool_oldest(d->spool, &sw->ent);
                 if (sw->rc == 0)
@@ -483,6 +549,29 @@ static void send_work(uv_work_t *w)
 
 static void sent(struct transport_req *r);
 static void on_send_timer(uv_timer_t *t);
+static void queue_send(struct daemon *d, enum send_step step);
+
+/* The report being sent will never be accepted: an error, and the report is
+ * set aside so that the rest goes. */
+static void refuse(struct daemon *d, const char *why)
+{
+        unsigned long long seq = (unsigned long long)d->sending_entry.seq;
+        char when[32];
+
+        snprintf(d->last_error, sizeof(d->last_error),
+                 "report %llu refused (%s); set aside in spool/" SPOOL_REFUSED_DIR, seq, why);
+        d->error_is_refusal = true;
+        d->refused++;
+        json_decref(d->last_refusal);
+        d->last_refusal =
+            json_pack("{s:s, s:I, s:s}", "at", util_iso8601(time(NULL), when, sizeof(when)), "seq",
+                      (json_int_t)seq, "error", why);
+        log_error("msg=\"report refused, set aside\" seq=%llu dir=%s/spool/%s "
+                  "error=\"%s\"",
+                  seq, d->st.dir, SPOOL_REFUSED_DIR, why);
+        save_status(d);
+        queue_send(d, SEND_SET_ASIDE);
+}
 
 static void send_work_done(uv_work_t *w, int status)
 {
@@ -495,19 +584,19 @@ static void send_work_done(uv_work_t *w, int status)
         d->sending = false;
         if (d->stopping)
                 goto out;
-        if (sw->remove) {
-                if (sw->rc < 0)
+        if (sw->step != SEND_READ) {
+                if (sw->step == SEND_REMOVE && sw->rc < 0)
                         log_error("msg=\"delivered report not removed\" error=\"%s\"", sw->e.msg);
                 if (sw->left > 0)
                         uv_timer_start(&d->send_timer, on_send_timer,
                                        jitter(60000 / d->cfg.drain_per_minute, 50), 0);
                 else if (d->once && d->once_checked && !d->checking)
-                        daemon_stop(d, 0);
+                        daemon_stop(d, d->refused ? 1 : 0);
                 goto out;
         }
         if (sw->rc == -ENOENT) {
                 if (d->once && d->once_checked && !d->checking)
-                        daemon_stop(d, 0);
+                        daemon_stop(d, d->refused ? 1 : 0);
                 goto out;
         }
         if (sw->rc < 0) {
@@ -515,6 +604,15 @@ static void send_work_done(uv_work_t *w, int status)
                 goto out;
         }
         d->sending_entry = sw->ent;
+        if (sw->len > REPORT_SENT_MAX) {
+                char why[128];
+
+                /* Spooled by an agent that did not keep to the limits. */
+                snprintf(why, sizeof(why), "%zu bytes, over the %d bytes the collector takes",
+                         sw->len, REPORT_SENT_MAX);
+                refuse(d, why);
+                goto out;
+        }
         memset(&d->send_req, 0, sizeof(d->send_req));
         d->send_req.done = sent;
         d->send_req.user = d;
@@ -531,14 +629,14 @@ out:
         free(sw);
 }
 
-static void queue_send(struct daemon *d, bool remove)
+static void queue_send(struct daemon *d, enum send_step step)
 {
         struct send_work *sw = calloc(1, sizeof(*sw));
 
         if (!sw)
                 return;
         sw->d = d;
-        sw->remove = remove;
+        sw->step = step;
         sw->ent = d->sending_entry;
         sw->w.data = sw;
         d->sending = true;
@@ -552,7 +650,7 @@ static void deliver(struct daemon *d)
 {
         if (d->sending || d->stopping || uv_is_active((uv_handle_t *)&d->send_timer))
                 return;
-        queue_send(d, false);
+        queue_send(d, SEND_READ);
 }
 
 static void on_send_timer(uv_timer_t *t)
@@ -573,24 +671,23 @@ static void sent(struct transport_req *r)
                 d->failures = 0;
                 d->delivered++;
                 d->last_delivery = (long long)time(NULL);
-                d->last_error[0] = '\0';
+                if (!d->error_is_refusal)
+                        d->last_error[0] = '\0';
                 log_info("msg=\"report delivered\" seq=%llu status=%ld",
                          (unsigned long long)d->sending_entry.seq, status);
                 transport_req_free(r);
                 save_status(d);
-                queue_send(d, true);
+                queue_send(d, SEND_REMOVE);
                 return;
         }
         transport_describe(r, why, sizeof(why));
         transport_req_free(r);
-        snprintf(d->last_error, sizeof(d->last_error), "%s", why);
         if (status == 400 || status == 413 || status == 415 || status == 422) {
-                /* It will never be accepted; keeping it would hold back the rest. */
-                log_error("msg=\"report refused by the collector, dropped\" seq=%llu error=\"%s\"",
-                          (unsigned long long)d->sending_entry.seq, why);
-                queue_send(d, true);
+                refuse(d, why);
                 return;
         }
+        snprintf(d->last_error, sizeof(d->last_error), "%s", why);
+        d->error_is_refusal = false;
         if (status == 401 || status == 403)
                 log_error("msg=\"the collector refuses this agent: enroll it again\" error=\"%s\"",
                           why);
@@ -672,7 +769,8 @@ static void run_usage(FILE *out)
                 "\n"
                 "Runs the checks on their schedule and reports to the collector this agent\n"
                 "was enrolled with. --once: one run of every check, deliver what is spooled,\n"
-                "exit 0 when everything was delivered.\n"),
+                "exit 0 when everything was delivered, 1 when a report is still waiting or\n"
+                "was refused by the collector (set aside in spool/refused).\n"),
               out);
 }
 
@@ -767,25 +865,45 @@ int agent_run(int argc, char **argv)
                 fprintf(stderr, "hygie-agent: %s:%u: %s\n", e.file, e.line, e.msg);
                 goto out_root;
         }
-        if (spool_open(state_path(d->st.dir, "spool", path, sizeof(path)),
-                       (uint64_t)d->cfg.spool_max_mb << 20, &d->spool, &e) < 0) {
+        /* The spool's lock is the state directory's: one run at a time. */
+        c = spool_open(state_path(d->st.dir, "spool", path, sizeof(path)),
+                       (uint64_t)d->cfg.spool_max_mb << 20, &d->spool, &e);
+        if (c == -EBUSY) {
+                fprintf(stderr,
+                        _("hygie-agent: another hygie-agent run (the service?) is using %s; "
+                          "try again once it is done\n"),
+                        d->st.dir);
+                goto out_root;
+        } else if (c < 0) {
                 fprintf(stderr, "hygie-agent: %s: %s\n", e.file, e.msg);
                 goto out_root;
         }
         uv_mutex_init(&d->spool_lock);
         {
-                /* seq only grows, across restarts too: the collector orders by it. */
+                /* seq only grows, across restarts too: the collector orders by
+                 * it. status.json kept it before the seq file did. */
                 char spath[PATH_MAX];
                 json_t *st = json_load_file(
                     state_path(d->st.dir, "status.json", spath, sizeof(spath)), 0, NULL);
                 long long saved = json_integer_value(json_object_get(st, "seq"));
                 const char *etag = json_string_value(json_object_get(st, "policy_etag"));
+                unsigned long long kept;
 
+                if (state_seq_load(d->st.dir, &kept, &e) < 0) {
+                        fprintf(stderr, "hygie-agent: %s: %s\n", e.file, e.msg);
+                        json_decref(st);
+                        goto out_spool;
+                }
                 d->seq = saved > (long long)spool_last_seq(d->spool)
                              ? saved
                              : (long long)spool_last_seq(d->spool);
-                if (etag && access(path, F_OK) == 0)
+                if ((long long)kept > d->seq)
+                        d->seq = (long long)kept;
+                if (etag &&
+                    access(state_path(d->st.dir, "policy.ini", spath, sizeof(spath)), F_OK) == 0)
                         snprintf(d->policy_etag, sizeof(d->policy_etag), "%s", etag);
+                if (json_is_object(json_object_get(st, "last_refusal")))
+                        d->last_refusal = json_incref(json_object_get(st, "last_refusal"));
                 json_decref(st);
         }
 
@@ -818,13 +936,22 @@ int agent_run(int argc, char **argv)
         if (d->once && rc != 0) {
                 size_t n;
                 uint64_t bytes;
+                const char *why = json_string_value(json_object_get(d->last_refusal, "error"));
 
                 spool_stats(d->spool, &n, &bytes);
-                fprintf(stderr, _("hygie-agent: not delivered (%s); %zu report(s) kept in %s\n"),
-                        d->last_error, n, path);
+                if (d->refused)
+                        fprintf(stderr,
+                                _("hygie-agent: %u report(s) refused, set aside in %s/%s; the "
+                                  "last: %s\n"),
+                                d->refused, path, SPOOL_REFUSED_DIR, why ? why : "?");
+                if (!d->refused || n > 0)
+                        fprintf(stderr,
+                                _("hygie-agent: not delivered (%s); %zu report(s) kept in %s\n"),
+                                d->last_error, n, path);
         }
         uv_loop_close(d->loop);
 out_spool:
+        json_decref(d->last_refusal);
         spool_close(d->spool);
         uv_mutex_destroy(&d->spool_lock);
 out_root:

@@ -19,6 +19,7 @@
 #include <openssl/x509.h>
 
 #include "agent.h"
+#include "spool.h"
 #include "state.h"
 
 #define _(s) dgettext("hygie", s)
@@ -154,24 +155,32 @@ out:
         return rc;
 }
 
-/* Reports made under another identity would be refused: start afresh. */
-static void forget_old_state(const char *dir)
+/* Removes the files of directory path (not its subdirectories). */
+static void empty_dir(const char *path)
 {
-        char path[PATH_MAX];
-        DIR *d;
+        DIR *d = opendir(path);
         struct dirent *de;
 
-        unlink(state_path(dir, "policy.ini", path, sizeof(path)));
-        unlink(state_path(dir, "status.json", path, sizeof(path)));
-        unlink(state_path(dir, "pwaudit.cache", path, sizeof(path)));
-        state_path(dir, "spool", path, sizeof(path));
-        d = opendir(path);
         if (!d)
                 return;
         while ((de = readdir(d)))
                 if (de->d_name[0] != '.')
                         unlinkat(dirfd(d), de->d_name, 0);
         closedir(d);
+}
+
+/* Reports made under another identity would be refused: start afresh. */
+static void forget_old_state(const char *dir)
+{
+        char path[PATH_MAX];
+
+        unlink(state_path(dir, "policy.ini", path, sizeof(path)));
+        unlink(state_path(dir, "status.json", path, sizeof(path)));
+        unlink(state_path(dir, "seq", path, sizeof(path)));
+        unlink(state_path(dir, "pwaudit.cache", path, sizeof(path)));
+        empty_dir(state_path(dir, "spool/" SPOOL_REFUSED_DIR, path, sizeof(path)));
+        rmdir(path);
+        empty_dir(state_path(dir, "spool", path, sizeof(path)));
 }
 
 static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -1,10 +1,17 @@
-/* report.c - building the report document and the human verdict. */
+/* report.c - building the report document and the human verdict.
+ *
+ * A document is built within what the collector takes (report_limits.h):
+ * the collectors cap what grows with the machine, and a family whose facts
+ * are still over REPORT_FAMILY_MAX goes as a note of its size, the checks
+ * that read it as one error each, so the rest of the report still counts; a
+ * finding over REPORT_FINDING_MAX goes with a note of its evidence's size. */
 #include <libintl.h>
 #include <string.h>
 #include <wchar.h>
 #include <stdlib.h>
 
 #include "report.h"
+#include "report_limits.h"
 #include "util.h"
 
 #define _(s)  dgettext("hygie", s)
@@ -40,14 +47,89 @@ static json_t *finding_json(const struct finding *f)
         return o;
 }
 
+/* facts (a new reference) with each family over REPORT_FAMILY_MAX replaced
+ * by a note of its size: those families in *over, their sizes in bytes. */
+static json_t *facts_within_limits(json_t *facts, unsigned *over, size_t bytes[FAM_COUNT])
+{
+        json_t *out = NULL;
+
+        *over = 0;
+        for (int fam = 0; fam < FAM_COUNT; fam++) {
+                const json_t *v = json_object_get(facts, family_name(fam));
+                size_t n = v ? json_dumpb(v, NULL, 0, JSON_COMPACT) : 0;
+
+                if (n <= REPORT_FAMILY_MAX)
+                        continue;
+                if (!out && !(out = json_copy(facts)))
+                        return NULL;
+                json_object_set_new(out, family_name(fam),
+                                    json_pack("{s:b, s:I, s:I}", "too_large", 1, "bytes",
+                                              (json_int_t)n, "limit",
+                                              (json_int_t)REPORT_FAMILY_MAX));
+                *over |= 1u << fam;
+                bytes[fam] = n;
+        }
+        return out ? out : json_incref(facts);
+}
+
+/* Finding o (taken over) within REPORT_FINDING_MAX: past it, its evidence
+ * is replaced by a note of its size. */
+static json_t *finding_within_limit(json_t *o)
+{
+        const json_t *ev = json_object_get(o, "evidence");
+        size_t n;
+
+        if (!o || !ev || json_dumpb(o, NULL, 0, JSON_COMPACT) <= REPORT_FINDING_MAX)
+                return o;
+        n = json_dumpb(ev, NULL, 0, JSON_COMPACT);
+        json_object_set_new(o, "evidence",
+                            json_pack("{s:b, s:I, s:I}", "too_large", 1, "bytes", (json_int_t)n,
+                                      "limit", (json_int_t)REPORT_FINDING_MAX));
+        return o;
+}
+
+/* In place of the findings of a check that reads families left out. */
+static json_t *left_out_json(const struct finding *f, unsigned left_out, const size_t bytes[])
+{
+        struct finding x = { .check = f->check, .status = STATUS_ERROR, .severity = f->severity };
+        char summary[300];
+        json_t *o;
+        int fam = 0;
+
+        while (!(left_out & (1u << fam)))
+                fam++;
+        snprintf(summary, sizeof(summary),
+                 "Not reported: the %s facts of this machine are too large to send (%zu KiB, "
+                 "the collector takes %d KiB)",
+                 family_name(fam), (bytes[fam] + 1023) / 1024, REPORT_FAMILY_MAX / 1024);
+        x.summary = summary;
+        x.evidence = json_pack("{s:s, s:I, s:I}", "family", family_name(fam), "bytes",
+                               (json_int_t)bytes[fam], "limit", (json_int_t)REPORT_FAMILY_MAX);
+        o = finding_json(&x);
+        json_decref(x.evidence);
+        return o;
+}
+
 json_t *report_build(const struct report_meta *m, const struct policy *p, json_t *facts,
                      const struct findings *f)
 {
-        json_t *r = json_object(), *findings = json_array();
+        json_t *r, *findings, *sent;
+        size_t bytes[FAM_COUNT] = { 0 };
+        unsigned over;
+        bool *replaced;
         char id[37], when[32];
 
         if (util_uuid4(id, sizeof(id)) < 0)
                 return NULL;
+        sent = facts_within_limits(facts, &over, bytes);
+        replaced = calloc(checks_count, sizeof(*replaced));
+        if (!sent || !replaced) {
+                json_decref(sent);
+                free(replaced);
+                return NULL;
+        }
+        r = json_object();
+        findings = json_array();
         json_object_set_new(r, "schema", json_string("hygie.report/1"));
         json_object_set_new(r, "report_id", json_string(id));
         json_object_set_new(r, "seq", json_integer(m->seq));
@@ -65,9 +147,20 @@ json_t *report_build(const struct report_meta *m, const struct policy *p, json_t
                             json_string(util_iso8601(m->collected_at, when, sizeof(when))));
         json_object_set_new(
             r, "policy", json_pack("{s:s, s:I}", "id", p->id, "revision", (json_int_t)p->revision));
-        json_object_set(r, "facts", facts);
-        for (size_t i = 0; i < f->n; i++)
-                json_array_append_new(findings, finding_json(&f->v[i]));
+        json_object_set_new(r, "facts", sent);
+        for (size_t i = 0; i < f->n; i++) {
+                const struct check *c = f->v[i].check;
+                unsigned left_out = (c->needs | 1u << c->family) & over;
+
+                if (!left_out)
+                        json_array_append_new(findings,
+                                              finding_within_limit(finding_json(&f->v[i])));
+                else if (!replaced[c - checks]) {
+                        replaced[c - checks] = true;
+                        json_array_append_new(findings, left_out_json(&f->v[i], left_out, bytes));
+                }
+        }
+        free(replaced);
         json_object_set_new(r, "findings", findings);
         return r;
 }

@@ -18,7 +18,11 @@ struct report_meta {
         time_t collected_at;
 };
 
-/* A new hygie.report/1 document; facts are referenced, not copied. */
+/* A new hygie.report/1 document (NULL when out of memory); facts are
+ * referenced, not copied. A family whose facts are over REPORT_FAMILY_MAX as
+ * JSON goes as {"too_large": true, "bytes": N, "limit": L}, and each check
+ * that reads it as one "error" finding saying so; a finding over
+ * REPORT_FINDING_MAX has such a note for evidence. */
 json_t *report_build(const struct report_meta *m, const struct policy *p, json_t *facts,
                      const struct findings *f);
 /* The findings grouped by family for a person; colour when asked. */

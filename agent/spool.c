@@ -5,7 +5,8 @@
  * it, renames it (never over an existing name: renameat2 RENAME_NOREPLACE,
  * which ext4, xfs, btrfs and tmpfs have) and syncs the directory. The index
  * is an array sorted by seq, built by scanning the directory on open. Every
- * file access is relative to the directory fd and follows no link. */
+ * file access is relative to the directory fd and follows no link. Reports
+ * the collector refused for good go, under the same names, to refused/. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -492,6 +493,83 @@ int spool_remove(struct spool *s, const struct spool_entry *ent, struct error *e
                 return rc;
         }
         return 0;
+}
+
+/* Removes all but the SPOOL_REFUSED_MAX newest entries of the directory rfd.
+ * Not synced, as evictions are not. */
+static void prune_refused(int rfd)
+{
+        int fd = openat(rfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+        struct item *v = NULL, *grown;
+        size_t n = 0, cap = 0;
+        struct dirent *de;
+        char name[64];
+
+        if (!d) {
+                if (fd >= 0)
+                        close(fd);
+                return;
+        }
+        while ((de = readdir(d))) {
+                struct item it = { 0 };
+
+                if (!entry_parse(de->d_name, sizeof(de->d_name), &it.seq, &it.families))
+                        continue;
+                if (n == cap) {
+                        cap = cap ? cap * 2 : 16;
+                        if (!(grown = realloc(v, cap * sizeof(*v))))
+                                break;
+                        v = grown;
+                }
+                v[n++] = it;
+        }
+        closedir(d);
+        if (n > SPOOL_REFUSED_MAX) {
+                qsort(v, n, sizeof(*v), item_cmp);
+                for (size_t i = 0; i < n - SPOOL_REFUSED_MAX; i++) {
+                        entry_name(name, sizeof(name), v[i].seq, v[i].families);
+                        unlinkat(rfd, name, 0);
+                }
+        }
+        free(v);
+}
+
+int spool_set_aside(struct spool *s, const struct spool_entry *ent, struct error *e)
+{
+        unsigned families;
+        uint64_t seq;
+        size_t i;
+        int rfd, rc = 0;
+
+        if (!entry_parse(ent->name, sizeof(ent->name), &seq, &families)) {
+                error_set(e, s->path, 0, "not a spool entry");
+                return -EINVAL;
+        }
+        i = find(s, seq, families);
+        if (i == s->n)
+                return 0;
+        if (mkdirat(s->dirfd, SPOOL_REFUSED_DIR, 0700) < 0 && errno != EEXIST)
+                rc = -errno;
+        rfd = rc ? -1
+                 : openat(s->dirfd, SPOOL_REFUSED_DIR,
+                          O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+        if (!rc && rfd < 0)
+                rc = -errno;
+        if (!rc && renameat(s->dirfd, ent->name, rfd, ent->name) < 0 && errno != ENOENT)
+                rc = -errno;
+        if (!rc) {
+                drop(s, i);
+                prune_refused(rfd);
+                if (fsync(rfd) < 0 || fsync(s->dirfd) < 0)
+                        rc = -errno;
+        }
+        if (rfd >= 0)
+                close(rfd);
+        if (rc < 0)
+                error_set(e, s->path, 0, "cannot set report %" PRIu64 " aside in %s: %s", seq,
+                          SPOOL_REFUSED_DIR, strerror(-rc));
+        return rc;
 }
 
 void spool_stats(const struct spool *s, size_t *count, uint64_t *bytes)

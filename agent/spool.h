@@ -19,6 +19,10 @@
 #define SPOOL_MAX_ENTRIES 100000
 /* Largest single report put accepts and read reads. */
 #define SPOOL_REPORT_MAX (64u << 20)
+/* Where reports the collector refused for good are kept, in the spool
+ * directory, and how many of the newest are kept. */
+#define SPOOL_REFUSED_DIR "refused"
+#define SPOOL_REFUSED_MAX 10
 
 struct spool;
 
@@ -68,6 +72,12 @@ int spool_read(struct spool *s, const struct spool_entry *ent, void **data, size
 /* Removes a delivered entry durably (unlink, then sync the directory).
  * An entry already gone, or never indexed, is 0. e names the directory. */
 int spool_remove(struct spool *s, const struct spool_entry *ent, struct error *e);
+
+/* Moves entry ent, which the collector refused for good, out of the spool
+ * into its SPOOL_REFUSED_DIR (made 0700 when missing), durably, for a person
+ * to look at; only the SPOOL_REFUSED_MAX newest stay there. An entry already
+ * gone, or never indexed, is 0. e names the directory. */
+int spool_set_aside(struct spool *s, const struct spool_entry *ent, struct error *e);
 
 /* Number of entries and their total size in bytes. */
 void spool_stats(const struct spool *s, size_t *count, uint64_t *bytes);

@@ -87,6 +87,50 @@ int state_save(const struct agent_state *st, struct error *e)
         return rc;
 }
 
+int state_seq_load(const char *dir, unsigned long long *seq, struct error *e)
+{
+        char path[PATH_MAX], buf[32], *end;
+        ssize_t n;
+        int fd, rc;
+
+        *seq = 0;
+        state_path(dir, "seq", path, sizeof(path));
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        if (fd < 0) {
+                if (errno == ENOENT)
+                        return 0;
+                rc = -errno;
+                error_set(e, path, 0, "cannot read: %s", strerror(-rc));
+                return rc;
+        }
+        n = read(fd, buf, sizeof(buf) - 1);
+        rc = n < 0 ? -errno : 0;
+        close(fd);
+        if (rc < 0) {
+                error_set(e, path, 0, "cannot read: %s", strerror(-rc));
+                return rc;
+        }
+        buf[n] = '\0';
+        errno = 0;
+        *seq = strtoull(buf, &end, 10);
+        if (errno || end == buf || (*end && strcmp(end, "\n") != 0) || buf[0] == '-') {
+                *seq = 0;
+                error_set(e, path, 0,
+                          "damaged: it should hold the number of the last report sent; write "
+                          "there the highest seq the collector has from this agent");
+                return -EINVAL;
+        }
+        return 0;
+}
+
+int state_seq_save(const char *dir, unsigned long long seq, struct error *e)
+{
+        char buf[32];
+        int n = snprintf(buf, sizeof(buf), "%llu\n", seq);
+
+        return file_replace(dir, "seq", buf, (size_t)n, 0600, e);
+}
+
 int state_machine_digest(const struct rootfs *root, char *out, size_t size)
 {
         static const char key[] = "hygie machine identity";

@@ -2,8 +2,9 @@
  *
  * state.json (the collector, the agent id, the machine it was made on),
  * agent.key and agent.crt (0600), ca.crt (the pinned CA), policy.ini (the
- * last policy fetched), status.json (what the daemon last did) and spool/.
- * Every file is replaced whole (file_replace). */
+ * last policy fetched), seq (the last report number used), status.json (what
+ * the daemon last did) and spool/. Every file is replaced whole
+ * (file_replace). */
 #ifndef HYGIE_STATE_H
 #define HYGIE_STATE_H
 
@@ -30,6 +31,13 @@ struct agent_state {
  * to enroll), -EINVAL when it is damaged. */
 int state_load(const char *dir, struct agent_state *st, struct error *e);
 int state_save(const struct agent_state *st, struct error *e);
+/* The last report number used, from dir/seq into *seq: 0 when the file is
+ * missing. -EINVAL when it is damaged, -errno when unreadable; e says
+ * which. */
+int state_seq_load(const char *dir, unsigned long long *seq, struct error *e);
+/* Records seq as the last report number used, durably: a report is
+ * numbered only once its number is on disk, so numbers never go back. */
+int state_seq_save(const char *dir, unsigned long long seq, struct error *e);
 /* dir/name into buf. */
 const char *state_path(const char *dir, const char *name, char *buf, size_t size);
 

@@ -1,6 +1,6 @@
 /* status.c - hygie-agent status: enrollment, collector, last delivery,
- * spool depth and next run, from the state directory (the daemon need not
- * be running). */
+ * spool depth, reports the collector refused, and next run, from the state
+ * directory (the daemon need not be running). */
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -11,11 +11,13 @@
 #include <string.h>
 
 #include "agent.h"
+#include "spool.h"
 #include "state.h"
 
 #define _(s) dgettext("hygie", s)
 
-static void spool_depth(const char *dir, long *count, long long *bytes)
+/* The reports in the directory name, below the state directory. */
+static void spool_depth(const char *dir, const char *name, long *count, long long *bytes)
 {
         char path[PATH_MAX];
         struct dirent *de;
@@ -23,7 +25,7 @@ static void spool_depth(const char *dir, long *count, long long *bytes)
 
         *count = 0;
         *bytes = 0;
-        d = opendir(state_path(dir, "spool", path, sizeof(path)));
+        d = opendir(state_path(dir, name, path, sizeof(path)));
         if (!d)
                 return;
         while ((de = readdir(d))) {
@@ -60,8 +62,8 @@ int agent_status(int argc, char **argv)
         struct error e;
         char path[PATH_MAX];
         json_t *status, *out;
-        long count;
-        long long bytes;
+        long count, refused;
+        long long bytes, refused_bytes;
         int c, enrolled;
 
         optind = 1;
@@ -78,14 +80,18 @@ int agent_status(int argc, char **argv)
         }
         enrolled = state_load(dir, &st, &e) == 0;
         status = json_load_file(state_path(dir, "status.json", path, sizeof(path)), 0, NULL);
-        spool_depth(dir, &count, &bytes);
-        out = json_pack("{s:b, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:I, s:I}", "enrolled", enrolled,
-                        "agent_id", enrolled ? st.agent_id : NULL, "server",
-                        enrolled ? st.server : NULL, "finess",
-                        enrolled && st.finess[0] ? st.finess : NULL, "last_delivery",
-                        str(status, "last_delivery"), "last_error", str(status, "last_error"),
-                        "next_run", str(status, "next_run"), "spool_reports", (json_int_t)count,
-                        "spool_bytes", (json_int_t)bytes);
+        spool_depth(dir, "spool", &count, &bytes);
+        spool_depth(dir, "spool/" SPOOL_REFUSED_DIR, &refused, &refused_bytes);
+        out = json_pack(
+            "{s:b, s:s?, s:s?, s:s?, s:s?, s:s?, s:O?, s:s?, s:I, s:I, s:I}", "enrolled", enrolled,
+            "agent_id", enrolled ? st.agent_id : NULL, "server", enrolled ? st.server : NULL,
+            "finess", enrolled && st.finess[0] ? st.finess : NULL, "last_delivery",
+            str(status, "last_delivery"), "last_error", str(status, "last_error"), "last_refusal",
+            json_is_object(json_object_get(status, "last_refusal"))
+                ? json_object_get(status, "last_refusal")
+                : NULL,
+            "next_run", str(status, "next_run"), "spool_reports", (json_int_t)count, "spool_bytes",
+            (json_int_t)bytes, "refused_reports", (json_int_t)refused);
         json_decref(status);
         if (json) {
                 json_dumpf(out, stdout, JSON_INDENT(2));
@@ -95,6 +101,7 @@ int agent_status(int argc, char **argv)
         } else {
                 const char *last = str(out, "last_delivery"), *err = str(out, "last_error");
                 const char *next = str(out, "next_run");
+                json_t *refusal = json_object_get(out, "last_refusal");
 
                 printf(_("Agent:          %s\n"), st.agent_id);
                 printf(_("Collector:      %s\n"), st.server);
@@ -104,6 +111,14 @@ int agent_status(int argc, char **argv)
                 if (err)
                         printf(_("Last error:     %s\n"), err);
                 printf(_("Spool:          %ld report(s), %lld bytes\n"), count, bytes);
+                if (refused > 0)
+                        printf(_("Refused:        %ld report(s) the collector will not take, in "
+                                 "%s/spool/%s\n"),
+                               refused, dir, SPOOL_REFUSED_DIR);
+                if (refused > 0 && str(refusal, "at") && str(refusal, "error"))
+                        printf(_("Last refused:   report %lld on %s: %s\n"),
+                               (long long)json_integer_value(json_object_get(refusal, "seq")),
+                               str(refusal, "at"), str(refusal, "error"));
                 printf(_("Next run:       %s\n"), next ? next : _("when the service starts"));
         }
         json_decref(out);

@@ -5,7 +5,10 @@
  * lists (plain, gzip, xz, lz4), with only the stanzas of installed packages
  * kept. Both are streamed a piece at a time, so memory does not grow with
  * them. The candidate is chosen as apt_preferences(5) says apt chooses it.
- * Facts only: the rules in policy/rules_patch.c judge them. */
+ * Facts only: the rules in policy/rules_patch.c judge them. The counts of
+ * pending updates are exact; the list of them is capped (PENDING_LISTED,
+ * security updates first), so a machine far behind still makes a report the
+ * collector takes. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -23,15 +26,16 @@
 #include "dpkg_version.h"
 #include "util.h"
 
-#define STATUS_FILE  "var/lib/dpkg/status"
-#define LISTS_DIR    "var/lib/apt/lists"
-#define MAX_LISTS    256
-#define MAX_PACKAGES (1u << 20)
-#define MAX_VERSIONS 64         /* per installed package */
-#define MAX_ENTRY    (1u << 20) /* bytes of one stanza */
-#define MAX_TEXT     (64u << 20)
-#define ARCH_LEN     32
-#define SHOW_ORIGINS 4
+#define STATUS_FILE    "var/lib/dpkg/status"
+#define LISTS_DIR      "var/lib/apt/lists"
+#define MAX_LISTS      256
+#define MAX_PACKAGES   (1u << 20)
+#define MAX_VERSIONS   64         /* per installed package */
+#define MAX_ENTRY      (1u << 20) /* bytes of one stanza */
+#define MAX_TEXT       (64u << 20)
+#define ARCH_LEN       32
+#define SHOW_ORIGINS   4
+#define PENDING_LISTED 200 /* updates listed one by one */
 
 struct ver {
         char *version;
@@ -912,30 +916,56 @@ static const struct ver *candidate(const struct patch *p, struct inst *k,
         return best;
 }
 
-static json_t *pending_item(const struct patch *p, const struct inst *k, const struct ver *cur,
-                            const struct ver *v)
-{
-        json_t *origins = json_array();
-        bool security = false;
-
-        for (size_t l = 0; l < p->nlists; l++) {
-                if (!in_list(v, l))
-                        continue;
-                const struct list *li = &p->lists[l];
-                security |= li->security;
-                const char *suite = li->has_rel && li->rel.suite[0] ? li->rel.suite : li->file;
-                if (json_array_size(origins) < SHOW_ORIGINS)
-                        json_array_append_new(origins, json_string(suite));
-        }
-        return json_pack("{s:s, s:s, s:s, s:s, s:b, s:b, s:o}", "package", k->name, "arch", v->arch,
-                         "installed", cur->version, "candidate", v->version, "security", security,
-                         "held", k->held, "origins", origins);
-}
-
 struct pending {
         const struct inst *k;
         const struct ver *cur, *v;
+        bool security; /* from a security archive */
 };
+
+static bool from_security(const struct patch *p, const struct ver *v)
+{
+        for (size_t l = 0; l < p->nlists; l++)
+                if (in_list(v, l) && p->lists[l].security)
+                        return true;
+        return false;
+}
+
+static json_t *pending_item(const struct patch *p, const struct pending *u)
+{
+        json_t *origins = json_array();
+
+        for (size_t l = 0; l < p->nlists && json_array_size(origins) < SHOW_ORIGINS; l++) {
+                if (!in_list(u->v, l))
+                        continue;
+                const struct list *li = &p->lists[l];
+                const char *suite = li->has_rel && li->rel.suite[0] ? li->rel.suite : li->file;
+                json_array_append_new(origins, json_string(suite));
+        }
+        return json_pack("{s:s, s:s, s:s, s:s, s:b, s:b, s:o}", "package", u->k->name, "arch",
+                         u->v->arch, "installed", u->cur->version, "candidate", u->v->version,
+                         "security", u->security, "held", u->k->held, "origins", origins);
+}
+
+/* Keeps the first PENDING_LISTED of the n updates in v (sorted by name):
+ * security updates first, then the others, still sorted by name. The number
+ * kept. */
+static size_t pending_keep(struct pending *v, size_t n, size_t nsec)
+{
+        size_t sec_room = nsec < PENDING_LISTED ? nsec : PENDING_LISTED;
+        size_t other_room = PENDING_LISTED - sec_room, kept = 0;
+
+        if (n <= PENDING_LISTED)
+                return n;
+        for (size_t i = 0; i < n; i++) {
+                size_t *room = v[i].security ? &sec_room : &other_room;
+
+                if (*room == 0)
+                        continue;
+                (*room)--;
+                v[kept++] = v[i];
+        }
+        return kept;
+}
 
 static int cmp_pending(const void *a, const void *b)
 {
@@ -949,7 +979,7 @@ static int compute_pending(struct patch *p)
 {
         struct pending *v = malloc((p->n ? p->n : 1) * sizeof(*v));
         json_t *pending = json_array();
-        size_t n = 0, nsec = 0;
+        size_t n = 0, nsec = 0, listed;
 
         if (!v) {
                 json_decref(pending);
@@ -958,20 +988,22 @@ static int compute_pending(struct patch *p)
         for (size_t i = 0; i < p->n; i++) {
                 const struct ver *cur, *c = candidate(p, &p->pkgs[i], &cur);
                 /* apt's "upgradable": a candidate listed before the installed version. */
-                if (c && cur && !c->installed && dpkg_version_cmp(c->version, cur->version) >= 0)
-                        v[n++] = (struct pending){ &p->pkgs[i], cur, c };
+                if (c && cur && !c->installed && dpkg_version_cmp(c->version, cur->version) >= 0) {
+                        v[n] = (struct pending){ &p->pkgs[i], cur, c, from_security(p, c) };
+                        nsec += v[n++].security;
+                }
         }
         /* By name, as apt lists them. */
         qsort(v, n, sizeof(*v), cmp_pending);
-        for (size_t i = 0; i < n; i++) {
-                json_t *item = pending_item(p, v[i].k, v[i].cur, v[i].v);
-                nsec += json_is_true(json_object_get(item, "security"));
-                json_array_append_new(pending, item);
-        }
+        listed = pending_keep(v, n, nsec);
+        for (size_t i = 0; i < listed; i++)
+                json_array_append_new(pending, pending_item(p, &v[i]));
         free(v);
         json_object_set_new(p->facts, "pending", pending);
         json_object_set_new(p->facts, "pending_count", json_integer((json_int_t)n));
         json_object_set_new(p->facts, "security_count", json_integer((json_int_t)nsec));
+        json_object_set_new(p->facts, "pending_listed", json_integer((json_int_t)listed));
+        json_object_set_new(p->facts, "pending_truncated", json_boolean(listed < n));
         return 0;
 }
 

@@ -1,8 +1,13 @@
-/* file.c - replacing a small file whole, durably. */
+/* file.c - replacing a small file whole, durably.
+ *
+ * Each write has a temporary file of its own (".<name>.XXXXXX", made with
+ * O_EXCL), so two writers of one file never share one: the last rename wins
+ * and the file is always one writer's whole text. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -31,9 +36,12 @@ int file_replace(const char *dir, const char *name, const void *data, size_t len
         char tmp[PATH_MAX], path[PATH_MAX];
         int fd, dfd, rc;
 
-        snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", dir, name);
-        snprintf(path, sizeof(path), "%s/%s", dir, name);
-        fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+        if ((size_t)snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir, name) >= sizeof(tmp) ||
+            (size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >= sizeof(path)) {
+                error_set(e, dir, 0, "cannot write %s: path too long", name);
+                return -ENAMETOOLONG;
+        }
+        fd = mkostemp(tmp, O_CLOEXEC);
         if (fd < 0) {
                 rc = -errno;
                 error_set(e, path, 0, "cannot write: %s", strerror(-rc));

@@ -1,6 +1,7 @@
-/* file.h - replacing a small file whole, durably: a temporary file beside
- * it, fsync, rename over it, fsync of the directory. A reader sees the old
- * file or the new one, never a part; a crash leaves one of the two. */
+/* file.h - replacing a small file whole, durably: a temporary file of its
+ * own beside it, fsync, rename over it, fsync of the directory. A reader
+ * sees the old file or a new one, never a part, also with several writers at
+ * once; a crash leaves one of the two (and may leave a ".<name>.XXXXXX"). */
 #ifndef HYGIE_FILE_H
 #define HYGIE_FILE_H
 

@@ -1,6 +1,7 @@
 /* rules_patch.c - patch.*: pending updates, security updates, the age of
  * the last "apt update", a pending reboot, automatic updates (ANSSI 34).
- * Reads facts.patch as collectors/patch.c fills it. */
+ * Reads facts.patch as collectors/patch.c fills it: the counts are exact,
+ * the list of updates may hold only the first of them. */
 #include <stdio.h>
 #include <time.h>
 #include <string.h>
@@ -66,7 +67,8 @@ static void names(const json_t *pending, bool security_only, size_t total, char 
                 snprintf(buf + len, size - len, tr(ctx, " and %zu more"), total - shown);
 }
 
-static json_t *pending_evidence(const json_t *pending, bool security_only)
+/* The listed updates (security ones only, or all) and their exact count. */
+static json_t *pending_evidence(const json_t *pending, bool security_only, size_t total)
 {
         json_t *a = json_array();
         size_t i;
@@ -77,7 +79,16 @@ static json_t *pending_evidence(const json_t *pending, bool security_only)
                 if (!security_only || json_is_true(json_object_get(item, "security")))
                         json_array_append_new(a, json_deep_copy(item));
         }
-        return json_pack("{s:o}", "updates", a);
+        return json_pack("{s:I, s:b, s:o}", "count", (json_int_t)total, "truncated",
+                         json_array_size(a) < total, "updates", a);
+}
+
+/* A count from facts.patch (0 when absent). */
+static size_t count(const json_t *f, const char *key)
+{
+        json_int_t n = json_integer_value(json_object_get(f, key));
+
+        return n > 0 ? (size_t)n : 0;
 }
 
 void rule_patch_security_pending(const struct check *c, const struct check_ctx *ctx,
@@ -89,7 +100,7 @@ void rule_patch_security_pending(const struct check *c, const struct check_ctx *
         if (!f || pending_error(c, ctx, f, out))
                 return;
         const json_t *pending = json_object_get(f, "pending");
-        size_t n = (size_t)json_integer_value(json_object_get(f, "security_count"));
+        size_t n = count(f, "security_count");
         if (n == 0) {
                 finding_add(out, c, ctx, STATUS_PASS, NULL, NULL, NULL,
                             tr(ctx, "No security update waiting"));
@@ -97,7 +108,7 @@ void rule_patch_security_pending(const struct check *c, const struct check_ctx *
         }
         names(pending, true, n, list, sizeof(list), ctx);
         finding_add(
-            out, c, ctx, STATUS_FAIL, NULL, pending_evidence(pending, true),
+            out, c, ctx, STATUS_FAIL, NULL, pending_evidence(pending, true, n),
             tr(ctx, "Install the updates now (\"apt upgrade\", or your usual update "
                     "tool), then restart if asked."),
             trn(ctx, "%zu security update waiting: %s", "%zu security updates waiting: %s", n), n,
@@ -113,14 +124,14 @@ void rule_patch_updates_pending(const struct check *c, const struct check_ctx *c
         if (!f || pending_error(c, ctx, f, out))
                 return;
         const json_t *pending = json_object_get(f, "pending");
-        size_t n = json_array_size(pending);
+        size_t n = count(f, "pending_count");
         if (n == 0) {
                 finding_add(out, c, ctx, STATUS_PASS, NULL, NULL, NULL,
                             tr(ctx, "All packages are up to date"));
                 return;
         }
         names(pending, false, n, list, sizeof(list), ctx);
-        finding_add(out, c, ctx, STATUS_WARN, NULL, pending_evidence(pending, false),
+        finding_add(out, c, ctx, STATUS_WARN, NULL, pending_evidence(pending, false, n),
                     tr(ctx, "Install the pending updates (\"apt upgrade\", or your usual update "
                             "tool)."),
                     trn(ctx, "%zu update waiting: %s", "%zu updates waiting: %s", n), n, list);

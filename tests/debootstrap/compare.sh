@@ -4,7 +4,9 @@
 # Usage: compare.sh AGENT ROOT
 # Asserts that the sorted (package, arch, installed, candidate) sets are equal,
 # and that each update's security flag is true exactly when apt names a
-# "-security" suite among its origins. Exit 0 when they agree.
+# "-security" suite among its origins; past the updates the agent lists one
+# by one, that those it lists are apt's and that its counts are apt's. Exit 0
+# when they agree.
 set -eu
 agent=$1
 root=$2
@@ -40,11 +42,22 @@ if [ "$rc" -ge 2 ]; then
 fi
 jq -r '.facts.patch.pending[] | "\(.package) \(.arch) \(.installed) \(.candidate) \(.security)"' \
 	"$tmp/out.json" | sort >"$tmp/got"
-if ! diff -u "$tmp/want" "$tmp/got" >"$tmp/diff"; then
+n=$(wc -l <"$tmp/want")
+s=$(grep -c ' true$' "$tmp/want" || true)
+counts=$(jq -r '.facts.patch | "\(.pending_count) \(.security_count)"' "$tmp/out.json")
+if [ "$counts" != "$n $s" ]; then
+	echo "compare: $root: hygie-agent counts $counts updates (all, security), apt $n $s" >&2
+	exit 1
+fi
+if jq -e '.facts.patch.pending_truncated' "$tmp/out.json" >/dev/null; then
+	if [ -n "$(comm -13 "$tmp/want" "$tmp/got")" ]; then
+		echo "compare: $root: hygie-agent lists updates apt does not:" >&2
+		comm -13 "$tmp/want" "$tmp/got" >&2
+		exit 1
+	fi
+elif ! diff -u "$tmp/want" "$tmp/got" >"$tmp/diff"; then
 	echo "compare: $root: hygie-agent and apt disagree (- apt, + hygie):" >&2
 	cat "$tmp/diff" >&2
 	exit 1
 fi
-n=$(wc -l <"$tmp/want")
-s=$(grep -c ' true$' "$tmp/want" || true)
 echo "compare: $root: $n pending updates ($s security) as apt lists them"

@@ -630,6 +630,39 @@ static void test_spool_full_disk_fails_put_and_keeps_entries(void **state)
         spool_close(s);
 }
 
+static void test_spool_set_aside_keeps_the_newest_refused(void **state)
+{
+        struct fixture *f = *state;
+        char refused[256], buf[256];
+        struct spool_entry ent;
+        struct spool *s;
+        struct error e;
+        struct stat st;
+        uint64_t bytes;
+        size_t count;
+
+        assert_int_equal(spool_open(f->dir, 1 << 20, &s, &e), 0);
+        for (uint64_t seq = 1; seq <= SPOOL_REFUSED_MAX + 2; seq++)
+                put(s, seq, 0x3f, 100);
+        while (spool_oldest(s, &ent) == 0)
+                assert_int_equal(spool_set_aside(s, &ent, &e), 0);
+        spool_stats(s, &count, &bytes);
+        assert_int_equal(count, 0);
+        assert_int_equal(bytes, 0);
+        assert_string_equal(on_disk(f->dir, buf, sizeof(buf)), "");
+        file_in(refused, sizeof(refused), f->dir, SPOOL_REFUSED_DIR);
+        assert_int_equal(stat(refused, &st), 0);
+        assert_int_equal(st.st_mode & 07777, 0700);
+        assert_string_equal(on_disk(refused, buf, sizeof(buf)), "3,4,5,6,7,8,9,10,11,12");
+        /* Set aside, not indexed again; an entry gone is no error. */
+        assert_int_equal(spool_set_aside(s, &ent, &e), 0);
+        spool_close(s);
+        assert_int_equal(spool_open(f->dir, 1 << 20, &s, &e), 0);
+        assert_int_equal(spool_oldest(s, &ent), -ENOENT);
+        assert_int_equal(spool_last_seq(s), 0);
+        spool_close(s);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -653,6 +686,7 @@ int main(void)
                 T(test_spool_read_of_entry_over_report_max_is_efbig),
                 T(test_spool_second_open_is_busy),
                 T(test_spool_open_refuses_directory_writable_by_others),
+                T(test_spool_set_aside_keeps_the_newest_refused),
                 /* Last: it moves the process into its own mount namespace. */
                 T(test_spool_full_disk_fails_put_and_keeps_entries),
 #undef T
