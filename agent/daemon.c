@@ -658,6 +658,27 @@ static void on_send_timer(uv_timer_t *t)
         deliver(t->data);
 }
 
+/* The collector stored the report but holds newer ones from this agent (a
+ * state directory restored from a backup, say): numbering goes on after
+ * the newest it has, so that the next reports count. */
+static void catch_up(struct daemon *d, const struct transport_req *r)
+{
+        json_t *answer = r->body ? json_loadb(r->body, r->len, 0, NULL) : NULL;
+        const char *status = json_string_value(json_object_get(answer, "status"));
+        json_int_t newest = json_integer_value(json_object_get(answer, "newest_seq"));
+        struct error e;
+
+        if (status && strcmp(status, "superseded") == 0 && newest > d->seq) {
+                log_warn("msg=\"the collector holds newer reports of this agent: numbering goes on "
+                         "after them\" seq=%lld newest=%lld",
+                         d->seq, (long long)newest);
+                d->seq = newest;
+                if (state_seq_save(d->st.dir, (unsigned long long)d->seq, &e) < 0)
+                        log_error("msg=\"report number not saved\" error=\"%s\"", e.msg);
+        }
+        json_decref(answer);
+}
+
 static void sent(struct transport_req *r)
 {
         struct daemon *d = r->user;
@@ -675,6 +696,7 @@ static void sent(struct transport_req *r)
                         d->last_error[0] = '\0';
                 log_info("msg=\"report delivered\" seq=%llu status=%ld",
                          (unsigned long long)d->sending_entry.seq, status);
+                catch_up(d, r);
                 transport_req_free(r);
                 save_status(d);
                 queue_send(d, SEND_REMOVE);

@@ -67,6 +67,7 @@ for pid in $workers; do wait "$pid"; done
 [ -n "$(seqs)" ] || fail "nothing delivered"
 check_seqs "runs at once"
 no_status_lost "runs at once"
+cp -a "$state" "$tmp/backup"
 
 # A backlog, then drained at full pace: a status write per report, each
 # while the next report is sent.
@@ -92,4 +93,14 @@ check_seqs "status.json gone or damaged"
 [ "$(seqs | tail -n 1)" -gt "$last" ] || fail "numbered again from $(seqs | tail -n 1)"
 "$AGENT" status --state "$state" --json | jq -e '.last_delivery != null' >/dev/null ||
 	fail "status: $("$AGENT" status --state "$state" --json)"
+# The state directory restored from an old backup: its first report is
+# stored as superseded, and numbering goes on after the collector's newest,
+# so the next report counts again.
+newest=$(seqs | sort -n | tail -n 1)
+rm -rf "$state"
+cp -a "$tmp/backup" "$state"
+run_once restored || fail "run of a restored state: $(cat "$tmp/restored.err")"
+run_once restored-next || fail "the next run: $(cat "$tmp/restored-next.err")"
+[ "$(db_query "SELECT last_seq FROM agents WHERE id = '$agent_id'")" = $((newest + 1)) ] ||
+	fail "after a restore: last_seq $(db_query "SELECT last_seq FROM agents WHERE id = '$agent_id'"), newest was $newest"
 echo "ok: seqs only grow, status.json stays whole"
