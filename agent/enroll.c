@@ -19,6 +19,7 @@
 #include <openssl/x509.h>
 
 #include "agent.h"
+#include "curl_api.h"
 #include "spool.h"
 #include "state.h"
 
@@ -65,37 +66,43 @@ static int request(const char *url, const char *ca, const char *body, struct buf
 {
         char errbuf[CURL_ERROR_SIZE] = "";
         struct curl_slist *h = NULL;
-        CURL *c = curl_easy_init();
+        struct error e;
+        const struct curl_api *cu = curl_api(&e);
+        CURL *c;
         CURLcode rc;
 
-        if (!c)
+        if (!cu) {
+                snprintf(err, errsize, "%s", e.msg);
+                return -EIO;
+        }
+        if (!(c = cu->easy_init()))
                 return -ENOMEM;
-        curl_easy_setopt(c, CURLOPT_URL, url);
-        curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https");
-        curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-        curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 20L);
-        curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
-        curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-        curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-        curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
+        cu->easy_setopt(c, CURLOPT_URL, url);
+        cu->easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https");
+        cu->easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+        cu->easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 20L);
+        cu->easy_setopt(c, CURLOPT_TIMEOUT, 60L);
+        cu->easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+        cu->easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+        cu->easy_setopt(c, CURLOPT_WRITEDATA, out);
         if (ca) {
-                curl_easy_setopt(c, CURLOPT_CAINFO, ca);
-                curl_easy_setopt(c, CURLOPT_CAPATH, NULL);
+                cu->easy_setopt(c, CURLOPT_CAINFO, ca);
+                cu->easy_setopt(c, CURLOPT_CAPATH, NULL);
         } else {
-                curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
-                curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
+                cu->easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
+                cu->easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
         }
         if (body) {
-                h = curl_slist_append(h, "Content-Type: application/json");
-                curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-                curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+                h = cu->slist_append(h, "Content-Type: application/json");
+                cu->easy_setopt(c, CURLOPT_HTTPHEADER, h);
+                cu->easy_setopt(c, CURLOPT_POSTFIELDS, body);
         }
-        rc = curl_easy_perform(c);
-        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
-        curl_easy_cleanup(c);
-        curl_slist_free_all(h);
+        rc = cu->easy_perform(c);
+        cu->easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
+        cu->easy_cleanup(c);
+        cu->slist_free_all(h);
         if (rc != CURLE_OK) {
-                snprintf(err, errsize, "%s", errbuf[0] ? errbuf : curl_easy_strerror(rc));
+                snprintf(err, errsize, "%s", errbuf[0] ? errbuf : cu->easy_strerror(rc));
                 return -EIO;
         }
         return 0;

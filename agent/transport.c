@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 
+#include "log.h"
 #include "transport.h"
 
 struct sock {
@@ -32,15 +33,15 @@ static void check_done(struct transport *t)
         CURLMsg *msg;
         int left;
 
-        while ((msg = curl_multi_info_read(t->multi, &left))) {
+        while ((msg = t->cu->multi_info_read(t->multi, &left))) {
                 struct transport_req *r;
 
                 if (msg->msg != CURLMSG_DONE)
                         continue;
-                curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&r);
+                t->cu->easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&r);
                 r->result = msg->data.result;
-                curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &r->status);
-                curl_multi_remove_handle(t->multi, r->easy);
+                t->cu->easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &r->status);
+                t->cu->multi_remove_handle(t->multi, r->easy);
                 unlink_req(t, r);
                 r->done(r);
         }
@@ -57,7 +58,7 @@ static void on_poll(uv_poll_t *p, int status, int events)
                 flags |= CURL_CSELECT_IN;
         if (events & UV_WRITABLE)
                 flags |= CURL_CSELECT_OUT;
-        curl_multi_socket_action(s->t->multi, s->fd, flags, &running);
+        s->t->cu->multi_socket_action(s->t->multi, s->fd, flags, &running);
         check_done(s->t);
 }
 
@@ -77,7 +78,7 @@ static int on_socket(CURL *easy, curl_socket_t fd, int what, void *user, void *s
                 if (s) {
                         uv_poll_stop(&s->poll);
                         uv_close((uv_handle_t *)&s->poll, on_sock_closed);
-                        curl_multi_assign(t->multi, fd, NULL);
+                        t->cu->multi_assign(t->multi, fd, NULL);
                 }
                 return 0;
         }
@@ -92,7 +93,7 @@ static int on_socket(CURL *easy, curl_socket_t fd, int what, void *user, void *s
                         return -1;
                 }
                 s->poll.data = s;
-                curl_multi_assign(t->multi, fd, s);
+                t->cu->multi_assign(t->multi, fd, s);
         }
         if (what & CURL_POLL_IN)
                 events |= UV_READABLE;
@@ -107,7 +108,7 @@ static void on_timer(uv_timer_t *timer)
         struct transport *t = timer->data;
         int running;
 
-        curl_multi_socket_action(t->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+        t->cu->multi_socket_action(t->multi, CURL_SOCKET_TIMEOUT, 0, &running);
         check_done(t);
 }
 
@@ -125,21 +126,27 @@ static int on_curl_timer(CURLM *multi, long ms, void *user)
 
 int transport_init(struct transport *t, uv_loop_t *loop, const struct agent_state *st)
 {
+        struct error e;
+
         memset(t, 0, sizeof(*t));
         t->loop = loop;
         snprintf(t->base, sizeof(t->base), "%s", st->server);
         state_path(st->dir, "ca.crt", t->ca, sizeof(t->ca));
         state_path(st->dir, "agent.crt", t->cert, sizeof(t->cert));
         state_path(st->dir, "agent.key", t->key, sizeof(t->key));
-        t->multi = curl_multi_init();
+        if (!(t->cu = curl_api(&e))) {
+                log_error("msg=\"cannot talk to the collector\" error=\"%s\"", e.msg);
+                return -ENOENT;
+        }
+        t->multi = t->cu->multi_init();
         if (!t->multi)
                 return -ENOMEM;
         uv_timer_init(loop, &t->timer);
         t->timer.data = t;
-        curl_multi_setopt(t->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
-        curl_multi_setopt(t->multi, CURLMOPT_SOCKETDATA, t);
-        curl_multi_setopt(t->multi, CURLMOPT_TIMERFUNCTION, on_curl_timer);
-        curl_multi_setopt(t->multi, CURLMOPT_TIMERDATA, t);
+        t->cu->multi_setopt(t->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+        t->cu->multi_setopt(t->multi, CURLMOPT_SOCKETDATA, t);
+        t->cu->multi_setopt(t->multi, CURLMOPT_TIMERFUNCTION, on_curl_timer);
+        t->cu->multi_setopt(t->multi, CURLMOPT_TIMERDATA, t);
         return 0;
 }
 
@@ -191,38 +198,38 @@ int transport_start(struct transport *t, struct transport_req *r, const char *me
 
         r->t = t;
         r->retry_after = -1;
-        r->easy = curl_easy_init();
+        r->easy = t->cu->easy_init();
         if (!r->easy)
                 return -ENOMEM;
         for (; headers && *headers; headers++)
-                r->headers = curl_slist_append(r->headers, *headers);
+                r->headers = t->cu->slist_append(r->headers, *headers);
         /* No "Expect: 100-continue" round trip before a report. */
-        r->headers = curl_slist_append(r->headers, "Expect:");
+        r->headers = t->cu->slist_append(r->headers, "Expect:");
         snprintf(url, sizeof(url), "%s%s", t->base, path);
-        curl_easy_setopt(r->easy, CURLOPT_URL, url);
-        curl_easy_setopt(r->easy, CURLOPT_PRIVATE, r);
-        curl_easy_setopt(r->easy, CURLOPT_HTTPHEADER, r->headers);
-        curl_easy_setopt(r->easy, CURLOPT_CAINFO, t->ca);
-        curl_easy_setopt(r->easy, CURLOPT_CAPATH, NULL);
-        curl_easy_setopt(r->easy, CURLOPT_SSLCERT, t->cert);
-        curl_easy_setopt(r->easy, CURLOPT_SSLKEY, t->key);
-        curl_easy_setopt(r->easy, CURLOPT_SSLVERSION, CURL_SSLVERSION_TLSv1_2);
-        curl_easy_setopt(r->easy, CURLOPT_PROTOCOLS_STR, "https");
-        curl_easy_setopt(r->easy, CURLOPT_NOSIGNAL, 1L);
-        curl_easy_setopt(r->easy, CURLOPT_CONNECTTIMEOUT, 20L);
-        curl_easy_setopt(r->easy, CURLOPT_TIMEOUT, 120L);
-        curl_easy_setopt(r->easy, CURLOPT_ERRORBUFFER, r->error);
-        curl_easy_setopt(r->easy, CURLOPT_WRITEFUNCTION, on_body);
-        curl_easy_setopt(r->easy, CURLOPT_WRITEDATA, r);
-        curl_easy_setopt(r->easy, CURLOPT_HEADERFUNCTION, on_header);
-        curl_easy_setopt(r->easy, CURLOPT_HEADERDATA, r);
-        curl_easy_setopt(r->easy, CURLOPT_USERAGENT, "hygie-agent/" HYGIE_VERSION);
+        t->cu->easy_setopt(r->easy, CURLOPT_URL, url);
+        t->cu->easy_setopt(r->easy, CURLOPT_PRIVATE, r);
+        t->cu->easy_setopt(r->easy, CURLOPT_HTTPHEADER, r->headers);
+        t->cu->easy_setopt(r->easy, CURLOPT_CAINFO, t->ca);
+        t->cu->easy_setopt(r->easy, CURLOPT_CAPATH, NULL);
+        t->cu->easy_setopt(r->easy, CURLOPT_SSLCERT, t->cert);
+        t->cu->easy_setopt(r->easy, CURLOPT_SSLKEY, t->key);
+        t->cu->easy_setopt(r->easy, CURLOPT_SSLVERSION, CURL_SSLVERSION_TLSv1_2);
+        t->cu->easy_setopt(r->easy, CURLOPT_PROTOCOLS_STR, "https");
+        t->cu->easy_setopt(r->easy, CURLOPT_NOSIGNAL, 1L);
+        t->cu->easy_setopt(r->easy, CURLOPT_CONNECTTIMEOUT, 20L);
+        t->cu->easy_setopt(r->easy, CURLOPT_TIMEOUT, 120L);
+        t->cu->easy_setopt(r->easy, CURLOPT_ERRORBUFFER, r->error);
+        t->cu->easy_setopt(r->easy, CURLOPT_WRITEFUNCTION, on_body);
+        t->cu->easy_setopt(r->easy, CURLOPT_WRITEDATA, r);
+        t->cu->easy_setopt(r->easy, CURLOPT_HEADERFUNCTION, on_header);
+        t->cu->easy_setopt(r->easy, CURLOPT_HEADERDATA, r);
+        t->cu->easy_setopt(r->easy, CURLOPT_USERAGENT, "hygie-agent/" HYGIE_VERSION);
         if (strcmp(method, "POST") == 0) {
-                curl_easy_setopt(r->easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
-                curl_easy_setopt(r->easy, CURLOPT_COPYPOSTFIELDS, body ? body : "");
+                t->cu->easy_setopt(r->easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+                t->cu->easy_setopt(r->easy, CURLOPT_COPYPOSTFIELDS, body ? body : "");
         }
-        if (curl_multi_add_handle(t->multi, r->easy) != CURLM_OK) {
-                curl_easy_cleanup(r->easy);
+        if (t->cu->multi_add_handle(t->multi, r->easy) != CURLM_OK) {
+                t->cu->easy_cleanup(r->easy);
                 r->easy = NULL;
                 return -EIO;
         }
@@ -234,8 +241,9 @@ int transport_start(struct transport *t, struct transport_req *r, const char *me
 void transport_req_free(struct transport_req *r)
 {
         if (r->easy)
-                curl_easy_cleanup(r->easy);
-        curl_slist_free_all(r->headers);
+                r->t->cu->easy_cleanup(r->easy);
+        if (r->headers)
+                r->t->cu->slist_free_all(r->headers);
         free(r->body);
         r->easy = NULL;
         r->headers = NULL;
@@ -255,11 +263,11 @@ void transport_close(struct transport *t)
         while (t->active) {
                 struct transport_req *r = t->active;
 
-                curl_multi_remove_handle(t->multi, r->easy);
+                t->cu->multi_remove_handle(t->multi, r->easy);
                 t->active = r->next;
                 r->next = NULL;
         }
-        curl_multi_cleanup(t->multi);
+        t->cu->multi_cleanup(t->multi);
         t->multi = NULL;
         uv_timer_stop(&t->timer);
         uv_close((uv_handle_t *)&t->timer, on_timer_closed);
@@ -268,7 +276,8 @@ void transport_close(struct transport *t)
 const char *transport_describe(const struct transport_req *r, char *buf, size_t size)
 {
         if (r->result != CURLE_OK) {
-                snprintf(buf, size, "%s", r->error[0] ? r->error : curl_easy_strerror(r->result));
+                snprintf(buf, size, "%s",
+                         r->error[0] ? r->error : r->t->cu->easy_strerror(r->result));
                 return buf;
         }
         if (r->body) {

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <uv.h>
 
+#include "curl_api.h"
 #include "state.h"
 
 #define TRANSPORT_RESPONSE_MAX (1024 * 1024)
@@ -39,6 +40,7 @@ struct transport_req {
 struct transport {
         uv_loop_t *loop;
         uv_timer_t timer;
+        const struct curl_api *cu;
         CURLM *multi;
         char base[512];
         char ca[PATH_MAX], cert[PATH_MAX], key[PATH_MAX];

@@ -86,5 +86,13 @@ expect_rc 2 env HYGIE_CONFDIR="$tmp/conf" "$agent" check --root "$ended"
 grep -qF "$tmp/conf/policy.ini:2: [backup:x] path: must be an absolute path" "$tmp/err" ||
 	fail "site policy error: $(cat "$tmp/err")"
 
+# A check talks to no collector: libcurl and the thirty libraries it brings
+# are not even mapped (they would be most of its memory).
+if command -v strace >/dev/null; then
+	strace -f -e trace=openat -o "$tmp/trace" "$agent" check --root "$ended" --only os \
+		>/dev/null 2>&1 || true
+	! grep -q 'libcurl' "$tmp/trace" || fail "check loads libcurl: $(grep libcurl "$tmp/trace")"
+fi
+
 [ "$failures" -eq 0 ] || exit 1
 echo "cli: all assertions hold"
