@@ -465,30 +465,37 @@ int spool_read(struct spool *s, const struct spool_entry *ent, void **data, size
         return 0;
 }
 
-int spool_remove(struct spool *s, const struct spool_entry *ent, struct error *e)
+/* Where entry ent is in the spool's index (*i == s->n: gone already). */
+static int entry_index(struct spool *s, const struct spool_entry *ent, size_t *i, struct error *e)
 {
         unsigned families;
         uint64_t seq;
-        size_t i;
-        int rc;
 
         if (!entry_parse(ent->name, sizeof(ent->name), &seq, &families)) {
                 error_set(e, s->path, 0, "not a spool entry");
                 return -EINVAL;
         }
-        i = find(s, seq, families);
-        if (i == s->n)
-                return 0;
+        *i = find(s, seq, families);
+        return 0;
+}
+
+int spool_remove(struct spool *s, const struct spool_entry *ent, struct error *e)
+{
+        size_t i;
+        int rc;
+
+        if ((rc = entry_index(s, ent, &i, e)) < 0 || i == s->n)
+                return rc;
         if (unlinkat(s->dirfd, ent->name, 0) < 0 && errno != ENOENT) {
                 rc = -errno;
-                error_set(e, s->path, 0, "cannot remove report %" PRIu64 ": %s", seq,
+                error_set(e, s->path, 0, "cannot remove report %" PRIu64 ": %s", ent->seq,
                           strerror(-rc));
                 return rc;
         }
         drop(s, i);
         if (fsync(s->dirfd) < 0) {
                 rc = -errno;
-                error_set(e, s->path, 0, "cannot remove report %" PRIu64 ": %s", seq,
+                error_set(e, s->path, 0, "cannot remove report %" PRIu64 ": %s", ent->seq,
                           strerror(-rc));
                 return rc;
         }
@@ -537,18 +544,11 @@ static void prune_refused(int rfd)
 
 int spool_set_aside(struct spool *s, const struct spool_entry *ent, struct error *e)
 {
-        unsigned families;
-        uint64_t seq;
         size_t i;
-        int rfd, rc = 0;
+        int rfd, rc;
 
-        if (!entry_parse(ent->name, sizeof(ent->name), &seq, &families)) {
-                error_set(e, s->path, 0, "not a spool entry");
-                return -EINVAL;
-        }
-        i = find(s, seq, families);
-        if (i == s->n)
-                return 0;
+        if ((rc = entry_index(s, ent, &i, e)) < 0 || i == s->n)
+                return rc;
         if (mkdirat(s->dirfd, SPOOL_REFUSED_DIR, 0700) < 0 && errno != EEXIST)
                 rc = -errno;
         rfd = rc ? -1
@@ -567,7 +567,7 @@ int spool_set_aside(struct spool *s, const struct spool_entry *ent, struct error
         if (rfd >= 0)
                 close(rfd);
         if (rc < 0)
-                error_set(e, s->path, 0, "cannot set report %" PRIu64 " aside in %s: %s", seq,
+                error_set(e, s->path, 0, "cannot set report %" PRIu64 " aside in %s: %s", ent->seq,
                           SPOOL_REFUSED_DIR, strerror(-rc));
         return rc;
 }

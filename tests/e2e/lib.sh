@@ -90,3 +90,19 @@ api() {
 open_alerts() {
 	api "/api/v1/alerts?status=open&check=$1" | jq -r '.alerts[].subject' | sort
 }
+
+# enroll_machine [SCENARIO]: a fixture machine in $root (set up as
+# tests/roots/SCENARIO, under $roots, when one is named: $policy is then
+# its policy), its agent enrolled with $token in $state; sets $agent_id.
+enroll_machine() {
+	root=$tmp/root state=$tmp/state
+	mkdir -p "$root/etc"
+	echo 0123456789abcdef0123456789abcdef >"$root/etc/machine-id"
+	if [ -n "${1:-}" ]; then
+		(cd "$root" && ROOT=$root sh "$roots/$1/setup")
+		policy=$roots/$1/policy.ini
+	fi
+	"$AGENT" enroll --server "$url" --token "$token" --ca-fingerprint "$fingerprint" \
+		--state "$state" --root "$root" >/dev/null || fail "enroll"
+	agent_id=$(jq -r .agent_id "$state/state.json")
+}

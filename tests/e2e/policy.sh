@@ -10,14 +10,7 @@ AGENT=$1 SERVER=$2 roots=$3
 
 start_server
 token
-root=$tmp/root
-mkdir -p "$root/etc"
-echo 0123456789abcdef0123456789abcdef >"$root/etc/machine-id"
-(cd "$root" && ROOT=$root sh "$roots/backup-too-old/setup")
-state=$tmp/state
-"$AGENT" enroll --server "$url" --token "$token" --ca-fingerprint "$fingerprint" \
-	--state "$state" --root "$root" >/dev/null || fail "enroll"
-agent_id=$(jq -r .agent_id "$state/state.json")
+enroll_machine backup-too-old
 
 # The establishment's policy declares a backup job the baseline does not.
 cat >"$tmp/tilleuls.ini" <<EOF

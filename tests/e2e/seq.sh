@@ -12,15 +12,7 @@ export HYGIE_LOG_QUIET=1
 
 start_server
 token
-root=$tmp/root
-mkdir -p "$root/etc"
-echo 0123456789abcdef0123456789abcdef >"$root/etc/machine-id"
-(cd "$root" && ROOT=$root sh "$roots/backup-too-old/setup")
-policy=$roots/backup-too-old/policy.ini
-state=$tmp/state
-"$AGENT" enroll --server "$url" --token "$token" --ca-fingerprint "$fingerprint" \
-	--state "$state" --root "$root" >/dev/null || fail "enroll"
-agent_id=$(jq -r .agent_id "$state/state.json")
+enroll_machine backup-too-old
 printf '[agent]\ndrain_per_minute = 1000000\nbackoff_min = 1\n' >"$tmp/agent.ini"
 
 # run_once NAME: one run, its standard error in $tmp/NAME.err; its status.

@@ -19,15 +19,7 @@ trap 'stop_server; umount "$tmp/state" 2>/dev/null; rm -rf "$tmp"' EXIT
 
 start_server
 token
-root=$tmp/root
-mkdir -p "$root/etc"
-echo 0123456789abcdef0123456789abcdef >"$root/etc/machine-id"
-(cd "$root" && ROOT=$root sh "$roots/backup-too-old/setup")
-policy=$roots/backup-too-old/policy.ini
-state=$tmp/state
-"$AGENT" enroll --server "$url" --token "$token" --ca-fingerprint "$fingerprint" \
-	--state "$state" --root "$root" >/dev/null || fail "enroll"
-agent_id=$(jq -r .agent_id "$state/state.json")
+enroll_machine backup-too-old
 
 run_once() {
 	"$AGENT" run --once --state "$state" --root "$root" --policy "$policy" --config /dev/null \

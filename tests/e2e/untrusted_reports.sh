@@ -14,13 +14,7 @@ export HYGIE_LOG_QUIET=1
 
 start_server
 token
-root=$tmp/root
-mkdir -p "$root/etc"
-echo 0123456789abcdef0123456789abcdef >"$root/etc/machine-id"
-echo poste-soins >"$root/etc/hostname"
-"$AGENT" enroll --server "$url" --token "$token" --ca-fingerprint "$fingerprint" \
-	--state "$tmp/state" --root "$root" >/dev/null || fail "enroll"
-agent_id=$(jq -r .agent_id "$tmp/state/state.json")
+enroll_machine
 "$AGENT" check --json --root "$root" --only os >"$tmp/base.json" || [ $? = 1 ] || fail "check"
 
 # report SEQ [JQ]: a report of this agent, changed by JQ.
