@@ -51,18 +51,6 @@ static bool check_id_ok(const char *s, size_t n)
         return dots == 1;
 }
 
-/* A line of text (yajl has checked the UTF-8): no control characters, NUL
- * included, at most max bytes. */
-static bool text_ok(const unsigned char *s, size_t n, size_t max)
-{
-        if (n > max)
-                return false;
-        for (size_t i = 0; i < n; i++)
-                if (s[i] < 0x20 || s[i] == 0x7f)
-                        return false;
-        return true;
-}
-
 static bool hex_ok(const unsigned char *s, size_t n, size_t max)
 {
         if (n == 0 || n > max)
@@ -336,7 +324,7 @@ static int value(struct sax *x, char type, const unsigned char *s, size_t n)
                         return intake_uuid_ok(x->in->agent_id) ? 1
                                                                : fail(x, "agent.id", "not a UUID");
                 case A_HOSTNAME:
-                        if (type != 's' || !text_ok(s, n, 255))
+                        if (type != 's' || !util_line_ok((const char *)s, n, 255))
                                 return fail(x, "agent.hostname",
                                             "not a host name of at most 255 bytes");
                         return keep(x, s, n, &x->hostname);
@@ -382,14 +370,14 @@ static int value(struct sax *x, char type, const unsigned char *s, size_t n)
                                    : finding_fail(x, "\"severity\" is not info, low, medium, "
                                                      "high or critical");
                 case F_SUMMARY:
-                        if (type != 's' || !text_ok(s, n, 1024))
+                        if (type != 's' || !util_line_ok((const char *)s, n, 1024))
                                 return finding_fail(x, "\"summary\" is not a line of text of at "
                                                        "most 1024 bytes");
                         return keep(x, s, n, &f->summary);
                 case F_SUBJECT:
                         if (type == 0)
                                 return 1;
-                        if (type != 's' || !text_ok(s, n, 255))
+                        if (type != 's' || !util_line_ok((const char *)s, n, 255))
                                 return finding_fail(x, "\"subject\" is not a line of text of at "
                                                        "most 255 bytes");
                         return keep(x, s, n, &f->subject);

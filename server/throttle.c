@@ -6,14 +6,13 @@
 
 #include "throttle.h"
 
-/* Seconds a key with n failures waits before its next try. */
+/* Seconds a key with n failures waits before its next try: 1, 2, 4... from
+ * the free tries on (2^10 is past THROTTLE_MAX_WAIT). */
 static long long wait_after(long long n, long long free_tries)
 {
-        if (n < free_tries)
-                return 0;
-        return n - free_tries >= 10                            ? THROTTLE_MAX_WAIT
-               : (1LL << (n - free_tries)) < THROTTLE_MAX_WAIT ? 1LL << (n - free_tries)
-                                                               : THROTTLE_MAX_WAIT;
+        long long k = n - free_tries;
+
+        return k < 0 ? 0 : k >= 10 ? THROTTLE_MAX_WAIT : 1LL << k;
 }
 
 static int first_number(void *user, int ncols, const char *const *v)

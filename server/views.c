@@ -346,7 +346,7 @@ int view_establishment(struct store *s, const struct store_rules *r, const struc
  * PAGE_FINDINGS_MAX checks. */
 
 #define PAGE_REPORTS      "48"
-#define PAGE_STORED_MAX   "1048576"
+#define PAGE_STORED_MAX   REPORT_SENT_MAX
 #define PAGE_READ_MAX     REPORT_TEXT_MAX
 #define PAGE_FINDINGS_MAX 500
 
@@ -441,7 +441,7 @@ int view_machine(struct store *s, const char *agent_id, const struct view_scope 
                              sc ? sc->department : NULL };
         struct merge m = { json_object(), json_array(), json_object(), 0, 0, 0 };
         json_t *rows = NULL, *o, *history = NULL;
-        char since[24];
+        char since[24], stored_max[24];
         int rc;
 
         rc = table(s,
@@ -463,7 +463,8 @@ int view_machine(struct store *s, const char *agent_id, const struct view_scope 
                            "SELECT day, score FROM machine_days WHERE agent_id = $1"
                            " AND day >= CAST($2 AS INTEGER) ORDER BY day",
                            2, p, history_keys, &history, e);
-        p[1] = PAGE_STORED_MAX;
+        snprintf(stored_max, sizeof(stored_max), "%d", PAGE_STORED_MAX);
+        p[1] = stored_max;
         if (rc == 0 &&
             (rc = s->ops->rows(s,
                                "SELECT r.encoding, r.body FROM reports r JOIN"
