@@ -5,12 +5,17 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "checks.h"
 #include "error.h"
 #include "policy.h"
+#ifdef _WIN32
+struct rootfs; /* Windows is read through its API, not a root directory */
+#else
 #include "rootfs.h"
+#endif
 
 int agent_check(int argc, char **argv);
 int agent_enroll(int argc, char **argv);
@@ -28,5 +33,17 @@ json_t *agent_run_checks(const struct rootfs *root, const struct policy *p, unsi
                          time_t now, bool translate, const char *state_dir, struct findings *out);
 /* The inspected system's host name: this machine's, or etc/hostname in the root. */
 const char *agent_hostname(const struct rootfs *root, char *buf, size_t size);
+
+/* The platform's side (agent/unix, agent/win). */
+/* Opens the system to inspect: path is a root directory on Linux (NULL for
+ * "/"); Windows is read through its API, and a path is refused there. Says
+ * why on stderr when it cannot. 0, or a negative errno. */
+int agent_open_root(const char *path, struct rootfs **root);
+void agent_close_root(struct rootfs *root);
+/* Prepares the console for UTF-8 text; on Windows also replaces argv with
+ * the command line in UTF-8. Whether the output may be coloured is then
+ * agent_colors(). */
+void agent_console_init(int *argc, char ***argv);
+bool agent_colors(FILE *out);
 
 #endif

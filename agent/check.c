@@ -4,17 +4,16 @@
  * runtime error (bad policy, unreadable root). */
 #include <errno.h>
 #include <getopt.h>
-#include <libintl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "intl.h"
 #include "agent.h"
 #include "collector.h"
 #include "paths.h"
 #include "report.h"
-#include "rootfs.h"
+#include "util.h"
 
 #define _(s) dgettext("hygie", s)
 
@@ -66,9 +65,9 @@ int agent_load_policy(struct policy *p, const char *file, const char *fetched, s
         if (file)
                 return policy_load(p, file, e);
         rc = policy_load(p, paths_data("esms-baseline.ini", path, sizeof(path)), e);
-        if (rc == 0 && fetched && access(fetched, F_OK) == 0)
+        if (rc == 0 && fetched && util_exists(fetched))
                 rc = policy_load(p, fetched, e);
-        if (rc < 0 || access(site, F_OK) < 0)
+        if (rc < 0 || !util_exists(site))
                 return rc;
         return policy_load(p, site, e);
 }
@@ -115,11 +114,11 @@ int agent_check(int argc, char **argv)
                 { "help", no_argument, NULL, 'h' },
                 { 0 },
         };
-        const char *root_path = "/", *policy_file = NULL;
+        const char *root_path = NULL, *policy_file = NULL;
         unsigned mask = FAM_ALL;
         bool json = false;
         struct policy *policy = NULL;
-        struct rootfs root = { .fd = -1 };
+        struct rootfs *root = NULL;
         struct findings findings = { 0 };
         json_t *facts = NULL, *doc = NULL;
         char ebuf[600], host[256];
@@ -163,27 +162,24 @@ int agent_check(int argc, char **argv)
                 fprintf(stderr, "hygie-agent: %s\n", error_str(&err, ebuf, sizeof(ebuf)));
                 goto out;
         }
-        rc = rootfs_init(&root, root_path);
-        if (rc < 0) {
-                fprintf(stderr, _("hygie-agent: cannot open the root %s: %s\n"), root_path,
-                        strerror(-rc));
+        rc = agent_open_root(root_path, &root);
+        if (rc < 0)
                 goto out;
-        }
 
         struct report_meta meta = {
-                .hostname = agent_hostname(&root, host, sizeof(host))[0] ? host : root_path,
+                .hostname = agent_hostname(root, host, sizeof(host))[0] ? host
+                            : root_path                                 ? root_path
+                                                                        : "/",
                 .collected_at = time(NULL),
         };
-        facts = agent_run_checks(&root, policy, mask, meta.collected_at, !json, NULL, &findings);
+        facts = agent_run_checks(root, policy, mask, meta.collected_at, !json, NULL, &findings);
         if (json) {
                 doc = report_build(&meta, policy, facts, &findings);
                 if (!doc || json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_SORT_KEYS) < 0)
                         goto out;
                 fputc('\n', stdout);
         } else {
-                const char *nc = getenv("NO_COLOR");
-                report_render(stdout, &meta, &findings, mask,
-                              isatty(STDOUT_FILENO) && !(nc && *nc));
+                report_render(stdout, &meta, &findings, mask, agent_colors(stdout));
         }
         status = 0;
         for (size_t i = 0; i < findings.n; i++)
@@ -195,7 +191,7 @@ out:
         json_decref(doc);
         json_decref(facts);
         findings_free(&findings);
-        rootfs_close(&root);
+        agent_close_root(root);
         free(policy);
         return status;
 }

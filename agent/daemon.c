@@ -16,7 +16,6 @@
 #include <getopt.h>
 #include <ini.h>
 #include <jansson.h>
-#include <libintl.h>
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +24,7 @@
 #include <unistd.h>
 #include <uv.h>
 
+#include "intl.h"
 #include "agent.h"
 #include "gzip.h"
 #include "log.h"

@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
-#include <libintl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +17,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include "intl.h"
 #include "agent.h"
 #include "curl_api.h"
 #include "spool.h"

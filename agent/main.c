@@ -1,11 +1,9 @@
 /* main.c - hygie-agent: dispatch to the command named on the command line. */
-#include <libintl.h>
-#include <locale.h>
 #include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
-#include <unistd.h>
 
+#include "intl.h"
 #include "agent.h"
 #include "paths.h"
 
@@ -15,24 +13,18 @@
 #define HYGIE_VERSION "0.0.0"
 #endif
 
-const char *agent_hostname(const struct rootfs *root, char *buf, size_t size)
-{
-        char *text = NULL;
-
-        buf[0] = '\0';
-        if (root->host) {
-                if (gethostname(buf, size) < 0)
-                        buf[0] = '\0';
-                buf[size - 1] = '\0';
-        } else if (rootfs_read(root, "etc/hostname", 4096, &text, NULL) == 0) {
-                snprintf(buf, size, "%.*s", (int)strcspn(text, " \t\r\n"), text);
-                free(text);
-        }
-        return buf;
-}
-
 static void usage(FILE *out)
 {
+#ifdef _WIN32
+        fprintf(out, "%s",
+                _("Usage: hygie-agent COMMAND [OPTIONS]\n"
+                  "\n"
+                  "Commands:\n"
+                  "  check     run every check once on this machine and print the verdict\n"
+                  "  version   print the version\n"
+                  "\n"
+                  "\"hygie-agent COMMAND --help\" describes a command.\n"));
+#else
         fprintf(out, "%s",
                 _("Usage: hygie-agent COMMAND [OPTIONS]\n"
                   "\n"
@@ -44,26 +36,34 @@ static void usage(FILE *out)
                   "  version   print the version\n"
                   "\n"
                   "\"hygie-agent COMMAND --help\" describes a command.\n"));
+#endif
 }
+
+/* The service, enrollment and status come to Windows with the installer. */
+static const struct command {
+        const char *name;
+        int (*run)(int argc, char **argv);
+} commands[] = {
+        { "check", agent_check },
+#ifndef _WIN32
+        { "enroll", agent_enroll },
+        { "run", agent_run },
+        { "status", agent_status },
+#endif
+};
 
 int main(int argc, char **argv)
 {
-        setlocale(LC_ALL, "");
-        bindtextdomain("hygie", paths_localedir());
-        bind_textdomain_codeset("hygie", "UTF-8");
+        agent_console_init(&argc, &argv);
+        intl_init("hygie", paths_localedir());
 
         if (argc < 2) {
                 usage(stderr);
                 return 2;
         }
-        if (strcmp(argv[1], "check") == 0)
-                return agent_check(argc - 1, argv + 1);
-        if (strcmp(argv[1], "enroll") == 0)
-                return agent_enroll(argc - 1, argv + 1);
-        if (strcmp(argv[1], "run") == 0)
-                return agent_run(argc - 1, argv + 1);
-        if (strcmp(argv[1], "status") == 0)
-                return agent_status(argc - 1, argv + 1);
+        for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+                if (strcmp(argv[1], commands[i].name) == 0)
+                        return commands[i].run(argc - 1, argv + 1);
         if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
                 printf("hygie-agent %s\n", HYGIE_VERSION);
                 return 0;

@@ -5,11 +5,11 @@
  * are still over REPORT_FAMILY_MAX goes as a note of its size, the checks
  * that read it as one error each, so the rest of the report still counts; a
  * finding over REPORT_FINDING_MAX goes with a note of its evidence's size. */
-#include <libintl.h>
 #include <string.h>
 #include <wchar.h>
 #include <stdlib.h>
 
+#include "intl.h"
 #include "report.h"
 #include "report_limits.h"
 #include "util.h"

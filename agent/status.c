@@ -6,10 +6,10 @@
 #include <sys/stat.h>
 #include <getopt.h>
 #include <jansson.h>
-#include <libintl.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "intl.h"
 #include "agent.h"
 #include "spool.h"
 #include "state.h"

@@ -11,7 +11,11 @@
 
 #include "checks.h"
 #include "policy.h"
+#ifdef _WIN32
+struct rootfs; /* Windows is read through its API, not a root directory */
+#else
 #include "rootfs.h"
+#endif
 
 struct collect_ctx {
         const struct rootfs *root;

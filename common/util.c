@@ -2,7 +2,6 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include "util.h"
 
@@ -43,8 +42,10 @@ int util_uuid4(char *buf, size_t size)
 
         if (size < 37)
                 return -ENOSPC;
-        if (getrandom(b, sizeof(b), 0) != sizeof(b))
-                return -errno;
+        int rc = util_random(b, sizeof(b));
+
+        if (rc < 0)
+                return rc;
         b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
         b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
         snprintf(buf, size, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",

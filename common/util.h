@@ -3,6 +3,7 @@
 #define HYGIE_UTIL_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -13,6 +14,13 @@ const char *util_iso8601(time_t t, char *buf, size_t size);
 int util_parse_date(const char *s, time_t *out);
 /* A random (version 4) UUID into buf (at least 37 bytes). 0 or -errno. */
 int util_uuid4(char *buf, size_t size);
+/* n random bytes from the system's generator: 0, or a negative errno
+ * (common/unix/sys.c, common/win/win.c). */
+int util_random(void *buf, size_t n);
+/* fopen(3) of a UTF-8 path (on Windows too). */
+FILE *util_fopen(const char *path, const char *mode);
+/* Whether path names an existing file. */
+bool util_exists(const char *path);
 /* The length (1 to 4) of the well-formed UTF-8 character at s, within n
  * bytes; 0 when it is not one (overlong, a surrogate, past U+10FFFF, cut). */
 size_t util_utf8_char(const unsigned char *s, size_t n);

@@ -1,10 +1,10 @@
 /* checks.c - the registry built from checks.def, and the findings list. */
-#include <libintl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "intl.h"
 #include "checks.h"
 #include "policy.h"
 

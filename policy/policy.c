@@ -12,6 +12,7 @@
 
 #include "paths.h"
 #include "policy.h"
+#include "util.h"
 
 enum key_type { KEY_LONG, KEY_STR, KEY_SEVERITY, KEY_DURATION };
 
@@ -318,7 +319,7 @@ static int load_finish(struct load *l, int rc, struct error *e)
 int policy_load(struct policy *p, const char *file, struct error *e)
 {
         struct load l = { .p = p, .file = file };
-        FILE *f = fopen(file, "r");
+        FILE *f = util_fopen(file, "r");
         int rc;
 
         if (!f) {

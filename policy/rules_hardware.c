@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "paths.h"
-#include "rootfs.h"
+#include "util.h"
 #include "rules.h"
 #include "util.h"
 #include "win11-cpus.h"

@@ -1,0 +1,67 @@
+/* platform.c - the agent on Linux: a root directory, the terminal. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "agent.h"
+#include "intl.h"
+
+#define _(s) dgettext("hygie", s)
+
+const char *agent_hostname(const struct rootfs *root, char *buf, size_t size)
+{
+        char *text = NULL;
+
+        buf[0] = '\0';
+        if (root->host) {
+                if (gethostname(buf, size) < 0)
+                        buf[0] = '\0';
+                buf[size - 1] = '\0';
+        } else if (rootfs_read(root, "etc/hostname", 4096, &text, NULL) == 0) {
+                snprintf(buf, size, "%.*s", (int)strcspn(text, " \t\r\n"), text);
+                free(text);
+        }
+        return buf;
+}
+
+int agent_open_root(const char *path, struct rootfs **root)
+{
+        struct rootfs *r = malloc(sizeof(*r));
+        int rc;
+
+        *root = NULL;
+        if (!r)
+                return -ENOMEM;
+        rc = rootfs_init(r, path ? path : "/");
+        if (rc < 0) {
+                fprintf(stderr, _("hygie-agent: cannot open the root %s: %s\n"), path ? path : "/",
+                        strerror(-rc));
+                free(r);
+                return rc;
+        }
+        *root = r;
+        return 0;
+}
+
+void agent_close_root(struct rootfs *root)
+{
+        if (!root)
+                return;
+        rootfs_close(root);
+        free(root);
+}
+
+void agent_console_init(int *argc, char ***argv)
+{
+        (void)argc;
+        (void)argv;
+}
+
+bool agent_colors(FILE *out)
+{
+        const char *nc = getenv("NO_COLOR");
+
+        return isatty(fileno(out)) && !(nc && *nc);
+}

@@ -1,0 +1,89 @@
+/* paths.c - the data files beside hygie-agent.exe, this machine's policy
+ * under %ProgramData%\Hygie. */
+#include <windows.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "paths.h"
+#include "win.h"
+
+/* The directory of the executable, UTF-8, without a final separator. */
+static const char *exe_dir(void)
+{
+        static char dir[MAX_PATH * 3];
+        wchar_t w[MAX_PATH * 2];
+        DWORD n;
+
+        if (dir[0])
+                return dir;
+        n = GetModuleFileNameW(NULL, w, sizeof(w) / sizeof(w[0]));
+        if (n == 0 || n >= sizeof(w) / sizeof(w[0]))
+                return ".";
+        while (n > 0 && w[n - 1] != L'\\' && w[n - 1] != L'/')
+                n--;
+        w[n > 0 ? n - 1 : 0] = L'\0';
+        win_utf8_buf(w, dir, sizeof(dir));
+        return dir[0] ? dir : ".";
+}
+
+const char *paths_datadir(void)
+{
+        const char *env = getenv("HYGIE_DATADIR");
+
+        return env && *env ? env : exe_dir();
+}
+
+const char *paths_localedir(void)
+{
+        static char dir[MAX_PATH * 3 + 8];
+
+        if (!dir[0])
+                snprintf(dir, sizeof(dir), "%s\\locale", exe_dir());
+        return dir;
+}
+
+const char *paths_data(const char *name, char *buf, size_t size)
+{
+        snprintf(buf, size, "%s\\%s", paths_datadir(), name);
+        return buf;
+}
+
+const char *paths_site_policy(void)
+{
+        static char file[MAX_PATH * 3 + 32];
+        const char *env = getenv("HYGIE_CONFDIR"), *data = getenv("ProgramData");
+
+        if (!file[0]) {
+                if (env && *env)
+                        snprintf(file, sizeof(file), "%s\\policy.ini", env);
+                else
+                        snprintf(file, sizeof(file), "%s\\Hygie\\policy.ini",
+                                 data && *data ? data : "C:\\ProgramData");
+        }
+        return file;
+}
+
+static int absolute(const char *name)
+{
+        return name[0] == '\\' || name[0] == '/' || (name[0] && name[1] == ':');
+}
+
+int paths_read_data(const char *name, size_t max, char **text, char *path, size_t size)
+{
+        unsigned char *data;
+        size_t n;
+        int rc;
+
+        if (absolute(name))
+                snprintf(path, size, "%s", name);
+        else
+                paths_data(name, path, size);
+        rc = win_read_file(path, max, &data, &n);
+        if (rc < 0)
+                return rc;
+        *text = (char *)data;
+        return 0;
+}
