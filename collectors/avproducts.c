@@ -71,12 +71,16 @@ static int handler(void *user, const char *section, const char *name, const char
         } else if (strcmp(name, "processes") == 0) {
                 return split(l, name, value, p->processes[0], sizeof(p->processes[0]),
                              &p->nprocesses);
+        } else if (strcmp(name, "windows_services") == 0) {
+                return split(l, name, value, p->windows_services[0], sizeof(p->windows_services[0]),
+                             &p->nwindows_services);
         } else if (strcmp(name, "realtime") == 0) {
                 if (strcmp(value, "yes") != 0 && strcmp(value, "no") != 0)
                         return fail(l, "realtime: yes or no, not \"%s\"", value);
                 p->realtime = strcmp(value, "yes") == 0;
         } else {
-                return fail(l, "unknown key \"%s\" (name, paths, services, processes, realtime)",
+                return fail(l, "unknown key \"%s\" (name, paths, services, processes, "
+                            "windows_services, realtime)",
                             name);
         }
         return 1;
@@ -99,7 +103,8 @@ int avproducts_parse(const char *text, const char *file, struct avproducts *t, s
                         error_set(e, file, 0, "[%s]: no name", t->v[i].id);
                         return -EINVAL;
                 }
-                if (!t->v[i].npaths && !t->v[i].nservices && !t->v[i].nprocesses) {
+                if (!t->v[i].npaths && !t->v[i].nservices && !t->v[i].nprocesses &&
+                    !t->v[i].nwindows_services) {
                         error_set(e, file, 0, "[%s]: nothing to recognise it by", t->v[i].id);
                         return -EINVAL;
                 }

@@ -18,7 +18,8 @@ struct avproduct {
         char paths[AVPRODUCT_LIST][128];
         char services[AVPRODUCT_LIST][64];
         char processes[AVPRODUCT_LIST][32];
-        size_t npaths, nservices, nprocesses;
+        char windows_services[AVPRODUCT_LIST][64]; /* service key names */
+        size_t npaths, nservices, nprocesses, nwindows_services;
         bool realtime;
 };
 

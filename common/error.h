@@ -7,6 +7,15 @@
 #define HYGIE_ERROR_H
 
 #include <stdarg.h>
+#include <stdio.h>
+
+/* printf-style format checking as the C library formats: with mingw-w64's
+ * C99 stdio that is GNU's, where gcc's default "printf" means Microsoft's. */
+#ifdef __MINGW_PRINTF_FORMAT
+#define HYGIE_PRINTF(fmt, first) __attribute__((format(__MINGW_PRINTF_FORMAT, fmt, first)))
+#else
+#define HYGIE_PRINTF(fmt, first) __attribute__((format(printf, fmt, first)))
+#endif
 
 struct error {
         char file[256]; /* path as the user knows it, "" if none */
@@ -15,9 +24,9 @@ struct error {
 };
 
 void error_set(struct error *e, const char *file, unsigned line, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+    HYGIE_PRINTF(4, 5);
 void error_vset(struct error *e, const char *file, unsigned line, const char *fmt, va_list ap)
-    __attribute__((format(printf, 4, 0)));
+    HYGIE_PRINTF(4, 0);
 /* "file:line: msg", "file: msg" or "msg" into buf. */
 const char *error_str(const struct error *e, char *buf, size_t size);
 

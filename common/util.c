@@ -5,6 +5,10 @@
 
 #include "util.h"
 
+#ifdef _WIN32
+#define timegm _mkgmtime /* the same, in the Microsoft C runtime */
+#endif
+
 const char *util_iso8601(time_t t, char *buf, size_t size)
 {
         struct tm tm;
@@ -34,6 +38,23 @@ int util_parse_date(const char *s, time_t *out)
         /* A day the month does not have (February 30) is refused, not moved
          * into the next month. */
         return tm.tm_mon == m - 1 && tm.tm_mday == d ? 0 : -EINVAL;
+}
+
+int util_parse_iso8601(const char *s, time_t *out)
+{
+        char date[11], end;
+        unsigned h, m, sec;
+
+        if (!s || strlen(s) != 20 || s[10] != 'T' ||
+            sscanf(s + 11, "%2u:%2u:%2uZ%c", &h, &m, &sec, &end) != 3 || s[19] != 'Z' || h > 23 ||
+            m > 59 || sec > 60)
+                return -EINVAL;
+        memcpy(date, s, 10);
+        date[10] = '\0';
+        if (util_parse_date(date, out) < 0)
+                return -EINVAL;
+        *out += (time_t)h * 3600 + (time_t)m * 60 + sec;
+        return 0;
 }
 
 int util_uuid4(char *buf, size_t size)

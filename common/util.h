@@ -12,6 +12,9 @@
 const char *util_iso8601(time_t t, char *buf, size_t size);
 /* "YYYY-MM-DD" (UTC midnight) to a time; -EINVAL when malformed. */
 int util_parse_date(const char *s, time_t *out);
+/* "YYYY-MM-DDTHH:MM:SSZ" (what util_iso8601 writes) to a time; -EINVAL when
+ * malformed. */
+int util_parse_iso8601(const char *s, time_t *out);
 /* A random (version 4) UUID into buf (at least 37 bytes). 0 or -errno. */
 int util_uuid4(char *buf, size_t size);
 /* n random bytes from the system's generator: 0, or a negative errno

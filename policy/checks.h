@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "error.h"
+
 enum family {
         FAM_OS,
         FAM_PATCH,
@@ -86,7 +88,7 @@ const char *trn(const struct check_ctx *ctx, const char *singular, const char *p
  * copied (NULL for none). The summary is formatted from fmt. */
 void finding_add(struct findings *out, const struct check *c, const struct check_ctx *ctx,
                  enum status status, const char *subject, json_t *evidence, const char *remediation,
-                 const char *fmt, ...) __attribute__((format(printf, 8, 9)));
+                 const char *fmt, ...) HYGIE_PRINTF(8, 9);
 void findings_free(struct findings *f);
 
 /* Runs every check of the families in mask, in registry order. */

@@ -142,20 +142,20 @@ void rule_patch_refresh_age(const struct check *c, const struct check_ctx *ctx,
 {
         const json_t *f = debian_facts(c, ctx, out);
         const char *last;
-        struct tm tm = { 0 };
+        time_t when;
 
         if (!f)
                 return;
         long max = ctx->policy->patch_refresh_max_age_days;
         last = json_string_value(json_object_get(f, "last_refresh"));
-        if (!last || !strptime(last, "%Y-%m-%dT%H:%M:%SZ", &tm)) {
+        if (!last || util_parse_iso8601(last, &when) < 0) {
                 finding_add(out, c, ctx, STATUS_FAIL, NULL, NULL,
                             tr(ctx, "Run \"apt update\", and check that it runs by itself "
                                     "every day."),
                             tr(ctx, "The list of available updates was never downloaded"));
                 return;
         }
-        long days = util_days_between(timegm(&tm), ctx->now);
+        long days = util_days_between(when, ctx->now);
         json_t *ev = json_pack("{s:s, s:s?, s:i}", "last_refresh", last, "source",
                                json_string_value(json_object_get(f, "last_refresh_source")),
                                "max_age_days", (int)max);

@@ -41,7 +41,7 @@ const char *paths_localedir(void)
         static char dir[MAX_PATH * 3 + 8];
 
         if (!dir[0])
-                snprintf(dir, sizeof(dir), "%s\\locale", exe_dir());
+                snprintf(dir, sizeof(dir), "%s\\locale", paths_datadir());
         return dir;
 }
 

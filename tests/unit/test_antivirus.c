@@ -36,8 +36,12 @@ static void test_shipped_table_parses(void **state)
         close(fd);
         assert_int_equal(avproducts_parse(text, path, t, &e), 0);
         free(text);
-        assert_int_equal(t->n, 9);
+        assert_int_equal(t->n, 13);
         for (size_t i = 0; i < t->n; i++) {
+                if (strcmp(t->v[i].id, "eset") == 0) {
+                        assert_int_equal(t->v[i].nwindows_services, 1);
+                        assert_string_equal(t->v[i].windows_services[0], "ekrn");
+                }
                 if (strcmp(t->v[i].id, "mdatp") != 0)
                         continue;
                 assert_string_equal(t->v[i].name, "Microsoft Defender for Endpoint");
@@ -62,7 +66,8 @@ static void test_table_errors_name_the_line(void **state)
                          -EINVAL);
         assert_int_equal(e.line, 7);
         assert_string_equal(e.msg,
-                            "unknown key \"colour\" (name, paths, services, processes, realtime)");
+                            "unknown key \"colour\" (name, paths, services, processes, "
+                            "windows_services, realtime)");
         assert_int_equal(avproducts_parse("[a]\nname = A\npaths = opt/a\n", "t", t, &e), -EINVAL);
         assert_int_equal(e.line, 3);
         assert_int_equal(avproducts_parse("[a]\nname = A\nrealtime = maybe\n", "t", t, &e),

@@ -1,0 +1,10 @@
+#!/bin/sh
+# Makes the wine prefix the Windows tests copy: wineboot once, then stopped.
+# Usage: prefix.sh DIR
+set -eu
+rm -rf "$1"
+mkdir -p "$(dirname "$1")"
+export WINEPREFIX="$1" WINEDEBUG=-all
+${WINE:-/usr/lib/wine/wine64} wineboot --init >/dev/null 2>&1
+wineserver -w
+test -f "$1/system.reg"
