@@ -6,5 +6,5 @@ rm -rf "$1"
 mkdir -p "$(dirname "$1")"
 export WINEPREFIX="$1" WINEDEBUG=-all
 ${WINE:-/usr/lib/wine/wine64} wineboot --init >/dev/null 2>&1
-wineserver -w
+wineserver -w || true
 test -f "$1/system.reg"

@@ -29,6 +29,8 @@ cleanup() {
 trap cleanup EXIT
 
 now=$(date -u +%s)
+# A Unix path as wine's Z: drive shows it.
+winpath() { printf 'Z:%s' "$1" | tr / '\\'; }
 # The placeholders of a file, replaced.
 expand() {
 	out=$2
@@ -58,22 +60,23 @@ done
 set -- check --json
 if [ -f "$dir/machine.reg" ]; then
 	expand "$dir/machine.reg" "$tmp/machine.reg"
-	"$wine" reg import "$(winepath -w "$tmp/machine.reg")" >/dev/null 2>&1 ||
+	"$wine" reg import "$(winpath "$tmp/machine.reg")" >/dev/null 2>&1 ||
 		{ echo "$name: reg import failed" >&2; exit 1; }
 fi
 if [ -f "$dir/winapi.json" ]; then
 	expand "$dir/winapi.json" "$tmp/winapi.json"
-	HYGIE_TEST_WINAPI=$(winepath -w "$tmp/winapi.json")
+	HYGIE_TEST_WINAPI=$(winpath "$tmp/winapi.json")
 	export HYGIE_TEST_WINAPI
 fi
 if [ -f "$dir/policy.ini" ]; then
 	expand "$dir/policy.ini" "$tmp/policy.ini"
-	set -- "$@" --policy "$(winepath -w "$tmp/policy.ini")"
+	set -- "$@" --policy "$(winpath "$tmp/policy.ini")"
 fi
 only=$(sed -n 's/^only[[:space:]]\{1,\}//p' "$dir/expect")
 [ -n "$only" ] && set -- "$@" --only "$only"
 want_exit=$(sed -n 's/^exit[[:space:]]\{1,\}//p' "$dir/expect")
-HYGIE_DATADIR=$(winepath -w "$(dirname "$agent")")
+# The data files beside the real agent (the test build sits in tests/).
+HYGIE_DATADIR=$(winpath "$(cd "$(dirname "$agent")/../bin" && pwd)")
 export HYGIE_DATADIR
 
 rc=0
