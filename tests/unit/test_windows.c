@@ -1,6 +1,6 @@
 /* test_windows.c - the Windows builds table as the rules read it: edition
- * families and end of support (os.supported), on hand-written Windows
- * facts. */
+ * families, end of support (os.supported) and updates (patch.*), on
+ * hand-written Windows facts. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +17,7 @@
 
 /* 2026-12-03 12:00 UTC */
 #define NOW ((time_t)1796299200)
+#define DAY 86400
 
 /* A table of its own, so that the tests do not follow the shipped one. */
 static const char table[] = "[windows]\n"
@@ -385,6 +386,324 @@ static void test_equipment_follows_the_table_for_windows_10_ltsc(void **state)
         done(&r);
 }
 
+/* patch.security_pending */
+
+/* facts.patch of build 26100 at revision rev, with latest (JSON or "") and
+ * more keys (JSON members or ""). */
+static const char *patch_facts(char *buf, size_t size, long rev, const char *latest,
+                               const char *more)
+{
+        snprintf(buf, size,
+                 "{\"patch\": {\"windows_update\": true, \"build\": 26100, \"revision\": %ld%s%s%s"
+                 "%s%s}}",
+                 rev, *latest ? ", \"latest\": " : "", latest, *more ? ", " : "", more, "");
+        return buf;
+}
+
+#define LATEST                                                                                     \
+        "{\"revision\": 7000, \"date\": \"2026-11-10\", \"kb\": \"KB1000001\", "                   \
+        "\"table_updated\": \"2026-11-20\", \"final\": false}"
+#define SEARCH_OK "\"search\": {\"ok\": true, \"how\": \"wuapi\"}"
+
+static void test_security_updates_waiting_fail_with_their_kbs(void **state)
+{
+        struct run r;
+        const struct finding *f;
+        char facts[2048];
+
+        (void)state;
+        f = run_at(&r, table_policy(), "patch.security_pending",
+                   patch_facts(facts, sizeof(facts), 7000, LATEST,
+                               SEARCH_OK ", \"pending\": ["
+                                         "{\"package\": \"2026-11 Cumulative Update\", \"kb\": "
+                                         "\"KB1000001\", \"security\": true, \"severity\": "
+                                         "\"Critical\"},"
+                                         "{\"package\": \"Intel - Display\", \"kb\": \"\", "
+                                         "\"security\": false, \"severity\": \"\"},"
+                                         "{\"package\": \"Defender platform\", \"kb\": "
+                                         "\"KB1000002\", \"security\": true, \"severity\": "
+                                         "\"Important\"}]"),
+                   NOW);
+        assert_int_equal(f->status, STATUS_FAIL);
+        assert_string_equal(f->summary, "2 security updates waiting: KB1000001, KB1000002");
+        assert_string_equal(f->remediation,
+                            "Open Windows Update (Settings, Windows Update), select \"Check for "
+                            "updates\" and install what it offers, then restart when asked.");
+        assert_int_equal(json_integer_value(json_object_get(f->evidence, "count")), 2);
+        assert_int_equal(json_array_size(json_object_get(f->evidence, "updates")), 2);
+        assert_int_equal(json_integer_value(json_object_get(f->evidence, "revision")), 7000);
+        done(&r);
+}
+
+static void test_missing_cumulative_update_fails_past_grace(void **state)
+{
+        struct run r;
+        const struct finding *f;
+        char facts[2048];
+
+        (void)state;
+        /* Released 2026-11-10, 23 days before now; no search. */
+        f = run_at(&r, table_policy(), "patch.security_pending",
+                   patch_facts(facts, sizeof(facts), 4061, LATEST, ""), NOW);
+        assert_int_equal(f->status, STATUS_FAIL);
+        assert_string_equal(f->summary, "Build 26100.4061 lacks the cumulative update of "
+                                        "2026-11-10 (26100.7000, KB1000001)");
+        assert_int_equal(json_integer_value(json_object_get(f->evidence, "build")), 26100);
+        assert_int_equal(json_integer_value(json_object_get(f->evidence, "revision")), 4061);
+        assert_int_equal(
+            json_integer_value(json_object_get(json_object_get(f->evidence, "latest"), "revision")),
+            7000);
+        assert_string_equal(json_string_value(json_object_get(
+                                json_object_get(f->evidence, "latest"), "table_updated")),
+                            "2026-11-20");
+        assert_int_equal(json_integer_value(json_object_get(f->evidence, "grace_days")), 14);
+        done(&r);
+}
+
+static void test_missing_cumulative_update_warns_within_grace(void **state)
+{
+        struct run r;
+        const struct finding *f;
+        char facts[2048];
+        time_t released = 1794268800; /* 2026-11-10 00:00 UTC */
+
+        (void)state;
+        /* 14 days after: still within the grace days. */
+        f = run_at(&r, table_policy(), "patch.security_pending",
+                   patch_facts(facts, sizeof(facts), 6999, LATEST, ""), released + 15 * DAY - 1);
+        assert_int_equal(f->status, STATUS_WARN);
+        assert_string_equal(f->summary,
+                            "Build 26100.6999 does not have the cumulative update of 2026-11-10 "
+                            "(26100.7000, KB1000001) yet: released 14 days ago, 14 allowed");
+        done(&r);
+        /* 15 days after: past them. */
+        f = run_at(&r, table_policy(), "patch.security_pending",
+                   patch_facts(facts, sizeof(facts), 6999, LATEST, ""), released + 15 * DAY);
+        assert_int_equal(f->status, STATUS_FAIL);
+        done(&r);
+}
+
+static void test_up_to_date_passes_while_the_table_is_fresh(void **state)
+{
+        struct run r;
+        const struct finding *f;
+        char facts[2048];
+        time_t updated = 1795132800; /* 2026-11-20 00:00 UTC */
+
+        (void)state;
+        /* 45 days after the table's date: still fresh. */
+        f = run_at(&r, table_policy(), "patch.security_pending",
+                   patch_facts(facts, sizeof(facts), 7001, LATEST, SEARCH_OK ", \"pending\": []"),
+                   updated + 46 * DAY - 1);
+        assert_int_equal(f->status, STATUS_PASS);
+        assert_string_equal(f->summary, "Build 26100.7001 has the cumulative update of 2026-11-10 "
+                                        "(26100.7000, KB1000001)");
+        done(&r);
+        /* 46 days: the table may not know the newest update; never a pass,
+         * even when Windows Update found nothing. */
+        f = run_at(&r, table_policy(), "patch.security_pending",
+                   patch_facts(facts, sizeof(facts), 7001, LATEST, SEARCH_OK ", \"pending\": []"),
+                   updated + 46 * DAY);
+        assert_int_equal(f->status, STATUS_WARN);
+        assert_string_equal(f->summary,
+                            "The table of Windows updates is 46 days old: cannot tell whether the "
+                            "latest cumulative update is installed");
+        assert_string_equal(f->remediation, "Ask whoever manages Hygie to bring the table of "
+                                            "Windows updates up to date (policy, [windows] "
+                                            "section).");
+        done(&r);
+}
+
+static void test_old_table_is_enough_once_servicing_ended(void **state)
+{
+        struct run r;
+        const struct finding *f;
+
+        (void)state;
+        f = run_at(&r, table_policy(), "patch.security_pending",
+                   "{\"patch\": {\"windows_update\": true, \"build\": 22621, \"revision\": 6060, "
+                   "\"latest\": {\"revision\": 6060, \"date\": \"2025-10-14\", "
+                   "\"table_updated\": \"2026-01-05\", \"final\": true}}}",
+                   NOW);
+        assert_int_equal(f->status, STATUS_PASS);
+        assert_string_equal(
+            f->summary, "Build 22621.6060 has the cumulative update of 2025-10-14 (22621.6060)");
+        done(&r);
+}
+
+static void test_build_missing_from_the_table(void **state)
+{
+        struct run r;
+        const struct finding *f;
+        char facts[2048];
+
+        (void)state;
+        /* Windows Update searched: its word is enough. */
+        f = run_at(&r, table_policy(), "patch.security_pending",
+                   patch_facts(facts, sizeof(facts), 100, "", SEARCH_OK ", \"pending\": []"), NOW);
+        assert_int_equal(f->status, STATUS_PASS);
+        assert_string_equal(f->summary, "No security update waiting");
+        done(&r);
+        /* Neither: nothing to go by. */
+        f = run_at(&r, table_policy(), "patch.security_pending",
+                   patch_facts(facts, sizeof(facts), 100, "",
+                               "\"search\": {\"ok\": false, \"error\": \"not implemented\"}"),
+                   NOW);
+        assert_int_equal(f->status, STATUS_SKIP);
+        assert_string_equal(f->summary, "Build 26100 is not in the table of Windows updates: "
+                                        "Windows Update could not be searched (not implemented)");
+        done(&r);
+}
+
+/* The other patch checks */
+
+static void test_other_updates_waiting_warn(void **state)
+{
+        struct run r;
+        const struct finding *f;
+        char facts[2048];
+
+        (void)state;
+        f = run_at(&r, table_policy(), "patch.updates_pending",
+                   patch_facts(facts, sizeof(facts), 7000, LATEST,
+                               SEARCH_OK ", \"pending\": ["
+                                         "{\"package\": \"Intel - Display\", \"kb\": \"\", "
+                                         "\"security\": false, \"severity\": \"\"},"
+                                         "{\"package\": \"2026-11 Cumulative Update\", \"kb\": "
+                                         "\"KB1000001\", \"security\": true, \"severity\": "
+                                         "\"Critical\"}]"),
+                   NOW);
+        assert_int_equal(f->status, STATUS_WARN);
+        assert_string_equal(f->summary, "1 update waiting: Intel - Display");
+        assert_int_equal(json_integer_value(json_object_get(f->evidence, "count")), 1);
+        done(&r);
+        f = run_at(&r, table_policy(), "patch.updates_pending",
+                   patch_facts(facts, sizeof(facts), 7000, LATEST,
+                               SEARCH_OK ", \"pending\": ["
+                                         "{\"package\": \"2026-11 Cumulative Update\", \"kb\": "
+                                         "\"KB1000001\", \"security\": true, \"severity\": "
+                                         "\"Critical\"}]"),
+                   NOW);
+        assert_int_equal(f->status, STATUS_PASS);
+        assert_string_equal(f->summary, "No update waiting other than the security updates");
+        done(&r);
+        f = run_at(&r, table_policy(), "patch.updates_pending",
+                   patch_facts(facts, sizeof(facts), 7000, LATEST, SEARCH_OK ", \"pending\": []"),
+                   NOW);
+        assert_int_equal(f->status, STATUS_PASS);
+        assert_string_equal(f->summary, "No update waiting");
+        done(&r);
+        f = run_at(&r, table_policy(), "patch.updates_pending",
+                   patch_facts(facts, sizeof(facts), 7000, LATEST, ""), NOW);
+        assert_int_equal(f->status, STATUS_SKIP);
+        assert_string_equal(f->summary,
+                            "Pending updates not checked: Windows Update was not searched");
+        done(&r);
+}
+
+static void test_windows_update_search_age(void **state)
+{
+        struct run r;
+        const struct finding *f;
+        char facts[2048];
+
+        (void)state;
+        f = run_at(&r, table_policy(), "patch.refresh_age",
+                   patch_facts(facts, sizeof(facts), 7000, LATEST,
+                               "\"last_refresh\": \"2026-12-01T12:00:00Z\", "
+                               "\"last_refresh_source\": \"windows-update\""),
+                   NOW);
+        assert_int_equal(f->status, STATUS_PASS);
+        assert_string_equal(f->summary, "Windows Update last searched for updates on 2026-12-01");
+        assert_string_equal(ev_str(f, "source"), "windows-update");
+        done(&r);
+        /* Two days and one second: past refresh_max_age_days = 2. */
+        f = run_at(&r, table_policy(), "patch.refresh_age",
+                   patch_facts(facts, sizeof(facts), 7000, LATEST,
+                               "\"last_refresh\": \"2026-11-30T11:59:59Z\""),
+                   NOW);
+        assert_int_equal(f->status, STATUS_FAIL);
+        assert_string_equal(f->summary, "The last successful Windows Update search was 3 days ago");
+        assert_string_equal(f->remediation,
+                            "Open Windows Update (Settings, Windows Update) and select \"Check "
+                            "for updates\"; if it fails, check the network connection and the "
+                            "proxy.");
+        done(&r);
+        f = run_at(&r, table_policy(), "patch.refresh_age",
+                   patch_facts(facts, sizeof(facts), 7000, LATEST, ""), NOW);
+        assert_int_equal(f->status, STATUS_FAIL);
+        assert_string_equal(f->summary, "Windows Update never searched for updates successfully");
+        done(&r);
+}
+
+static void test_windows_reboot_required(void **state)
+{
+        struct run r;
+        const struct finding *f;
+        char facts[2048];
+
+        (void)state;
+        f = run_at(&r, table_policy(), "patch.reboot_required",
+                   patch_facts(facts, sizeof(facts), 7000, LATEST,
+                               "\"reboot_required\": true, \"reboot_how\": "
+                               "\"WindowsUpdate\\\\Auto Update\\\\RebootRequired\""),
+                   NOW);
+        assert_int_equal(f->status, STATUS_WARN);
+        assert_string_equal(f->summary, "A restart is needed to finish installing updates");
+        assert_string_equal(ev_str(f, "how"), "WindowsUpdate\\Auto Update\\RebootRequired");
+        done(&r);
+        f = run_at(&r, table_policy(), "patch.reboot_required",
+                   patch_facts(facts, sizeof(facts), 7000, LATEST, "\"reboot_required\": false"),
+                   NOW);
+        assert_int_equal(f->status, STATUS_PASS);
+        assert_string_equal(f->summary, "No restart needed by updates");
+        done(&r);
+}
+
+static void test_windows_auto_updates(void **state)
+{
+        struct run r;
+        const struct finding *f;
+        char facts[2048];
+
+        (void)state;
+        f = run_at(&r, table_policy(), "patch.auto_updates",
+                   patch_facts(facts, sizeof(facts), 7000, LATEST,
+                               "\"auto_updates\": {\"enabled\": true, \"how\": \"default\"}"),
+                   NOW);
+        assert_int_equal(f->status, STATUS_PASS);
+        assert_string_equal(f->summary, "Windows installs updates automatically");
+        done(&r);
+        f = run_at(&r, table_policy(), "patch.auto_updates",
+                   patch_facts(facts, sizeof(facts), 7000, LATEST,
+                               "\"auto_updates\": {\"enabled\": false, \"how\": \"policy "
+                               "NoAutoUpdate=1\"}"),
+                   NOW);
+        assert_int_equal(f->status, STATUS_FAIL);
+        assert_string_equal(f->summary, "Automatic updates are turned off (policy NoAutoUpdate=1)");
+        assert_string_equal(f->remediation,
+                            "Allow automatic updates again: a group policy (\"Configure Automatic "
+                            "Updates\") turns them off; ask whoever manages the machine's "
+                            "policies.");
+        done(&r);
+        f = run_at(&r, table_policy(), "patch.auto_updates",
+                   patch_facts(facts, sizeof(facts), 7000, LATEST,
+                               "\"auto_updates\": {\"enabled\": false, \"how\": \"service wuauserv "
+                               "disabled\"}"),
+                   NOW);
+        assert_int_equal(f->status, STATUS_FAIL);
+        assert_string_equal(f->summary,
+                            "Automatic updates are turned off (service wuauserv disabled)");
+        assert_string_equal(f->remediation,
+                            "Set the \"Windows Update\" service back to its usual start type "
+                            "(Manual) in Services, so that updates install by themselves.");
+        done(&r);
+        f = run_at(&r, table_policy(), "patch.auto_updates",
+                   patch_facts(facts, sizeof(facts), 7000, LATEST, ""), NOW);
+        assert_int_equal(f->status, STATUS_SKIP);
+        done(&r);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -399,6 +718,16 @@ int main(void)
                 cmocka_unit_test(test_windows_support_ending_warns),
                 cmocka_unit_test(test_windows_build_missing_from_the_table_skips),
                 cmocka_unit_test(test_equipment_follows_the_table_for_windows_10_ltsc),
+                cmocka_unit_test(test_security_updates_waiting_fail_with_their_kbs),
+                cmocka_unit_test(test_missing_cumulative_update_fails_past_grace),
+                cmocka_unit_test(test_missing_cumulative_update_warns_within_grace),
+                cmocka_unit_test(test_up_to_date_passes_while_the_table_is_fresh),
+                cmocka_unit_test(test_old_table_is_enough_once_servicing_ended),
+                cmocka_unit_test(test_build_missing_from_the_table),
+                cmocka_unit_test(test_other_updates_waiting_warn),
+                cmocka_unit_test(test_windows_update_search_age),
+                cmocka_unit_test(test_windows_reboot_required),
+                cmocka_unit_test(test_windows_auto_updates),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
