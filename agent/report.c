@@ -6,7 +6,6 @@
  * that read it as one error each, so the rest of the report still counts; a
  * finding over REPORT_FINDING_MAX goes with a note of its evidence's size. */
 #include <string.h>
-#include <wchar.h>
 #include <stdlib.h>
 
 #include "intl.h"
@@ -178,12 +177,15 @@ static const char *const status_colours[STATUS_COUNT] = {
         "\033[32m", "\033[33m", "\033[1;31m", "\033[35m", "\033[2m",
 };
 
-/* Prints s padded with spaces to width columns (labels may be UTF-8). */
+/* Prints s padded with spaces to width columns. The labels are UTF-8 text
+ * of the catalogues, one column a character (Latin letters, accented or not). */
 static void pad(FILE *out, const char *s, int width)
 {
-        wchar_t w[32];
-        size_t n = mbstowcs(w, s, 32);
-        int cols = n == (size_t)-1 || n == 32 ? (int)strlen(s) : wcswidth(w, n);
+        size_t len = strlen(s), step;
+        int cols = 0;
+
+        for (size_t at = 0; at < len; at += step ? step : 1, cols++)
+                step = util_utf8_char((const unsigned char *)s + at, len - at);
 
         fputs(s, out);
         for (; cols < width; cols++)

@@ -48,6 +48,6 @@ json_t *facts_string(const char *s);
 /* Records in facts.errors that source ("status", "shadow"...) could not be
  * read or parsed: file as seen in the root, line (0 for none), message. */
 void facts_add_error(json_t *facts, const char *source, const char *file, unsigned line,
-                     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+                     const char *fmt, ...) HYGIE_PRINTF(5, 6);
 
 #endif

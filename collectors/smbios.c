@@ -93,7 +93,7 @@ static void date_iso(const char *date, char *iso)
 {
         size_t n = strlen(date);
         int m, d, y;
-        char buf[16];
+        char buf[32];
         time_t t;
 
         iso[0] = '\0';

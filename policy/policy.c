@@ -1,7 +1,8 @@
 /* policy.c - reading a policy INI file with inih.
  *
  * Each key lives in one table row with its type and bounds; [backup:NAME]
- * declares a backup job and [severity] overrides a check's severity. */
+ * declares a backup job, [windows:BUILD] a row of the Windows builds table,
+ * and [severity] overrides a check's severity. */
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -14,7 +15,7 @@
 #include "policy.h"
 #include "util.h"
 
-enum key_type { KEY_LONG, KEY_STR, KEY_SEVERITY, KEY_DURATION };
+enum key_type { KEY_LONG, KEY_STR, KEY_SEVERITY, KEY_DURATION, KEY_DATE };
 
 struct key {
         const char *section, *name;
@@ -37,6 +38,11 @@ struct key {
         {                                                                                          \
                 sec, name, KEY_DURATION, offsetof(struct policy, field), 0, min, max               \
         }
+#define DATE_KEY(sec, name, field)                                                                 \
+        {                                                                                          \
+                sec, name, KEY_DATE, offsetof(struct policy, field),                               \
+                    sizeof(((struct policy *)0)->field), 0, 0                                      \
+        }
 
 static const struct key keys[] = {
         STR_KEY("policy", "id", id),
@@ -45,6 +51,9 @@ static const struct key keys[] = {
           0 },
         LONG_KEY("os", "eol_warn_months", os_eol_warn_months, 0, 120),
         LONG_KEY("patch", "refresh_max_age_days", patch_refresh_max_age_days, 1, 3650),
+        DATE_KEY("windows", "updated", win_updated),
+        LONG_KEY("windows", "table_max_age_days", win_table_max_age_days, 1, 3650),
+        LONG_KEY("windows", "grace_days", win_grace_days, 0, 365),
         LONG_KEY("backup", "max_age_hours", backup_max_age_hours, 1, 24 * 3650),
         LONG_KEY("passwords", "min_length", pw_min_length, 1, 128),
         LONG_KEY("passwords", "max_age_days", pw_max_age_days, 1, 99999),
@@ -110,6 +119,8 @@ void policy_defaults(struct policy *p)
         p->alert_severity = SEV_MEDIUM;
         p->os_eol_warn_months = 6;
         p->patch_refresh_max_age_days = 2;
+        p->win_table_max_age_days = 45;
+        p->win_grace_days = 14;
         p->backup_max_age_hours = 26;
         p->pw_min_length = 12;
         p->pw_max_age_days = 365;
@@ -145,12 +156,37 @@ void policy_defaults(struct policy *p)
                 p->severity[i] = -1;
 }
 
+/* What this load set in a [windows:BUILD] section. */
+enum { WIN_TOUCHED = 1, WIN_SET_REVISION = 2, WIN_SET_DATE = 4 };
+
 struct load {
         struct policy *p;
         const char *file;
         char msg[256]; /* the first error; inih reports its line */
         struct backup_job *job;
+        struct win_build *win;
+        unsigned char win_set[POLICY_MAX_WIN_BUILDS];
+        /* The reader's: the line inih is on, and what it reads from. */
+        unsigned lineno;
+        FILE *f;
+        const char *text;
 };
+
+static const char *const win_family_names[WIN_FAMILY_COUNT] = { "home_pro", "enterprise", "ltsc",
+                                                                "iot_ltsc" };
+
+const char *win_family_name(enum win_family f)
+{
+        return (unsigned)f < WIN_FAMILY_COUNT ? win_family_names[f] : "?";
+}
+
+int win_family_from_name(const char *name)
+{
+        for (int i = 0; name && i < WIN_FAMILY_COUNT; i++)
+                if (strcmp(win_family_names[i], name) == 0)
+                        return i;
+        return -1;
+}
 
 static int load_fail(struct load *l, const char *fmt, const char *a, const char *b)
 {
@@ -218,6 +254,90 @@ static int load_job(struct load *l, const char *section, const char *name, const
         return 1;
 }
 
+static int date_ok(const char *v)
+{
+        time_t t;
+
+        return util_parse_date(v, &t) == 0;
+}
+
+/* "KB" and 6 to 8 digits. */
+static int kb_ok(const char *v)
+{
+        size_t n = strspn(v + 2, "0123456789");
+
+        return strncmp(v, "KB", 2) == 0 && n >= 6 && n <= 8 && !v[2 + n];
+}
+
+static int load_win_build(struct load *l, const char *section, const char *name, const char *value)
+{
+        struct policy *p = l->p;
+        struct win_build *w;
+        long long n;
+        int fam;
+        const char *digits = section + strlen("windows:");
+
+        if (*digits < '1' || *digits > '9' || digits[strspn(digits, "0123456789")] ||
+            parse_long(digits, 1, 999999, &n) < 0)
+                return load_fail(l, "[%s]: not a Windows build number, as in [windows:26100]%s",
+                                 section, "");
+        if (!l->win || l->win->build != (unsigned)n) {
+                l->win = NULL;
+                for (size_t i = 0; i < p->nwin_builds; i++)
+                        if (p->win_builds[i].build == (unsigned)n)
+                                l->win = &p->win_builds[i];
+        }
+        if (!l->win) {
+                if (p->nwin_builds == POLICY_MAX_WIN_BUILDS)
+                        return load_fail(l, "[%s]: too many Windows builds (32 at most)%s", section,
+                                         "");
+                l->win = &p->win_builds[p->nwin_builds++];
+                memset(l->win, 0, sizeof(*l->win));
+                l->win->build = (unsigned)n;
+        }
+        w = l->win;
+        if (!l->win_set[w - p->win_builds])
+                w->line = l->lineno;
+        l->win_set[w - p->win_builds] |= WIN_TOUCHED;
+        if (strcmp(name, "release") == 0 || strcmp(name, "release_ltsc") == 0) {
+                char *dst = name[7] ? w->release_ltsc : w->release;
+                if (!util_line_ok(value, strlen(value), sizeof(w->release) - 1) || !*value)
+                        return load_fail(l, "%s: empty, too long or not text: \"%s\"", name, value);
+                snprintf(dst, sizeof(w->release), "%s", value);
+        } else if (strncmp(name, "end_", 4) == 0 && (fam = win_family_from_name(name + 4)) >= 0) {
+                if (!date_ok(value))
+                        return load_fail(l, "%s: \"%s\" is not a date (YYYY-MM-DD)", name, value);
+                snprintf(w->end[fam], sizeof(w->end[fam]), "%s", value);
+        } else if (strcmp(name, "esu") == 0) {
+                if (!date_ok(value))
+                        return load_fail(l, "%s: \"%s\" is not a date (YYYY-MM-DD)", name, value);
+                snprintf(w->esu, sizeof(w->esu), "%s", value);
+        } else if (strcmp(name, "latest_revision") == 0) {
+                if (parse_long(value, 1, 999999, &n) < 0)
+                        return load_fail(l, "%s: \"%s\" is not a whole number from 1 to 999999",
+                                         name, value);
+                w->latest_revision = (unsigned)n;
+                l->win_set[w - p->win_builds] |= WIN_SET_REVISION;
+        } else if (strcmp(name, "latest_date") == 0) {
+                if (!date_ok(value))
+                        return load_fail(l, "%s: \"%s\" is not a date (YYYY-MM-DD)", name, value);
+                snprintf(w->latest_date, sizeof(w->latest_date), "%s", value);
+                l->win_set[w - p->win_builds] |= WIN_SET_DATE;
+        } else if (strcmp(name, "latest_kb") == 0) {
+                if (!kb_ok(value))
+                        return load_fail(l, "%s: \"%s\" is not a KB number (as KB5068861)", name,
+                                         value);
+                snprintf(w->latest_kb, sizeof(w->latest_kb), "%s", value);
+        } else {
+                return load_fail(l,
+                                 "unknown key \"%s\" in [%s] (release, release_ltsc, end_home_pro, "
+                                 "end_enterprise, end_ltsc, end_iot_ltsc, esu, latest_revision, "
+                                 "latest_date, latest_kb)",
+                                 name, section);
+        }
+        return 1;
+}
+
 static int load_key(void *user, const char *section, const char *name, const char *value)
 {
         struct load *l = user;
@@ -228,6 +348,8 @@ static int load_key(void *user, const char *section, const char *name, const cha
 
         if (strncmp(section, "backup:", 7) == 0)
                 return load_job(l, section, name, value);
+        if (strncmp(section, "windows:", 8) == 0)
+                return load_win_build(l, section, name, value);
         if (strcmp(section, "severity") == 0) {
                 const struct check *c = checks_find(name);
 
@@ -275,6 +397,12 @@ static int load_key(void *user, const char *section, const char *name, const cha
                                                  name, value);
                         *(long *)(base + k->off) = (long)n;
                         return 1;
+                case KEY_DATE:
+                        if (!date_ok(value))
+                                return load_fail(l, "%s: \"%s\" is not a date (YYYY-MM-DD)", name,
+                                                 value);
+                        snprintf(base + k->off, k->size, "%s", value);
+                        return 1;
                 case KEY_SEVERITY:
                         sev = severity_from_name(value);
                         if (sev < 0)
@@ -289,6 +417,44 @@ static int load_key(void *user, const char *section, const char *name, const cha
         if (known_section)
                 return load_fail(l, "unknown key \"%s\" in [%s]", name, section);
         return load_fail(l, "unknown section [%s] (key \"%s\")", section, name);
+}
+
+/* The Windows builds this load set: a latest update whole, and within
+ * the table's date. */
+static int check_win_builds(struct load *l, struct error *e)
+{
+        struct policy *p = l->p;
+
+        for (size_t i = 0; i < p->nwin_builds; i++) {
+                const struct win_build *w = &p->win_builds[i];
+                unsigned set = l->win_set[i];
+
+                if (!set)
+                        continue;
+                if (!(set & WIN_SET_REVISION) != !(set & WIN_SET_DATE)) {
+                        error_set(e, l->file, w->line,
+                                  "[windows:%u]: latest_revision and latest_date go together",
+                                  w->build);
+                        return -EINVAL;
+                }
+                if (!w->latest_revision)
+                        continue;
+                if (!p->win_updated[0]) {
+                        error_set(e, l->file, w->line,
+                                  "[windows:%u]: a latest update needs the table's date "
+                                  "([windows] updated)",
+                                  w->build);
+                        return -EINVAL;
+                }
+                if (strcmp(w->latest_date, p->win_updated) > 0) {
+                        error_set(e, l->file, w->line,
+                                  "[windows:%u]: latest_date %s is after the table's date "
+                                  "([windows] updated = %s)",
+                                  w->build, w->latest_date, p->win_updated);
+                        return -EINVAL;
+                }
+        }
+        return 0;
 }
 
 static int load_finish(struct load *l, int rc, struct error *e)
@@ -312,8 +478,38 @@ static int load_finish(struct load *l, int rc, struct error *e)
                 if (p->jobs[i].max_age_hours < 0)
                         p->jobs[i].max_age_hours = p->backup_max_age_hours;
         }
+        if (check_win_builds(l, e) < 0)
+                return -EINVAL;
         snprintf(p->file, sizeof(p->file), "%s", l->file);
         return 0;
+}
+
+/* inih's readers, counting lines so that a section's line is known. */
+static char *read_file_line(char *str, int num, void *stream)
+{
+        struct load *l = stream;
+
+        l->lineno++;
+        return fgets(str, num, l->f);
+}
+
+static char *read_string_line(char *str, int num, void *stream)
+{
+        struct load *l = stream;
+        const char *s = l->text;
+        int i = 0;
+
+        if (num < 2 || !*s)
+                return NULL;
+        while (i < num - 1 && s[i]) {
+                str[i] = s[i];
+                if (s[i++] == '\n')
+                        break;
+        }
+        str[i] = '\0';
+        l->text = s + i;
+        l->lineno++;
+        return str;
 }
 
 int policy_load(struct policy *p, const char *file, struct error *e)
@@ -326,16 +522,17 @@ int policy_load(struct policy *p, const char *file, struct error *e)
                 error_set(e, file, 0, "cannot open the policy: %s", strerror(errno));
                 return -errno;
         }
-        rc = ini_parse_file(f, load_key, &l);
+        l.f = f;
+        rc = ini_parse_stream(read_file_line, &l, load_key, &l);
         fclose(f);
         return load_finish(&l, rc, e);
 }
 
 int policy_load_string(struct policy *p, const char *text, const char *file, struct error *e)
 {
-        struct load l = { .p = p, .file = file };
+        struct load l = { .p = p, .file = file, .text = text };
 
-        return load_finish(&l, ini_parse_string(text, load_key, &l), e);
+        return load_finish(&l, ini_parse_stream(read_string_line, &l, load_key, &l), e);
 }
 
 enum severity policy_severity(const struct policy *p, const struct check *c)
@@ -343,4 +540,12 @@ enum severity policy_severity(const struct policy *p, const struct check *c)
         int s = p->severity[c - checks];
 
         return s >= 0 ? (enum severity)s : c->severity;
+}
+
+const struct win_build *policy_windows_build(const struct policy *p, unsigned build)
+{
+        for (size_t i = 0; i < p->nwin_builds; i++)
+                if (p->win_builds[i].build == build)
+                        return &p->win_builds[i];
+        return NULL;
 }

@@ -535,16 +535,17 @@ void rule_equipment_win11_ready(const struct check *c, const struct check_ctx *c
         }
 }
 
-/* Windows 10 (facts from a report of another agent): support ended on
- * 2025-10-14. Its paid extended updates (to 2028-10-10 at most) need a
- * contract per machine, so, like Debian's ELTS, they do not count. */
+/* Windows 10 in facts without the policy's table (facts.os.support, which
+ * rules_os_support reads): support ended on 2025-10-14. Its paid extended
+ * updates (to 2028-10-10 at most) need a contract per machine, so, like
+ * Debian's ELTS, they do not count. */
 static void windows_support(const json_t *os, time_t now, struct support *s)
 {
         const char *id = str(os, "id"), *version = str(os, "version_id");
         time_t eol;
 
-        if (!id || strcmp(id, "windows") != 0 || !version || strncmp(version, "10", 2) != 0 ||
-            (version[2] && version[2] != '.'))
+        if (json_object_get(os, "support") || !id || strcmp(id, "windows") != 0 || !version ||
+            strncmp(version, "10", 2) != 0 || (version[2] && version[2] != '.'))
                 return;
         /* Windows 11 is version 10.0 too, from build 22000. */
         if (strncmp(version, "10.0.", 5) == 0 && atol(version + 5) >= 22000)

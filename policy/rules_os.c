@@ -29,14 +29,22 @@ void rules_os_support(const json_t *os, time_t now, long warn_months, struct sup
         if (!sup || !distro)
                 return;
         s->eol = str(sup, "eol");
-        /* Debian LTS is free; ELTS needs a contract, so it does not count. Ubuntu
-         * ESM needs Ubuntu Pro, but is within reach of anyone: it counts as
-         * "only extended fixes remain". */
-        s->ext_name = strcmp(distro, "debian") == 0 ? "LTS" : "ESM";
-        s->ext = str(sup, strcmp(distro, "debian") == 0 ? "eol_lts" : "eol_esm");
-        if (!s->eol) {
-                s->state = SUPPORT_OK; /* in the table, no end date yet (testing, sid) */
-                return;
+        if (strcmp(distro, "windows") == 0) {
+                /* Windows' extended security updates need a paid contract per
+                 * machine: like Debian's ELTS, they do not count. A build or
+                 * edition the table lacks has no date: unknown. */
+                if (!s->eol)
+                        return;
+        } else {
+                /* Debian LTS is free; ELTS needs a contract, so it does not
+                 * count. Ubuntu ESM needs Ubuntu Pro, but is within reach of
+                 * anyone: it counts as "only extended fixes remain". */
+                s->ext_name = strcmp(distro, "debian") == 0 ? "LTS" : "ESM";
+                s->ext = str(sup, strcmp(distro, "debian") == 0 ? "eol_lts" : "eol_esm");
+                if (!s->eol) {
+                        s->state = SUPPORT_OK; /* in the table, no end date yet (testing, sid) */
+                        return;
+                }
         }
         if (util_parse_date(s->eol, &eol) < 0)
                 return; /* a date the table spoils says nothing: not "supported" */
@@ -64,14 +72,34 @@ void rule_os_supported(const struct check *c, const struct check_ctx *ctx, struc
                 return;
         }
         rules_os_support(os, ctx->now, ctx->policy->os_eol_warn_months, &s);
+        const json_t *sup = json_object_get(os, "support");
+        const char *distro = str(sup, "distro");
+        bool windows = distro && strcmp(distro, "windows") == 0;
         ev = json_pack("{s:s?, s:s?, s:s?}", "eol", s.eol, "extended_until", s.ext, "table",
-                       json_string_value(json_object_get(json_object_get(os, "support"), "table")));
+                       str(sup, "table"));
+        if (windows) {
+                static const char *const keys[] = { "release", "edition_family", "esu",
+                                                    "table_updated" };
+                for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+                        if (str(sup, keys[i]))
+                                json_object_set_new(ev, keys[i], json_string(str(sup, keys[i])));
+                if (json_is_integer(json_object_get(sup, "build")))
+                        json_object_set(ev, "build", json_object_get(sup, "build"));
+        }
         switch (s.state) {
         case SUPPORT_UNKNOWN:
                 if (s.eol)
                         finding_add(out, c, ctx, STATUS_SKIP, NULL, ev, NULL,
                                     tr(ctx, "%s: the end of support \"%s\" is not a date"),
                                     s.system, s.eol);
+                else if (windows && str(sup, "release"))
+                        finding_add(out, c, ctx, STATUS_SKIP, NULL, ev, NULL,
+                                    tr(ctx, "%s: no end-of-support date for this edition of %s"),
+                                    s.system, str(sup, "release"));
+                else if (windows)
+                        finding_add(out, c, ctx, STATUS_SKIP, NULL, ev, NULL,
+                                    tr(ctx, "%s: no end-of-support table for this build"),
+                                    s.system);
                 else
                         finding_add(out, c, ctx, STATUS_SKIP, NULL, ev, NULL,
                                     tr(ctx, "%s: no end-of-support table for this system"),
@@ -88,7 +116,11 @@ void rule_os_supported(const struct check *c, const struct check_ctx *ctx, struc
                 break;
         case SUPPORT_ENDING:
                 finding_add(out, c, ctx, STATUS_WARN, NULL, ev,
-                            tr(ctx, "Plan the upgrade to the next release of the system now."),
+                            windows ? tr(ctx, "Plan the move to a newer version of Windows now "
+                                              "(Settings, Windows Update), or the replacement of "
+                                              "the machine if it cannot run one.")
+                                    : tr(ctx, "Plan the upgrade to the next release of the system "
+                                              "now."),
                             trn(ctx, "%s: security support ends on %s, in %ld day",
                                 "%s: security support ends on %s, in %ld days",
                                 (unsigned long)s.days_left),
@@ -104,8 +136,11 @@ void rule_os_supported(const struct check *c, const struct check_ctx *ctx, struc
                 break;
         case SUPPORT_ENDED:
                 finding_add(out, c, ctx, STATUS_FAIL, NULL, ev,
-                            tr(ctx, "Upgrade to a supported release, or replace the machine: it "
-                                    "gets no security fixes."),
+                            windows ? tr(ctx, "Install a supported version of Windows (Settings, "
+                                              "Windows Update), or replace the machine if it "
+                                              "cannot run one: it gets no security fixes.")
+                                    : tr(ctx, "Upgrade to a supported release, or replace the "
+                                              "machine: it gets no security fixes."),
                             tr(ctx, "%s gets no security updates since %s"), s.system,
                             s.ext ? s.ext : s.eol);
                 break;

@@ -9,6 +9,7 @@
 
 #include "collector.h"
 #include "reg.h"
+#include "rules.h"
 #include "winos.h"
 
 #define CURRENT_VERSION L"SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion"
@@ -17,6 +18,34 @@ static void set_str(json_t *o, const char *key, const char *v)
 {
         if (v && *v)
                 json_object_set_new(o, key, facts_string(v));
+}
+
+/* The edition as people name it, from EditionID. */
+static const char *edition(const char *id)
+{
+        static const struct {
+                const char *id, *name;
+        } names[] = {
+                { "Core", "Home" },
+                { "CoreN", "Home N" },
+                { "CoreSingleLanguage", "Home Single Language" },
+                { "Professional", "Pro" },
+                { "ProfessionalN", "Pro N" },
+                { "ProfessionalEducation", "Pro Education" },
+                { "ProfessionalWorkstation", "Pro for Workstations" },
+                { "Enterprise", "Enterprise" },
+                { "EnterpriseN", "Enterprise N" },
+                { "EnterpriseS", "Enterprise LTSC" },
+                { "EnterpriseSN", "Enterprise N LTSC" },
+                { "IoTEnterpriseS", "IoT Enterprise LTSC" },
+                { "Education", "Education" },
+                { "EducationN", "Education N" },
+        };
+
+        for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+                if (strcmp(id, names[i].id) == 0)
+                        return names[i].name;
+        return id;
 }
 
 int win_os_read(struct win_os *os, json_t *facts)
@@ -80,9 +109,10 @@ int os_collect(const struct collect_ctx *ctx, json_t *facts)
                 : si.wProcessorArchitecture == PROCESSOR_ARCHITECTURE_INTEL ? "x86"
                                                                             : "other");
         if (win_os_read(&os, facts) == 0) {
-                const char *family = windows_edition_family(os.edition_id, os.installation_type);
+                const char *family = rules_windows_family(os.edition_id, os.installation_type);
 
-                windows_name(os.product_name, os.build, name, sizeof(name));
+                snprintf(name, sizeof(name), "%s%s%s", rules_windows_name(os.build),
+                         edition(os.edition_id)[0] ? " " : "", edition(os.edition_id));
                 if (os.revision >= 0)
                         snprintf(rev, sizeof(rev), ".%ld", os.revision);
                 snprintf(pretty, sizeof(pretty), "%s%s%s (%lu%s)", name,
@@ -99,7 +129,7 @@ int os_collect(const struct collect_ctx *ctx, json_t *facts)
                 if (os.revision >= 0)
                         json_object_set_new(facts, "revision", json_integer(os.revision));
                 json_object_set_new(facts, "support",
-                                    windows_support(ctx->policy, os.build, family));
+                                    rules_windows_support(ctx->policy, os.build, family));
         }
         win_security_collect(ctx, facts);
         return 0;

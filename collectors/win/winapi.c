@@ -25,6 +25,7 @@
 #include "util.h"
 #include "win.h"
 #include "winapi.h"
+#include "wintime.h"
 
 /* How long one WMI object may take to come (a stuck provider must not hang
  * the agent). */
@@ -285,7 +286,7 @@ static int wmi_uint(IWbemClassObject *o, const wchar_t *name, unsigned long *out
                     struct winapi_error *e)
 {
         VARIANT v;
-        char what[64], prop[48];
+        char prop[48];
         int rc = wmi_get(o, name, &v, who, e);
 
         if (rc < 0)
@@ -295,9 +296,8 @@ static int wmi_uint(IWbemClassObject *o, const wchar_t *name, unsigned long *out
         } else if (SUCCEEDED(VariantChangeType(&v, &v, 0, VT_UI4))) {
                 *out = V_UI4(&v);
         } else {
-                snprintf(what, sizeof(what), "%s", win_utf8_buf(name, prop, sizeof(prop)));
-                rc = fail(e, -EIO, "%s: %s is not an unsigned integer (type %u)", who, what,
-                          (unsigned)V_VT(&v));
+                rc = fail(e, -EIO, "%s: %s is not an unsigned integer (type %u)", who,
+                          win_utf8_buf(name, prop, sizeof(prop)), (unsigned)V_VT(&v));
         }
         VariantClear(&v);
         return rc;
@@ -312,12 +312,12 @@ static time_t rfc1123_time(const char *s)
         const char *p;
         SYSTEMTIME st = { 0 };
         FILETIME ft;
-        ULARGE_INTEGER t;
+        time_t t;
 
         if (sscanf(s, "%*3[A-Za-z], %2d %3[A-Za-z] %4d %2d:%2d:%2d %3[A-Z]%n", &day, mon, &year, &h,
                    &m, &sec, zone, &end) != 7 ||
             s[end] || strcmp(zone, "GMT") || strlen(mon) != 3 || !(p = strstr(months, mon)) ||
-            (p - months) % 3 || year < 1970 || day < 1 || h < 0 || m < 0 || sec < 0)
+            (p - months) % 3)
                 return 0;
         st.wYear = (WORD)year;
         st.wMonth = (WORD)((p - months) / 3 + 1);
@@ -325,11 +325,12 @@ static time_t rfc1123_time(const char *s)
         st.wHour = (WORD)h;
         st.wMinute = (WORD)m;
         st.wSecond = (WORD)sec;
-        if (!SystemTimeToFileTime(&st, &ft)) /* checks the ranges */
+        /* SystemTimeToFileTime refuses a field out of its range (a negative
+         * one wraps out of it). */
+        if (!SystemTimeToFileTime(&st, &ft) ||
+            !filetime_to_time((unsigned long long)ft.dwHighDateTime << 32 | ft.dwLowDateTime, &t))
                 return 0;
-        t.LowPart = ft.dwLowDateTime;
-        t.HighPart = ft.dwHighDateTime;
-        return (time_t)((t.QuadPart - 116444736000000000ULL) / 10000000ULL);
+        return t;
 }
 
 int winapi_security_center(struct winapi_av *v, size_t max, size_t *n, struct winapi_error *e)
@@ -555,7 +556,8 @@ int winapi_update_search(unsigned timeout_ms, struct winapi_update *v, size_t ma
                         if (e)
                                 *e = s->e;
                 } else {
-                        memcpy(v, s->v, s->n * sizeof(s->v[0]));
+                        if (s->n)
+                                memcpy(v, s->v, s->n * sizeof(s->v[0]));
                         *n = s->n;
                         *total = s->total;
                 }
@@ -584,11 +586,13 @@ int winapi_user_modals(struct winapi_modals *m, struct winapi_error *e)
         int rc = 0;
 
         memset(m, 0, sizeof(*m));
-        st = NetUserModalsGet(NULL, 0, (BYTE **)&m0);
-        if (st != NERR_Success) {
-                rc = win_fail(e, "Password policy", "NetUserModalsGet(level 0)", st);
-        } else if ((st = NetUserModalsGet(NULL, 3, (BYTE **)&m3)) != NERR_Success) {
-                rc = win_fail(e, "Password policy", "NetUserModalsGet(level 3)", st);
+        /* A stub (wine's) may succeed without an answer: none is no success. */
+        if ((st = NetUserModalsGet(NULL, 0, (BYTE **)&m0)) != NERR_Success || !m0) {
+                rc = win_fail(e, "Password policy", "NetUserModalsGet(level 0)",
+                              st ? st : ERROR_INVALID_DATA);
+        } else if ((st = NetUserModalsGet(NULL, 3, (BYTE **)&m3)) != NERR_Success || !m3) {
+                rc = win_fail(e, "Password policy", "NetUserModalsGet(level 3)",
+                              st ? st : ERROR_INVALID_DATA);
         } else {
                 m->min_length = (long)m0->usrmod0_min_passwd_len;
                 m->max_age_s = net_age(m0->usrmod0_max_passwd_age);
@@ -624,7 +628,7 @@ static int account_domain_sid(BYTE *probe, struct winapi_error *e)
         if (st != 0)
                 return win_fail(e, "Local accounts", "LsaQueryInformationPolicy(account domain)",
                                 LsaNtStatusToWinError(st));
-        dom = info->DomainSid;
+        dom = info ? info->DomainSid : NULL;
         if (!dom || !IsValidSid(dom) ||
             (k = *GetSidSubAuthorityCount(dom)) >= SID_MAX_SUB_AUTHORITIES ||
             !InitializeSid(probe, GetSidIdentifierAuthority(dom), (BYTE)(k + 1))) {
@@ -646,7 +650,7 @@ static int mark_admins(struct winapi_user *v, size_t n, struct winapi_error *e)
         static const char who[] = "Local accounts";
         BYTE admins[SECURITY_MAX_SID_SIZE], probe[SECURITY_MAX_SID_SIZE];
         wchar_t group[GNLEN + 1], domain[DNLEN + 1];
-        DWORD size = sizeof(admins), glen = GNLEN + 1, dlen = DNLEN + 1, read, total;
+        DWORD size = sizeof(admins), glen = GNLEN + 1, dlen = DNLEN + 1, read = 0, total;
         DWORD_PTR resume = 0;
         SID_NAME_USE use;
         NET_API_STATUS st;
@@ -662,11 +666,12 @@ static int mark_admins(struct winapi_user *v, size_t n, struct winapi_error *e)
         do {
                 LOCALGROUP_MEMBERS_INFO_0 *m = NULL;
 
+                read = 0;
                 st = NetLocalGroupGetMembers(NULL, group, 0, (BYTE **)&m, MAX_PREFERRED_LENGTH,
                                              &read, &total, &resume);
                 if (st != NERR_Success && st != ERROR_MORE_DATA)
                         rc = win_fail(e, who, "NetLocalGroupGetMembers(Administrators)", st);
-                for (DWORD i = 0; rc == 0 && i < read; i++) {
+                for (DWORD i = 0; rc == 0 && m && i < read; i++) {
                         PSID sid = m[i].lgrmi0_sid;
                         DWORD rid;
 
@@ -679,13 +684,13 @@ static int mark_admins(struct winapi_user *v, size_t n, struct winapi_error *e)
                 }
                 if (m)
                         NetApiBufferFree(m);
-        } while (rc == 0 && st == ERROR_MORE_DATA);
+        } while (rc == 0 && st == ERROR_MORE_DATA && read > 0);
         return rc;
 }
 
 int winapi_users(struct winapi_user *v, size_t max, size_t *n, struct winapi_error *e)
 {
-        DWORD resume = 0, read, total;
+        DWORD resume = 0, read = 0, total;
         NET_API_STATUS st;
         int rc = 0;
 
@@ -693,11 +698,12 @@ int winapi_users(struct winapi_user *v, size_t max, size_t *n, struct winapi_err
         do {
                 USER_INFO_3 *u = NULL;
 
+                read = 0;
                 st = NetUserEnum(NULL, 3, FILTER_NORMAL_ACCOUNT, (BYTE **)&u, MAX_PREFERRED_LENGTH,
                                  &read, &total, &resume);
                 if (st != NERR_Success && st != ERROR_MORE_DATA)
                         rc = win_fail(e, "Local accounts", "NetUserEnum(level 3)", st);
-                for (DWORD i = 0; rc == 0 && i < read && *n < max; i++) {
+                for (DWORD i = 0; rc == 0 && u && i < read && *n < max; i++) {
                         struct winapi_user *w = &v[(*n)++];
 
                         memset(w, 0, sizeof(*w));
@@ -711,7 +717,7 @@ int winapi_users(struct winapi_user *v, size_t max, size_t *n, struct winapi_err
                 }
                 if (u)
                         NetApiBufferFree(u);
-        } while (rc == 0 && st == ERROR_MORE_DATA && *n < max);
+        } while (rc == 0 && st == ERROR_MORE_DATA && read > 0 && *n < max);
         if (rc == 0)
                 rc = mark_admins(v, *n, e);
         if (rc < 0)
@@ -734,6 +740,8 @@ static int bitlocker_call(IWbemServices *svc, BSTR path, const wchar_t *method,
         win_utf8_buf(method, name, sizeof(name));
         hr = m ? IWbemServices_ExecMethod(svc, path, m, 0, NULL, NULL, out, NULL) : E_OUTOFMEMORY;
         SysFreeString(m);
+        if (SUCCEEDED(hr) && !*out)
+                hr = WBEM_E_FAILED;
         if (FAILED(hr))
                 return hr_fail(e, who, name, hr);
         rc = wmi_uint(*out, L"ReturnValue", &ret, who, e);
@@ -880,8 +888,7 @@ int winapi_tpm(struct winapi_tpm *t, struct winapi_error *e)
         memset(t, 0, sizeof(*t));
         tbs = LoadLibraryExW(L"tbs.dll", NULL, LOAD_LIBRARY_SEARCH_SYSTEM32);
         if (!tbs)
-                return fail(e, -ENOSYS, "TPM: tbs.dll cannot be loaded (error %lu)",
-                            GetLastError());
+                return win_fail(e, "TPM", "loading tbs.dll", GetLastError());
         get_info = (tbsi_get_device_info_fn)(void *)GetProcAddress(tbs, "Tbsi_GetDeviceInfo");
         if (!get_info) {
                 FreeLibrary(tbs);
@@ -1027,7 +1034,7 @@ int winapi_system_disk(struct winapi_disk *d, struct winapi_error *e)
                             "%s: %s lies on no disk (no extent from "
                             "IOCTL_VOLUME_GET_VOLUME_DISK_EXTENTS)",
                             who, name);
-        /* A volume spanning disks is rare for Windows'; its first disk stands for it. */
+        /* The Windows volume seldom spans disks: the first stands for all. */
         swprintf(disk, sizeof(disk) / sizeof(disk[0]), L"\\\\.\\PhysicalDrive%lu",
                  ext.x.Extents[0].DiskNumber);
         win_utf8_buf(disk, name, sizeof(name));
@@ -1036,13 +1043,13 @@ int winapi_system_disk(struct winapi_disk *d, struct winapi_error *e)
                 snprintf(what, sizeof(what), "opening %s", name);
                 return win_fail(e, who, what, GetLastError());
         }
-        if (DeviceIoControl(h, IOCTL_DISK_GET_DRIVE_GEOMETRY_EX, NULL, 0, &geo, sizeof(geo), &got,
-                            NULL) &&
-            got >= offsetof(DISK_GEOMETRY_EX, Data)) {
+        ok = DeviceIoControl(h, IOCTL_DISK_GET_DRIVE_GEOMETRY_EX, NULL, 0, &geo, sizeof(geo), &got,
+                             NULL);
+        if (ok && got >= offsetof(DISK_GEOMETRY_EX, Data)) {
                 d->size_bytes = (unsigned long long)geo.g.DiskSize.QuadPart;
         } else {
                 snprintf(what, sizeof(what), "IOCTL_DISK_GET_DRIVE_GEOMETRY_EX on %s", name);
-                rc = win_fail(e, who, what, GetLastError());
+                rc = win_fail(e, who, what, ok ? ERROR_INVALID_DATA : GetLastError());
         }
         /* Not every driver answers these two: then unknown, not an error. */
         if (rc == 0 &&
