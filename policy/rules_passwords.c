@@ -897,10 +897,11 @@ void rule_password_autologon(const struct check *c, const struct check_ctx *ctx,
                 char off[512];
 
                 snprintf(off, sizeof(off),
-                         tr(ctx, "Turn off automatic login: remove the line \"%s\" from %s and "
-                                 "restart the computer."),
-                         str(al, "how") ? str(al, "how") : "?",
-                         str(al, "file") ? str(al, "file") : "?");
+                         tr(ctx, "Turn off automatic login: as root, delete line %lld of %s "
+                                 "(%s) and restart the computer."),
+                         (long long)json_integer_value(json_object_get(al, "line")),
+                         str(al, "file") ? str(al, "file") : "?",
+                         str(al, "how") ? str(al, "how") : "?");
                 snprintf(fix, sizeof(fix), "%s %s", off, shared_computer(ctx));
                 finding_add(out, c, ctx, STATUS_WARN, user, json_deep_copy(al), fix,
                             tr(ctx, "The computer opens a session as %s without asking for a "
@@ -908,9 +909,12 @@ void rule_password_autologon(const struct check *c, const struct check_ctx *ctx,
                             user, str(al, "how") ? str(al, "how") : "?",
                             str(al, "file") ? str(al, "file") : "?",
                             (long long)json_integer_value(json_object_get(al, "line")));
-        } else {
+        } else if (win) {
                 finding_add(out, c, ctx, STATUS_PASS, NULL, json_deep_copy(al), NULL, "%s",
                             tr(ctx, "Automatic logon is off: a password is asked for every "
                                     "session"));
+        } else {
+                finding_add(out, c, ctx, STATUS_PASS, NULL, json_deep_copy(al), NULL, "%s",
+                            tr(ctx, "No display manager opens a session by itself"));
         }
 }

@@ -306,6 +306,130 @@ static void test_ssh_root_assumes_match_blocks_apply(void **state)
         findings_free(&out);
 }
 
+/* Display managers: autologin on Linux ----------------------------------- */
+
+static void mkdirs(const char *dir, const char *rel)
+{
+        char cmd[600];
+
+        snprintf(cmd, sizeof(cmd), "mkdir -p '%s/%s'", dir, rel);
+        assert_int_equal(system(cmd), 0);
+}
+
+static void test_lightdm_autologin_from_its_conf_d(void **state)
+{
+        char dir[64];
+        json_t *facts, *al;
+        struct findings out = { 0 };
+
+        (void)state;
+        make_root(dir);
+        mkdirs(dir, "usr/sbin");
+        mkdirs(dir, "etc/lightdm/lightdm.conf.d");
+        put(dir, "usr/sbin/lightdm", "", 0755);
+        put(dir, "etc/lightdm/lightdm.conf.d/10-base.conf", "[Seat:*]\nautologin-user=nobody\n",
+            0644);
+        put(dir, "etc/lightdm/lightdm.conf.d/50-accueil.conf",
+            "# set up by the supplier\n[Seat:*]\nautologin-user = accueil\n", 0644);
+        put(dir, "etc/lightdm/lightdm.conf", "[LightDM]\nminimum-vt=1\n", 0644);
+        /* GDM's file, without GDM: not read. */
+        mkdirs(dir, "etc/gdm3");
+        put(dir, "etc/gdm3/daemon.conf", "[daemon]\nAutomaticLoginEnable=true\nAutomaticLogin=x\n",
+            0644);
+        facts = collect(dir, 0);
+        al = json_object_get(facts, "autologon");
+        assert_true(json_is_true(json_object_get(al, "enabled")));
+        assert_string_equal(json_string_value(json_object_get(al, "display_manager")), "lightdm");
+        assert_string_equal(json_string_value(json_object_get(al, "user")), "accueil");
+        assert_string_equal(json_string_value(json_object_get(al, "how")),
+                            "autologin-user=accueil");
+        assert_string_equal(json_string_value(json_object_get(al, "file")),
+                            "etc/lightdm/lightdm.conf.d/50-accueil.conf");
+        assert_int_equal(json_integer_value(json_object_get(al, "line")), 3);
+        assert_int_equal(json_array_size(json_object_get(al, "display_managers")), 1);
+
+        json_t *report = json_pack("{s:O}", "passwords", facts);
+        struct policy p;
+        const struct check *c = checks_find("password.autologon");
+
+        policy_defaults(&p);
+        struct check_ctx ctx = { .policy = &p, .facts = report, .now = 1764000000 };
+        c->fn(c, &ctx, &out);
+        assert_int_equal(out.n, 1);
+        assert_int_equal(out.v[0].status, STATUS_WARN);
+        assert_string_equal(out.v[0].summary,
+                            "The computer opens a session as accueil without asking for a "
+                            "password (autologin-user=accueil in "
+                            "etc/lightdm/lightdm.conf.d/50-accueil.conf, line 3)");
+        findings_free(&out);
+        json_decref(report);
+        json_decref(facts);
+        remove_root(dir);
+}
+
+/* Debian's etc/X11/default-display-manager says which one starts. */
+static void test_autologin_of_the_display_manager_in_use_only(void **state)
+{
+        char dir[64];
+        json_t *facts, *al;
+        struct findings out = { 0 };
+
+        (void)state;
+        make_root(dir);
+        mkdirs(dir, "usr/sbin");
+        mkdirs(dir, "etc/lightdm");
+        mkdirs(dir, "etc/gdm3");
+        mkdirs(dir, "etc/X11");
+        put(dir, "usr/sbin/lightdm", "", 0755);
+        put(dir, "usr/sbin/gdm3", "", 0755);
+        put(dir, "etc/X11/default-display-manager", "/usr/sbin/gdm3\n", 0644);
+        put(dir, "etc/lightdm/lightdm.conf", "[Seat:*]\nautologin-user=accueil\n", 0644);
+        put(dir, "etc/gdm3/daemon.conf", "[daemon]\n#AutomaticLoginEnable = true\n", 0644);
+        facts = collect(dir, 0);
+        al = json_object_get(facts, "autologon");
+        assert_false(json_is_true(json_object_get(al, "enabled")));
+        assert_int_equal(json_array_size(json_object_get(al, "display_managers")), 1);
+        assert_string_equal(
+            json_string_value(json_array_get(json_object_get(al, "display_managers"), 0)), "gdm3");
+
+        json_t *report = json_pack("{s:O}", "passwords", facts);
+        struct policy p;
+        const struct check *c = checks_find("password.autologon");
+
+        policy_defaults(&p);
+        struct check_ctx ctx = { .policy = &p, .facts = report, .now = 1764000000 };
+        c->fn(c, &ctx, &out);
+        assert_int_equal(out.n, 1);
+        assert_int_equal(out.v[0].status, STATUS_PASS);
+        assert_string_equal(out.v[0].summary, "No display manager opens a session by itself");
+        findings_free(&out);
+        json_decref(report);
+        json_decref(facts);
+        remove_root(dir);
+}
+
+static void test_malformed_display_manager_file_is_an_error(void **state)
+{
+        char dir[64];
+        json_t *facts;
+        const json_t *err;
+
+        (void)state;
+        make_root(dir);
+        mkdirs(dir, "usr/bin");
+        put(dir, "usr/bin/sddm", "", 0755);
+        put(dir, "etc/sddm.conf", "[Autologin]\nUser accueil\n", 0644);
+        facts = collect(dir, 0);
+        err = facts_error(facts, "display_manager");
+        assert_non_null(err);
+        assert_string_equal(json_string_value(json_object_get(err, "file")), "etc/sddm.conf");
+        assert_int_equal(json_integer_value(json_object_get(err, "line")), 2);
+        assert_string_equal(json_string_value(json_object_get(err, "message")),
+                            "expected \"key=value\"");
+        json_decref(facts);
+        remove_root(dir);
+}
+
 /* Windows facts as collectors/winacct.c writes them --------------------- */
 
 #define WIN_NOW 1764000000 /* 2025-11-24T16:00:00Z */
@@ -677,8 +801,9 @@ static void test_autologon_on_linux_facts(void **state)
                             "password (autologin-user=accueil in etc/lightdm/lightdm.conf, line "
                             "4)");
         assert_string_equal(out.v[0].remediation,
-                            "Turn off automatic login: remove the line \"autologin-user=accueil\" "
-                            "from etc/lightdm/lightdm.conf and restart the computer. If several "
+                            "Turn off automatic login: as root, delete line 4 of "
+                            "etc/lightdm/lightdm.conf (autologin-user=accueil) and restart the "
+                            "computer. If several "
                             "people share this computer, give each one their own account and "
                             "password; if one shared account is needed, have it ask for a "
                             "password the team knows, and lock the screen after a few minutes.");
@@ -741,6 +866,9 @@ int main(void)
                 cmocka_unit_test(test_pam_argument_holding_a_password_is_hidden),
                 cmocka_unit_test(test_stale_counts_days_from_now),
                 cmocka_unit_test(test_ssh_root_assumes_match_blocks_apply),
+                cmocka_unit_test(test_lightdm_autologin_from_its_conf_d),
+                cmocka_unit_test(test_autologin_of_the_display_manager_in_use_only),
+                cmocka_unit_test(test_malformed_display_manager_file_is_an_error),
                 cmocka_unit_test(test_win_empty_fails_enabled_accounts_without_required_password),
                 cmocka_unit_test(test_win_empty_passes_and_warns_on_the_minimum_length),
                 cmocka_unit_test(test_win_empty_errors_when_flags_are_unknown_or_denied),
