@@ -1,9 +1,11 @@
 /* rules_passwords.c - the password checks: empty and weak passwords, hash
  * schemes, length and age rules, stale administrator passwords, SSH root
- * login.
+ * login, automatic logon.
  *
  * Per-account problems are findings with the account as subject; when none
- * is found, one finding without subject says so. */
+ * is found, one finding without subject says so. Facts from Windows carry
+ * "platform": "windows" (collectors/winacct.h): the same account keys, the
+ * machine's rules under "policy", and remediations in Windows' terms. */
 #include <stdio.h>
 #include <string.h>
 
@@ -27,6 +29,11 @@ static bool flag(const json_t *o, const char *key)
         return json_is_true(json_object_get(o, key));
 }
 
+static bool windows(const json_t *pw)
+{
+        return is(pw, "platform", "windows");
+}
+
 /* Reports the first collector error among sources (a NULL-terminated list)
  * and returns true; false when there is none. */
 static bool pw_errors(const struct check *c, const struct check_ctx *ctx, const json_t *pw,
@@ -44,7 +51,14 @@ static bool pw_errors(const struct check *c, const struct check_ctx *ctx, const 
                 err = facts_error(pw, *sources);
                 if (!err)
                         continue;
-                if (is(err, "code", "EACCES"))
+                if (is(err, "code", "EACCES") && windows(pw))
+                        finding_add(out, c, ctx, STATUS_ERROR, NULL, json_deep_copy(err),
+                                    tr(ctx, "Run Hygie as an administrator: only administrators "
+                                            "may read the account settings."),
+                                    tr(ctx, "Cannot read %s: access denied — run as "
+                                            "administrator"),
+                                    str(err, "file"));
+                else if (is(err, "code", "EACCES"))
                         finding_add(out, c, ctx, STATUS_ERROR, NULL, json_deep_copy(err),
                                     tr(ctx, "Run Hygie as root: only root may read the password "
                                             "files."),
@@ -64,36 +78,126 @@ static const json_t *accounts(const json_t *pw)
 
 static json_t *account_evidence(const json_t *a)
 {
-        return json_pack("{s:O?, s:O?, s:O?, s:O?}", "uid", json_object_get(a, "uid"), "shell",
-                         json_object_get(a, "shell"), "admin", json_object_get(a, "admin"),
-                         "scheme", json_object_get(a, "scheme"));
+        static const char *const win[] = { "uid",         "builtin",    "admin", "password",
+                                           "last_change", "last_logon", NULL };
+        json_t *o;
+
+        if (!is(a, "stored_in", "sam"))
+                return json_pack("{s:O?, s:O?, s:O?, s:O?}", "uid", json_object_get(a, "uid"),
+                                 "shell", json_object_get(a, "shell"), "admin",
+                                 json_object_get(a, "admin"), "scheme",
+                                 json_object_get(a, "scheme"));
+        o = json_object();
+        for (const char *const *k = win; *k; k++)
+                if (json_object_get(a, *k))
+                        json_object_set(o, *k, json_object_get(a, *k));
+        return o;
+}
+
+/* What a shared computer can do instead of opening a session by itself. */
+static const char *shared_computer(const struct check_ctx *ctx)
+{
+        return tr(ctx, "If several people share this computer, give each one their own account "
+                       "and password; if one shared account is needed, have it ask for a "
+                       "password the team knows, and lock the screen after a few minutes.");
+}
+
+/* No account is exempt from a password on Windows, but without a minimum
+ * length any of them may still have an empty one. */
+static void win_empty_allowed(const struct check *c, const struct check_ctx *ctx, const json_t *pw,
+                              size_t logins, struct findings *out)
+{
+        const json_t *min = json_object_get(json_object_get(pw, "policy"), "min_length");
+        char fix[512];
+
+        if (json_is_integer(min) && json_integer_value(min) == 0) {
+                snprintf(fix, sizeof(fix),
+                         tr(ctx, "As administrator, run \"net accounts /minpwlen:%ld\" so that "
+                                 "no password can be empty, then make sure each person's "
+                                 "password is not (Ctrl+Alt+Del, \"Change a password\")."),
+                         ctx->policy->pw_min_length);
+                finding_add(
+                    out, c, ctx, STATUS_WARN, NULL,
+                    json_pack("{s:I, s:i}", "login_accounts", (json_int_t)logins, "min_length", 0),
+                    fix, "%s",
+                    tr(ctx, "Any account may have an empty password: Windows sets no "
+                            "minimum length"));
+                return;
+        }
+        finding_add(
+            out, c, ctx, STATUS_PASS, NULL,
+            json_pack("{s:I, s:O?}", "login_accounts", (json_int_t)logins, "min_length", min), NULL,
+            trn(ctx,
+                "No login account is exempt from needing a password (%zu login "
+                "account)",
+                "No login account is exempt from needing a password (%zu login "
+                "accounts)",
+                logins),
+            logins);
 }
 
 void rule_password_empty(const struct check *c, const struct check_ctx *ctx, struct findings *out)
 {
         static const char *const sources[] = { "passwd", "shadow", NULL };
+        static const char *const win_sources[] = { "accounts", NULL };
         const json_t *pw = rules_facts(ctx, FAM_PASSWORDS), *a;
+        bool win = windows(pw);
         char fix[512];
-        size_t i, bad = 0, logins = 0;
+        size_t i, bad = 0, logins = 0, unknown = 0;
 
-        if (pw_errors(c, ctx, pw, out, sources))
+        if (pw_errors(c, ctx, pw, out, win ? win_sources : sources))
                 return;
         json_array_foreach(accounts(pw), i, a)
         {
+                const char *name = str(a, "name");
+
+                if (win && json_is_false(json_object_get(a, "flags_known"))) {
+                        unknown++;
+                        continue;
+                }
                 if (!flag(a, "login_capable"))
                         continue;
                 logins++;
-                if (!is(a, "password", "empty"))
+                if (!is(a, "password", win ? "not_required" : "empty"))
                         continue;
                 bad++;
+                if (win) {
+                        /* Windows keeps no trace of whether the password is
+                         * empty outside the SAM: that it may be is the fault. */
+                        snprintf(fix, sizeof(fix),
+                                 tr(ctx, "Give this account a password (as administrator: net "
+                                         "user %s *), then make Windows require one (net user "
+                                         "%s /passwordreq:yes); if nobody uses the account, "
+                                         "turn it off (net user %s /active:no)."),
+                                 name, name, name);
+                        finding_add(out, c, ctx, STATUS_FAIL, name, account_evidence(a), fix,
+                                    tr(ctx, "Windows lets account %s log in without a password "
+                                            "(\"password not required\" is set)"),
+                                    name);
+                        continue;
+                }
                 snprintf(fix, sizeof(fix),
                          tr(ctx, "Set a password for this account (passwd %s), or lock it "
                                  "(passwd -l %s) if nobody uses it."),
-                         str(a, "name"), str(a, "name"));
-                finding_add(out, c, ctx, STATUS_FAIL, str(a, "name"), account_evidence(a), fix,
-                            tr(ctx, "Account %s can log in without a password"), str(a, "name"));
+                         name, name);
+                finding_add(out, c, ctx, STATUS_FAIL, name, account_evidence(a), fix,
+                            tr(ctx, "Account %s can log in without a password"), name);
         }
-        if (!bad)
+        if (!bad && unknown)
+                finding_add(out, c, ctx, STATUS_ERROR, NULL,
+                            json_pack("{s:I, s:I}", "unknown_accounts", (json_int_t)unknown,
+                                      "login_accounts", (json_int_t)logins),
+                            tr(ctx, "Run the check again; report the problem if it persists."),
+                            trn(ctx,
+                                "The settings of %zu account could not be read: whether it "
+                                "needs a password is unknown",
+                                "The settings of %zu accounts could not be read: whether they "
+                                "need a password is unknown",
+                                unknown),
+                            unknown);
+        else if (!bad && win)
+                win_empty_allowed(c, ctx, pw, logins, out);
+        else if (!bad)
                 finding_add(out, c, ctx, STATUS_PASS, NULL,
                             json_pack("{s:I}", "login_accounts", (json_int_t)logins), NULL,
                             trn(ctx, "No account without a password (%zu login account)",
@@ -113,6 +217,37 @@ static bool strong_scheme(const char *s)
         return false;
 }
 
+/* Windows keeps an NT hash of every password, and an LM one too unless
+ * NoLMHash says not to: LM upper-cases the password and cuts it in two
+ * halves of 7 characters, cracked in seconds. */
+static void win_weak_hash(const struct check *c, const struct check_ctx *ctx, const json_t *pw,
+                          struct findings *out)
+{
+        static const char *const sources[] = { "lsa", NULL };
+        const json_t *lm = json_object_get(pw, "lm_hash");
+
+        if (pw_errors(c, ctx, pw, out, sources))
+                return;
+        if (!json_is_boolean(json_object_get(lm, "stored")))
+                finding_add(out, c, ctx, STATUS_ERROR, NULL, NULL,
+                            tr(ctx, "Run the check again; report the problem if it persists."),
+                            "%s", tr(ctx, "Whether Windows stores LM hashes was not collected"));
+        else if (flag(lm, "stored"))
+                finding_add(out, c, ctx, STATUS_FAIL, NULL, json_deep_copy(lm),
+                            tr(ctx, "In the local security policy (secpol.msc: Local Policies, "
+                                    "Security Options), enable \"Network security: Do not store "
+                                    "LAN Manager hash value on next password change\"; then have "
+                                    "everyone change their password: the old LM hashes go only "
+                                    "then."),
+                            tr(ctx, "Windows also stores passwords as LM hashes, which can be "
+                                    "cracked in seconds (%s)"),
+                            str(lm, "how"));
+        else
+                finding_add(out, c, ctx, STATUS_PASS, NULL, json_deep_copy(lm), NULL,
+                            tr(ctx, "Windows does not store passwords as LM hashes (%s)"),
+                            str(lm, "how"));
+}
+
 void rule_password_weak_hash(const struct check *c, const struct check_ctx *ctx,
                              struct findings *out)
 {
@@ -121,6 +256,10 @@ void rule_password_weak_hash(const struct check *c, const struct check_ctx *ctx,
         char fix[512];
         size_t i, bad = 0, hashes = 0;
 
+        if (windows(pw)) {
+                win_weak_hash(c, ctx, pw, out);
+                return;
+        }
         if (pw_errors(c, ctx, pw, out, sources))
                 return;
         json_array_foreach(accounts(pw), i, a)
@@ -169,6 +308,12 @@ void rule_password_common(const struct check *c, const struct check_ctx *ctx, st
         size_t i, bad = 0, audited = 0;
         bool exhausted;
 
+        if (windows(pw)) {
+                finding_add(out, c, ctx, STATUS_SKIP, NULL, NULL, NULL, "%s",
+                            tr(ctx, "The dictionary audit needs the password hashes, which "
+                                    "Windows keeps in the SAM out of reach"));
+                return;
+        }
         if (pw_errors(c, ctx, pw, out, sources))
                 return;
         audit = json_object_get(pw, "audit");
@@ -272,6 +417,66 @@ void rule_password_common(const struct check *c, const struct check_ctx *ctx, st
                             audited, (long long)list);
 }
 
+/* The machine's password rules (NetUserModalsGet), or an error finding
+ * when they were not collected. */
+static const json_t *win_policy(const struct check *c, const struct check_ctx *ctx,
+                                const json_t *pw, struct findings *out)
+{
+        const json_t *p = json_object_get(pw, "policy");
+
+        if (!p)
+                finding_add(out, c, ctx, STATUS_ERROR, NULL, NULL,
+                            tr(ctx, "Run the check again; report the problem if it persists."),
+                            "%s", tr(ctx, "Windows' password rules were not collected"));
+        return p;
+}
+
+static void win_min_length(const struct check *c, const struct check_ctx *ctx, const json_t *pw,
+                           struct findings *out)
+{
+        static const char *const sources[] = { "policy", NULL };
+        const json_t *p;
+        long want = ctx->policy->pw_min_length;
+        json_int_t len;
+        json_t *ev;
+        char fix[512];
+
+        if (pw_errors(c, ctx, pw, out, sources) || !(p = win_policy(c, ctx, pw, out)))
+                return;
+        len = json_integer_value(json_object_get(p, "min_length"));
+        ev = json_pack("{s:I, s:I}", "min_length", len, "policy_min_length", (json_int_t)want);
+        if (len >= want) {
+                finding_add(out, c, ctx, STATUS_PASS, NULL, ev, NULL,
+                            tr(ctx, "Passwords need at least %lld characters, set by the local "
+                                    "security policy"),
+                            (long long)len);
+                return;
+        }
+        /* secpol.msc and net accounts stop at 14 unless told otherwise. */
+        if (want > 14)
+                snprintf(fix, sizeof(fix),
+                         tr(ctx, "In the local security policy (secpol.msc: Account Policies, "
+                                 "Password Policy), enable \"Relax minimum password length "
+                                 "limits\", then set \"Minimum password length\" to %ld."),
+                         want);
+        else
+                snprintf(fix, sizeof(fix),
+                         tr(ctx, "As administrator, run \"net accounts /minpwlen:%ld\", or set "
+                                 "\"Minimum password length\" in the local security policy "
+                                 "(secpol.msc: Account Policies, Password Policy)."),
+                         want);
+        if (len == 0)
+                finding_add(out, c, ctx, STATUS_FAIL, NULL, ev, fix,
+                            tr(ctx, "Windows accepts passwords of any length, even empty "
+                                    "(policy: %ld characters)"),
+                            want);
+        else
+                finding_add(out, c, ctx, STATUS_FAIL, NULL, ev, fix,
+                            tr(ctx, "Passwords may be as short as %lld characters (policy: %ld), "
+                                    "set by the local security policy"),
+                            (long long)len, want);
+}
+
 void rule_password_min_length(const struct check *c, const struct check_ctx *ctx,
                               struct findings *out)
 {
@@ -282,6 +487,10 @@ void rule_password_min_length(const struct check *c, const struct check_ctx *ctx
         const char *module, *file;
         char fix[512];
 
+        if (windows(pw)) {
+                win_min_length(c, ctx, pw, out);
+                return;
+        }
         if (pw_errors(c, ctx, pw, out, sources))
                 return;
         pam = json_object_get(pw, "pam");
@@ -333,6 +542,74 @@ static bool age_too_long(const json_t *days, long max)
         return d >= 99999 || d > max;
 }
 
+/* The machine's maximum age, then the enabled accounts exempt from it:
+ * those that follow it are already told of by the first finding. */
+static void win_max_age(const struct check *c, const struct check_ctx *ctx, const json_t *pw,
+                        struct findings *out)
+{
+        static const char *const sources[] = { "policy", "accounts", NULL };
+        const json_t *p, *days, *a;
+        long max = ctx->policy->pw_max_age_days;
+        size_t i, bad = 0, checked = 0;
+        char fix[512];
+
+        if (pw_errors(c, ctx, pw, out, sources) || !(p = win_policy(c, ctx, pw, out)))
+                return;
+        days = json_object_get(p, "max_days");
+        if (age_too_long(days, max)) {
+                bad++;
+                snprintf(fix, sizeof(fix),
+                         tr(ctx, "As administrator, run \"net accounts /maxpwage:%ld\", or set "
+                                 "\"Maximum password age\" in the local security policy "
+                                 "(secpol.msc: Account Policies, Password Policy)."),
+                         max);
+                if (json_is_integer(days))
+                        finding_add(out, c, ctx, STATUS_FAIL, NULL,
+                                    json_pack("{s:O, s:I}", "max_days", days, "policy_max_age_days",
+                                              (json_int_t)max),
+                                    fix,
+                                    tr(ctx, "Passwords last %lld days (policy: %ld), set by the "
+                                            "local security policy"),
+                                    (long long)json_integer_value(days), max);
+                else
+                        finding_add(out, c, ctx, STATUS_FAIL, NULL,
+                                    json_pack("{s:n, s:I}", "max_days", "policy_max_age_days",
+                                              (json_int_t)max),
+                                    fix,
+                                    tr(ctx, "Passwords never expire (local security policy, "
+                                            "policy: %ld days)"),
+                                    max);
+        }
+        json_array_foreach(accounts(pw), i, a)
+        {
+                const char *name = str(a, "name");
+
+                if (!flag(a, "login_capable"))
+                        continue;
+                checked++;
+                if (!flag(a, "password_never_expires"))
+                        continue;
+                bad++;
+                snprintf(fix, sizeof(fix),
+                         tr(ctx, "Untick \"Password never expires\" for %s in Computer "
+                                 "Management (Local Users and Groups), or run in PowerShell as "
+                                 "administrator: Set-LocalUser -Name \"%s\" "
+                                 "-PasswordNeverExpires $false"),
+                         name, name);
+                finding_add(
+                    out, c, ctx, STATUS_FAIL, name, json_pack("{s:b}", "password_never_expires", 1),
+                    fix, tr(ctx, "The password of %s never expires (policy: %ld days)"), name, max);
+        }
+        if (!bad)
+                finding_add(out, c, ctx, STATUS_PASS, NULL,
+                            json_pack("{s:I, s:I}", "accounts", (json_int_t)checked,
+                                      "policy_max_age_days", (json_int_t)max),
+                            NULL,
+                            tr(ctx, "Passwords expire within %ld days, for new accounts and "
+                                    "the %zu existing ones"),
+                            max, checked);
+}
+
 void rule_password_max_age(const struct check *c, const struct check_ctx *ctx, struct findings *out)
 {
         static const char *const sources[] = { "login.defs", "passwd", "shadow", NULL };
@@ -341,6 +618,10 @@ void rule_password_max_age(const struct check *c, const struct check_ctx *ctx, s
         size_t i, bad = 0, checked = 0;
         char fix[512];
 
+        if (windows(pw)) {
+                win_max_age(c, ctx, pw, out);
+                return;
+        }
         if (pw_errors(c, ctx, pw, out, sources))
                 return;
         defs = json_object_get(pw, "login_defs");
@@ -396,12 +677,14 @@ void rule_password_max_age(const struct check *c, const struct check_ctx *ctx, s
 void rule_password_stale(const struct check *c, const struct check_ctx *ctx, struct findings *out)
 {
         static const char *const sources[] = { "passwd", "shadow", "group", NULL };
+        static const char *const win_sources[] = { "accounts", "groups", NULL };
         const json_t *pw = rules_facts(ctx, FAM_PASSWORDS), *a;
         long max = ctx->policy->pw_stale_days;
         size_t i, bad = 0, admins = 0;
+        bool win = windows(pw);
         char fix[512];
 
-        if (pw_errors(c, ctx, pw, out, sources))
+        if (pw_errors(c, ctx, pw, out, win ? win_sources : sources))
                 return;
         json_array_foreach(accounts(pw), i, a)
         {
@@ -409,15 +692,25 @@ void rule_password_stale(const struct check *c, const struct check_ctx *ctx, str
                 time_t t;
                 long age;
 
-                if (!flag(a, "admin") || !flag(a, "login_capable") || !is(a, "password", "set"))
+                /* A Windows account whose password is not required may
+                 * still have one, as old as any. */
+                if (!flag(a, "admin") || !flag(a, "login_capable") ||
+                    (!win && !is(a, "password", "set")))
                         continue;
                 admins++;
                 if (flag(a, "must_change"))
                         continue;
-                snprintf(fix, sizeof(fix),
-                         tr(ctx, "Change the password of %s now (passwd %s) for a long one used "
-                                 "nowhere else."),
-                         name, name);
+                if (win)
+                        snprintf(fix, sizeof(fix),
+                                 tr(ctx, "Change the password of %s now for a long one used "
+                                         "nowhere else: logged in as %s, press Ctrl+Alt+Del and "
+                                         "choose \"Change a password\"."),
+                                 name, name);
+                else
+                        snprintf(fix, sizeof(fix),
+                                 tr(ctx, "Change the password of %s now (passwd %s) for a long "
+                                         "one used nowhere else."),
+                                 name, name);
                 if (!date || util_parse_date(date, &t) < 0) {
                         bad++;
                         finding_add(out, c, ctx, STATUS_WARN, name, account_evidence(a), fix,
@@ -475,6 +768,12 @@ void rule_password_ssh_root(const struct check *c, const struct check_ctx *ctx,
         bool root, password;
         size_t i;
 
+        if (windows(pw)) {
+                finding_add(out, c, ctx, STATUS_SKIP, NULL, NULL, NULL, "%s",
+                            tr(ctx, "Windows has no root account: SSH root login is a Linux "
+                                    "setting"));
+                return;
+        }
         if (pw_errors(c, ctx, pw, out, sources))
                 return;
         sshd = json_object_get(pw, "sshd");
@@ -531,4 +830,91 @@ void rule_password_ssh_root(const struct check *c, const struct check_ctx *ctx,
                             sshd_value(settings, "PermitRootLogin")
                                 ? sshd_value(settings, "PermitRootLogin")
                                 : "?");
+}
+
+/* Automatic logon opens a session without anyone typing a password: on
+ * Windows, Winlogon's DefaultPassword keeps that password in clear where
+ * any program may read it; on Linux, the display manager's autologin. */
+void rule_password_autologon(const struct check *c, const struct check_ctx *ctx,
+                             struct findings *out)
+{
+        static const char *const sources[] = { "display_manager", NULL };
+        static const char *const win_sources[] = { "winlogon", NULL };
+        const json_t *pw = rules_facts(ctx, FAM_PASSWORDS), *al;
+        bool win = windows(pw);
+        const char *user;
+        char fix[1024];
+
+        if (pw_errors(c, ctx, pw, out, win ? win_sources : sources))
+                return;
+        al = json_object_get(pw, "autologon");
+        if (!al && win) {
+                finding_add(out, c, ctx, STATUS_ERROR, NULL, NULL,
+                            tr(ctx, "Run the check again; report the problem if it persists."),
+                            "%s", tr(ctx, "The automatic logon settings were not collected"));
+                return;
+        }
+        if (!al) {
+                finding_add(out, c, ctx, STATUS_SKIP, NULL, NULL, NULL, "%s",
+                            tr(ctx, "Automatic logon with a stored password is a Windows "
+                                    "setting"));
+                return;
+        }
+        user = str(al, "user") ? str(al, "user") : "?";
+        if (flag(al, "enabled") && flag(al, "password_in_registry")) {
+                snprintf(fix, sizeof(fix), "%s %s",
+                         tr(ctx, "Turn off automatic logon: run netplwiz, tick \"Users must "
+                                 "enter a user name and password to use this computer\" and "
+                                 "confirm, or, as administrator, delete the DefaultPassword value "
+                                 "in regedit (HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows "
+                                 "NT\\CurrentVersion\\Winlogon). Then change this account's "
+                                 "password: anyone using the computer could read it."),
+                         shared_computer(ctx));
+                finding_add(out, c, ctx, STATUS_FAIL, user, json_deep_copy(al), fix,
+                            tr(ctx, "Windows logs on automatically as %s, with that account's "
+                                    "password written in clear in the registry"),
+                            user);
+        } else if (flag(al, "password_in_registry")) {
+                finding_add(out, c, ctx, STATUS_FAIL, user, json_deep_copy(al),
+                            tr(ctx, "As administrator, delete the DefaultPassword value in "
+                                    "regedit (HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows "
+                                    "NT\\CurrentVersion\\Winlogon), then change that account's "
+                                    "password: anyone using the computer could read it."),
+                            tr(ctx, "Automatic logon is off, but the password of %s is still "
+                                    "written in clear in the registry"),
+                            user);
+        } else if (flag(al, "enabled") && win) {
+                snprintf(fix, sizeof(fix), "%s %s",
+                         tr(ctx, "Turn off automatic logon: run netplwiz, tick \"Users must "
+                                 "enter a user name and password to use this computer\" and "
+                                 "confirm."),
+                         shared_computer(ctx));
+                finding_add(out, c, ctx, STATUS_WARN, user, json_deep_copy(al), fix,
+                            tr(ctx, "Windows logs on automatically as %s, without asking for a "
+                                    "password"),
+                            user);
+        } else if (flag(al, "enabled")) {
+                char off[512];
+
+                snprintf(off, sizeof(off),
+                         tr(ctx, "Turn off automatic login: as root, delete line %lld of %s "
+                                 "(%s) and restart the computer."),
+                         (long long)json_integer_value(json_object_get(al, "line")),
+                         str(al, "file") ? str(al, "file") : "?",
+                         str(al, "how") ? str(al, "how") : "?");
+                snprintf(fix, sizeof(fix), "%s %s", off, shared_computer(ctx));
+                finding_add(out, c, ctx, STATUS_WARN, user, json_deep_copy(al), fix,
+                            tr(ctx, "The computer opens a session as %s without asking for a "
+                                    "password (%s in %s, line %lld)"),
+                            user, str(al, "how") ? str(al, "how") : "?",
+                            str(al, "file") ? str(al, "file") : "?",
+                            (long long)json_integer_value(json_object_get(al, "line")));
+        } else if (win) {
+                finding_add(out, c, ctx, STATUS_PASS, NULL, json_deep_copy(al), NULL, "%s",
+                            tr(ctx, "Automatic logon is off: a password is asked for every "
+                                    "session"));
+        } else {
+                finding_add(out, c, ctx, STATUS_PASS, NULL, json_deep_copy(al), NULL, "%s",
+                            tr(ctx, "No display manager opens a session by itself"));
+        }
 }

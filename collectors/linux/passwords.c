@@ -1,9 +1,11 @@
-/* passwords.c - accounts, password rules and SSH root login, as facts.
+/* passwords.c - accounts, password rules, SSH root login and automatic
+ * login, as facts.
  *
  * Reads passwd, shadow and group (accounts, hash schemes, ages, admins),
  * login.defs, the PAM password stack and pwquality.conf (the minimum length
- * actually enforced), sshd_config with its includes, and runs the dictionary
- * audit. Hashes are read to be audited and wiped: no fact holds one. */
+ * actually enforced), sshd_config with its includes, the display managers'
+ * autologin settings, and runs the dictionary audit. Hashes are read to be
+ * audited and wiped: no fact holds one. */
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -18,6 +20,7 @@
 #include <openssl/sha.h>
 
 #include "collector.h"
+#include "dmconf.h"
 #include "pam.h"
 #include "paths.h"
 #include "pwaudit.h"
@@ -841,11 +844,131 @@ static void collect_sshd(const struct collect_ctx *ctx, json_t *facts)
         free(w.s);
 }
 
+/* Display managers ------------------------------------------------------------ */
+
+/* Where each display manager is installed and the files it reads, in its
+ * order: the *.conf of each directory in ASCII order, then the files. */
+static const struct dm_source {
+        enum dm dm;
+        const char *bin[2];
+        const char *dirs[3];
+        const char *files[3];
+} dm_sources[] = {
+        /* Debian's gdm3 reads daemon.conf, Ubuntu's custom.conf. */
+        { DM_GDM,
+          { "usr/sbin/gdm3", "usr/sbin/gdm" },
+          { NULL, NULL, NULL },
+          { "etc/gdm3/daemon.conf", "etc/gdm3/custom.conf", "etc/gdm/custom.conf" } },
+        { DM_LIGHTDM,
+          { "usr/sbin/lightdm", NULL },
+          { "usr/share/lightdm/lightdm.conf.d", "etc/xdg/lightdm/lightdm.conf.d",
+            "etc/lightdm/lightdm.conf.d" },
+          { "etc/lightdm/lightdm.conf", NULL, NULL } },
+        { DM_SDDM,
+          { "usr/bin/sddm", NULL },
+          { "usr/lib/sddm/sddm.conf.d", "etc/sddm.conf.d", NULL },
+          { "etc/sddm.conf", NULL, NULL } },
+};
+
+static void dm_file(const struct collect_ctx *ctx, json_t *facts, struct dmconf *c, const char *rel)
+{
+        struct error e;
+        char *text;
+
+        if (read_root(ctx, facts, "display_manager", rel, false, &text, NULL) < 0)
+                return;
+        if (dmconf_parse(c, text, rel, &e) < 0)
+                facts_add_error(facts, "display_manager", e.file, e.line, "%s", e.msg);
+        free(text);
+}
+
+static void dm_dir(const struct collect_ctx *ctx, json_t *facts, struct dmconf *c, const char *dir)
+{
+        DIR *d = rootfs_opendir(ctx->root, dir);
+        char *names[FILES_MAX], rel[512];
+        struct dirent *de;
+        size_t n = 0;
+
+        while (d && (de = readdir(d)) && n < FILES_MAX) {
+                size_t len = strlen(de->d_name);
+
+                if (de->d_name[0] != '.' && len > 5 && strcmp(de->d_name + len - 5, ".conf") == 0)
+                        if ((names[n] = strdup(de->d_name)))
+                                n++;
+        }
+        if (d)
+                closedir(d);
+        qsort(names, n, sizeof(names[0]), by_str);
+        for (size_t i = 0; i < n; i++) {
+                if (snprintf(rel, sizeof(rel), "%s/%s", dir, names[i]) < (int)sizeof(rel))
+                        dm_file(ctx, facts, c, rel);
+                free(names[i]);
+        }
+}
+
+/* Whether src is the display manager that starts: the one Debian's
+ * etc/X11/default-display-manager names when there is one, else any
+ * installed. */
+static bool dm_in_use(const struct collect_ctx *ctx, const struct dm_source *src,
+                      const char *chosen)
+{
+        for (size_t i = 0; i < 2 && src->bin[i]; i++)
+                if (chosen[0] ? strcmp(chosen, src->bin[i]) == 0
+                              : rootfs_exists(ctx->root, src->bin[i]))
+                        return true;
+        return false;
+}
+
+static void collect_autologin(const struct collect_ctx *ctx, json_t *facts)
+{
+        json_t *o = json_pack("{s:b, s:[]}", "enabled", 0, "display_managers");
+        char chosen[256] = "";
+        size_t len = 0;
+
+        json_object_set_new(facts, "autologon", o);
+        if (rootfs_read_small(ctx->root, "etc/X11/default-display-manager", chosen, sizeof(chosen),
+                              &len) == 0) {
+                char *p = chosen;
+
+                chosen[strcspn(chosen, "\r\n")] = '\0';
+                while (*p == '/')
+                        p++;
+                memmove(chosen, p, strlen(p) + 1);
+        } else {
+                chosen[0] = '\0';
+        }
+        for (size_t i = 0; i < sizeof(dm_sources) / sizeof(dm_sources[0]); i++) {
+                const struct dm_source *src = &dm_sources[i];
+                struct dmconf c;
+                struct dmconf_autologin al;
+
+                if (!dm_in_use(ctx, src, chosen))
+                        continue;
+                json_array_append_new(json_object_get(o, "display_managers"),
+                                      json_string(dmconf_name(src->dm)));
+                dmconf_init(&c, src->dm);
+                for (size_t j = 0; j < 3 && src->dirs[j]; j++)
+                        dm_dir(ctx, facts, &c, src->dirs[j]);
+                for (size_t j = 0; j < 3 && src->files[j]; j++)
+                        dm_file(ctx, facts, &c, src->files[j]);
+                dmconf_autologin(&c, &al);
+                if (!al.enabled || json_is_true(json_object_get(o, "enabled")))
+                        continue;
+                json_object_set_new(o, "enabled", json_true());
+                json_object_set_new(o, "display_manager", json_string(dmconf_name(src->dm)));
+                json_object_set_new(o, "user", jstr(al.user));
+                json_object_set_new(o, "how", jstr(al.how));
+                json_object_set_new(o, "file", jstr(al.file));
+                json_object_set_new(o, "line", json_integer(al.line));
+        }
+}
+
 int passwords_collect(const struct collect_ctx *ctx, json_t *facts)
 {
         collect_accounts(ctx, facts);
         collect_login_defs(ctx, facts);
         collect_pam(ctx, facts);
         collect_sshd(ctx, facts);
+        collect_autologin(ctx, facts);
         return 0;
 }
