@@ -97,8 +97,8 @@ got=$(jq -c '.facts.passwords | [.too_large, .bytes > 262144, .limit, length]' "
 [ "$got" = '[true,true,262144,3]' ] || fail "facts.passwords: $got"
 jq -r '.findings[] | select(.check | startswith("password.")) | "\(.check) \(.status)"' \
 	"$tmp/report.json" >"$tmp/pw"
-[ "$(wc -l <"$tmp/pw")" = 7 ] || fail "password findings: $(cat "$tmp/pw")"
-[ "$(grep -c ' error$' "$tmp/pw")" = 7 ] || fail "password findings: $(cat "$tmp/pw")"
+[ "$(wc -l <"$tmp/pw")" = 8 ] || fail "password findings: $(cat "$tmp/pw")"
+[ "$(grep -c ' error$' "$tmp/pw")" = 8 ] || fail "password findings: $(cat "$tmp/pw")"
 got=$(jq -r '.findings[] | select(.check == "password.empty") | .summary' "$tmp/report.json")
 case $got in
 "Not reported: the passwords facts of this machine are too large to send ("*" KiB, the collector takes 256 KiB)") ;;
