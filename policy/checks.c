@@ -178,12 +178,24 @@ void finding_from_error(struct findings *out, const struct check *c, const struc
         json_int_t line = json_integer_value(json_object_get(error, "line"));
         json_t *ev = json_deep_copy(error);
 
-        if (line > 0)
+        if (!msg)
+                msg = "";
+        if (!file || !*file) /* a system call or interface: the message names it */
+                finding_add(out, c, ctx, STATUS_ERROR, NULL, ev,
+                            tr(ctx, "Run the check again as an administrator; if the error "
+                                    "stays, give this message to your IT provider."),
+                            "%s", msg);
+        else if (strncmp(file, "HKLM\\", 5) == 0)
+                finding_add(out, c, ctx, STATUS_ERROR, NULL, ev,
+                            tr(ctx, "Check the registry value named (regedit), then run the "
+                                    "check again."),
+                            "%s: %s", file, msg);
+        else if (line > 0)
                 finding_add(out, c, ctx, STATUS_ERROR, NULL, ev,
                             tr(ctx, "Fix or restore the file named, then run the check again."),
-                            "%s:%lld: %s", file ? file : "?", (long long)line, msg ? msg : "");
+                            "%s:%lld: %s", file, (long long)line, msg);
         else
                 finding_add(out, c, ctx, STATUS_ERROR, NULL, ev,
                             tr(ctx, "Fix or restore the file named, then run the check again."),
-                            "%s: %s", file ? file : "?", msg ? msg : "");
+                            "%s: %s", file, msg);
 }

@@ -4,6 +4,7 @@
  * declares a backup job, [windows:BUILD] a row of the Windows builds table,
  * and [severity] overrides a check's severity. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -208,6 +209,18 @@ static int parse_long(const char *v, long long min, long long max, long long *ou
         return 0;
 }
 
+/* Absolute on Linux (/srv/backup) or on Windows (D:\Sauvegardes, D:/x,
+ * \\nas\share\folder): a policy may be meant for either. */
+static bool absolute_path(const char *s)
+{
+        if (s[0] == '/')
+                return true;
+        if (((s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z')) && s[1] == ':' &&
+            (s[2] == '\\' || s[2] == '/'))
+                return true;
+        return s[0] == '\\' && s[1] == '\\' && s[2] && s[2] != '\\';
+}
+
 static int load_job(struct load *l, const char *section, const char *name, const char *value)
 {
         const char *jname = section + strlen("backup:");
@@ -233,7 +246,7 @@ static int load_job(struct load *l, const char *section, const char *name, const
                 l->job->max_age_hours = -1;
         }
         if (strcmp(name, "path") == 0) {
-                if (value[0] != '/' || strlen(value) >= sizeof(l->job->path))
+                if (!absolute_path(value) || strlen(value) >= sizeof(l->job->path))
                         return load_fail(l, "[%s] path: must be an absolute path, not \"%s\"",
                                          section, value);
                 snprintf(l->job->path, sizeof(l->job->path), "%s", value);

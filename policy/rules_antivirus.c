@@ -20,6 +20,13 @@ static const json_t *products(const struct check_ctx *ctx)
         return json_object_get(rules_facts(ctx, FAM_ANTIVIRUS), "products");
 }
 
+static bool windows(const struct check_ctx *ctx)
+{
+        const char *p = str(rules_facts(ctx, FAM_ANTIVIRUS), "platform");
+
+        return p && strcmp(p, "windows") == 0;
+}
+
 static bool is_clamav(const json_t *p)
 {
         const char *id = str(p, "id");
@@ -59,7 +66,12 @@ void rule_antivirus_present(const struct check *c, const struct check_ctx *ctx,
                 finding_from_error(out, c, ctx, err);
         } else {
                 finding_add(out, c, ctx, STATUS_FAIL, NULL, NULL,
-                            tr(ctx, "Install ClamAV: apt install clamav-daemon clamav-freshclam"),
+                            windows(ctx)
+                                ? tr(ctx, "Turn Microsoft Defender Antivirus back on (Windows "
+                                          "Security, Virus & threat protection), or install the "
+                                          "antivirus your establishment uses.")
+                                : tr(ctx, "Install ClamAV: apt install clamav-daemon "
+                                          "clamav-freshclam"),
                             "%s", tr(ctx, "No antivirus found"));
         }
 }
@@ -151,6 +163,23 @@ void rule_antivirus_signatures_age(const struct check *c, const struct check_ctx
                 json_t *ev = json_deep_copy(sig);
                 json_object_set_new(ev, "max_age_days", json_integer(max));
                 const json_t *t = json_object_get(sig, "newest_time");
+                const json_t *current = json_object_get(sig, "up_to_date");
+                if (!json_is_integer(t) && json_is_boolean(current)) {
+                        /* Security Center's word, where the date is not known. */
+                        if (json_is_true(current))
+                                finding_add(out, c, ctx, STATUS_PASS, id, ev, NULL,
+                                            tr(ctx, "%s signatures are up to date (Windows "
+                                                    "Security Center)"),
+                                            name);
+                        else
+                                finding_add(out, c, ctx, STATUS_FAIL, id, ev,
+                                            tr(ctx, "Open the antivirus and update it; check "
+                                                    "that the machine reaches the Internet."),
+                                            tr(ctx, "%s signatures are out of date (Windows "
+                                                    "Security Center)"),
+                                            name);
+                        continue;
+                }
                 if (!json_is_integer(t)) {
                         finding_add(out, c, ctx, STATUS_FAIL, id, ev,
                                     tr(ctx, "Run freshclam once (or start clamav-freshclam) and "
@@ -168,8 +197,13 @@ void rule_antivirus_signatures_age(const struct check *c, const struct check_ctx
                 json_object_set_new(ev, "age_days", json_integer(days));
                 if (difftime(ctx->now, when) > (double)max * 86400)
                         finding_add(out, c, ctx, STATUS_FAIL, id, ev,
-                                    tr(ctx, "Check that clamav-freshclam runs and can reach the "
-                                            "Internet (journalctl -u clamav-freshclam)."),
+                                    !is_clamav(p) ? tr(ctx, "Open the antivirus and update it "
+                                                            "(Windows Security: Virus & threat "
+                                                            "protection updates); check that the "
+                                                            "machine reaches the Internet.")
+                                                  : tr(ctx, "Check that clamav-freshclam runs "
+                                                            "and can reach the Internet "
+                                                            "(journalctl -u clamav-freshclam)."),
                                     trn(ctx,
                                         "%s signatures date from %s, %ld day ago: older "
                                         "than the %ld-day limit",

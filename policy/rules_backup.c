@@ -1,6 +1,12 @@
 /* rules_backup.c - backup.configured, backup.recent, backup.offsite and
  * backup.shrunk: is each declared backup there, fresh, away from the
- * system's disk, and about as big as the one before? */
+ * system's disk, and about as big as the one before?
+ *
+ * Linux and Windows facts have one shape; Windows adds "platform" (for the
+ * texts that name paths and accounts) and "products": backup software found
+ * on the machine, with the date of its last success when Windows records
+ * it. A product is only evidence that a backup exists: its age is judged
+ * when dated, and its destination must be declared as a job to be checked. */
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
@@ -18,6 +24,18 @@ static const char *str(const json_t *o, const char *key)
 static const json_t *job_facts(const struct check_ctx *ctx, const char *name)
 {
         return json_object_get(json_object_get(rules_facts(ctx, FAM_BACKUP), "jobs"), name);
+}
+
+static bool windows(const struct check_ctx *ctx)
+{
+        const char *p = str(rules_facts(ctx, FAM_BACKUP), "platform");
+
+        return p && strcmp(p, "windows") == 0;
+}
+
+static const json_t *products(const struct check_ctx *ctx)
+{
+        return json_object_get(rules_facts(ctx, FAM_BACKUP), "products");
 }
 
 static bool kind_is(const json_t *jf, const char *kind)
@@ -75,14 +93,19 @@ static void sizes_text(const struct check_ctx *ctx, long long a, long long b, ch
         }
 }
 
-/* Where a device is, for a person: "sdb", "/dev/sda2" or "device 254:0". */
+/* Where a device is, for a person: "sdb", "/dev/sda2", "PhysicalDrive1",
+ * "D:\" or "device 254:0". */
 static const char *place_text(const struct check_ctx *ctx, const json_t *dev, char *buf,
                               size_t size)
 {
+        const char *mount = str(dev, "mount");
+
         if (str(dev, "disk"))
                 snprintf(buf, size, "%s", str(dev, "disk"));
         else if (str(dev, "source") && str(dev, "source")[0] == '/')
                 snprintf(buf, size, "%s", str(dev, "source"));
+        else if (mount && mount[0] && mount[1] == ':') /* a Windows volume's letter */
+                snprintf(buf, size, "%s", mount);
         else
                 snprintf(buf, size, tr(ctx, "device %s"),
                          str(dev, "device") ? str(dev, "device") : "?");
@@ -107,25 +130,70 @@ static bool job_unusable(const struct check *c, const struct check_ctx *ctx, str
         snprintf(source, sizeof(source), "backup:%s", jb->name);
         err = facts_error(rules_facts(ctx, FAM_BACKUP), source);
         finding_add(out, c, ctx, STATUS_ERROR, jb->name, err ? json_deep_copy(err) : NULL,
-                    tr(ctx, "Check that the backup folder can be read by Hygie (it runs as root), "
-                            "then run the check again."),
+                    windows(ctx)
+                        ? tr(ctx, "Check the path in the policy (D:\\folder or "
+                                  "\\\\server\\share\\folder) and that Hygie can read it: its "
+                                  "service runs as LocalSystem, which reaches a network share as "
+                                  "this computer's account (DOMAIN\\COMPUTER$), not as a user. "
+                                  "Then run the check again.")
+                        : tr(ctx, "Check that the backup folder can be read by Hygie (it runs as "
+                                  "root), then run the check again."),
                     tr(ctx, "%s: cannot read the backup folder: %s"), jb->path,
                     err && str(err, "message") ? str(err, "message") : "?");
         return true;
+}
+
+/* The products' names, "A, B, C and 2 more". */
+static const char *product_names(const struct check_ctx *ctx, char *buf, size_t size)
+{
+        const json_t *ps = products(ctx), *pr;
+        size_t i, len;
+
+        buf[0] = '\0';
+        json_array_foreach(ps, i, pr)
+        {
+                len = strlen(buf);
+                if (i == 3) {
+                        snprintf(buf + len, size - len, tr(ctx, " and %zu more"),
+                                 json_array_size(ps) - i);
+                        break;
+                }
+                snprintf(buf + len, size - len, "%s%s", i ? ", " : "",
+                         str(pr, "name") ? str(pr, "name") : "?");
+        }
+        return buf;
 }
 
 void rule_backup_configured(const struct check *c, const struct check_ctx *ctx,
                             struct findings *out)
 {
         const struct policy *p = ctx->policy;
-        json_t *names;
+        json_t *names, *ev;
+        char found[512];
 
+        if (p->njobs == 0 && json_array_size(products(ctx)) > 0) {
+                finding_add(out, c, ctx, STATUS_PASS, NULL,
+                            json_pack("{s:O}", "products", (json_t *)products(ctx)), NULL,
+                            tr(ctx, "Backup software found: %s. Declare where it writes as a "
+                                    "[backup:NAME] job so that Hygie checks its backups"),
+                            product_names(ctx, found, sizeof(found)));
+                return;
+        }
         if (p->njobs == 0) {
                 finding_add(out, c, ctx, STATUS_FAIL, NULL, NULL,
-                            tr(ctx, "Declare each backup in /etc/hygie/policy.ini: a [backup:NAME] "
-                                    "section with \"path = /where/the/backups/are\" (and "
-                                    "\"max_age_hours = 26\" for a daily backup). Hygie then "
-                                    "checks that it is recent and kept away from this machine."),
+                            windows(ctx)
+                                ? tr(ctx,
+                                     "Declare each backup in %ProgramData%\\Hygie\\policy.ini: "
+                                     "a [backup:NAME] section with \"path = D:\\Sauvegardes\" "
+                                     "or \"path = \\\\server\\share\\folder\" (and "
+                                     "\"max_age_hours = 26\" for a daily backup). Hygie then "
+                                     "checks that it is recent and kept away from this "
+                                     "machine.")
+                                : tr(ctx, "Declare each backup in /etc/hygie/policy.ini: a "
+                                          "[backup:NAME] section with \"path = "
+                                          "/where/the/backups/are\" (and \"max_age_hours = 26\" "
+                                          "for a daily backup). Hygie then checks that it is "
+                                          "recent and kept away from this machine."),
                             "%s",
                             tr(ctx, "No backup is declared: Hygie cannot tell whether this "
                                     "machine is backed up"));
@@ -134,8 +202,11 @@ void rule_backup_configured(const struct check *c, const struct check_ctx *ctx,
         names = json_array();
         for (size_t i = 0; i < p->njobs; i++)
                 json_array_append_new(names, json_string(p->jobs[i].name));
+        ev = json_pack("{s:o}", "jobs", names);
+        if (json_array_size(products(ctx)) > 0)
+                json_object_set(ev, "products", (json_t *)products(ctx));
         finding_add(
-            out, c, ctx, STATUS_PASS, NULL, json_pack("{s:o}", "jobs", names), NULL,
+            out, c, ctx, STATUS_PASS, NULL, ev, NULL,
             trn(ctx, "%zu backup is declared", "%zu backups are declared", (unsigned long)p->njobs),
             p->njobs);
 }
@@ -150,11 +221,15 @@ static void recent_job(const struct check *c, const struct check_ctx *ctx, struc
         json_t *ev;
 
         if (kind_is(jf, "missing")) {
-                finding_add(out, c, ctx, STATUS_FAIL, jb->name,
-                            json_pack("{s:s}", "kind", "missing"),
-                            tr(ctx, "Check the path in the policy, and that the backup disk or "
-                                    "network share is connected and mounted."),
-                            tr(ctx, "The backup folder %s does not exist"), jb->path);
+                finding_add(
+                    out, c, ctx, STATUS_FAIL, jb->name, json_pack("{s:s}", "kind", "missing"),
+                    windows(ctx) ? tr(ctx, "Check the path in the policy, and that the backup disk "
+                                           "or network share is connected. A drive letter mapped "
+                                           "by a user does not exist for Hygie's service: write "
+                                           "the share as \\\\server\\share\\folder.")
+                                 : tr(ctx, "Check the path in the policy, and that the backup disk "
+                                           "or network share is connected and mounted."),
+                    tr(ctx, "The backup folder %s does not exist"), jb->path);
                 return;
         }
         if (kind_is(jf, "empty") || !json_is_integer(json_object_get(newest, "mtime"))) {
@@ -205,14 +280,63 @@ static void recent_job(const struct check *c, const struct check_ctx *ctx, struc
                             age_text(ctx, age, a, sizeof(a)));
 }
 
+/* A product dated by Windows is judged on the policy's default age; one
+ * that is not is named, when no job stands for it, so that its destination
+ * gets declared. */
+static void recent_product(const struct check *c, const struct check_ctx *ctx, struct findings *out,
+                           const json_t *pr)
+{
+        const json_t *last = json_object_get(pr, "last_success");
+        const char *id = str(pr, "id") ? str(pr, "id") : "?";
+        const char *name = str(pr, "name") ? str(pr, "name") : id;
+        long long age, max = (long long)ctx->policy->backup_max_age_hours * 3600;
+        char a[64], l[64];
+        json_t *ev;
+
+        if (!json_is_integer(json_object_get(last, "mtime"))) {
+                if (ctx->policy->njobs == 0)
+                        finding_add(out, c, ctx, STATUS_SKIP, id, json_deep_copy(pr), NULL,
+                                    tr(ctx, "%s: Hygie cannot read when it last succeeded; "
+                                            "declare where it writes as a [backup:NAME] job"),
+                                    name);
+                return;
+        }
+        if (__builtin_sub_overflow((long long)ctx->now,
+                                   json_integer_value(json_object_get(last, "mtime")), &age))
+                age = LLONG_MAX;
+        if (age < 0)
+                age = 0;
+        ev = json_pack("{s:O, s:I, s:I}", "product", pr, "age_hours", (json_int_t)(age / 3600),
+                       "max_age_hours", (json_int_t)ctx->policy->backup_max_age_hours);
+        if (age > max)
+                finding_add(out, c, ctx, STATUS_FAIL, id, ev,
+                            tr(ctx, "Open the backup software: check its schedule, its last error "
+                                    "and free space where it writes, then run it once by hand. "
+                                    "If it is meant to run less often, raise max_age_hours in "
+                                    "the policy's [backup] section."),
+                            tr(ctx, "%s last succeeded %s ago (limit: %s)"), name,
+                            age_text(ctx, age, a, sizeof(a)), age_text(ctx, max, l, sizeof(l)));
+        else
+                finding_add(out, c, ctx, STATUS_PASS, id, ev, NULL,
+                            tr(ctx, "%s last succeeded %s ago"), name,
+                            age_text(ctx, age, a, sizeof(a)));
+}
+
 void rule_backup_recent(const struct check *c, const struct check_ctx *ctx, struct findings *out)
 {
-        for (size_t i = 0; i < ctx->policy->njobs; i++) {
+        const json_t *pr;
+        size_t i;
+
+        for (i = 0; i < ctx->policy->njobs; i++) {
                 const struct backup_job *jb = &ctx->policy->jobs[i];
                 const json_t *jf = job_facts(ctx, jb->name);
 
                 if (!job_unusable(c, ctx, out, jb, jf))
                         recent_job(c, ctx, out, jb, jf);
+        }
+        json_array_foreach(products(ctx), i, pr)
+        {
+                recent_product(c, ctx, out, pr);
         }
 }
 
@@ -275,10 +399,16 @@ static void offsite_job(const struct check *c, const struct check_ctx *ctx, stru
                 finding_add(out, c, ctx, STATUS_FAIL, jb->name, ev, keep_away,
                             tr(ctx, "%s is on the same disk as the system (%s)"), jb->path,
                             place_text(ctx, dev, where, sizeof(where)));
-        } else {
+        } else if (str(dev, "disk") && str(sys, "disk")) {
                 finding_add(out, c, ctx, STATUS_WARN, jb->name, ev, keep_away,
                             tr(ctx, "%s is on another disk inside this machine (%s)"), jb->path,
                             place_text(ctx, dev, where, sizeof(where)));
+        } else {
+                /* Another volume, but which disks hold the two is unknown. */
+                finding_add(out, c, ctx, STATUS_WARN, jb->name, ev, keep_away,
+                            tr(ctx, "%s is on another volume of this machine (%s), perhaps on the "
+                                    "system's disk"),
+                            jb->path, place_text(ctx, dev, where, sizeof(where)));
         }
 }
 

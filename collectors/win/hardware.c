@@ -1,7 +1,6 @@
 /* hardware.c - the processor (cpuid), memory, the system disk, SMBIOS, the
  * TPM, the firmware and Secure Boot: what equipment.* judges. */
 #include <windows.h>
-#include <cpuid.h>
 
 #include <errno.h>
 #include <stdio.h>
@@ -23,95 +22,41 @@ static void set_str(json_t *o, const char *key, const char *v)
                 json_object_set_new(o, key, facts_string(v));
 }
 
-static unsigned logical_count(LOGICAL_PROCESSOR_RELATIONSHIP rel)
+/* The processor as cpuid tells it (winapi.c), memory beside it. */
+static void collect_cpu_memory(json_t *facts, const struct smbios_info *sm)
 {
-        DWORD size = 0;
-        unsigned char *buf;
-        unsigned n = 0;
+        struct winapi_machine m;
+        struct winapi_error e;
+        json_t *cpu = json_object(), *mem = json_object();
 
-        GetLogicalProcessorInformationEx(rel, NULL, &size);
-        if (size == 0 || !(buf = malloc(size)))
-                return 0;
-        if (GetLogicalProcessorInformationEx(rel, (SYSTEM_LOGICAL_PROCESSOR_INFORMATION_EX *)buf,
-                                             &size))
-                for (DWORD at = 0; at < size;) {
-                        SYSTEM_LOGICAL_PROCESSOR_INFORMATION_EX *p =
-                            (SYSTEM_LOGICAL_PROCESSOR_INFORMATION_EX *)(buf + at);
-                        if (p->Size == 0)
-                                break;
-                        if (p->Relationship == rel)
-                                n++;
-                        at += p->Size;
-                }
-        free(buf);
-        return n;
-}
-
-/* Family, model and stepping as Linux's /proc/cpuinfo shows them (the
- * extended fields folded in), which the Windows 11 processor table uses. */
-static void collect_cpu(json_t *facts)
-{
-        unsigned a, b, c, d, max = 0;
-        char vendor[13] = "", brand[49] = "";
-        json_t *cpu = json_object();
-        bool hypervisor = false;
-
-        if (__get_cpuid(0, &max, &b, &c, &d)) {
-                memcpy(vendor, &b, 4);
-                memcpy(vendor + 4, &d, 4);
-                memcpy(vendor + 8, &c, 4);
-                set_str(cpu, "vendor", vendor);
+        if (winapi_machine(&m, &e) < 0) {
+                facts_add_error(facts, "meminfo", "", 0, "%s", e.what);
+                json_decref(cpu);
+                json_decref(mem);
+                return;
         }
-        if (max >= 1 && __get_cpuid(1, &a, &b, &c, &d)) {
-                unsigned family = (a >> 8) & 0xf, model = (a >> 4) & 0xf;
-
-                if (family == 0xf)
-                        family += (a >> 20) & 0xff;
-                if (family >= 6)
-                        model += ((a >> 16) & 0xf) << 4;
-                json_object_set_new(cpu, "family", json_integer(family));
-                json_object_set_new(cpu, "model", json_integer(model));
-                json_object_set_new(cpu, "stepping", json_integer(a & 0xf));
-                hypervisor = (c >> 31) & 1;
+        set_str(cpu, "vendor", m.vendor);
+        set_str(cpu, "model_name", m.model_name);
+        if (m.family >= 0) {
+                json_object_set_new(cpu, "family", json_integer(m.family));
+                json_object_set_new(cpu, "model", json_integer(m.model));
+                json_object_set_new(cpu, "stepping", json_integer(m.stepping));
         }
-        if (__get_cpuid(0x80000000, &max, &b, &c, &d) && max >= 0x80000004) {
-                unsigned *w = (unsigned *)brand;
-
-                for (unsigned leaf = 0; leaf < 3; leaf++)
-                        __get_cpuid(0x80000002 + leaf, &w[leaf * 4], &w[leaf * 4 + 1],
-                                    &w[leaf * 4 + 2], &w[leaf * 4 + 3]);
-                brand[48] = '\0';
-                char *s = brand + strspn(brand, " ");
-                for (size_t n = strlen(s); n > 0 && s[n - 1] == ' ';)
-                        s[--n] = '\0';
-                set_str(cpu, "model_name", s);
-        }
-        if (__get_cpuid(0x80000001, &a, &b, &c, &d))
-                json_object_set_new(cpu, "bits64", json_boolean((d >> 29) & 1));
-        json_object_set_new(cpu, "cores", json_integer(logical_count(RelationProcessorCore)));
-        json_object_set_new(cpu, "threads",
-                            json_integer(GetActiveProcessorCount(ALL_PROCESSOR_GROUPS)));
+        json_object_set_new(cpu, "bits64", json_boolean(m.bits64));
+        json_object_set_new(cpu, "cores", json_integer(m.cores));
+        json_object_set_new(cpu, "threads", json_integer(m.threads));
         json_object_set_new(cpu, "arch", json_string("x86"));
         json_object_set_new(facts, "cpu", cpu);
-        json_object_set_new(facts, "virtual_machine", json_boolean(hypervisor));
-        if (hypervisor)
+        json_object_set_new(facts, "virtual_machine", json_boolean(m.hypervisor));
+        if (m.hypervisor)
                 json_object_set_new(facts, "virtual_machine_how",
                                     json_string("the CPU's \"hypervisor\" flag"));
-}
-
-static void collect_memory(json_t *facts, const struct smbios_info *sm)
-{
-        MEMORYSTATUSEX ms = { .dwLength = sizeof(ms) };
-        ULONGLONG kib = 0;
-        json_t *mem = json_object();
-
-        if (GlobalMemoryStatusEx(&ms))
-                json_object_set_new(mem, "total_kib",
-                                    json_integer((json_int_t)(ms.ullTotalPhys / 1024)));
-        /* What is installed, firmware's share included, as the kernel's memory
-         * blocks tell it on Linux. */
-        if (GetPhysicallyInstalledSystemMemory(&kib) && kib > 0)
-                json_object_set_new(mem, "blocks_bytes", json_integer((json_int_t)kib * 1024));
+        json_object_set_new(mem, "total_kib", json_integer((json_int_t)(m.total_bytes / 1024)));
+        /* What is installed, firmware's share included, as the kernel's
+         * memory blocks tell it on Linux. */
+        if (m.installed_bytes > 0)
+                json_object_set_new(mem, "blocks_bytes",
+                                    json_integer((json_int_t)m.installed_bytes));
         else if (sm && sm->memory_bytes > 0)
                 json_object_set_new(mem, "blocks_bytes",
                                     json_integer((json_int_t)sm->memory_bytes));
@@ -125,7 +70,7 @@ static void collect_disk(json_t *facts)
         json_t *disks = json_array(), *disk;
 
         if (winapi_system_disk(&d, &e) < 0) {
-                facts_add_error(facts, "disk", "system disk", 0, "%s", e.what);
+                facts_add_error(facts, "disk", "", 0, "%s", e.what);
                 json_object_set_new(facts, "disks", disks);
                 return;
         }
@@ -213,7 +158,7 @@ static void collect_tpm(json_t *facts)
         json_t *tpm = json_object();
 
         if (winapi_tpm(&t, &e) < 0) {
-                facts_add_error(facts, "tpm", "Tbsi_GetDeviceInfo", 0, "%s", e.what);
+                facts_add_error(facts, "tpm", "", 0, "%s", e.what);
         } else {
                 json_object_set_new(tpm, "present", json_boolean(t.present));
                 set_str(tpm, "version", t.version);
@@ -258,9 +203,8 @@ int hardware_collect(const struct collect_ctx *ctx, json_t *facts)
         bool have_smbios;
 
         (void)ctx;
-        collect_cpu(facts);
         collect_dmi(facts, &sm, &have_smbios);
-        collect_memory(facts, have_smbios ? &sm : NULL);
+        collect_cpu_memory(facts, have_smbios ? &sm : NULL);
         collect_disk(facts);
         collect_tpm(facts);
         collect_firmware(facts);

@@ -36,7 +36,10 @@ static void autologon(json_t *facts)
         }
         reg_string(HKEY_LOCAL_MACHINE, WINLOGON, L"DefaultUserName", user, sizeof(user));
         reg_string(HKEY_LOCAL_MACHINE, WINLOGON, L"DefaultDomainName", domain, sizeof(domain));
-        reg_string(HKEY_LOCAL_MACHINE, WINLOGON, L"DefaultPassword", pass, sizeof(pass));
+        /* Only whether one is there matters: one too long to read is there. */
+        if (reg_string(HKEY_LOCAL_MACHINE, WINLOGON, L"DefaultPassword", pass, sizeof(pass)) ==
+            -EINVAL)
+                snprintf(pass, sizeof(pass), "?");
         if (reg_dword(HKEY_LOCAL_MACHINE, WINLOGON, L"AutoLogonCount", &count) == 0)
                 w.auto_logon_count = (long long)count;
         w.auto_admin_logon = rc == 0 ? on : NULL;
@@ -57,6 +60,8 @@ int passwords_collect(const struct collect_ctx *ctx, json_t *facts)
         unsigned long nolm;
         size_t n = 0;
         bool have_modals;
+        char where[600];
+        int rc;
 
         json_object_set_new(facts, "platform", json_string(WINACCT_PLATFORM));
         have_modals = winapi_user_modals(&m, &e) == 0;
@@ -73,10 +78,10 @@ int passwords_collect(const struct collect_ctx *ctx, json_t *facts)
                 };
                 json_object_set_new(facts, "policy", winacct_policy_facts(&modals));
         } else {
-                facts_add_error(facts, "policy", "NetUserModalsGet", 0, "%s", e.what);
+                facts_add_error(facts, "policy", "", 0, "%s", e.what);
         }
         if (winapi_users(users, WINAPI_MAX_USERS, &n, &e) < 0)
-                facts_add_error(facts, "accounts", "NetUserEnum", 0, "%s", e.what);
+                facts_add_error(facts, "accounts", "", 0, "%s", e.what);
         for (size_t i = 0; i < n; i++) {
                 struct win_account a = {
                         .name = users[i].name,
@@ -91,10 +96,14 @@ int passwords_collect(const struct collect_ctx *ctx, json_t *facts)
                                       winacct_facts(&a, have_modals ? &modals : NULL, ctx->now));
         }
         json_object_set_new(facts, "accounts", accounts);
-        if (reg_dword(HKEY_LOCAL_MACHINE, LSA, L"NoLMHash", &nolm) == 0)
-                json_object_set_new(facts, "lm_hash", winacct_lm_hash_facts((long long)nolm));
+        rc = reg_dword(HKEY_LOCAL_MACHINE, LSA, L"NoLMHash", &nolm);
+        if (rc == 0 || rc == -ENOENT)
+                json_object_set_new(
+                    facts, "lm_hash",
+                    winacct_lm_hash_facts(rc == 0 ? (long long)nolm : WINACCT_NOLMHASH_ABSENT));
         else
-                json_object_set_new(facts, "lm_hash", winacct_lm_hash_facts(WINACCT_NOLMHASH_ABSENT));
+                facts_add_error(facts, "lsa", reg_where(LSA, L"NoLMHash", where, sizeof(where)), 0,
+                                "cannot read: %s", strerror(-rc));
         autologon(facts);
         return 0;
 }

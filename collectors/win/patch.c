@@ -122,9 +122,9 @@ int patch_collect(const struct collect_ctx *ctx, json_t *facts)
 
         json_object_set_new(facts, "windows_update", json_true());
         if (win_os_read(&os, facts) == 0) {
-                json_t *latest = rules_windows_latest(
-                    ctx->policy, os.build,
-                    rules_windows_family(os.edition_id, os.installation_type));
+                json_t *latest =
+                    rules_windows_latest(ctx->policy, os.build,
+                                         rules_windows_family(os.edition_id, os.installation_type));
 
                 json_object_set_new(facts, "build", json_integer((json_int_t)os.build));
                 if (os.revision >= 0)

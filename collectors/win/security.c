@@ -83,7 +83,7 @@ static void encryption(json_t *facts)
 
         json_object_set_new(enc, "how", json_string("bitlocker"));
         if (rc < 0) {
-                facts_add_error(facts, "encryption", "BitLocker", 0, "%s", e.what);
+                facts_add_error(facts, "encryption", "", 0, "%s", e.what);
         } else {
                 json_object_set_new(enc, "volume", facts_string(b.volume));
                 /* Fully encrypted (1), or on its way there or back (2, 3,

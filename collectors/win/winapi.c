@@ -6,6 +6,7 @@
  * Link with ole32, oleaut32, wbemuuid, netapi32 and advapi32. */
 #define COBJMACROS
 #include <windows.h>
+#include <cpuid.h>
 #include <lm.h>
 #include <ntsecapi.h>
 #include <wbemidl.h>
@@ -1065,4 +1066,86 @@ int winapi_system_disk(struct winapi_disk *d, struct winapi_error *e)
                 disk_describe(d, desc.b, got);
         CloseHandle(h);
         return rc;
+}
+
+/* The processor and memory. */
+
+static unsigned logical_count(LOGICAL_PROCESSOR_RELATIONSHIP rel)
+{
+        DWORD size = 0;
+        unsigned char *buf;
+        unsigned n = 0;
+
+        GetLogicalProcessorInformationEx(rel, NULL, &size);
+        if (size == 0 || !(buf = malloc(size)))
+                return 0;
+        if (GetLogicalProcessorInformationEx(rel, (SYSTEM_LOGICAL_PROCESSOR_INFORMATION_EX *)buf,
+                                             &size))
+                for (DWORD at = 0; at + sizeof(DWORD) * 2 <= size;) {
+                        SYSTEM_LOGICAL_PROCESSOR_INFORMATION_EX *p =
+                            (SYSTEM_LOGICAL_PROCESSOR_INFORMATION_EX *)(buf + at);
+                        if (p->Size == 0 || p->Size > size - at)
+                                break;
+                        n += p->Relationship == rel;
+                        at += p->Size;
+                }
+        free(buf);
+        return n;
+}
+
+int winapi_machine(struct winapi_machine *m, struct winapi_error *e)
+{
+        unsigned a, b, c, d, max = 0;
+        MEMORYSTATUSEX ms = { .dwLength = sizeof(ms) };
+        ULONGLONG kib = 0;
+
+        memset(m, 0, sizeof(*m));
+        m->family = m->model = m->stepping = -1;
+        if (__get_cpuid(0, &max, &b, &c, &d)) {
+                memcpy(m->vendor, &b, 4);
+                memcpy(m->vendor + 4, &d, 4);
+                memcpy(m->vendor + 8, &c, 4);
+        }
+        if (max >= 1 && __get_cpuid(1, &a, &b, &c, &d)) {
+                unsigned family = (a >> 8) & 0xf, model = (a >> 4) & 0xf;
+
+                /* As Linux's /proc/cpuinfo shows them, which the Windows 11
+                 * processor table uses. */
+                if (family == 0xf)
+                        family += (a >> 20) & 0xff;
+                if (family >= 6)
+                        model += ((a >> 16) & 0xf) << 4;
+                m->family = (int)family;
+                m->model = (int)model;
+                m->stepping = (int)(a & 0xf);
+                m->hypervisor = (c >> 31) & 1;
+        }
+        if (__get_cpuid(0x80000000, &max, &b, &c, &d) && max >= 0x80000004) {
+                unsigned w[12];
+                char brand[49], *s;
+
+                for (unsigned leaf = 0; leaf < 3; leaf++)
+                        __get_cpuid(0x80000002 + leaf, &w[leaf * 4], &w[leaf * 4 + 1],
+                                    &w[leaf * 4 + 2], &w[leaf * 4 + 3]);
+                memcpy(brand, w, 48);
+                brand[48] = '\0';
+                s = brand + strspn(brand, " ");
+                for (size_t n = strlen(s); n > 0 && s[n - 1] == ' ';)
+                        s[--n] = '\0';
+                snprintf(m->model_name, sizeof(m->model_name), "%s", s);
+        }
+        if (__get_cpuid(0x80000001, &a, &b, &c, &d))
+                m->bits64 = (d >> 29) & 1;
+        m->cores = logical_count(RelationProcessorCore);
+        m->threads = GetActiveProcessorCount(ALL_PROCESSOR_GROUPS);
+        if (!GlobalMemoryStatusEx(&ms)) {
+                char why[200];
+                snprintf(e->what, sizeof(e->what), "Memory: GlobalMemoryStatusEx failed: %s",
+                         win_strerror(GetLastError(), why, sizeof(why)));
+                return -EIO;
+        }
+        m->total_bytes = ms.ullTotalPhys;
+        if (GetPhysicallyInstalledSystemMemory(&kib))
+                m->installed_bytes = (unsigned long long)kib * 1024;
+        return 0;
 }

@@ -2,7 +2,9 @@
  *
  * Security Center, the Windows Update search, the local account database,
  * BitLocker, the firewall's effective state, the TPM and the system disk's
- * media are asked through these functions only. winapi.c asks Windows; the
+ * media are asked through these functions only; so are the processor and
+ * the memory, which wine serves but as the test host's, not the simulated
+ * machine's. winapi.c asks Windows; the
  * tests link tests/win/fake_winapi.c instead, which answers from a fixture
  * file, so the collectors above are tested under wine. Each returns 0, or a
  * negative errno with why (UTF-8, one line) in a struct winapi_error; -ENOSYS
@@ -98,5 +100,18 @@ struct winapi_disk {
         char bus[16]; /* "sata", "nvme", "usb", "scsi", "virtual"... */
 };
 int winapi_system_disk(struct winapi_disk *d, struct winapi_error *e);
+
+/* The processor (cpuid: family, model, stepping as Linux folds them) and
+ * the memory. */
+struct winapi_machine {
+        char vendor[16]; /* "GenuineIntel", "AuthenticAMD" */
+        char model_name[64];
+        int family, model, stepping; /* -1 unknown */
+        bool bits64, hypervisor;
+        unsigned cores, threads;
+        unsigned long long total_bytes;     /* usable (GlobalMemoryStatusEx) */
+        unsigned long long installed_bytes; /* GetPhysicallyInstalledSystemMemory, 0 unknown */
+};
+int winapi_machine(struct winapi_machine *m, struct winapi_error *e);
 
 #endif

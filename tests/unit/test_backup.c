@@ -592,6 +592,166 @@ static void test_rules_shrunk_needs_two_measured_sizes(void **state)
         run_free(&r);
 }
 
+/* Windows facts: the same shape, with "platform" and the products found. */
+#define WIN_VEEAM                                                                                  \
+        "{\"id\":\"veeam-agent\",\"name\":\"Veeam Agent for Microsoft Windows\","                  \
+        "\"source\":\"backup-products.conf\",\"found_by\":[\"service VeeamEndpointBackupSvc\"]}"
+
+static void test_rules_configured_windows_products_without_jobs(void **state)
+{
+        struct run r = { 0 };
+        const struct finding *f;
+
+        (void)state;
+        f = run_rule(&r, "backup.configured", "", "{\"platform\":\"windows\",\"products\":[]}", 0);
+        assert_int_equal(f->status, STATUS_FAIL);
+        assert_non_null(strstr(f->remediation, "%ProgramData%\\Hygie\\policy.ini"));
+        assert_non_null(strstr(f->remediation, "\"path = D:\\Sauvegardes\""));
+        assert_non_null(strstr(f->remediation, "\"path = \\\\server\\share\\folder\""));
+        f = run_rule(&r, "backup.configured", "",
+                     "{\"platform\":\"windows\",\"products\":[" WIN_VEEAM "]}", 0);
+        assert_int_equal(f->status, STATUS_PASS);
+        assert_string_equal(f->summary,
+                            "Backup software found: Veeam Agent for Microsoft Windows. Declare "
+                            "where it writes as a [backup:NAME] job so that Hygie checks its "
+                            "backups");
+        assert_string_equal(json_string_value(json_object_get(
+                                json_array_get(json_object_get(f->evidence, "products"), 0), "id")),
+                            "veeam-agent");
+        /* Declared jobs speak first; the products stay in the evidence. */
+        f = run_rule(&r, "backup.configured", "[backup:j]\npath = /b\n",
+                     "{\"platform\":\"windows\",\"products\":[" WIN_VEEAM "]}", 0);
+        assert_string_equal(f->summary, "1 backup is declared");
+        assert_int_equal(json_array_size(json_object_get(f->evidence, "products")), 1);
+        run_free(&r);
+}
+
+static void test_rules_recent_judges_products_windows_dates(void **state)
+{
+        struct run r = { 0 };
+        const struct finding *f;
+        const time_t now = 2000000000;
+        char facts[1024];
+
+        (void)state;
+        snprintf(facts, sizeof(facts),
+                 "{\"platform\":\"windows\",\"products\":["
+                 "{\"id\":\"file-history\",\"name\":\"File History\",\"source\":\"windows\","
+                 "\"last_success\":{\"mtime\":%lld}},"
+                 "{\"id\":\"windows-backup\",\"name\":\"Windows Backup (Backup and Restore)\","
+                 "\"source\":\"windows\",\"last_success\":{\"mtime\":%lld}}," WIN_VEEAM "]}",
+                 (long long)(now - 2 * HOUR - 5), (long long)(now - 5 * 24 * HOUR));
+        f = run_rule(&r, "backup.recent", "", facts, now);
+        assert_int_equal(r.out.n, 3);
+        assert_int_equal(f->status, STATUS_PASS);
+        assert_string_equal(f->subject, "file-history");
+        assert_string_equal(f->summary, "File History last succeeded 2 hours ago");
+        f = &r.out.v[1];
+        assert_int_equal(f->status, STATUS_FAIL);
+        assert_string_equal(f->subject, "windows-backup");
+        assert_string_equal(
+            f->summary, "Windows Backup (Backup and Restore) last succeeded 5 days ago (limit: 26 "
+                        "hours)");
+        assert_non_null(strstr(f->remediation, "max_age_hours"));
+        f = &r.out.v[2];
+        assert_int_equal(f->status, STATUS_SKIP);
+        assert_string_equal(f->subject, "veeam-agent");
+        assert_string_equal(f->summary,
+                            "Veeam Agent for Microsoft Windows: Hygie cannot read when it last "
+                            "succeeded; declare where it writes as a [backup:NAME] job");
+        /* The policy's default age applies. */
+        f = run_rule(&r, "backup.recent", "[backup]\nmax_age_hours = 168\n", facts, now);
+        assert_int_equal(r.out.v[1].status, STATUS_PASS);
+        /* With a job declared, an undated product says nothing more. */
+        snprintf(facts, sizeof(facts),
+                 "{\"platform\":\"windows\",\"products\":[" WIN_VEEAM "],\"jobs\":{\"j\":{"
+                 "\"kind\":\"files\",\"newest\":{\"mtime\":%lld,\"size\":10}}}}",
+                 (long long)(now - HOUR));
+        f = run_rule(&r, "backup.recent", "[backup:j]\npath = /b\n", facts, now);
+        assert_int_equal(r.out.n, 1);
+        assert_string_equal(f->subject, "j");
+        run_free(&r);
+}
+
+static void test_rules_windows_missing_and_unreadable_say_why(void **state)
+{
+        struct run r = { 0 };
+        const struct finding *f;
+
+        (void)state;
+        f = run_rule(&r, "backup.recent", "[backup:j]\npath = /b\n",
+                     "{\"platform\":\"windows\",\"jobs\":{\"j\":{\"kind\":\"missing\"}}}", 0);
+        assert_int_equal(f->status, STATUS_FAIL);
+        assert_non_null(strstr(f->remediation, "A drive letter mapped by a user"));
+        f = run_rule(&r, "backup.recent", "[backup:j]\npath = /b\n",
+                     "{\"platform\":\"windows\",\"jobs\":{\"j\":{\"kind\":\"error\"}},"
+                     "\"errors\":[{\"source\":\"backup:j\",\"file\":\"\\\\\\\\nas\\\\b\","
+                     "\"line\":0,\"message\":\"Access is denied.\"}]}",
+                     0);
+        assert_int_equal(f->status, STATUS_ERROR);
+        assert_string_equal(f->summary, "/b: cannot read the backup folder: Access is denied.");
+        assert_non_null(strstr(f->remediation, "LocalSystem"));
+        assert_non_null(strstr(f->remediation, "DOMAIN\\COMPUTER$"));
+        run_free(&r);
+}
+
+static void test_rules_offsite_windows_volumes(void **state)
+{
+        static const char sys[] = "\"platform\":\"windows\",\"system\":{\"device\":"
+                                  "\"\\\\\\\\?\\\\Volume{a}\\\\\",\"disk\":\"PhysicalDrive0\","
+                                  "\"mount\":\"C:\\\\\",\"network\":false,\"usb\":false}";
+        struct run r = { 0 };
+        const struct finding *f;
+        char facts[1024];
+
+        (void)state;
+        /* Another partition of the system's disk. */
+        snprintf(facts, sizeof(facts),
+                 "{%s,\"jobs\":{\"j\":{\"kind\":\"files\",\"device\":{\"device\":"
+                 "\"\\\\\\\\?\\\\Volume{b}\\\\\",\"disk\":\"PhysicalDrive0\",\"mount\":\"D:\\\\\","
+                 "\"network\":false,\"removable\":false,\"usb\":false}}}}",
+                 sys);
+        f = run_rule(&r, "backup.offsite", "[backup:j]\npath = /b\n", facts, 0);
+        assert_int_equal(f->status, STATUS_FAIL);
+        assert_string_equal(f->summary, "/b is on the same disk as the system (PhysicalDrive0)");
+        /* A fixed disk on USB. */
+        snprintf(facts, sizeof(facts),
+                 "{%s,\"jobs\":{\"j\":{\"kind\":\"files\",\"device\":{\"device\":"
+                 "\"\\\\\\\\?\\\\Volume{c}\\\\\",\"disk\":\"PhysicalDrive2\",\"mount\":\"E:\\\\\","
+                 "\"network\":false,\"removable\":false,\"usb\":true,\"bus\":\"usb\"}}}}",
+                 sys);
+        f = run_rule(&r, "backup.offsite", "[backup:j]\npath = /b\n", facts, 0);
+        assert_int_equal(f->status, STATUS_PASS);
+        assert_string_equal(f->summary, "/b is on a removable disk (PhysicalDrive2)");
+        /* A share, named or mapped. */
+        snprintf(facts, sizeof(facts),
+                 "{%s,\"jobs\":{\"j\":{\"kind\":\"files\",\"device\":{\"device\":"
+                 "\"\\\\\\\\nas\\\\sauvegardes\",\"source\":\"\\\\\\\\nas\\\\sauvegardes\","
+                 "\"fstype\":\"smb\",\"network\":true}}}}",
+                 sys);
+        f = run_rule(&r, "backup.offsite", "[backup:j]\npath = /b\n", facts, 0);
+        assert_int_equal(f->status, STATUS_PASS);
+        assert_string_equal(f->summary, "/b is on a network share (smb \\\\nas\\sauvegardes)");
+        /* The disk unknown (its extents unreadable): the volume's letter. */
+        snprintf(facts, sizeof(facts),
+                 "{%s,\"jobs\":{\"j\":{\"kind\":\"files\",\"device\":{\"device\":"
+                 "\"\\\\\\\\?\\\\Volume{a}\\\\\",\"mount\":\"C:\\\\\",\"network\":false}}}}",
+                 sys);
+        f = run_rule(&r, "backup.offsite", "[backup:j]\npath = /b\n", facts, 0);
+        assert_int_equal(f->status, STATUS_FAIL);
+        assert_string_equal(f->summary, "/b is on the same disk as the system (C:\\)");
+        snprintf(facts, sizeof(facts),
+                 "{%s,\"jobs\":{\"j\":{\"kind\":\"files\",\"device\":{\"device\":"
+                 "\"\\\\\\\\?\\\\Volume{d}\\\\\",\"mount\":\"D:\\\\\",\"network\":false}}}}",
+                 sys);
+        f = run_rule(&r, "backup.offsite", "[backup:j]\npath = /b\n", facts, 0);
+        assert_int_equal(f->status, STATUS_WARN);
+        assert_string_equal(f->summary,
+                            "/b is on another volume of this machine (D:\\), perhaps on the "
+                            "system's disk");
+        run_free(&r);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -617,6 +777,10 @@ int main(void)
                 cmocka_unit_test(test_rules_recent_says_how_old),
                 cmocka_unit_test(test_rules_offsite_network_removable_same_other),
                 cmocka_unit_test(test_rules_shrunk_needs_two_measured_sizes),
+                cmocka_unit_test(test_rules_configured_windows_products_without_jobs),
+                cmocka_unit_test(test_rules_recent_judges_products_windows_dates),
+                cmocka_unit_test(test_rules_windows_missing_and_unreadable_say_why),
+                cmocka_unit_test(test_rules_offsite_windows_volumes),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -269,11 +269,37 @@ static void test_policy_windows_table_has_room_for_32_builds(void **state)
         free(text);
 }
 
+/* A job's path is absolute for Linux or for Windows; anything else is refused. */
+static void test_policy_backup_paths_of_both_systems(void **state)
+{
+        static const char *const good[] = { "/srv/backup", "D:\\Sauvegardes", "e:/x",
+                                            "\\\\nas\\sauvegardes\\accueil" };
+        static const char *const bad[] = { "backup", "D:Sauvegardes", "\\\\", "\\x", "1:\\x" };
+        struct policy p;
+        struct error e;
+        char text[256];
+
+        (void)state;
+        for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+                policy_defaults(&p);
+                snprintf(text, sizeof(text), "[backup:a]\npath = %s\n", good[i]);
+                assert_int_equal(policy_load_string(&p, text, "p.ini", &e), 0);
+                assert_string_equal(p.jobs[0].path, good[i]);
+        }
+        for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+                policy_defaults(&p);
+                snprintf(text, sizeof(text), "[backup:a]\npath = %s\n", bad[i]);
+                assert_int_equal(policy_load_string(&p, text, "p.ini", &e), -EINVAL);
+                assert_int_equal(e.line, 2);
+        }
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_policy_defaults_match_the_baseline),
                 cmocka_unit_test(test_policy_backup_job_takes_default_age),
+                cmocka_unit_test(test_policy_backup_paths_of_both_systems),
                 cmocka_unit_test(test_policy_unknown_key_names_file_line_key),
                 cmocka_unit_test(test_policy_bad_value_is_refused),
                 cmocka_unit_test(test_policy_severity_override),

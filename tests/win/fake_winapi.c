@@ -4,7 +4,7 @@
  *   "security_center": [{"name", "state", "exe"}]    "updates": [{"title", "kb",
  *   "severity", "security"}]    "modals": {...}    "users": [{...}]
  *   "bitlocker": {...}    "firewall": {"domain", "private", "public"}
- *   "tpm": {"present", "version"}    "system_disk": {...}
+ *   "tpm": {"present", "version"}    "system_disk": {...}    "machine": {...}
  *
  * A member may instead be {"errno": "EACCES", "what": "..."}: the call fails
  * so. A missing member fails with ENOSYS, as an interface Windows lacks. */
@@ -215,6 +215,28 @@ int winapi_system_disk(struct winapi_disk *d, struct winapi_error *e)
                 d->removable = (int)i(m, "removable", -1);
                 snprintf(d->model, sizeof(d->model), "%s", s(m, "model"));
                 snprintf(d->bus, sizeof(d->bus), "%s", s(m, "bus"));
+        }
+        return rc;
+}
+
+int winapi_machine(struct winapi_machine *m, struct winapi_error *e)
+{
+        int rc;
+        const json_t *j = member("machine", e, &rc);
+
+        if (j) {
+                memset(m, 0, sizeof(*m));
+                snprintf(m->vendor, sizeof(m->vendor), "%s", s(j, "vendor"));
+                snprintf(m->model_name, sizeof(m->model_name), "%s", s(j, "model_name"));
+                m->family = (int)i(j, "family", -1);
+                m->model = (int)i(j, "model", -1);
+                m->stepping = (int)i(j, "stepping", -1);
+                m->bits64 = !json_is_false(json_object_get(j, "bits64"));
+                m->hypervisor = b(j, "hypervisor");
+                m->cores = (unsigned)i(j, "cores", 0);
+                m->threads = (unsigned)i(j, "threads", 0);
+                m->total_bytes = (unsigned long long)i(j, "total_bytes", 0);
+                m->installed_bytes = (unsigned long long)i(j, "installed_bytes", 0);
         }
         return rc;
 }

@@ -11,9 +11,10 @@
 #   expect       as in tests/roots: "STATUS CHECK [SUBJECT]", "only ...",
 #                "exit N"; and "fact JQ-PATH JSON" for facts (jq -c output)
 #   absent       optional: strings that must not appear in the output
-# In these files @DATE-Nd@ becomes the date N days ago (YYYY-MM-DD) and
-# @FILETIME-Nd@ that time as a REG_BINARY FILETIME (hex:..), so a machine
-# stays as old or as fresh as written whenever the test runs.
+# In these files @DATE-Nd@ becomes the date N days ago (YYYY-MM-DD, @DATE+Nd@
+# N days ahead) and @FILETIME-Nd@ that time as a REG_BINARY FILETIME
+# (hex:..), so a machine stays as old or as fresh as written whenever the
+# test runs.
 set -eu
 agent=$1
 template=$2
@@ -35,11 +36,11 @@ winpath() { printf 'Z:%s' "$1" | tr / '\\'; }
 expand() {
 	out=$2
 	cp "$1" "$out"
-	for tok in $(grep -o '@\(DATE\|FILETIME\)-[0-9]*d@' "$1" | sort -u); do
-		days=$(echo "$tok" | sed 's/@[A-Z]*-\([0-9]*\)d@/\1/')
-		t=$((now - days * 86400))
+	for tok in $(grep -o '@\(DATE\|FILETIME\)[-+][0-9]*d@' "$1" | sort -u); do
+		days=$(echo "$tok" | sed 's/@[A-Z]*\([-+][0-9]*\)d@/\1/')
+		t=$((now + days * 86400))
 		case $tok in
-		@DATE-*) v=$(date -u -d "@$t" +%Y-%m-%d) ;;
+		@DATE*) v=$(date -u -d "@$t" +%Y-%m-%d) ;;
 		*)
 			ft=$(((t + 11644473600) * 10000000))
 			v=hex:$(printf '%016x' "$ft" | sed 's/\(..\)/\1 /g' |
