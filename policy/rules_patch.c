@@ -129,7 +129,7 @@ static const json_t *win_pending(const json_t *f)
         return pending;
 }
 
-static size_t win_count(const json_t *pending, enum which which)
+static size_t win_listed(const json_t *pending, enum which which)
 {
         size_t i, n = 0;
         const json_t *item;
@@ -140,6 +140,24 @@ static size_t win_count(const json_t *pending, enum which which)
                         n++;
         }
         return n;
+}
+
+/* How many updates which takes: the list may hold only the first of them,
+ * pending_count counts them all and security_count the security ones among
+ * those listed, so security updates left out of a long list count as
+ * others. */
+static size_t win_count(const json_t *f, const json_t *pending, enum which which)
+{
+        size_t security = win_listed(pending, SECURITY);
+        size_t all = json_array_size(pending);
+
+        if (count(f, "security_count") > security)
+                security = count(f, "security_count");
+        if (count(f, "pending_count") > all)
+                all = count(f, "pending_count");
+        if (which == SECURITY)
+                return security;
+        return which == ALL ? all : all > security ? all - security : 0;
 }
 
 /* Whole days from the date s (YYYY-MM-DD) to now; false when s is no date. */
@@ -198,7 +216,7 @@ static void win_security_pending(const struct check *c, const struct check_ctx *
         snprintf(want, sizeof(want), "%lld.%lld%s%s", (long long)build, (long long)lrev,
                  kb ? ", " : "", kb ? kb : "");
 
-        size_t n = pending ? win_count(pending, SECURITY) : 0;
+        size_t n = pending ? win_count(f, pending, SECURITY) : 0;
         if (n > 0) {
                 names(pending, SECURITY, "kb", n, list, sizeof(list), ctx);
                 json_t *updates = pending_evidence(pending, SECURITY, n);
@@ -279,10 +297,10 @@ static void win_updates_pending(const struct check *c, const struct check_ctx *c
                 win_not_searched(c, ctx, f, tr(ctx, "Pending updates not checked"), out);
                 return;
         }
-        size_t n = win_count(pending, OTHER);
+        size_t n = win_count(f, pending, OTHER);
         if (n == 0) {
                 finding_add(out, c, ctx, STATUS_PASS, NULL, NULL, NULL, "%s",
-                            json_array_size(pending)
+                            win_count(f, pending, ALL)
                                 ? tr(ctx, "No update waiting other than the security updates")
                                 : tr(ctx, "No update waiting"));
                 return;
@@ -304,8 +322,14 @@ static void win_refresh_age(const struct check *c, const struct check_ctx *ctx, 
         time_t t;
 
         if (util_parse_iso8601(last, &t) < 0) {
-                finding_add(out, c, ctx, STATUS_FAIL, NULL, NULL, fix,
-                            tr(ctx, "Windows Update never searched for updates successfully"));
+                /* Windows noted a date Hygie cannot read. */
+                const json_t *err = facts_error(f, "windows-update");
+                if (err)
+                        finding_from_error(out, c, ctx, err);
+                else
+                        finding_add(out, c, ctx, STATUS_FAIL, NULL, NULL, fix,
+                                    tr(ctx, "Windows Update never searched for updates "
+                                            "successfully"));
                 return;
         }
         long days = util_days_between(t, ctx->now);
@@ -354,11 +378,11 @@ static void win_auto_updates(const struct check *c, const struct check_ctx *ctx,
                             tr(ctx, "Windows installs updates automatically"));
                 return;
         }
-        if (how && strncmp(how, "policy", 6) == 0)
+        if (how && strstr(how, "policy"))
                 fix = tr(ctx, "Allow automatic updates again: a group policy (\"Configure "
                               "Automatic Updates\") turns them off; ask whoever manages the "
                               "machine's policies.");
-        else if (how && strncmp(how, "service", 7) == 0)
+        else if (how && strstr(how, "service"))
                 fix = tr(ctx, "Set the \"Windows Update\" service back to its usual start "
                               "type (Manual) in Services, so that updates install by "
                               "themselves.");

@@ -601,6 +601,34 @@ static void test_other_updates_waiting_warn(void **state)
         done(&r);
 }
 
+static void test_long_lists_count_every_update(void **state)
+{
+        struct run r;
+        const struct finding *f;
+        char facts[2048];
+        static const char listed[] =
+            SEARCH_OK ", \"pending_count\": 250, \"security_count\": 1, "
+                      "\"pending_truncated\": true, \"pending\": ["
+                      "{\"package\": \"2026-11 Cumulative Update\", \"kb\": \"KB1000001\", "
+                      "\"security\": true, \"severity\": \"Critical\"},"
+                      "{\"package\": \"Intel - Display\", \"kb\": \"\", \"security\": false, "
+                      "\"severity\": \"\"}]";
+
+        (void)state;
+        f = run_at(&r, table_policy(), "patch.updates_pending",
+                   patch_facts(facts, sizeof(facts), 7000, LATEST, listed), NOW);
+        assert_int_equal(f->status, STATUS_WARN);
+        assert_string_equal(f->summary, "249 updates waiting: Intel - Display and 248 more");
+        assert_int_equal(json_integer_value(json_object_get(f->evidence, "count")), 249);
+        assert_true(json_is_true(json_object_get(f->evidence, "truncated")));
+        done(&r);
+        f = run_at(&r, table_policy(), "patch.security_pending",
+                   patch_facts(facts, sizeof(facts), 7000, LATEST, listed), NOW);
+        assert_int_equal(f->status, STATUS_FAIL);
+        assert_string_equal(f->summary, "1 security update waiting: KB1000001");
+        done(&r);
+}
+
 static void test_windows_update_search_age(void **state)
 {
         struct run r;
@@ -633,6 +661,17 @@ static void test_windows_update_search_age(void **state)
                    patch_facts(facts, sizeof(facts), 7000, LATEST, ""), NOW);
         assert_int_equal(f->status, STATUS_FAIL);
         assert_string_equal(f->summary, "Windows Update never searched for updates successfully");
+        done(&r);
+        /* The date Windows noted cannot be read: an error that says where. */
+        f = run_at(&r, table_policy(), "patch.refresh_age",
+                   patch_facts(facts, sizeof(facts), 7000, LATEST,
+                               "\"errors\": [{\"source\": \"windows-update\", \"file\": "
+                               "\"HKLM\\\\SOFTWARE\\\\Results\\\\Detect\\\\LastSuccessTime\", "
+                               "\"line\": 0, \"message\": \"not a date: \\\"soon\\\"\"}]"),
+                   NOW);
+        assert_int_equal(f->status, STATUS_ERROR);
+        assert_string_equal(f->summary, "HKLM\\SOFTWARE\\Results\\Detect\\LastSuccessTime: "
+                                        "not a date: \"soon\"");
         done(&r);
 }
 
@@ -676,11 +715,12 @@ static void test_windows_auto_updates(void **state)
         done(&r);
         f = run_at(&r, table_policy(), "patch.auto_updates",
                    patch_facts(facts, sizeof(facts), 7000, LATEST,
-                               "\"auto_updates\": {\"enabled\": false, \"how\": \"policy "
-                               "NoAutoUpdate=1\"}"),
+                               "\"auto_updates\": {\"enabled\": false, \"how\": \"group "
+                               "policy NoAutoUpdate = 1\"}"),
                    NOW);
         assert_int_equal(f->status, STATUS_FAIL);
-        assert_string_equal(f->summary, "Automatic updates are turned off (policy NoAutoUpdate=1)");
+        assert_string_equal(f->summary,
+                            "Automatic updates are turned off (group policy NoAutoUpdate = 1)");
         assert_string_equal(f->remediation,
                             "Allow automatic updates again: a group policy (\"Configure Automatic "
                             "Updates\") turns them off; ask whoever manages the machine's "
@@ -688,12 +728,12 @@ static void test_windows_auto_updates(void **state)
         done(&r);
         f = run_at(&r, table_policy(), "patch.auto_updates",
                    patch_facts(facts, sizeof(facts), 7000, LATEST,
-                               "\"auto_updates\": {\"enabled\": false, \"how\": \"service wuauserv "
-                               "disabled\"}"),
+                               "\"auto_updates\": {\"enabled\": false, \"how\": \"the "
+                               "Windows Update service (wuauserv) is disabled\"}"),
                    NOW);
         assert_int_equal(f->status, STATUS_FAIL);
-        assert_string_equal(f->summary,
-                            "Automatic updates are turned off (service wuauserv disabled)");
+        assert_string_equal(f->summary, "Automatic updates are turned off (the Windows Update "
+                                        "service (wuauserv) is disabled)");
         assert_string_equal(f->remediation,
                             "Set the \"Windows Update\" service back to its usual start type "
                             "(Manual) in Services, so that updates install by themselves.");
@@ -725,6 +765,7 @@ int main(void)
                 cmocka_unit_test(test_old_table_is_enough_once_servicing_ended),
                 cmocka_unit_test(test_build_missing_from_the_table),
                 cmocka_unit_test(test_other_updates_waiting_warn),
+                cmocka_unit_test(test_long_lists_count_every_update),
                 cmocka_unit_test(test_windows_update_search_age),
                 cmocka_unit_test(test_windows_reboot_required),
                 cmocka_unit_test(test_windows_auto_updates),
