@@ -17,6 +17,7 @@
 #include "clamav.h"
 #include "collector.h"
 #include "paths.h"
+#include "units.h"
 #include "util.h"
 
 #define MAX_WANTED   (AVPRODUCTS_MAX * AVPRODUCT_LIST + 8)
@@ -93,76 +94,16 @@ static bool procs_seen(const struct procs *p, const char *name)
         return false;
 }
 
-/* The unit file of a service; where it was found into where. A masked unit
- * (linked to /dev/null) counts as installed, never as enabled. */
-static bool unit_installed(const struct rootfs *root, const char *unit, char *where, size_t size,
-                           bool *masked)
-{
-        static const char *const dirs[] = { "etc/systemd/system", "lib/systemd/system",
-                                            "usr/lib/systemd/system" };
-        char path[256];
-        struct stat st;
-
-        *masked = false;
-        for (size_t i = 0; i < 3; i++) {
-                snprintf(path, sizeof(path), "%s/%s", dirs[i], unit);
-                if (rootfs_lstat(root, path, &st) < 0)
-                        continue;
-                if (S_ISLNK(st.st_mode) &&
-                    (rootfs_stat(root, path, &st) < 0 || S_ISCHR(st.st_mode)))
-                        *masked = true;
-                snprintf(where, size, "%.200s%s", path, *masked ? " (masked)" : "");
-                return true;
-        }
-        return false;
-}
-
-/* A link to the unit in any etc/systemd/system/NAME.wants/ directory. */
-static bool unit_enabled(const struct rootfs *root, const char *unit)
-{
-        DIR *d = rootfs_opendir(root, "etc/systemd/system");
-        struct dirent *e;
-        bool found = false;
-
-        while (d && !found && (e = readdir(d))) {
-                size_t n = strlen(e->d_name);
-                char path[512];
-                struct stat st;
-
-                if (n < 6 || n > 200 || strcmp(e->d_name + n - 6, ".wants") != 0)
-                        continue;
-                snprintf(path, sizeof(path), "etc/systemd/system/%s/%s", e->d_name, unit);
-                found = rootfs_lstat(root, path, &st) == 0;
-        }
-        if (d)
-                closedir(d);
-        return found;
-}
-
-/* On this machine: the unit's systemd cgroup holds a process. */
-static bool unit_active(const struct rootfs *root, const char *unit)
-{
-        static const char *const dirs[] = { "sys/fs/cgroup/system.slice",
-                                            "sys/fs/cgroup/systemd/system.slice" };
-        char path[256], buf[64];
-
-        for (size_t i = 0; i < 2; i++) {
-                snprintf(path, sizeof(path), "%s/%s/cgroup.procs", dirs[i], unit);
-                if (rootfs_read_small(root, path, buf, sizeof(buf), NULL) == 0 && buf[0])
-                        return true;
-        }
-        return false;
-}
-
 /* A component (a daemon and its service): installed, enabled, running. */
 static bool component(const struct collect_ctx *ctx, const struct procs *procs, json_t *comps,
                       const char *process, const char *unit)
 {
         char where[256] = "";
-        bool masked, installed = unit_installed(ctx->root, unit, where, sizeof(where), &masked);
-        bool enabled = installed && !masked && unit_enabled(ctx->root, unit);
-        bool running =
-            ctx->root->host ? procs_seen(procs, process) || unit_active(ctx->root, unit) : enabled;
+        bool masked, installed = units_installed(ctx->root, unit, where, sizeof(where), &masked);
+        bool enabled = installed && !masked && units_enabled(ctx->root, unit);
+        bool running = ctx->root->host
+                           ? procs_seen(procs, process) || units_has_process(ctx->root, unit)
+                           : enabled;
         json_array_append_new(comps, json_pack("{s:s, s:s, s:b, s:b, s:b}", "process", process,
                                                "service", unit, "installed", installed, "enabled",
                                                enabled, "running", running));
@@ -238,7 +179,7 @@ static void clamav_collect(const struct collect_ctx *ctx, const struct procs *pr
                 if (rootfs_exists(ctx->root, bins[i]))
                         json_array_append_new(found, json_string(bins[i]));
         for (size_t i = 0; i < 2; i++)
-                if (unit_installed(ctx->root, units[i], where, sizeof(where), &masked))
+                if (units_installed(ctx->root, units[i], where, sizeof(where), &masked))
                         json_array_append_new(found, json_string(where));
         if (json_array_size(found) == 0) {
                 json_decref(found);
@@ -298,7 +239,7 @@ static void product_collect(const struct collect_ctx *ctx, const struct procs *p
                 if (rootfs_exists(ctx->root, ap->paths[i] + 1))
                         json_array_append_new(found, json_string(ap->paths[i] + 1));
         for (size_t i = 0; i < ap->nservices; i++)
-                if (unit_installed(ctx->root, ap->services[i], where, sizeof(where), &masked))
+                if (units_installed(ctx->root, ap->services[i], where, sizeof(where), &masked))
                         json_array_append_new(found, json_string(where));
         for (size_t i = 0; ctx->root->host && i < ap->nprocesses; i++)
                 if (procs_seen(procs, ap->processes[i])) {
@@ -313,9 +254,9 @@ static void product_collect(const struct collect_ctx *ctx, const struct procs *p
         }
         for (size_t i = 0; i < ap->nservices; i++) {
                 bool installed =
-                    unit_installed(ctx->root, ap->services[i], where, sizeof(where), &masked);
-                bool enabled = installed && !masked && unit_enabled(ctx->root, ap->services[i]);
-                bool up = ctx->root->host ? unit_active(ctx->root, ap->services[i]) : enabled;
+                    units_installed(ctx->root, ap->services[i], where, sizeof(where), &masked);
+                bool enabled = installed && !masked && units_enabled(ctx->root, ap->services[i]);
+                bool up = ctx->root->host ? units_has_process(ctx->root, ap->services[i]) : enabled;
                 if (!installed)
                         continue;
                 json_array_append_new(comps,
