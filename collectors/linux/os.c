@@ -1,4 +1,5 @@
-/* os.c - which operating system this is and until when it gets security fixes.
+/* os.c - which operating system this is and until when it gets security
+ * fixes, and the protections of the system itself (firewall.c, encryption.c).
  *
  * Reads os-release and the distro-info-data tables (the root's own copy, or
  * the one taken when Hygie was built for a root that has none or does not
@@ -11,6 +12,7 @@
 
 #include "collector.h"
 #include "osinfo.h"
+#include "security.h"
 
 extern const char distro_info_debian_csv[];
 extern const char distro_info_ubuntu_csv[];
@@ -134,5 +136,7 @@ int os_collect(const struct collect_ctx *ctx, json_t *facts)
                 set_str(facts, "kernel", kernel);
                 set_str(facts, "kernel_source", "installed");
         }
+        firewall_collect(ctx, facts);
+        encryption_collect(ctx, facts);
         return 0;
 }
