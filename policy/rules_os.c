@@ -1,4 +1,8 @@
-/* rules_os.c - os.supported: does this system still get security fixes? */
+/* rules_os.c - the operating system and its own protections: does it still
+ * get security fixes (os.supported), does a firewall filter what comes in
+ * (firewall.enabled), is the volume that holds it encrypted
+ * (disk.encryption)? Facts come from Linux or Windows: the firewall's "how"
+ * starts with "windows" there, and the encryption's "how" is "bitlocker". */
 #include <string.h>
 
 #include "rules.h"
@@ -144,5 +148,170 @@ void rule_os_supported(const struct check *c, const struct check_ctx *ctx, struc
                             tr(ctx, "%s gets no security updates since %s"), s.system,
                             s.ext ? s.ext : s.eol);
                 break;
+        }
+}
+
+static bool on_windows(const char *how)
+{
+        return how && strncmp(how, "windows", 7) == 0;
+}
+
+/* The Windows firewall profiles that are off, as a list in the user's
+ * language ("domain and public"); their count. */
+static unsigned profiles_off(const struct check_ctx *ctx, const json_t *fw, char *buf, size_t size)
+{
+        static const char *const names[] = { "domain", "private", "public" };
+        const json_t *profiles = json_object_get(fw, "profiles");
+        const char *off[3];
+        unsigned n = 0;
+        size_t len = 0;
+
+        buf[0] = '\0';
+        for (size_t i = 0; i < 3; i++)
+                if (json_is_false(json_object_get(profiles, names[i])))
+                        off[n++] = names[i];
+        for (unsigned i = 0; i < n; i++) {
+                const char *name = strcmp(off[i], "domain") == 0    ? tr(ctx, "domain")
+                                   : strcmp(off[i], "private") == 0 ? tr(ctx, "private")
+                                                                    : tr(ctx, "public");
+                const char *sep = i == 0 ? "" : i + 1 == n ? tr(ctx, " and ") : ", ";
+                int w = snprintf(buf + len, size - len, "%s%s", sep, name);
+                if (w < 0 || (size_t)w >= size - len)
+                        break;
+                len += (size_t)w;
+        }
+        return n;
+}
+
+static const char *firewall_remedy(const struct check_ctx *ctx, const char *how)
+{
+        if (on_windows(how))
+                return tr(ctx, "Turn Windows Defender Firewall on for every network profile "
+                               "(Windows Security > Firewall & network protection).");
+        if (how && strcmp(how, "ufw") == 0)
+                return tr(ctx, "Turn the firewall on: run \"sudo ufw enable\", then check that "
+                               "\"sudo ufw status\" says it is active.");
+        if (how && strcmp(how, "firewalld") == 0)
+                return tr(ctx, "Start the firewall and have it start with the machine: run \"sudo "
+                               "systemctl enable --now firewalld\".");
+        if (how && strcmp(how, "nftables") == 0)
+                return tr(ctx,
+                          "Put filtering rules in /etc/nftables.conf, then run \"sudo systemctl "
+                          "enable --now nftables\"; or use ufw instead: \"sudo apt install "
+                          "ufw\", then \"sudo ufw enable\".");
+        if (how && strcmp(how, "iptables") == 0)
+                return tr(ctx, "Save filtering rules with \"sudo netfilter-persistent save\" and "
+                               "have them load at start: \"sudo systemctl enable --now "
+                               "netfilter-persistent\".");
+        return tr(ctx, "Install a firewall and turn it on: run \"sudo apt install ufw\", then "
+                       "\"sudo ufw enable\".");
+}
+
+void rule_firewall_enabled(const struct check *c, const struct check_ctx *ctx, struct findings *out)
+{
+        const json_t *os = rules_facts(ctx, FAM_OS), *fw = json_object_get(os, "firewall");
+        const json_t *err = facts_error(os, "firewall"), *enabled = json_object_get(fw, "enabled");
+        const char *how = str(fw, "how");
+        bool windows = on_windows(how);
+        char off[128];
+        unsigned noff = windows ? profiles_off(ctx, fw, off, sizeof(off)) : 0;
+        json_t *ev = fw ? json_deep_copy(fw) : json_object();
+
+        if (json_is_true(enabled) && noff == 0) {
+                if (windows && json_object_get(fw, "profiles"))
+                        finding_add(out, c, ctx, STATUS_PASS, NULL, ev, NULL, "%s",
+                                    tr(ctx, "Windows Defender Firewall is on for every network "
+                                            "profile"));
+                else if (windows)
+                        finding_add(out, c, ctx, STATUS_PASS, NULL, ev, NULL, "%s",
+                                    tr(ctx, "Windows Defender Firewall is on"));
+                else
+                        finding_add(out, c, ctx, STATUS_PASS, NULL, ev, NULL,
+                                    tr(ctx, "The firewall (%s) is on"), how ? how : "?");
+        } else if (err) {
+                json_decref(ev);
+                finding_from_error(out, c, ctx, err);
+        } else if (noff > 0) {
+                finding_add(out, c, ctx, STATUS_FAIL, NULL, ev, firewall_remedy(ctx, how),
+                            trn(ctx, "Windows Defender Firewall: %s profile off",
+                                "Windows Defender Firewall: %s profiles off", noff),
+                            off);
+        } else if (json_is_false(enabled)) {
+                if (windows)
+                        finding_add(out, c, ctx, STATUS_FAIL, NULL, ev, firewall_remedy(ctx, how),
+                                    "%s", tr(ctx, "Windows Defender Firewall is off"));
+                else if (how)
+                        finding_add(out, c, ctx, STATUS_FAIL, NULL, ev, firewall_remedy(ctx, how),
+                                    tr(ctx, "The firewall (%s) is off"), how);
+                else
+                        finding_add(out, c, ctx, STATUS_FAIL, NULL, ev, firewall_remedy(ctx, how),
+                                    "%s", tr(ctx, "No firewall is on"));
+        } else {
+                finding_add(out, c, ctx, STATUS_SKIP, NULL, ev, NULL, "%s",
+                            tr(ctx, "Cannot tell whether a firewall is on"));
+        }
+}
+
+void rule_disk_encryption(const struct check *c, const struct check_ctx *ctx, struct findings *out)
+{
+        const json_t *os = rules_facts(ctx, FAM_OS), *enc = json_object_get(os, "encryption");
+        const json_t *err = facts_error(os, "encryption"),
+                     *encrypted = json_object_get(enc, "encrypted");
+        const json_t *percent = json_object_get(enc, "percent");
+        const char *volume = str(enc, "volume") ? str(enc, "volume") : "/";
+        const char *how = str(enc, "how"), *type = str(enc, "type"), *prot = str(enc, "protection");
+        bool bitlocker = how && strcmp(how, "bitlocker") == 0;
+        json_t *ev = enc ? json_deep_copy(enc) : json_object();
+
+        if (err && !json_is_true(encrypted)) {
+                json_decref(ev);
+                finding_from_error(out, c, ctx, err);
+        } else if (json_is_true(encrypted) && bitlocker && json_is_number(percent) &&
+                   json_number_value(percent) < 100) {
+                finding_add(out, c, ctx, STATUS_WARN, NULL, ev,
+                            tr(ctx, "Leave the machine on until BitLocker has finished "
+                                    "encrypting the drive."),
+                            tr(ctx, "BitLocker is still encrypting the system volume (%s): %lld%% "
+                                    "done"),
+                            volume, (long long)json_number_value(percent));
+        } else if (json_is_true(encrypted) && bitlocker && prot && strcmp(prot, "on") != 0) {
+                finding_add(out, c, ctx, STATUS_WARN, NULL, ev,
+                            tr(ctx, "Resume BitLocker protection (Control Panel > BitLocker "
+                                    "Drive Encryption > Resume protection): until then the "
+                                    "drive's key is stored unprotected on it."),
+                            strcmp(prot, "suspended") == 0
+                                ? tr(ctx, "The system volume (%s) is encrypted with BitLocker, "
+                                          "but its protection is suspended")
+                                : tr(ctx, "The system volume (%s) is encrypted with BitLocker, "
+                                          "but its protection is off"),
+                            volume);
+        } else if (json_is_true(encrypted)) {
+                if (bitlocker)
+                        finding_add(out, c, ctx, STATUS_PASS, NULL, ev, NULL,
+                                    tr(ctx, "The system volume (%s) is encrypted with BitLocker"),
+                                    volume);
+                else if (type)
+                        finding_add(out, c, ctx, STATUS_PASS, NULL, ev, NULL,
+                                    tr(ctx, "The system volume (%s) is encrypted (%s, %s)"), volume,
+                                    how ? how : "?", type);
+                else
+                        finding_add(out, c, ctx, STATUS_PASS, NULL, ev, NULL,
+                                    tr(ctx, "The system volume (%s) is encrypted (%s)"), volume,
+                                    how ? how : "?");
+        } else if (json_is_false(encrypted)) {
+                finding_add(out, c, ctx, STATUS_FAIL, NULL, ev,
+                            bitlocker ? tr(ctx, "Turn BitLocker on for the system drive (Control "
+                                                "Panel > BitLocker Drive Encryption), and keep "
+                                                "the recovery key in a safe place, away from the "
+                                                "machine.")
+                                      : tr(ctx, "Plan with your IT support to reinstall this "
+                                                "machine with disk encryption (LUKS): it can "
+                                                "only be set up at installation, after a full "
+                                                "backup."),
+                            tr(ctx, "The system volume (%s) is not encrypted"), volume);
+        } else {
+                finding_add(out, c, ctx, STATUS_SKIP, NULL, ev, NULL,
+                            tr(ctx, "Cannot tell whether the system volume (%s) is encrypted"),
+                            volume);
         }
 }

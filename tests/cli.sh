@@ -25,11 +25,18 @@ ended="$roots/os-debian11-ended/root"
 expect_rc 1 env LC_ALL=C.UTF-8 LANGUAGE= "$agent" check --root "$ended" --only os
 grep -q '^  FAIL    Debian GNU/Linux 11 (bullseye) gets no security updates since 2026-08-31' "$tmp/out" ||
 	fail "English verdict: $(cat "$tmp/out")"
-grep -q '^Failed: 1  Warnings: 0' "$tmp/out" || fail "English totals"
+# The bare root has no firewall, and nothing tells whether / is encrypted.
+grep -q '^  FAIL    No firewall is on (firewall.enabled)$' "$tmp/out" || fail "English firewall verdict"
+grep -q '^Failed: 2  Warnings: 0  Errors: 0  Passed: 0  Skipped: 1$' "$tmp/out" || fail "English totals"
 expect_rc 1 env LC_ALL=C.UTF-8 LANGUAGE=fr "$agent" check --root "$ended" --only os
 grep -q 'ÉCHEC   Debian GNU/Linux 11 (bullseye) ne reçoit plus de mises à jour de sécurité' "$tmp/out" ||
 	fail "French verdict: $(cat "$tmp/out")"
 grep -q "^Système d'exploitation" "$tmp/out" || fail "French family title"
+grep -q "ÉCHEC   Aucun pare-feu n'est actif (firewall.enabled)" "$tmp/out" || fail "French firewall verdict"
+grep -q 'À faire : Installez un pare-feu et activez-le : lancez « sudo apt install ufw », puis « sudo ufw enable ».' \
+	"$tmp/out" || fail "French firewall remedy"
+grep -q 'IGNORÉ  Impossible de savoir si le volume système (/) est chiffré (disk.encryption)' "$tmp/out" ||
+	fail "French encryption verdict"
 expect_rc 1 env LC_ALL=C.UTF-8 LANGUAGE=fr "$agent" check --root "$ended" --only os --json
 jq -e '.schema == "hygie.report/1" and (.findings[0].summary | startswith("Debian GNU/Linux 11 (bullseye) gets no"))' \
 	"$tmp/out" >/dev/null || fail "JSON in English"

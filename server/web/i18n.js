@@ -288,6 +288,8 @@ const MESSAGES = {
 const CHECKS = {
   fr: {
     "os.supported": "Système encore maintenu",
+    "firewall.enabled": "Pare-feu actif",
+    "disk.encryption": "Disque système chiffré",
     "patch.security_pending": "Mises à jour de sécurité en attente",
     "patch.updates_pending": "Mises à jour en attente",
     "patch.refresh_age": "Liste des mises à jour trop ancienne",
@@ -323,6 +325,8 @@ const CHECKS = {
   },
   en: {
     "os.supported": "Operating system still supported",
+    "firewall.enabled": "Firewall on",
+    "disk.encryption": "System disk encrypted",
     "patch.security_pending": "Security updates pending",
     "patch.updates_pending": "Updates pending",
     "patch.refresh_age": "Update lists out of date",

@@ -1,5 +1,6 @@
 /* test_encryption.c - the encryption of "/" on scratch Linux roots (sysfs,
- * or fstab, crypttab and LVM's backup). */
+ * or fstab, crypttab and LVM's backup), and the disk.encryption rule on
+ * Linux and BitLocker facts. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +13,8 @@
 
 #include <cmocka.h>
 
+#include "checks.h"
+#include "policy.h"
 #include "security.h"
 
 /* 2026-11-24 12:00 UTC */
@@ -345,6 +348,136 @@ static void test_boot_tables_errors_and_absence(void **state)
         root_free(&r);
 }
 
+struct run {
+        struct policy policy;
+        struct findings out;
+        json_t *facts;
+};
+
+/* Runs disk.encryption on facts.os (JSON text); one finding in r->out. */
+static const struct finding *judge(struct run *r, const char *os)
+{
+        const struct check *c = checks_find("disk.encryption");
+        json_error_t err;
+
+        assert_non_null(c);
+        policy_defaults(&r->policy);
+        memset(&r->out, 0, sizeof(r->out));
+        r->facts = json_pack("{s:o}", "os", json_loads(os, 0, &err));
+        assert_non_null(json_object_get(r->facts, "os"));
+        struct check_ctx ctx = { .policy = &r->policy, .facts = r->facts, .now = NOW };
+        c->fn(c, &ctx, &r->out);
+        assert_int_equal(r->out.n, 1);
+        assert_int_equal(r->out.v[0].severity, SEV_MEDIUM);
+        return &r->out.v[0];
+}
+
+static void done(struct run *r)
+{
+        findings_free(&r->out);
+        json_decref(r->facts);
+}
+
+static void test_rule_linux_every_status(void **state)
+{
+        const struct finding *f;
+        struct run r;
+
+        (void)state;
+        f = judge(&r, "{\"encryption\": {\"volume\": \"/\", \"encrypted\": true, \"how\": "
+                      "\"dm-crypt\", \"device\": \"/dev/mapper/sda3_crypt\", \"type\": "
+                      "\"LUKS2\"}}");
+        assert_int_equal(f->status, STATUS_PASS);
+        assert_string_equal(f->summary, "The system volume (/) is encrypted (dm-crypt, LUKS2)");
+        assert_null(f->remediation);
+        assert_string_equal(json_string_value(json_object_get(f->evidence, "device")),
+                            "/dev/mapper/sda3_crypt");
+        done(&r);
+        f = judge(&r, "{\"encryption\": {\"volume\": \"/\", \"encrypted\": true, \"how\": "
+                      "\"dm-crypt\"}}");
+        assert_string_equal(f->summary, "The system volume (/) is encrypted (dm-crypt)");
+        done(&r);
+        f = judge(&r, "{\"encryption\": {\"volume\": \"/\", \"encrypted\": false, \"how\": "
+                      "\"dm-crypt\"}}");
+        assert_int_equal(f->status, STATUS_FAIL);
+        assert_string_equal(f->summary, "The system volume (/) is not encrypted");
+        assert_string_equal(f->remediation,
+                            "Plan with your IT support to reinstall this machine with disk "
+                            "encryption (LUKS): it can only be set up at installation, after a "
+                            "full backup.");
+        done(&r);
+        f = judge(&r, "{\"encryption\": {\"volume\": \"/\", \"how\": \"dm-crypt\", \"note\": "
+                      "\"x\"}}");
+        assert_int_equal(f->status, STATUS_SKIP);
+        assert_string_equal(f->summary, "Cannot tell whether the system volume (/) is encrypted");
+        done(&r);
+        f = judge(&r, "{\"encryption\": {\"volume\": \"/\", \"how\": \"dm-crypt\"}, \"errors\": "
+                      "[{\"source\": \"encryption\", \"file\": \"etc/crypttab\", \"line\": 2, "
+                      "\"message\": \"a volume without its device, or too long\"}]}");
+        assert_int_equal(f->status, STATUS_ERROR);
+        assert_string_equal(f->summary, "etc/crypttab:2: a volume without its device, or too long");
+        done(&r);
+        f = judge(&r, "{}");
+        assert_int_equal(f->status, STATUS_SKIP);
+        done(&r);
+}
+
+static void test_rule_bitlocker_every_status(void **state)
+{
+        const struct finding *f;
+        struct run r;
+
+        (void)state;
+        f = judge(&r, "{\"encryption\": {\"volume\": \"C:\", \"encrypted\": true, \"how\": "
+                      "\"bitlocker\", \"protection\": \"on\", \"percent\": 100}}");
+        assert_int_equal(f->status, STATUS_PASS);
+        assert_string_equal(f->summary, "The system volume (C:) is encrypted with BitLocker");
+        done(&r);
+        f = judge(&r, "{\"encryption\": {\"volume\": \"C:\", \"encrypted\": true, \"how\": "
+                      "\"bitlocker\", \"protection\": \"on\"}}");
+        assert_int_equal(f->status, STATUS_PASS);
+        done(&r);
+        f = judge(&r, "{\"encryption\": {\"volume\": \"C:\", \"encrypted\": true, \"how\": "
+                      "\"bitlocker\", \"protection\": \"suspended\", \"percent\": 100}}");
+        assert_int_equal(f->status, STATUS_WARN);
+        assert_string_equal(
+            f->summary,
+            "The system volume (C:) is encrypted with BitLocker, but its protection is suspended");
+        assert_string_equal(f->remediation,
+                            "Resume BitLocker protection (Control Panel > BitLocker Drive "
+                            "Encryption > Resume protection): until then the drive's key is "
+                            "stored unprotected on it.");
+        done(&r);
+        f = judge(&r, "{\"encryption\": {\"volume\": \"C:\", \"encrypted\": true, \"how\": "
+                      "\"bitlocker\", \"protection\": \"off\"}}");
+        assert_int_equal(f->status, STATUS_WARN);
+        assert_string_equal(
+            f->summary,
+            "The system volume (C:) is encrypted with BitLocker, but its protection is off");
+        done(&r);
+        f = judge(&r, "{\"encryption\": {\"volume\": \"C:\", \"encrypted\": true, \"how\": "
+                      "\"bitlocker\", \"protection\": \"off\", \"percent\": 42}}");
+        assert_int_equal(f->status, STATUS_WARN);
+        assert_string_equal(f->summary,
+                            "BitLocker is still encrypting the system volume (C:): 42% done");
+        assert_string_equal(f->remediation, "Leave the machine on until BitLocker has finished "
+                                            "encrypting the drive.");
+        done(&r);
+        f = judge(&r, "{\"encryption\": {\"volume\": \"C:\", \"encrypted\": false, \"how\": "
+                      "\"bitlocker\", \"protection\": \"off\", \"percent\": 0}}");
+        assert_int_equal(f->status, STATUS_FAIL);
+        assert_string_equal(f->summary, "The system volume (C:) is not encrypted");
+        assert_string_equal(f->remediation,
+                            "Turn BitLocker on for the system drive (Control Panel > BitLocker "
+                            "Drive Encryption), and keep the recovery key in a safe place, away "
+                            "from the machine.");
+        done(&r);
+        f = judge(&r, "{\"encryption\": {\"volume\": \"C:\", \"how\": \"bitlocker\"}}");
+        assert_int_equal(f->status, STATUS_SKIP);
+        assert_string_equal(f->summary, "Cannot tell whether the system volume (C:) is encrypted");
+        done(&r);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -358,6 +491,8 @@ int main(void)
                 cmocka_unit_test(test_boot_tables_root_opened_by_crypttab),
                 cmocka_unit_test(test_boot_tables_without_crypttab_volume_is_not_encrypted),
                 cmocka_unit_test(test_boot_tables_errors_and_absence),
+                cmocka_unit_test(test_rule_linux_every_status),
+                cmocka_unit_test(test_rule_bitlocker_every_status),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

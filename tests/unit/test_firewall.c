@@ -1,4 +1,5 @@
-/* test_firewall.c - the Linux firewall facts on scratch roots. */
+/* test_firewall.c - the Linux firewall facts on scratch roots, and the
+ * firewall.enabled rule on Linux and Windows facts. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +12,8 @@
 
 #include <cmocka.h>
 
+#include "checks.h"
+#include "policy.h"
 #include "security.h"
 
 /* 2026-11-24 12:00 UTC */
@@ -389,6 +392,143 @@ static void test_nothing_set_up_is_off(void **state)
         root_free(&r);
 }
 
+struct run {
+        struct policy policy;
+        struct findings out;
+        json_t *facts;
+};
+
+/* Runs firewall.enabled on facts.os (JSON text); one finding in r->out. */
+static const struct finding *judge(struct run *r, const char *os)
+{
+        const struct check *c = checks_find("firewall.enabled");
+        json_error_t err;
+
+        assert_non_null(c);
+        policy_defaults(&r->policy);
+        memset(&r->out, 0, sizeof(r->out));
+        r->facts = json_pack("{s:o}", "os", json_loads(os, 0, &err));
+        assert_non_null(json_object_get(r->facts, "os"));
+        struct check_ctx ctx = { .policy = &r->policy, .facts = r->facts, .now = NOW };
+        c->fn(c, &ctx, &r->out);
+        assert_int_equal(r->out.n, 1);
+        assert_int_equal(r->out.v[0].severity, SEV_HIGH);
+        return &r->out.v[0];
+}
+
+static void done(struct run *r)
+{
+        findings_free(&r->out);
+        json_decref(r->facts);
+}
+
+static void test_rule_linux_on_off_unknown(void **state)
+{
+        const struct finding *f;
+        struct run r;
+
+        (void)state;
+        f = judge(&r, "{\"firewall\": {\"enabled\": true, \"how\": \"ufw\", \"active\": [\"ufw\"], "
+                      "\"rules\": 1}}");
+        assert_int_equal(f->status, STATUS_PASS);
+        assert_string_equal(f->summary, "The firewall (ufw) is on");
+        assert_null(f->remediation);
+        assert_int_equal(json_integer_value(json_object_get(f->evidence, "rules")), 1);
+        done(&r);
+        f = judge(&r, "{\"firewall\": {\"enabled\": false, \"how\": \"ufw\", \"note\": \"ufw is "
+                      "off: ENABLED=no in etc/ufw/ufw.conf\"}}");
+        assert_int_equal(f->status, STATUS_FAIL);
+        assert_string_equal(f->summary, "The firewall (ufw) is off");
+        assert_string_equal(f->remediation, "Turn the firewall on: run \"sudo ufw enable\", then "
+                                            "check that \"sudo ufw status\" says it is active.");
+        done(&r);
+        f = judge(&r, "{\"firewall\": {\"enabled\": false, \"how\": \"firewalld\"}}");
+        assert_string_equal(f->remediation, "Start the firewall and have it start with the "
+                                            "machine: run \"sudo systemctl enable --now "
+                                            "firewalld\".");
+        done(&r);
+        f = judge(&r, "{\"firewall\": {\"enabled\": false, \"active\": []}}");
+        assert_int_equal(f->status, STATUS_FAIL);
+        assert_string_equal(f->summary, "No firewall is on");
+        assert_string_equal(f->remediation, "Install a firewall and turn it on: run \"sudo apt "
+                                            "install ufw\", then \"sudo ufw enable\".");
+        done(&r);
+        f = judge(&r, "{\"firewall\": {\"active\": [], \"note\": \"kernel table\"}}");
+        assert_int_equal(f->status, STATUS_SKIP);
+        assert_string_equal(f->summary, "Cannot tell whether a firewall is on");
+        assert_string_equal(json_string_value(json_object_get(f->evidence, "note")),
+                            "kernel table");
+        done(&r);
+        f = judge(&r, "{}");
+        assert_int_equal(f->status, STATUS_SKIP);
+        done(&r);
+}
+
+static void test_rule_collector_error_unless_a_firewall_is_on(void **state)
+{
+        const struct finding *f;
+        struct run r;
+
+        (void)state;
+        f = judge(&r, "{\"firewall\": {\"how\": \"nftables\"}, \"errors\": [{\"source\": "
+                      "\"firewall\", \"file\": \"etc/nftables.conf\", \"line\": 3, \"message\": "
+                      "\"a \\\"}\\\" that closes no block\"}]}");
+        assert_int_equal(f->status, STATUS_ERROR);
+        assert_string_equal(f->summary, "etc/nftables.conf:3: a \"}\" that closes no block");
+        done(&r);
+        f = judge(&r, "{\"firewall\": {\"enabled\": true, \"how\": \"firewalld\"}, \"errors\": "
+                      "[{\"source\": \"firewall\", \"file\": \"etc/nftables.conf\", \"line\": 3, "
+                      "\"message\": \"x\"}]}");
+        assert_int_equal(f->status, STATUS_PASS);
+        done(&r);
+}
+
+static void test_rule_windows_names_the_profiles_off(void **state)
+{
+        const struct finding *f;
+        struct run r;
+
+        (void)state;
+        f = judge(&r, "{\"firewall\": {\"enabled\": true, \"how\": \"windows-api\", \"profiles\": "
+                      "{\"domain\": true, \"private\": true, \"public\": true}}}");
+        assert_int_equal(f->status, STATUS_PASS);
+        assert_string_equal(f->summary,
+                            "Windows Defender Firewall is on for every network profile");
+        done(&r);
+        f = judge(&r, "{\"firewall\": {\"enabled\": true, \"how\": \"windows-api\", \"profiles\": "
+                      "{\"domain\": true, \"private\": true, \"public\": false}}}");
+        assert_int_equal(f->status, STATUS_FAIL);
+        assert_string_equal(f->summary, "Windows Defender Firewall: public profile off");
+        assert_string_equal(f->remediation, "Turn Windows Defender Firewall on for every network "
+                                            "profile (Windows Security > Firewall & network "
+                                            "protection).");
+        done(&r);
+        f = judge(&r, "{\"firewall\": {\"enabled\": true, \"how\": \"windows-registry\", "
+                      "\"profiles\": {\"domain\": true, \"private\": false, \"public\": false}}}");
+        assert_string_equal(f->summary,
+                            "Windows Defender Firewall: private and public profiles off");
+        done(&r);
+        f = judge(&r, "{\"firewall\": {\"enabled\": false, \"how\": \"windows-api\", \"profiles\": "
+                      "{\"domain\": false, \"private\": false, \"public\": false}}}");
+        assert_string_equal(f->summary,
+                            "Windows Defender Firewall: domain, private and public profiles off");
+        done(&r);
+        f = judge(&r, "{\"firewall\": {\"enabled\": false, \"how\": \"windows-registry\"}}");
+        assert_int_equal(f->status, STATUS_FAIL);
+        assert_string_equal(f->summary, "Windows Defender Firewall is off");
+        assert_string_equal(f->remediation, "Turn Windows Defender Firewall on for every network "
+                                            "profile (Windows Security > Firewall & network "
+                                            "protection).");
+        done(&r);
+        f = judge(&r, "{\"firewall\": {\"enabled\": true, \"how\": \"windows-registry\"}}");
+        assert_int_equal(f->status, STATUS_PASS);
+        assert_string_equal(f->summary, "Windows Defender Firewall is on");
+        done(&r);
+        f = judge(&r, "{\"firewall\": {\"how\": \"windows-api\"}}");
+        assert_int_equal(f->status, STATUS_SKIP);
+        done(&r);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -406,6 +546,9 @@ int main(void)
                 cmocka_unit_test(test_firewalld_trusted_zone_is_no_firewall),
                 cmocka_unit_test(test_one_firewall_on_is_enough),
                 cmocka_unit_test(test_nothing_set_up_is_off),
+                cmocka_unit_test(test_rule_linux_on_off_unknown),
+                cmocka_unit_test(test_rule_collector_error_unless_a_firewall_is_on),
+                cmocka_unit_test(test_rule_windows_names_the_profiles_off),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
