@@ -79,7 +79,7 @@ static int crypt_walk(struct crypt_walk *w, const char *name, int depth)
                 kind = rootfs_exists(w->root, path) ? "partition" : "disk";
         }
         if (json_array_size(w->layers) < CRYPT_LAYERS_MAX) {
-                json_t *l = json_pack("{s:s, s:s}", "device", name, "kind", kind);
+                json_t *l = json_pack("{s:o, s:s}", "device", facts_string(name), "kind", kind);
                 if (dm_name[0])
                         json_object_set_new(l, "dm_name", facts_string(dm_name));
                 if (type)
