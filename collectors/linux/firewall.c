@@ -381,7 +381,7 @@ static json_t *kernel_ip_tables(const struct collect_ctx *ctx)
 
 void firewall_collect(const struct collect_ctx *ctx, json_t *facts)
 {
-        bool live = units_systemd_runs(ctx->root), failed = false;
+        bool live = ctx->root->host && units_systemd_runs(ctx->root), failed = false;
         struct fw fws[] = {
                 { .name = "ufw", .unit = "ufw.service", .rules = -1 },
                 { .name = "firewalld", .unit = "firewalld.service", .rules = -1 },

@@ -67,8 +67,7 @@ bool units_systemd_runs(const struct rootfs *root)
 {
         struct stat st;
 
-        return root->host && rootfs_stat(root, "run/systemd/system", &st) == 0 &&
-               S_ISDIR(st.st_mode);
+        return rootfs_stat(root, "run/systemd/system", &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 bool units_active(const struct rootfs *root, const char *unit)
@@ -77,5 +76,5 @@ bool units_active(const struct rootfs *root, const char *unit)
         struct stat st;
 
         snprintf(path, sizeof(path), "run/systemd/units/invocation:%s", unit);
-        return root->host && rootfs_lstat(root, path, &st) == 0;
+        return rootfs_lstat(root, path, &st) == 0;
 }

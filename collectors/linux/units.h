@@ -17,12 +17,13 @@ bool units_installed(const struct rootfs *root, const char *unit, char *where, s
 bool units_enabled(const struct rootfs *root, const char *unit);
 /* On this machine: the unit's systemd cgroup holds a process. */
 bool units_has_process(const struct rootfs *root, const char *unit);
-/* On this machine: systemd is the init system (run/systemd/system). */
+/* systemd runs the root (run/systemd/system): only meaningful for this
+ * machine's own root, whose run/ is live. */
 bool units_systemd_runs(const struct rootfs *root);
-/* On this machine under systemd: the unit is active, a one-shot unit that
- * remains after its command included. systemd keeps the link
- * run/systemd/units/invocation:UNIT from a unit's start until it is inactive
- * or failed (journald reads it too). */
+/* Under systemd, the unit is active, a one-shot unit that remains after its
+ * command included: systemd keeps the link run/systemd/units/invocation:UNIT
+ * from a unit's start until it is inactive or failed (journald reads it
+ * too). Only meaningful for this machine's own root. */
 bool units_active(const struct rootfs *root, const char *unit);
 
 #endif

@@ -15,6 +15,7 @@
 #include "checks.h"
 #include "policy.h"
 #include "security.h"
+#include "units.h"
 
 /* 2026-11-24 12:00 UTC */
 #define NOW ((time_t)1795521600)
@@ -392,6 +393,25 @@ static void test_nothing_set_up_is_off(void **state)
         root_free(&r);
 }
 
+static void test_units_active_from_systemds_invocation_links(void **state)
+{
+        struct root r;
+
+        (void)state;
+        root_new(&r);
+        unit(&r, "ufw.service", true);
+        unit(&r, "nftables.service", true);
+        put(&r, "run/systemd/system", NULL);
+        link_at(&r, "run/systemd/units/invocation:ufw.service", "4f6c0e2a9b8d4c1e8f7a6b5c4d3e2f1a");
+        assert_int_equal(rootfs_init(&r.fs, r.dir), 0);
+        assert_true(units_systemd_runs(&r.fs));
+        assert_true(units_active(&r.fs, "ufw.service"));
+        assert_false(units_active(&r.fs, "nftables.service"));
+        assert_true(units_enabled(&r.fs, "nftables.service"));
+        rootfs_close(&r.fs);
+        root_free(&r);
+}
+
 struct run {
         struct policy policy;
         struct findings out;
@@ -546,6 +566,7 @@ int main(void)
                 cmocka_unit_test(test_firewalld_trusted_zone_is_no_firewall),
                 cmocka_unit_test(test_one_firewall_on_is_enough),
                 cmocka_unit_test(test_nothing_set_up_is_off),
+                cmocka_unit_test(test_units_active_from_systemds_invocation_links),
                 cmocka_unit_test(test_rule_linux_on_off_unknown),
                 cmocka_unit_test(test_rule_collector_error_unless_a_firewall_is_on),
                 cmocka_unit_test(test_rule_windows_names_the_profiles_off),
