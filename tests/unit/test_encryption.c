@@ -476,6 +476,15 @@ static void test_rule_bitlocker_every_status(void **state)
         assert_int_equal(f->status, STATUS_SKIP);
         assert_string_equal(f->summary, "Cannot tell whether the system volume (C:) is encrypted");
         done(&r);
+        /* As the Windows collector records a call that failed: no file. */
+        f = judge(&r, "{\"encryption\": {\"how\": \"bitlocker\"}, \"errors\": [{\"source\": "
+                      "\"encryption\", \"file\": \"\", \"line\": 0, \"message\": "
+                      "\"Win32_EncryptableVolume: access denied\"}]}");
+        assert_int_equal(f->status, STATUS_ERROR);
+        assert_string_equal(f->summary, "Win32_EncryptableVolume: access denied");
+        assert_string_equal(f->remediation, "Run the check again as an administrator; if the "
+                                            "error stays, give this message to your IT provider.");
+        done(&r);
 }
 
 int main(void)

@@ -547,6 +547,14 @@ static void test_rule_windows_names_the_profiles_off(void **state)
         f = judge(&r, "{\"firewall\": {\"how\": \"windows-api\"}}");
         assert_int_equal(f->status, STATUS_SKIP);
         done(&r);
+        f = judge(&r, "{\"firewall\": {\"how\": \"windows-registry\"}, \"errors\": [{\"source\": "
+                      "\"firewall\", \"file\": \"HKLM\\\\SYSTEM\\\\CurrentControlSet\", "
+                      "\"line\": 0, \"message\": \"cannot open the key\"}]}");
+        assert_int_equal(f->status, STATUS_ERROR);
+        assert_string_equal(f->summary, "HKLM\\SYSTEM\\CurrentControlSet: cannot open the key");
+        assert_string_equal(f->remediation,
+                            "Check the registry value named (regedit), then run the check again.");
+        done(&r);
 }
 
 int main(void)
