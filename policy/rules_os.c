@@ -258,9 +258,9 @@ void rule_disk_encryption(const struct check *c, const struct check_ctx *ctx, st
         const json_t *err = facts_error(os, "encryption"),
                      *encrypted = json_object_get(enc, "encrypted");
         const json_t *percent = json_object_get(enc, "percent");
-        const char *volume = str(enc, "volume") ? str(enc, "volume") : "/";
         const char *how = str(enc, "how"), *type = str(enc, "type"), *prot = str(enc, "protection");
         bool bitlocker = how && strcmp(how, "bitlocker") == 0;
+        const char *volume = str(enc, "volume") ? str(enc, "volume") : bitlocker ? "C:" : "/";
         json_t *ev = enc ? json_deep_copy(enc) : json_object();
 
         if (err && !json_is_true(encrypted)) {
@@ -268,12 +268,15 @@ void rule_disk_encryption(const struct check *c, const struct check_ctx *ctx, st
                 finding_from_error(out, c, ctx, err);
         } else if (json_is_true(encrypted) && bitlocker && json_is_number(percent) &&
                    json_number_value(percent) < 100) {
+                /* On its way to encrypted, or back: BitLocker tells both apart
+                 * (its conversion status), the facts do not. */
                 finding_add(out, c, ctx, STATUS_WARN, NULL, ev,
                             tr(ctx, "Leave the machine on until BitLocker has finished "
-                                    "encrypting the drive."),
-                            tr(ctx, "BitLocker is still encrypting the system volume (%s): %lld%% "
-                                    "done"),
-                            volume, (long long)json_number_value(percent));
+                                    "encrypting the drive; if it is decrypting it instead, turn "
+                                    "BitLocker back on."),
+                            tr(ctx, "BitLocker has encrypted only %lld%% of the system volume "
+                                    "(%s)"),
+                            (long long)json_number_value(percent), volume);
         } else if (json_is_true(encrypted) && bitlocker && prot && strcmp(prot, "on") != 0) {
                 finding_add(out, c, ctx, STATUS_WARN, NULL, ev,
                             tr(ctx, "Resume BitLocker protection (Control Panel > BitLocker "
