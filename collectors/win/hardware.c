@@ -67,14 +67,20 @@ static void collect_disk(json_t *facts)
 {
         struct winapi_disk d;
         struct winapi_error e;
+        wchar_t windir[MAX_PATH];
+        char drive[3] = "C:";
         json_t *disks = json_array(), *disk;
 
+        if (GetSystemWindowsDirectoryW(windir, MAX_PATH) >= 2 && windir[1] == L':' &&
+            windir[0] < 128)
+                drive[0] = (char)windir[0];
         if (winapi_system_disk(&d, &e) < 0) {
                 facts_add_error(facts, "disk", "", 0, "%s", e.what);
                 json_object_set_new(facts, "disks", disks);
                 return;
         }
-        disk = json_pack("{s:s, s:I}", "name", "system", "size_bytes", (json_int_t)d.size_bytes);
+        /* Named by the drive Windows is on, as its user knows it. */
+        disk = json_pack("{s:s, s:I}", "name", drive, "size_bytes", (json_int_t)d.size_bytes);
         set_str(disk, "model", d.model);
         set_str(disk, "bus", d.bus);
         if (d.seek_penalty >= 0)
@@ -85,7 +91,7 @@ static void collect_disk(json_t *facts)
         json_array_append_new(disks, disk);
         json_object_set_new(facts, "disks", disks);
         json_object_set_new(facts, "system_disk",
-                            json_pack("{s:s, s:s}", "name", "system", "how",
+                            json_pack("{s:s, s:s}", "name", drive, "how",
                                       "the disk holding the Windows directory"));
 }
 
