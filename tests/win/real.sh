@@ -21,6 +21,11 @@ fail() {
 	exit 1
 }
 
+# This machine's own settings, read over the baseline beside the executable.
+mkdir -p "$WINEPREFIX/drive_c/ProgramData/Hygie"
+printf '[backup:nas]\r\npath = \\\\nas\\sauvegardes\\accueil\r\n' \
+	>"$WINEPREFIX/drive_c/ProgramData/Hygie/policy.ini"
+
 rc=0
 LANG=C.UTF-8 "$wine" "$agent" check --json >"$tmp/out.json" 2>"$tmp/err" || rc=$?
 [ "$rc" -le 1 ] || { cat "$tmp/err" >&2; fail "check --json exited $rc"; }
@@ -39,6 +44,8 @@ jq -e '.facts.os.firewall.how == "windows-registry" or (.facts.os.firewall | has
 jq -e '[.findings[] | select(.check == "os.supported")] | length == 1' "$tmp/out.json" \
 	>/dev/null || fail "no os.supported finding"
 jq -e '.facts.os.build > 0' "$tmp/out.json" >/dev/null || fail "no build number read"
+jq -e '.facts.backup.jobs.nas.path == "\\\\nas\\sauvegardes\\accueil"' "$tmp/out.json" >/dev/null ||
+	fail "C:\\ProgramData\\Hygie\\policy.ini was not read"
 
 # A French user reads French, in UTF-8.
 LANG=fr_FR.UTF-8 "$wine" "$agent" check --only os >"$tmp/fr.txt" 2>&1 || true
@@ -47,4 +54,4 @@ grep -q "Système d'exploitation" "$tmp/fr.txt" || { cat "$tmp/fr.txt" >&2; fail
 rc=0
 "$wine" "$agent" check --root / >/dev/null 2>"$tmp/err" || rc=$?
 [ "$rc" -eq 2 ] && grep -q -- "--root" "$tmp/err" || fail "--root is not refused (exit $rc)"
-echo "real agent: every family collected; wine's missing interfaces reported; French; --root refused"
+echo "real agent: every family collected; wine's missing interfaces reported; the site policy read; French; --root refused"
