@@ -79,7 +79,8 @@ static int handler(void *user, const char *section, const char *name, const char
                         return fail(l, "realtime: yes or no, not \"%s\"", value);
                 p->realtime = strcmp(value, "yes") == 0;
         } else {
-                return fail(l, "unknown key \"%s\" (name, paths, services, processes, "
+                return fail(l,
+                            "unknown key \"%s\" (name, paths, services, processes, "
                             "windows_services, realtime)",
                             name);
         }

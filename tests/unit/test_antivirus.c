@@ -65,9 +65,8 @@ static void test_table_errors_name_the_line(void **state)
                                           "t.conf", t, &e),
                          -EINVAL);
         assert_int_equal(e.line, 7);
-        assert_string_equal(e.msg,
-                            "unknown key \"colour\" (name, paths, services, processes, "
-                            "windows_services, realtime)");
+        assert_string_equal(e.msg, "unknown key \"colour\" (name, paths, services, processes, "
+                                   "windows_services, realtime)");
         assert_int_equal(avproducts_parse("[a]\nname = A\npaths = opt/a\n", "t", t, &e), -EINVAL);
         assert_int_equal(e.line, 3);
         assert_int_equal(avproducts_parse("[a]\nname = A\nrealtime = maybe\n", "t", t, &e),
