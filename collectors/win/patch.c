@@ -26,7 +26,8 @@ static void search(const struct collect_ctx *ctx, json_t *facts)
         size_t n = 0, total = 0, nsec = 0;
         json_t *pending, *s = json_object();
         char when[32];
-        int rc = winapi_update_search(SEARCH_TIMEOUT_MS, v, WINAPI_MAX_UPDATES, &n, &total, &e);
+        int rc =
+            winapi_update_search(SEARCH_TIMEOUT_MS, v, WINAPI_MAX_UPDATES, &n, &total, &nsec, &e);
 
         json_object_set_new(s, "how", json_string("wuapi"));
         json_object_set_new(s, "ok", json_boolean(rc == 0));
@@ -41,7 +42,6 @@ static void search(const struct collect_ctx *ctx, json_t *facts)
                                       json_pack("{s:o, s:s, s:b, s:s}", "package",
                                                 facts_string(v[i].title), "kb", v[i].kb, "security",
                                                 v[i].security, "severity", v[i].severity));
-                nsec += v[i].security;
         }
         json_object_set_new(facts, "pending", pending);
         json_object_set_new(facts, "pending_count", json_integer((json_int_t)total));

@@ -378,7 +378,7 @@ int winapi_security_center(struct winapi_av *v, size_t max, size_t *n, struct wi
  * thread each hold a reference to; the last to let go frees it. */
 struct update_search {
         LONG refs;
-        size_t max, n, total;
+        size_t max, n, total, security;
         int rc;
         struct winapi_error e;
         struct winapi_update v[];
@@ -487,15 +487,21 @@ static int update_run(struct update_search *s)
                 hr = IUpdateCollection_get_Count(updates, &count);
                 s->total = count > 0 ? (size_t)count : 0;
         }
-        for (LONG i = 0; SUCCEEDED(hr) && s->rc == 0 && i < count && s->n < s->max; i++) {
+        /* Every update is read, to count the security ones; the first max
+         * are kept. */
+        for (LONG i = 0; SUCCEEDED(hr) && s->rc == 0 && i < count; i++) {
+                struct winapi_update one = { .security = false };
                 IUpdate *u = NULL;
 
                 step = "reading an update";
                 hr = IUpdateCollection_get_Item(updates, i, &u);
                 if (SUCCEEDED(hr))
-                        hr = update_read(u, &s->v[s->n]);
-                if (SUCCEEDED(hr))
-                        s->n++;
+                        hr = update_read(u, &one);
+                if (SUCCEEDED(hr)) {
+                        s->security += one.security;
+                        if (s->n < s->max)
+                                s->v[s->n++] = one;
+                }
                 if (u)
                         IUpdate_Release(u);
         }
@@ -530,14 +536,14 @@ static DWORD WINAPI update_thread(void *arg)
 }
 
 int winapi_update_search(unsigned timeout_ms, struct winapi_update *v, size_t max, size_t *n,
-                         size_t *total, struct winapi_error *e)
+                         size_t *total, size_t *security, struct winapi_error *e)
 {
         struct update_search *s;
         HANDLE thread;
         DWORD wait;
         int rc;
 
-        *n = *total = 0;
+        *n = *total = *security = 0;
         if (max > (SIZE_MAX - sizeof(*s)) / sizeof(s->v[0]))
                 return fail(e, -EINVAL, "Windows Update: %zu results asked for", max);
         s = calloc(1, sizeof(*s) + max * sizeof(s->v[0]));
@@ -561,6 +567,7 @@ int winapi_update_search(unsigned timeout_ms, struct winapi_update *v, size_t ma
                                 memcpy(v, s->v, s->n * sizeof(s->v[0]));
                         *n = s->n;
                         *total = s->total;
+                        *security = s->security;
                 }
         } else if (wait == WAIT_TIMEOUT) {
                 rc = fail(e, -ETIMEDOUT, "Windows Update: no answer from the search within %u ms",

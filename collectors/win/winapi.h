@@ -39,8 +39,10 @@ struct winapi_update {
         char severity[16]; /* MsrcSeverity: Critical, Important, Moderate, Low, or empty */
         bool security;     /* in the Security Updates category, or has an MSRC severity */
 };
+/* n of total updates in v; security: how many of the total are security
+ * updates. */
 int winapi_update_search(unsigned timeout_ms, struct winapi_update *v, size_t max, size_t *n,
-                         size_t *total, struct winapi_error *e);
+                         size_t *total, size_t *security, struct winapi_error *e);
 
 /* The local password policy (NetUserModalsGet levels 0 and 3). Ages in
  * seconds; -1 for "never" (TIMEQ_FOREVER). */

@@ -101,17 +101,18 @@ int winapi_security_center(struct winapi_av *v, size_t max, size_t *n, struct wi
 }
 
 int winapi_update_search(unsigned timeout_ms, struct winapi_update *v, size_t max, size_t *n,
-                         size_t *total, struct winapi_error *e)
+                         size_t *total, size_t *security, struct winapi_error *e)
 {
         int rc;
         const json_t *m = member("updates", e, &rc), *p;
         size_t k;
 
         (void)timeout_ms;
-        *n = *total = 0;
+        *n = *total = *security = 0;
         json_array_foreach(m, k, p)
         {
                 (*total)++;
+                *security += b(p, "security");
                 if (*n == max)
                         continue;
                 snprintf(v[*n].title, sizeof(v[*n].title), "%s", s(p, "title"));
