@@ -15,6 +15,13 @@
 
 static enum log_level log_threshold = LOG_LEVEL_WARN;
 
+static log_sink_fn *log_sink;
+
+void log_set_sink(log_sink_fn *sink)
+{
+        log_sink = sink;
+}
+
 void log_set_level(enum log_level level)
 {
         log_threshold = level;
@@ -152,4 +159,6 @@ void log_msg(enum log_level level, const char *fmt, ...)
         util_utf8_trim(l.buf);
         /* One write per line, so threads never interleave. */
         fprintf(stderr, "%s\n", l.buf);
+        if (log_sink)
+                log_sink(level, l.buf);
 }

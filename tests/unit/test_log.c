@@ -83,6 +83,31 @@ static void test_log_numbers_are_formatted(void **state)
                             "level=info msg=n a=-3 b=4 c=5 d=-6 e=7 f=8 g=0xff h=1.50 i=x%\n");
 }
 
+static char sunk[4096];
+static enum log_level sunk_level;
+
+static void sink(enum log_level level, const char *line)
+{
+        sunk_level = level;
+        snprintf(sunk, sizeof(sunk), "%s", line);
+}
+
+/* A sink (the Event Log on Windows) gets the same line as stderr, without
+ * its newline, with its level; and none once removed. */
+static void test_log_sink_gets_each_line(void **state)
+{
+        (void)state;
+        log_set_sink(sink);
+        logged("msg=\"spooled\" family=%s", "patch");
+        assert_string_equal(sunk, "level=info msg=\"spooled\" family=patch");
+        assert_string_equal(out, "level=info msg=\"spooled\" family=patch\n");
+        assert_int_equal(sunk_level, LOG_LEVEL_INFO);
+        log_set_sink(NULL);
+        sunk[0] = '\0';
+        logged("msg=\"again\" x=%s", "1");
+        assert_string_equal(sunk, "");
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -90,6 +115,7 @@ int main(void)
                 cmocka_unit_test(test_log_bare_value_with_blanks_is_quoted),
                 cmocka_unit_test(test_log_control_and_invalid_bytes_are_escaped),
                 cmocka_unit_test(test_log_numbers_are_formatted),
+                cmocka_unit_test(test_log_sink_gets_each_line),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
