@@ -9,7 +9,6 @@
  * names, to refused/. */
 #include <errno.h>
 #include <inttypes.h>
-#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,9 +17,9 @@
 #include "dirops.h"
 #include "spool.h"
 
-#ifndef PATH_MAX
-#define PATH_MAX 4096
-#endif
+/* Room for the directory's path: Linux's PATH_MAX; in UTF-8, Windows' 260
+ * UTF-16 units take more than its PATH_MAX bytes. */
+#define PATH_LEN 4096
 
 #define ENTRY_NAME_LEN 30 /* 20 digits, '-', 2 hex digits, ".report" */
 #define TMP_PREFIX     ".tmp-"
@@ -34,7 +33,7 @@ struct item {
 
 struct spool {
         struct dirops *dir;
-        char path[PATH_MAX]; /* as given, for messages */
+        char path[PATH_LEN]; /* as given, for messages */
         uint64_t max_bytes;
         struct item *items; /* sorted by seq, then families */
         size_t n, cap;
