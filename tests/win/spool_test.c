@@ -14,6 +14,7 @@
 
 #include "dirops.h"
 #include "spool.h"
+#include "state.h"
 #include "win.h"
 
 static int failures;
@@ -180,6 +181,37 @@ static void test_spool(const char *dir)
         spool_close(s);
 }
 
+/* The state files: replaced whole, read back, a damaged one said so. */
+static void test_state(const char *dir)
+{
+        struct agent_state st = { 0 }, back;
+        unsigned long long seq;
+        struct dirops *d;
+        struct error e;
+
+        CHECK(state_seq_load(dir, &seq, &e) == 0 && seq == 0);
+        CHECK(state_seq_save(dir, 41, &e) == 0);
+        CHECK(state_seq_save(dir, 42, &e) == 0);
+        CHECK(state_seq_load(dir, &seq, &e) == 0 && seq == 42);
+        CHECK(state_load(dir, &back, &e) == -ENOENT);
+        snprintf(st.dir, sizeof(st.dir), "%s", dir);
+        snprintf(st.server, sizeof(st.server), "https://collecteur.example:8443");
+        snprintf(st.agent_id, sizeof(st.agent_id), "0b6f8f5e-8d2a-4f4e-9a43-3c1d2f8e7a10");
+        st.enrolled_at = 1700000000;
+        CHECK(state_save(&st, &e) == 0);
+        CHECK(state_load(dir, &back, &e) == 0);
+        CHECK(!strcmp(back.server, st.server) && !strcmp(back.agent_id, st.agent_id) &&
+              back.enrolled_at == 1700000000);
+        CHECK(dirops_open(dir, false, &d) == 0);
+        if (d) {
+                CHECK(dirops_remove(d, "seq") == 0);
+                CHECK(dirops_create(d, "seq", 0600, "4x\n", 3) == 0);
+        }
+        dirops_close(d);
+        CHECK(state_seq_load(dir, &seq, &e) == -EINVAL && seq == 0);
+        CHECK(!strncmp(e.msg, "damaged: ", 9));
+}
+
 /* Directory open, made by the caller so that everyone may write to it (wine
  * derives a DACL from the Unix mode: chmod 0777), is refused. */
 static void test_open_refuses_directory_writable_by_others(const char *open)
@@ -220,6 +252,7 @@ int main(int argc, char **argv)
         /* Not ASCII: UTF-8 here, UTF-16 in the Win32 API. */
         snprintf(dir, sizeof(dir), "%s\\file d'attente \xc3\xa9t\xc3\xa9 \xe6\x97\xa5", top);
         test_spool(dir);
+        test_state(dir);
         if (argc > 1)
                 test_open_refuses_directory_writable_by_others(argv[1]);
         CHECK(exists(top, "file d'attente \xc3\xa9t\xc3\xa9 \xe6\x97\xa5"));
@@ -228,6 +261,6 @@ int main(int argc, char **argv)
                 return 1;
         }
         printf("spool-test: add, order, eviction, set aside, crash leftovers, lock, non-ASCII "
-               "directory, one writable by others refused: ok\n");
+               "directory, one writable by others refused, state files: ok\n");
         return 0;
 }
