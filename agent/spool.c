@@ -2,25 +2,24 @@
  *
  * An entry is "<seq: 20 digits>-<families: 2 hex digits>.report", so names
  * sort as seqs do and carry the metadata. A put writes ".tmp-<seq>", syncs
- * it, renames it (never over an existing name: renameat2 RENAME_NOREPLACE,
- * which ext4, xfs, btrfs and tmpfs have) and syncs the directory. The index
- * is an array sorted by seq, built by scanning the directory on open. Every
- * file access is relative to the directory fd and follows no link. Reports
- * the collector refused for good go, under the same names, to refused/. */
-#include <dirent.h>
+ * it, renames it (never over an existing name) and syncs the directory. The
+ * index is an array sorted by seq, built by scanning the directory on open.
+ * Every file access is relative to the directory held open (dirops.h) and
+ * follows no link. Reports the collector refused for good go, under the same
+ * names, to refused/. */
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
-#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "dirops.h"
 #include "spool.h"
+
+/* Room for the directory's path: Linux's PATH_MAX; in UTF-8, Windows' 260
+ * UTF-16 units take more than its PATH_MAX bytes. */
+#define PATH_LEN 4096
 
 #define ENTRY_NAME_LEN 30 /* 20 digits, '-', 2 hex digits, ".report" */
 #define TMP_PREFIX     ".tmp-"
@@ -33,8 +32,8 @@ struct item {
 };
 
 struct spool {
-        int dirfd;
-        char path[PATH_MAX]; /* as given, for messages */
+        struct dirops *dir;
+        char path[PATH_LEN]; /* as given, for messages */
         uint64_t max_bytes;
         struct item *items; /* sorted by seq, then families */
         size_t n, cap;
@@ -144,68 +143,66 @@ static int reserve(struct spool *s, size_t n)
         return 0;
 }
 
+struct scan {
+        struct spool *s;
+        struct error *e;
+        bool said; /* e filled */
+};
+
+static int scan_one(const char *name, void *arg)
+{
+        struct scan *sc = arg;
+        struct spool *s = sc->s;
+        bool tmp = strncmp(name, TMP_PREFIX, strlen(TMP_PREFIX)) == 0;
+        struct item it = { 0 };
+        struct dirops_stat st;
+        int rc;
+
+        if (!tmp && !entry_parse(name, strlen(name) + 1, &it.seq, &it.families))
+                return 0;
+        if ((rc = dirops_stat(s->dir, name, &st)) < 0) {
+                if (rc == -ENOENT)
+                        return 0;
+                sc->said = true;
+                error_set(sc->e, s->path, 0, "cannot inspect %s: %s", name, strerror(-rc));
+                return rc;
+        }
+        if (st.type != DIROPS_FILE)
+                return 0;
+        /* Not synced: a removal lost in a crash is made again. */
+        if (tmp || st.size == 0) {
+                if ((rc = dirops_remove(s->dir, name)) < 0 && rc != -ENOENT) {
+                        sc->said = true;
+                        error_set(sc->e, s->path, 0, "cannot remove %s: %s", name, strerror(-rc));
+                        return rc;
+                }
+                return 0;
+        }
+        if (s->n == SPOOL_MAX_ENTRIES) {
+                sc->said = true;
+                error_set(sc->e, s->path, 0, "more than %d reports in the spool",
+                          SPOOL_MAX_ENTRIES);
+                return -E2BIG;
+        }
+        if ((rc = reserve(s, s->n + 1)) < 0) {
+                sc->said = true;
+                error_set(sc->e, s->path, 0, "out of memory");
+                return rc;
+        }
+        it.bytes = st.size;
+        s->items[s->n++] = it;
+        s->bytes += it.bytes;
+        return 0;
+}
+
 /* Indexes the entries; removes temporary files and empty entries. */
 static int spool_scan(struct spool *s, struct error *e)
 {
-        struct dirent *de;
-        DIR *d;
-        int fd, rc = 0;
+        struct scan sc = { .s = s, .e = e, .said = false };
+        int rc = dirops_list(s->dir, scan_one, &sc);
 
-        fd = openat(s->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        d = fd >= 0 ? fdopendir(fd) : NULL;
-        if (!d) {
-                rc = -errno;
-                if (fd >= 0)
-                        close(fd);
+        if (rc < 0 && !sc.said)
                 error_set(e, s->path, 0, "cannot list the spool directory: %s", strerror(-rc));
-                return rc;
-        }
-        while ((errno = 0, de = readdir(d))) {
-                bool tmp = strncmp(de->d_name, TMP_PREFIX, strlen(TMP_PREFIX)) == 0;
-                struct item it = { 0 };
-                struct stat st;
-
-                if (!tmp && !entry_parse(de->d_name, sizeof(de->d_name), &it.seq, &it.families))
-                        continue;
-                if (fstatat(s->dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-                        if (errno == ENOENT)
-                                continue;
-                        rc = -errno;
-                        error_set(e, s->path, 0, "cannot inspect %s: %s", de->d_name,
-                                  strerror(-rc));
-                        break;
-                }
-                if (!S_ISREG(st.st_mode))
-                        continue;
-                /* Not synced: a removal lost in a crash is made again. */
-                if (tmp || st.st_size == 0) {
-                        if (unlinkat(s->dirfd, de->d_name, 0) < 0 && errno != ENOENT) {
-                                rc = -errno;
-                                error_set(e, s->path, 0, "cannot remove %s: %s", de->d_name,
-                                          strerror(-rc));
-                                break;
-                        }
-                        continue;
-                }
-                if (s->n == SPOOL_MAX_ENTRIES) {
-                        rc = -E2BIG;
-                        error_set(e, s->path, 0, "more than %d reports in the spool",
-                                  SPOOL_MAX_ENTRIES);
-                        break;
-                }
-                if ((rc = reserve(s, s->n + 1)) < 0) {
-                        error_set(e, s->path, 0, "out of memory");
-                        break;
-                }
-                it.bytes = (uint64_t)st.st_size;
-                s->items[s->n++] = it;
-                s->bytes += it.bytes;
-        }
-        if (!rc && errno) {
-                rc = -errno;
-                error_set(e, s->path, 0, "cannot list the spool directory: %s", strerror(-rc));
-        }
-        closedir(d);
         if (s->n)
                 qsort(s->items, s->n, sizeof(*s->items), item_cmp);
         return rc;
@@ -213,8 +210,8 @@ static int spool_scan(struct spool *s, struct error *e)
 
 int spool_open(const char *dir, uint64_t max_bytes, struct spool **out, struct error *e)
 {
+        const char *why = "";
         struct spool *s;
-        struct stat st;
         int rc;
 
         *out = NULL;
@@ -233,33 +230,24 @@ int spool_open(const char *dir, uint64_t max_bytes, struct spool **out, struct e
         }
         snprintf(s->path, sizeof(s->path), "%s", dir);
         s->max_bytes = max_bytes;
-        s->dirfd = -1;
-        if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
-                rc = -errno;
-                error_set(e, dir, 0, "cannot create the spool directory: %s", strerror(-rc));
-                goto fail;
-        }
-        s->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (s->dirfd < 0 || fstat(s->dirfd, &st) < 0) {
-                rc = -errno;
+        if ((rc = dirops_open(dir, true, &s->dir)) < 0) {
                 error_set(e, dir, 0, "cannot open the spool directory: %s", strerror(-rc));
                 goto fail;
         }
         /* Whoever may write here may have reports sent in the agent's name. */
-        if (st.st_uid != geteuid()) {
-                rc = -EPERM;
-                error_set(e, dir, 0, "the spool directory belongs to another user");
-                goto fail;
-        }
-        if (st.st_mode & (S_IWGRP | S_IWOTH)) {
-                rc = -EPERM;
-                error_set(e, dir, 0, "the spool directory is writable by other users");
+        if ((rc = dirops_private(s->dir, &why)) < 0) {
+                if (rc == -EPERM)
+                        error_set(e, dir, 0, "the spool directory %s", why);
+                else
+                        error_set(e, dir, 0, "cannot open the spool directory: %s", strerror(-rc));
                 goto fail;
         }
         /* A second agent would remove the temporary file this one writes. */
-        if (flock(s->dirfd, LOCK_EX | LOCK_NB) < 0) {
-                rc = errno == EWOULDBLOCK ? -EBUSY : -errno;
-                error_set(e, dir, 0, "the spool is in use by another process");
+        if ((rc = dirops_lock(s->dir)) < 0) {
+                if (rc == -EBUSY)
+                        error_set(e, dir, 0, "the spool is in use by another process");
+                else
+                        error_set(e, dir, 0, "cannot lock the spool directory: %s", strerror(-rc));
                 goto fail;
         }
         rc = spool_scan(s, e);
@@ -272,29 +260,13 @@ fail:
         return rc;
 }
 
-static int write_all(int fd, const unsigned char *p, size_t len)
-{
-        while (len > 0) {
-                ssize_t w = write(fd, p, len);
-
-                if (w < 0 && errno == EINTR)
-                        continue;
-                if (w < 0)
-                        return -errno;
-                if (w == 0)
-                        return -EIO;
-                p += w;
-                len -= (size_t)w;
-        }
-        return 0;
-}
-
 /* Evicts the oldest entries while over budget, sparing the item at index
  * just and the newest entry of each family. */
 static void spool_evict(struct spool *s, size_t just)
 {
         size_t count = s->n, kept = 0;
         unsigned seen = 0;
+        int rc;
 
         if (s->bytes <= s->max_bytes && s->n <= SPOOL_MAX_ENTRIES)
                 return;
@@ -311,7 +283,7 @@ static void spool_evict(struct spool *s, size_t just)
                         /* Not synced: an eviction lost in a crash only brings
                          * back a report, delivered as if never evicted. One
                          * that fails stays, to be evicted at the next put. */
-                        if (unlinkat(s->dirfd, name, 0) == 0 || errno == ENOENT) {
+                        if ((rc = dirops_remove(s->dir, name)) == 0 || rc == -ENOENT) {
                                 s->bytes -= it.bytes;
                                 s->evicted++;
                                 count--;
@@ -328,7 +300,7 @@ int spool_put(struct spool *s, uint64_t seq, unsigned families, const void *data
 {
         char tmp[64], name[64];
         size_t pos;
-        int fd, rc;
+        int rc;
 
         if (seq == 0 || (families & ~SPOOL_FAMILIES) || !data || len == 0) {
                 error_set(e, s->path, 0, "report %" PRIu64 ": bad number, families or size", seq);
@@ -354,25 +326,14 @@ int spool_put(struct spool *s, uint64_t seq, unsigned families, const void *data
         }
         snprintf(tmp, sizeof(tmp), TMP_PREFIX "%020" PRIu64, seq);
         entry_name(name, sizeof(name), seq, families);
-        fd = openat(s->dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-        if (fd < 0) {
-                rc = -errno;
+        if ((rc = dirops_create(s->dir, tmp, 0600, data, len)) < 0)
+                goto fail;
+        if ((rc = dirops_rename(s->dir, tmp, s->dir, name, false)) < 0) {
+                dirops_remove(s->dir, tmp);
                 goto fail;
         }
-        rc = write_all(fd, data, len);
-        if (!rc && fsync(fd) < 0)
-                rc = -errno;
-        if (close(fd) < 0 && !rc)
-                rc = -errno;
-        if (!rc && renameat2(s->dirfd, tmp, s->dirfd, name, RENAME_NOREPLACE) < 0)
-                rc = -errno;
-        if (rc) {
-                unlinkat(s->dirfd, tmp, 0);
-                goto fail;
-        }
-        if (fsync(s->dirfd) < 0) {
-                rc = -errno;
-                unlinkat(s->dirfd, name, 0);
+        if ((rc = dirops_sync(s->dir)) < 0) {
+                dirops_remove(s->dir, name);
                 goto fail;
         }
         memmove(&s->items[pos + 1], &s->items[pos], (s->n - pos) * sizeof(*s->items));
@@ -397,33 +358,14 @@ int spool_oldest(struct spool *s, struct spool_entry *ent)
         return 0;
 }
 
-static int read_all(int fd, unsigned char *buf, size_t size, size_t *got)
-{
-        *got = 0;
-        while (*got < size) {
-                ssize_t r = read(fd, buf + *got, size - *got);
-
-                if (r < 0 && errno == EINTR)
-                        continue;
-                if (r < 0)
-                        return -errno;
-                if (r == 0)
-                        break;
-                *got += (size_t)r;
-        }
-        return 0;
-}
-
 int spool_read(struct spool *s, const struct spool_entry *ent, void **data, size_t *len,
                struct error *e)
 {
         char path[sizeof(s->path) + sizeof(ent->name) + 1];
-        unsigned char *buf = NULL;
         unsigned families;
-        struct stat st;
         uint64_t seq;
-        int fd, rc = 0;
         size_t i;
+        int rc;
 
         *data = NULL;
         *len = 0;
@@ -431,38 +373,17 @@ int spool_read(struct spool *s, const struct spool_entry *ent, void **data, size
                 error_set(e, s->path, 0, "not a spool entry");
                 return -EINVAL;
         }
-        snprintf(path, sizeof(path), "%s/%s", s->path, ent->name);
-        fd = openat(s->dirfd, ent->name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
-        if (fd < 0) {
-                rc = errno == ELOOP ? -EINVAL : -errno;
-                if (rc == -ENOENT && (i = find(s, seq, families)) < s->n)
-                        drop(s, i);
-        } else if (fstat(fd, &st) < 0) {
-                rc = -errno;
-        } else if (!S_ISREG(st.st_mode)) {
-                rc = -EINVAL;
-        } else if (st.st_size > SPOOL_REPORT_MAX) {
-                rc = -EFBIG;
-        } else if (!(buf = malloc(st.st_size ? (size_t)st.st_size : 1))) {
-                rc = -ENOMEM;
-        } else {
-                rc = read_all(fd, buf, (size_t)st.st_size, len);
-        }
-        if (fd >= 0)
-                close(fd);
+        snprintf(path, sizeof(path), "%s" DIROPS_SEP "%s", s->path, ent->name);
+        rc = dirops_read(s->dir, ent->name, SPOOL_REPORT_MAX, data, len);
+        if (rc == -ENOENT && (i = find(s, seq, families)) < s->n)
+                drop(s, i);
         if (rc == -EINVAL)
                 error_set(e, path, 0, "cannot read: not a regular file");
         else if (rc == -EFBIG)
                 error_set(e, path, 0, "cannot read: over %u bytes", SPOOL_REPORT_MAX);
         else if (rc < 0)
                 error_set(e, path, 0, "cannot read: %s", strerror(-rc));
-        if (rc < 0) {
-                free(buf);
-                *len = 0;
-                return rc;
-        }
-        *data = buf;
-        return 0;
+        return rc;
 }
 
 /* Where entry ent is in the spool's index (*i == s->n: gone already). */
@@ -486,15 +407,13 @@ int spool_remove(struct spool *s, const struct spool_entry *ent, struct error *e
 
         if ((rc = entry_index(s, ent, &i, e)) < 0 || i == s->n)
                 return rc;
-        if (unlinkat(s->dirfd, ent->name, 0) < 0 && errno != ENOENT) {
-                rc = -errno;
+        if ((rc = dirops_remove(s->dir, ent->name)) < 0 && rc != -ENOENT) {
                 error_set(e, s->path, 0, "cannot remove report %" PRIu64 ": %s", ent->seq,
                           strerror(-rc));
                 return rc;
         }
         drop(s, i);
-        if (fsync(s->dirfd) < 0) {
-                rc = -errno;
+        if ((rc = dirops_sync(s->dir)) < 0) {
                 error_set(e, s->path, 0, "cannot remove report %" PRIu64 ": %s", ent->seq,
                           strerror(-rc));
                 return rc;
@@ -502,70 +421,66 @@ int spool_remove(struct spool *s, const struct spool_entry *ent, struct error *e
         return 0;
 }
 
-/* Removes all but the SPOOL_REFUSED_MAX newest entries of the directory rfd.
- * Not synced, as evictions are not. */
-static void prune_refused(int rfd)
+struct refused {
+        struct item *v;
+        size_t n, cap;
+};
+
+static int refused_one(const char *name, void *arg)
 {
-        int fd = openat(rfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-        struct item *v = NULL, *grown;
-        size_t n = 0, cap = 0;
-        struct dirent *de;
+        struct refused *r = arg;
+        struct item it = { 0 }, *grown;
+
+        if (!entry_parse(name, strlen(name) + 1, &it.seq, &it.families))
+                return 0;
+        if (r->n == r->cap) {
+                size_t cap = r->cap ? r->cap * 2 : 16;
+
+                if (!(grown = realloc(r->v, cap * sizeof(*r->v))))
+                        return -ENOMEM;
+                r->v = grown;
+                r->cap = cap;
+        }
+        r->v[r->n++] = it;
+        return 0;
+}
+
+/* Removes all but the SPOOL_REFUSED_MAX newest entries of the directory rd.
+ * Not synced, as evictions are not. */
+static void prune_refused(struct dirops *rd)
+{
+        struct refused r = { .v = NULL, .n = 0, .cap = 0 };
         char name[64];
 
-        if (!d) {
-                if (fd >= 0)
-                        close(fd);
-                return;
-        }
-        while ((de = readdir(d))) {
-                struct item it = { 0 };
-
-                if (!entry_parse(de->d_name, sizeof(de->d_name), &it.seq, &it.families))
-                        continue;
-                if (n == cap) {
-                        cap = cap ? cap * 2 : 16;
-                        if (!(grown = realloc(v, cap * sizeof(*v))))
-                                break;
-                        v = grown;
-                }
-                v[n++] = it;
-        }
-        closedir(d);
-        if (n > SPOOL_REFUSED_MAX) {
-                qsort(v, n, sizeof(*v), item_cmp);
-                for (size_t i = 0; i < n - SPOOL_REFUSED_MAX; i++) {
-                        entry_name(name, sizeof(name), v[i].seq, v[i].families);
-                        unlinkat(rfd, name, 0);
+        dirops_list(rd, refused_one, &r);
+        if (r.n > SPOOL_REFUSED_MAX) {
+                qsort(r.v, r.n, sizeof(*r.v), item_cmp);
+                for (size_t i = 0; i < r.n - SPOOL_REFUSED_MAX; i++) {
+                        entry_name(name, sizeof(name), r.v[i].seq, r.v[i].families);
+                        dirops_remove(rd, name);
                 }
         }
-        free(v);
+        free(r.v);
 }
 
 int spool_set_aside(struct spool *s, const struct spool_entry *ent, struct error *e)
 {
+        struct dirops *rd = NULL;
         size_t i;
-        int rfd, rc;
+        int rc;
 
         if ((rc = entry_index(s, ent, &i, e)) < 0 || i == s->n)
                 return rc;
-        if (mkdirat(s->dirfd, SPOOL_REFUSED_DIR, 0700) < 0 && errno != EEXIST)
-                rc = -errno;
-        rfd = rc ? -1
-                 : openat(s->dirfd, SPOOL_REFUSED_DIR,
-                          O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-        if (!rc && rfd < 0)
-                rc = -errno;
-        if (!rc && renameat(s->dirfd, ent->name, rfd, ent->name) < 0 && errno != ENOENT)
-                rc = -errno;
+        rc = dirops_open_sub(s->dir, SPOOL_REFUSED_DIR, true, &rd);
+        if (!rc && (rc = dirops_rename(s->dir, ent->name, rd, ent->name, true)) == -ENOENT)
+                rc = 0;
         if (!rc) {
                 drop(s, i);
-                prune_refused(rfd);
-                if (fsync(rfd) < 0 || fsync(s->dirfd) < 0)
-                        rc = -errno;
+                prune_refused(rd);
+                if ((rc = dirops_sync(rd)) == 0)
+                        rc = dirops_sync(s->dir);
         }
-        if (rfd >= 0)
-                close(rfd);
+        dirops_close(rd);
         if (rc < 0)
                 error_set(e, s->path, 0, "cannot set report %" PRIu64 " aside in %s: %s", ent->seq,
                           SPOOL_REFUSED_DIR, strerror(-rc));
@@ -592,8 +507,7 @@ void spool_close(struct spool *s)
 {
         if (!s)
                 return;
-        if (s->dirfd >= 0)
-                close(s->dirfd);
+        dirops_close(s->dir);
         free(s->items);
         free(s);
 }

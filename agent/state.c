@@ -1,22 +1,42 @@
-/* state.c - the agent's state directory: durable files, identity. */
+/* state.c - the agent's state directory: durable files, identity. Files
+ * are read through dirops.h, following no link, on Linux and Windows; the
+ * machine's identity is Linux's (on Windows it is yet to come). */
 #include <errno.h>
-#include <fcntl.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#ifndef _WIN32
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#endif
 
+#include "dirops.h"
 #include "state.h"
+
+/* Larger than any state.json enrollment writes. */
+#define STATE_JSON_MAX (64u << 10)
 
 const char *state_path(const char *dir, const char *name, char *buf, size_t size)
 {
-        snprintf(buf, size, "%s/%s", dir, name);
+        snprintf(buf, size, "%s" DIROPS_SEP "%s", dir, name);
         return buf;
+}
+
+/* dir/name whole into *data (the caller frees it). */
+static int read_in(const char *dir, const char *name, size_t max, void **data, size_t *len)
+{
+        struct dirops *d;
+        int rc;
+
+        *data = NULL;
+        *len = 0;
+        if ((rc = dirops_open(dir, false, &d)) < 0)
+                return rc;
+        rc = dirops_read(d, name, max, data, len);
+        dirops_close(d);
+        return rc;
 }
 
 static int copy_string(json_t *o, const char *key, char *buf, size_t size, bool required)
@@ -35,26 +55,33 @@ int state_load(const char *dir, struct agent_state *st, struct error *e)
 {
         char path[PATH_MAX];
         json_error_t je;
+        void *text;
+        size_t len;
         json_t *o;
         int rc;
 
         memset(st, 0, sizeof(*st));
         snprintf(st->dir, sizeof(st->dir), "%s", dir);
         state_path(dir, "state.json", path, sizeof(path));
-        o = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+        rc = read_in(dir, "state.json", STATE_JSON_MAX, &text, &len);
+        if (rc == -ENOENT) {
+                error_set(e, path, 0,
+                          "not enrolled: run hygie-agent enroll --server URL --token T "
+                          "--ca-fingerprint sha256:...");
+                return -ENOENT;
+        }
+        if (rc < 0 && rc != -EFBIG) {
+                error_set(e, path, 0, "cannot read: %s", strerror(-rc));
+                return rc;
+        }
+        o = rc < 0 ? NULL : json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+        free(text);
         if (!o) {
-                if (access(path, F_OK) < 0 && errno == ENOENT) {
-                        error_set(e, path, 0,
-                                  "not enrolled: run hygie-agent enroll --server URL --token T "
-                                  "--ca-fingerprint sha256:...");
-                        return -ENOENT;
-                }
-                if (access(path, R_OK) < 0) {
-                        rc = -errno;
-                        error_set(e, path, 0, "cannot read: %s", strerror(-rc));
-                        return rc;
-                }
-                error_set(e, path, (unsigned)je.line, "damaged: %s; enroll again", je.text);
+                if (rc == -EFBIG)
+                        error_set(e, path, 0, "damaged: over %u bytes; enroll again",
+                                  STATE_JSON_MAX);
+                else
+                        error_set(e, path, (unsigned)je.line, "damaged: %s; enroll again", je.text);
                 return -EINVAL;
         }
         rc = copy_string(o, "server", st->server, sizeof(st->server), true);
@@ -89,37 +116,33 @@ int state_save(const struct agent_state *st, struct error *e)
 
 int state_seq_load(const char *dir, unsigned long long *seq, struct error *e)
 {
-        char path[PATH_MAX], buf[32], *end;
-        ssize_t n;
-        int fd, rc;
+        char path[PATH_MAX], *buf, *end = NULL;
+        void *text;
+        size_t len;
+        int rc;
 
         *seq = 0;
         state_path(dir, "seq", path, sizeof(path));
-        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-        if (fd < 0) {
-                if (errno == ENOENT)
-                        return 0;
-                rc = -errno;
+        rc = read_in(dir, "seq", 31, &text, &len);
+        if (rc == -ENOENT)
+                return 0;
+        if (rc < 0 && rc != -EFBIG) {
                 error_set(e, path, 0, "cannot read: %s", strerror(-rc));
                 return rc;
         }
-        n = read(fd, buf, sizeof(buf) - 1);
-        rc = n < 0 ? -errno : 0;
-        close(fd);
-        if (rc < 0) {
-                error_set(e, path, 0, "cannot read: %s", strerror(-rc));
-                return rc;
-        }
-        buf[n] = '\0';
+        buf = text;
         errno = 0;
-        *seq = strtoull(buf, &end, 10);
-        if (errno || end == buf || (*end && strcmp(end, "\n") != 0) || buf[0] == '-') {
+        if (rc == 0)
+                *seq = strtoull(buf, &end, 10);
+        if (rc < 0 || errno || end == buf || (*end && strcmp(end, "\n") != 0) || buf[0] == '-') {
                 *seq = 0;
+                free(text);
                 error_set(e, path, 0,
                           "damaged: it should hold the number of the last report sent; write "
                           "there the highest seq the collector has from this agent");
                 return -EINVAL;
         }
+        free(text);
         return 0;
 }
 
@@ -131,6 +154,7 @@ int state_seq_save(const char *dir, unsigned long long seq, struct error *e)
         return file_replace(dir, "seq", buf, (size_t)n, 0600, e);
 }
 
+#ifndef _WIN32
 int state_machine_digest(const struct rootfs *root, char *out, size_t size)
 {
         static const char key[] = "hygie machine identity";
@@ -155,3 +179,4 @@ int state_machine_digest(const struct rootfs *root, char *out, size_t size)
                 snprintf(out + 2 * i, 3, "%02x", md[i]);
         return 0;
 }
+#endif

@@ -14,7 +14,9 @@
 
 #include "error.h"
 #include "file.h"
+#ifndef _WIN32
 #include "rootfs.h"
+#endif
 
 #define STATE_DEFAULT_DIR "/var/lib/hygie-agent"
 
@@ -41,9 +43,11 @@ int state_seq_save(const char *dir, unsigned long long seq, struct error *e);
 /* dir/name into buf. */
 const char *state_path(const char *dir, const char *name, char *buf, size_t size);
 
+#ifndef _WIN32
 /* A digest of the inspected machine's own identifiers (/etc/machine-id and
  * the DMI product UUID), so a cloned disk is told apart without either
  * identifier leaving the machine. "" when neither is readable. */
 int state_machine_digest(const struct rootfs *root, char *out, size_t size);
+#endif
 
 #endif

@@ -1,70 +1,67 @@
 /* file.c - replacing a small file whole, durably.
  *
- * Each write has a temporary file of its own (".<name>.XXXXXX", made with
- * O_EXCL), so two writers of one file never share one: the last rename wins
- * and the file is always one writer's whole text. */
+ * Each write has a temporary file of its own (".<name>.XXXXXX", made
+ * exclusively), so two writers of one file never share one: the last rename
+ * wins and the file is always one writer's whole text. Over dirops.h, so the
+ * same on Windows (where mode is not used: the file takes the directory's
+ * ACL). */
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "dirops.h"
 #include "file.h"
+#include "util.h"
 
-static int write_all(int fd, const char *p, size_t len)
+#define TMP_TRIES 100
+
+/* ".<name>.XXXXXX" made exclusively in d, holding data, into tmp. */
+static int create_tmp(struct dirops *d, const char *name, const void *data, size_t len, mode_t mode,
+                      char *tmp, size_t size)
 {
-        while (len > 0) {
-                ssize_t n = write(fd, p, len);
+        static const char chars[] =
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        unsigned char r[6];
+        int rc = -EEXIST;
 
-                if (n < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        return -errno;
-                }
-                p += n;
-                len -= (size_t)n;
+        for (int i = 0; i < TMP_TRIES && rc == -EEXIST; i++) {
+                char suffix[sizeof(r) + 1];
+
+                if ((rc = util_random(r, sizeof(r))) < 0)
+                        return rc;
+                for (size_t j = 0; j < sizeof(r); j++)
+                        suffix[j] = chars[r[j] % (sizeof(chars) - 1)];
+                suffix[sizeof(r)] = '\0';
+                if ((size_t)snprintf(tmp, size, ".%s.%s", name, suffix) >= size)
+                        return -ENAMETOOLONG;
+                rc = dirops_create(d, tmp, (unsigned)mode, data, len);
         }
-        return 0;
+        return rc;
 }
 
 int file_replace(const char *dir, const char *name, const void *data, size_t len, mode_t mode,
                  struct error *e)
 {
-        char tmp[PATH_MAX], path[PATH_MAX];
-        int fd, dfd, rc;
+        char tmp[256], path[4096];
+        struct dirops *d;
+        int rc;
 
-        if ((size_t)snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir, name) >= sizeof(tmp) ||
-            (size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >= sizeof(path)) {
+        if ((size_t)snprintf(path, sizeof(path), "%s" DIROPS_SEP "%s", dir, name) >= sizeof(path) ||
+            strlen(name) + 9 > sizeof(tmp)) {
                 error_set(e, dir, 0, "cannot write %s: path too long", name);
                 return -ENAMETOOLONG;
         }
-        fd = mkostemp(tmp, O_CLOEXEC);
-        if (fd < 0) {
-                rc = -errno;
+        if ((rc = dirops_open(dir, false, &d)) < 0) {
                 error_set(e, path, 0, "cannot write: %s", strerror(-rc));
                 return rc;
         }
-        rc = write_all(fd, data, len);
-        if (rc == 0 && fchmod(fd, mode) < 0)
-                rc = -errno;
-        if (rc == 0 && fsync(fd) < 0)
-                rc = -errno;
-        if (close(fd) < 0 && rc == 0)
-                rc = -errno;
-        if (rc == 0 && rename(tmp, path) < 0)
-                rc = -errno;
-        if (rc < 0) {
-                unlink(tmp);
+        rc = create_tmp(d, name, data, len, mode, tmp, sizeof(tmp));
+        if (rc == 0 && (rc = dirops_rename(d, tmp, d, name, true)) < 0)
+                dirops_remove(d, tmp);
+        if (rc == 0)
+                dirops_sync(d);
+        dirops_close(d);
+        if (rc < 0)
                 error_set(e, path, 0, "cannot write: %s", strerror(-rc));
-                return rc;
-        }
-        dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (dfd >= 0) {
-                fsync(dfd);
-                close(dfd);
-        }
-        return 0;
+        return rc;
 }
