@@ -9,6 +9,8 @@ agent=$1
 template=$2
 wine=${WINE:-/usr/lib/wine/wine64}
 tmp=$(mktemp -d)
+# The language is chosen per run below, by LANG alone.
+unset LANGUAGE LC_ALL LC_MESSAGES
 export WINEPREFIX="$tmp/prefix" WINEDEBUG=-all
 trap 'wineserver -k >/dev/null 2>&1 || true; rm -rf "$tmp"' EXIT
 cp -al "$template" "$WINEPREFIX"

@@ -5,7 +5,9 @@
 set -eu
 wine=${WINE:-/usr/lib/wine/wine64}
 tmp=$(mktemp -d)
-export WINEPREFIX="$tmp/prefix" WINEDEBUG=-all
+# Wine names Unix files in the locale's character set: UTF-8, for the
+# non-ASCII directory below.
+export WINEPREFIX="$tmp/prefix" WINEDEBUG=-all LANG=C.UTF-8 LC_ALL=C.UTF-8
 trap 'wineserver -k >/dev/null 2>&1 || true; rm -rf "$tmp"' EXIT
 cp -al "$2" "$WINEPREFIX"
 for f in "$WINEPREFIX"/*.reg; do
