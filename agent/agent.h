@@ -40,10 +40,37 @@ const char *agent_hostname(const struct rootfs *root, char *buf, size_t size);
  * why on stderr when it cannot. 0, or a negative errno. */
 int agent_open_root(const char *path, struct rootfs **root);
 void agent_close_root(struct rootfs *root);
+/* This machine's identity (state_machine_digest) from its own identifiers:
+ * etc/machine-id and the DMI product UUID in root on Linux, MachineGuid and
+ * the SMBIOS UUID on Windows. "" when none can be read. */
+int agent_machine_digest(const struct rootfs *root, char *out, size_t size);
 /* Prepares the console for UTF-8 text; on Windows also replaces argv with
  * the command line in UTF-8. Whether the output may be coloured is then
  * agent_colors(). */
 void agent_console_init(int *argc, char ***argv);
 bool agent_colors(FILE *out);
+
+#ifdef _WIN32
+/* The Windows service (agent/win/service.c): its name, and the Event Log
+ * source the installer registers for it. */
+#define AGENT_SERVICE_NAME L"HygieAgent"
+#define AGENT_EVENT_SOURCE "HygieAgent"
+/* Hands the main thread to the service control manager, which runs
+ * run(arg) on the service's own thread; returns what run returned (also
+ * reported to the manager as the service's exit code), or 1 when the
+ * process was not started by the manager. */
+int agent_service_dispatch(int (*run)(void *), void *arg);
+/* The daemon is up: reported running. A request of the manager then wakes
+ * the loop through wake (uv_async_send); agent_service_requests() says
+ * which. */
+struct uv_async_s;
+void agent_service_running(struct uv_async_s *wake);
+/* Stopping: reported pending, with a heartbeat, until run returns. */
+void agent_service_stopping(void);
+#define AGENT_SERVICE_STOP   1u /* stop, shutdown or preshutdown */
+#define AGENT_SERVICE_RELOAD 2u /* paramchange: read the policy again */
+/* What the manager asked since the last call; forgets it. */
+unsigned agent_service_requests(void);
+#endif
 
 #endif

@@ -17,10 +17,10 @@
 #include <ini.h>
 #include <jansson.h>
 #include <malloc.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <uv.h>
 
@@ -28,7 +28,7 @@
 #include "agent.h"
 #include "gzip.h"
 #include "log.h"
-#include "notify.h"
+#include "paths.h"
 #include "report.h"
 #include "report_limits.h"
 #include "spool.h"
@@ -37,6 +37,15 @@
 #include "util.h"
 
 #define _(s) dgettext("hygie", s)
+
+#ifdef _WIN32
+/* Ctrl-Break; SIGHUP is the console closing, a stop too. The service's
+ * requests come through service.c. */
+#define SIG_STOP SIGBREAK
+#else
+#define SIG_STOP SIGTERM
+#include "notify.h"
+#endif
 
 struct daemon_config {
         char state[PATH_MAX];
@@ -54,11 +63,16 @@ struct daemon {
         uv_mutex_t spool_lock;
         struct policy *policy;
         const char *policy_file, *root_path;
-        struct rootfs root;
+        const char *config_file, *state_dir; /* as given, or NULL */
+        struct rootfs *root;
         char host[256];
         char machine[65]; /* this machine's digest, as reports carry it */
         uv_timer_t check_timer, send_timer;
-        uv_signal_t sigterm, sigint, sighup;
+        uv_signal_t sigstop, sigint, sighup;
+#ifdef _WIN32
+        uv_async_t wake; /* the service control manager asks (service.c) */
+        bool service;
+#endif
         uint64_t next_due[FAM_COUNT]; /* loop time, ms */
         bool checking, sending, stopping, once, reload_pending, once_checked;
         bool status_writing, status_again; /* a write under way; another asked */
@@ -80,7 +94,8 @@ static void deliver(struct daemon *d);
 static void schedule_checks(struct daemon *d);
 static void daemon_stop(struct daemon *d, int code);
 
-/* Configuration: /etc/hygie/agent.ini or --config. */
+/* Configuration: agent.ini in the configuration directory (paths_conf), or
+ * --config. */
 
 static int config_key(void *user, const char *section, const char *key, const char *value)
 {
@@ -114,23 +129,22 @@ static int config_load(struct daemon_config *c, const char *file, bool required)
 {
         int rc;
 
-        snprintf(c->state, sizeof(c->state), STATE_DEFAULT_DIR);
+        snprintf(c->state, sizeof(c->state), "%s", paths_statedir());
         c->backoff_min_s = 5;
         c->backoff_max_s = 600;
         c->drain_per_minute = 120;
         c->spool_max_mb = 50;
-        if (!required && access(file, F_OK) < 0)
+        if (!required && !util_exists(file))
                 return 0;
         rc = ini_parse(file, config_key, c);
         if (rc < 0) {
-                fprintf(stderr, "hygie-agent: %s: %s\n", file, strerror(errno));
+                log_fail("hygie-agent: %s: %s", file, strerror(errno));
                 return -1;
         }
         if (rc > 0) {
-                fprintf(stderr,
-                        _("hygie-agent: %s:%d: unknown key or bad value (in [agent]: state, "
-                          "backoff_min, backoff_max, drain_per_minute, spool_max_mb)\n"),
-                        file, rc);
+                log_fail(_("hygie-agent: %s:%d: unknown key or bad value (in [agent]: state, "
+                           "backoff_min, backoff_max, drain_per_minute, spool_max_mb)"),
+                         file, rc);
                 return -1;
         }
         if (c->backoff_max_s < c->backoff_min_s)
@@ -285,7 +299,7 @@ static void check_work(uv_work_t *w)
         void *gz = NULL;
         size_t gzlen = 0;
 
-        facts = agent_run_checks(&d->root, d->policy, cw->mask, now, false, d->st.dir, &findings);
+        facts = agent_run_checks(d->root, d->policy, cw->mask, now, false, d->st.dir, &findings);
         struct report_meta meta = {
                 .agent_id = d->st.agent_id,
                 .hostname = d->host,
@@ -321,7 +335,12 @@ static void check_work(uv_work_t *w)
         json_decref(doc);
         json_decref(facts);
         findings_free(&findings);
-        malloc_trim(0); /* the audit's work area goes back to the system */
+        /* The audit's work area goes back to the system. */
+#ifdef _WIN32
+        _heapmin();
+#else
+        malloc_trim(0);
+#endif
 }
 
 static void check_done(uv_work_t *w, int status)
@@ -446,7 +465,7 @@ static void start_cycle(struct daemon *d, unsigned mask)
 
         /* The ETag names the saved policy.ini: without it, ask for it whole. */
         if (d->policy_etag[0] &&
-            access(state_path(d->st.dir, "policy.ini", path, sizeof(path)), F_OK) < 0)
+            !util_exists(state_path(d->st.dir, "policy.ini", path, sizeof(path))))
                 d->policy_etag[0] = '\0';
         d->cycle_mask = mask;
         d->checking = true; /* the fetch is part of the cycle */
@@ -733,7 +752,23 @@ static void sent(struct transport_req *r)
         uv_timer_start(&d->send_timer, on_send_timer, jitter(delay, 25), 0);
 }
 
-/* Signals and stopping. */
+/* Signals, the service manager and stopping. */
+
+/* Tells systemd (sd_notify) or the Windows service control manager. */
+static void tell_manager(struct daemon *d, const char *state)
+{
+#ifdef _WIN32
+        if (!d->service)
+                return;
+        if (strcmp(state, "READY=1") == 0)
+                agent_service_running(&d->wake);
+        else if (strcmp(state, "STOPPING=1") == 0)
+                agent_service_stopping();
+#else
+        (void)d;
+        notify_send(state);
+#endif
+}
 
 static void on_closed(uv_handle_t *h)
 {
@@ -745,13 +780,13 @@ static void daemon_stop(struct daemon *d, int code)
         if (!d->stopping) {
                 d->stopping = true;
                 d->exit_code = code;
-                notify_send("STOPPING=1");
+                tell_manager(d, "STOPPING=1");
                 uv_timer_stop(&d->check_timer);
                 uv_timer_stop(&d->send_timer);
                 transport_close(&d->t);
                 transport_req_free(&d->send_req);
                 transport_req_free(&d->policy_req);
-                uv_signal_stop(&d->sigterm);
+                uv_signal_stop(&d->sigstop);
                 uv_signal_stop(&d->sigint);
                 uv_signal_stop(&d->sighup);
         }
@@ -761,28 +796,55 @@ static void daemon_stop(struct daemon *d, int code)
         if (!uv_is_closing((uv_handle_t *)&d->check_timer)) {
                 uv_close((uv_handle_t *)&d->check_timer, on_closed);
                 uv_close((uv_handle_t *)&d->send_timer, on_closed);
-                uv_close((uv_handle_t *)&d->sigterm, on_closed);
+                uv_close((uv_handle_t *)&d->sigstop, on_closed);
                 uv_close((uv_handle_t *)&d->sigint, on_closed);
                 uv_close((uv_handle_t *)&d->sighup, on_closed);
+#ifdef _WIN32
+                if (d->service)
+                        uv_close((uv_handle_t *)&d->wake, on_closed);
+#endif
         }
+}
+
+static void reload(struct daemon *d)
+{
+        log_info("msg=\"reloading the policy\"");
+        tell_manager(d, "RELOADING=1");
+        d->reload_pending = d->checking; /* else now */
+        if (!d->checking)
+                reload_policy(d, "policy not reloaded");
+        tell_manager(d, "READY=1");
 }
 
 static void on_signal(uv_signal_t *s, int signum)
 {
         struct daemon *d = s->data;
 
+#ifndef _WIN32
         if (signum == SIGHUP) {
-                log_info("msg=\"reloading the policy\"");
-                notify_send("RELOADING=1");
-                d->reload_pending = d->checking; /* else now */
-                if (!d->checking)
-                        reload_policy(d, "policy not reloaded");
-                notify_send("READY=1");
+                reload(d);
                 return;
         }
-        log_info("msg=\"stopping\"");
+#endif
+        log_info("msg=\"stopping\" signal=%d", signum);
         daemon_stop(d, 0);
 }
+
+#ifdef _WIN32
+/* Stop, shutdown, preshutdown or paramchange from the service manager. */
+static void on_wake(uv_async_t *a)
+{
+        struct daemon *d = a->data;
+        unsigned asked = agent_service_requests();
+
+        if (asked & AGENT_SERVICE_STOP) {
+                log_info("msg=\"stopping\" by=\"service control manager\"");
+                daemon_stop(d, 0);
+        } else if (asked & AGENT_SERVICE_RELOAD) {
+                reload(d);
+        }
+}
+#endif
 
 static void run_usage(FILE *out)
 {
@@ -794,139 +856,95 @@ static void run_usage(FILE *out)
                 "exit 0 when everything was delivered, 1 when a report is still waiting or\n"
                 "was refused by the collector (set aside in spool/refused).\n"),
               out);
+#ifdef _WIN32
+        fputs(_("--service: run as the Windows service (its command line, not for a console).\n"),
+              out);
+#endif
 }
 
-int agent_run(int argc, char **argv)
+/* seq only grows, across restarts too: the collector orders by it.
+ * status.json kept it before the seq file did; it also keeps the policy's
+ * ETag and the last refusal. */
+static int restore_status(struct daemon *d, struct error *e)
 {
-        static const struct option opts[] = {
-                { "config", required_argument, NULL, 'c' },
-                { "state", required_argument, NULL, 'S' },
-                { "root", required_argument, NULL, 'r' },
-                { "policy", required_argument, NULL, 'p' },
-                { "once", no_argument, NULL, '1' },
-                { "verbose", no_argument, NULL, 'v' },
-                { "help", no_argument, NULL, 'h' },
-                { 0 },
-        };
-        const char *config = "/etc/hygie/agent.ini", *state_dir = NULL;
-        bool config_given = false;
-        struct daemon *d = calloc(1, sizeof(*d));
+        char path[PATH_MAX];
+        json_t *st =
+            json_load_file(state_path(d->st.dir, "status.json", path, sizeof(path)), 0, NULL);
+        long long saved = json_integer_value(json_object_get(st, "seq"));
+        const char *etag = json_string_value(json_object_get(st, "policy_etag"));
+        unsigned long long kept;
+
+        if (state_seq_load(d->st.dir, &kept, e) < 0) {
+                json_decref(st);
+                return -EINVAL;
+        }
+        d->seq = saved > (long long)spool_last_seq(d->spool) ? saved
+                                                             : (long long)spool_last_seq(d->spool);
+        if ((long long)kept > d->seq)
+                d->seq = (long long)kept;
+        if (etag && util_exists(state_path(d->st.dir, "policy.ini", path, sizeof(path))))
+                snprintf(d->policy_etag, sizeof(d->policy_etag), "%s", etag);
+        if (json_is_object(json_object_get(st, "last_refusal")))
+                d->last_refusal = json_incref(json_object_get(st, "last_refusal"));
+        json_decref(st);
+        return 0;
+}
+
+/* Everything but the command line: on the main thread, or on the service's. */
+static int daemon_main(void *arg)
+{
+        struct daemon *d = arg;
         char path[PATH_MAX];
         struct error e;
         int c, rc = 1;
 
-        if (!d)
+        if (config_load(&d->cfg,
+                        d->config_file ? d->config_file
+                                       : paths_conf("agent.ini", path, sizeof(path)),
+                        d->config_file != NULL) < 0)
                 return 1;
-        d->root_path = "/";
-        optind = 1;
-        while ((c = getopt_long(argc, argv, "c:S:r:p:1vh", opts, NULL)) != -1) {
-                switch (c) {
-                case 'c':
-                        config = optarg, config_given = true;
-                        break;
-                case 'S':
-                        state_dir = optarg;
-                        break;
-                case 'r':
-                        d->root_path = optarg;
-                        break;
-                case 'p':
-                        d->policy_file = optarg;
-                        break;
-                case '1':
-                        d->once = true;
-                        break;
-                case 'v':
-                        log_set_level(LOG_LEVEL_DEBUG);
-                        break;
-                case 'h':
-                        run_usage(stdout);
-                        free(d);
-                        return 0;
-                default:
-                        run_usage(stderr);
-                        free(d);
-                        return 2;
-                }
-        }
-        if (optind != argc) {
-                run_usage(stderr);
-                free(d);
-                return 2;
-        }
-        if (!getenv("HYGIE_LOG_QUIET"))
-                log_set_level(LOG_LEVEL_INFO);
-        if (config_load(&d->cfg, config, config_given) < 0)
-                goto out_free;
-        if (state_dir)
-                snprintf(d->cfg.state, sizeof(d->cfg.state), "%s", state_dir);
+        if (d->state_dir)
+                snprintf(d->cfg.state, sizeof(d->cfg.state), "%s", d->state_dir);
         if (state_load(d->cfg.state, &d->st, &e) < 0) {
-                fprintf(stderr, "hygie-agent: %s: %s\n", e.file, e.msg);
-                goto out_free;
+                log_fail("hygie-agent: %s: %s", e.file, e.msg);
+                return 1;
         }
-        if (rootfs_init(&d->root, d->root_path) < 0) {
-                fprintf(stderr, _("hygie-agent: cannot open the root %s\n"), d->root_path);
-                goto out_free;
-        }
-        state_machine_digest(&d->root, d->machine, sizeof(d->machine));
+        if (agent_open_root(d->root_path, &d->root) < 0)
+                return 1;
+        agent_machine_digest(d->root, d->machine, sizeof(d->machine));
         if (d->st.machine[0] && strcmp(d->machine, d->st.machine) != 0) {
-                fprintf(stderr,
-                        _("hygie-agent: %s was made on another machine (a cloned disk?); this "
-                          "machine must be enrolled on its own: hygie-agent enroll --server %s "
-                          "--token T --ca-fingerprint sha256:...\n"),
-                        d->st.dir, d->st.server);
+                log_fail(_("hygie-agent: %s was made on another machine (a cloned disk?); this "
+                           "machine must be enrolled on its own: hygie-agent enroll --force "
+                           "--server %s --token T --ca-fingerprint sha256:..."),
+                         d->st.dir, d->st.server);
                 goto out_root;
         }
-        agent_hostname(&d->root, d->host, sizeof(d->host));
+        agent_hostname(d->root, d->host, sizeof(d->host));
         d->policy = malloc(sizeof(*d->policy));
         if (!d->policy)
                 goto out_root;
         policy_defaults(d->policy);
         if (agent_load_policy(d->policy, d->policy_file,
                               state_path(d->st.dir, "policy.ini", path, sizeof(path)), &e) < 0) {
-                fprintf(stderr, "hygie-agent: %s:%u: %s\n", e.file, e.line, e.msg);
+                log_fail("hygie-agent: %s:%u: %s", e.file, e.line, e.msg);
                 goto out_root;
         }
         /* The spool's lock is the state directory's: one run at a time. */
         c = spool_open(state_path(d->st.dir, "spool", path, sizeof(path)),
                        (uint64_t)d->cfg.spool_max_mb << 20, &d->spool, &e);
         if (c == -EBUSY) {
-                fprintf(stderr,
-                        _("hygie-agent: another hygie-agent run (the service?) is using %s; "
-                          "try again once it is done\n"),
-                        d->st.dir);
+                log_fail(_("hygie-agent: another hygie-agent run (the service?) is using %s; "
+                           "try again once it is done"),
+                         d->st.dir);
                 goto out_root;
         } else if (c < 0) {
-                fprintf(stderr, "hygie-agent: %s: %s\n", e.file, e.msg);
+                log_fail("hygie-agent: %s: %s", e.file, e.msg);
                 goto out_root;
         }
         uv_mutex_init(&d->spool_lock);
-        {
-                /* seq only grows, across restarts too: the collector orders by
-                 * it. status.json kept it before the seq file did. */
-                char spath[PATH_MAX];
-                json_t *st = json_load_file(
-                    state_path(d->st.dir, "status.json", spath, sizeof(spath)), 0, NULL);
-                long long saved = json_integer_value(json_object_get(st, "seq"));
-                const char *etag = json_string_value(json_object_get(st, "policy_etag"));
-                unsigned long long kept;
-
-                if (state_seq_load(d->st.dir, &kept, &e) < 0) {
-                        fprintf(stderr, "hygie-agent: %s: %s\n", e.file, e.msg);
-                        json_decref(st);
-                        goto out_spool;
-                }
-                d->seq = saved > (long long)spool_last_seq(d->spool)
-                             ? saved
-                             : (long long)spool_last_seq(d->spool);
-                if ((long long)kept > d->seq)
-                        d->seq = (long long)kept;
-                if (etag &&
-                    access(state_path(d->st.dir, "policy.ini", spath, sizeof(spath)), F_OK) == 0)
-                        snprintf(d->policy_etag, sizeof(d->policy_etag), "%s", etag);
-                if (json_is_object(json_object_get(st, "last_refusal")))
-                        d->last_refusal = json_incref(json_object_get(st, "last_refusal"));
-                json_decref(st);
+        if (restore_status(d, &e) < 0) {
+                log_fail("hygie-agent: %s: %s", e.file, e.msg);
+                goto out_spool;
         }
 
         d->loop = uv_default_loop();
@@ -935,15 +953,21 @@ int agent_run(int argc, char **argv)
         uv_timer_init(d->loop, &d->check_timer);
         uv_timer_init(d->loop, &d->send_timer);
         d->check_timer.data = d->send_timer.data = d;
-        uv_signal_init(d->loop, &d->sigterm);
+        uv_signal_init(d->loop, &d->sigstop);
         uv_signal_init(d->loop, &d->sigint);
         uv_signal_init(d->loop, &d->sighup);
-        d->sigterm.data = d->sigint.data = d->sighup.data = d;
-        uv_signal_start(&d->sigterm, on_signal, SIGTERM);
+        d->sigstop.data = d->sigint.data = d->sighup.data = d;
+        uv_signal_start(&d->sigstop, on_signal, SIG_STOP);
         uv_signal_start(&d->sigint, on_signal, SIGINT);
         uv_signal_start(&d->sighup, on_signal, SIGHUP);
+#ifdef _WIN32
+        if (d->service) {
+                uv_async_init(d->loop, &d->wake, on_wake);
+                d->wake.data = d;
+        }
+#endif
         log_info("msg=\"started\" agent=%s server=%s", d->st.agent_id, d->st.server);
-        notify_send("READY=1");
+        tell_manager(d, "READY=1");
         if (d->once) {
                 start_cycle(d, FAM_ALL);
         } else {
@@ -978,8 +1002,86 @@ out_spool:
         uv_mutex_destroy(&d->spool_lock);
 out_root:
         free(d->policy);
-        rootfs_close(&d->root);
-out_free:
+        agent_close_root(d->root);
+        return rc;
+}
+
+int agent_run(int argc, char **argv)
+{
+        static const struct option opts[] = {
+                { "config", required_argument, NULL, 'c' },
+                { "state", required_argument, NULL, 'S' },
+                { "root", required_argument, NULL, 'r' },
+                { "policy", required_argument, NULL, 'p' },
+                { "once", no_argument, NULL, '1' },
+                { "verbose", no_argument, NULL, 'v' },
+#ifdef _WIN32
+                { "service", no_argument, NULL, 'W' },
+#endif
+                { "help", no_argument, NULL, 'h' },
+                { 0 },
+        };
+        struct daemon *d = calloc(1, sizeof(*d));
+        bool service = false;
+        int c, rc = 2;
+
+        if (!d)
+                return 1;
+        optind = 1;
+        while ((c = getopt_long(argc, argv, "c:S:r:p:1vh", opts, NULL)) != -1) {
+                switch (c) {
+                case 'c':
+                        d->config_file = optarg;
+                        break;
+                case 'S':
+                        d->state_dir = optarg;
+                        break;
+                case 'r':
+                        d->root_path = optarg;
+                        break;
+                case 'p':
+                        d->policy_file = optarg;
+                        break;
+                case '1':
+                        d->once = true;
+                        break;
+                case 'v':
+                        log_set_level(LOG_LEVEL_DEBUG);
+                        break;
+                case 'W':
+                        service = true;
+                        break;
+                case 'h':
+                        run_usage(stdout);
+                        free(d);
+                        return 0;
+                default:
+                        run_usage(stderr);
+                        free(d);
+                        return 2;
+                }
+        }
+        if (optind != argc || (service && d->once)) {
+                run_usage(stderr);
+                free(d);
+                return 2;
+        }
+        if (!getenv("HYGIE_LOG_QUIET"))
+                log_set_level(LOG_LEVEL_INFO);
+#ifdef _WIN32
+        /* The lines go to the Event Log, under the source the installer
+         * registered; a console run keeps them on stderr alone. */
+        if (service && log_eventlog(AGENT_EVENT_SOURCE) < 0)
+                fprintf(stderr, "hygie-agent: the Event Log source %s cannot be opened\n",
+                        AGENT_EVENT_SOURCE);
+        d->service = service;
+#endif
+#ifdef _WIN32
+        if (service)
+                rc = agent_service_dispatch(daemon_main, d);
+        else
+#endif
+                rc = daemon_main(d);
         free(d);
         return rc;
 }

@@ -1,17 +1,15 @@
 /* enroll.c - hygie-agent enroll: pin the collector's CA, make a key and a
  * certificate request, trade them with a token for a client certificate. */
 #include <curl/curl.h>
-#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -20,6 +18,8 @@
 #include "intl.h"
 #include "agent.h"
 #include "curl_api.h"
+#include "dirops.h"
+#include "paths.h"
 #include "spool.h"
 #include "state.h"
 
@@ -27,13 +27,17 @@
 
 static void enroll_usage(FILE *out)
 {
-        fputs(_("Usage: hygie-agent enroll --server URL --token TOKEN --ca-fingerprint sha256:HEX\n"
-                "                          [--state DIR] [--root DIR] [--force]\n"
-                "\n"
-                "Enrolls this machine with the collector at URL (https://host:port), using\n"
-                "the token and the CA fingerprint that \"hygie-server token create\" printed.\n"
-                "The key and the certificate go to DIR (default " STATE_DEFAULT_DIR ").\n"),
-              out);
+        fprintf(
+            out,
+            _("Usage: hygie-agent enroll --server URL --token TOKEN --ca-fingerprint sha256:HEX\n"
+              "                          [--state DIR] [--root DIR] [--force | --if-needed]\n"
+              "\n"
+              "Enrolls this machine with the collector at URL (https://host:port), using\n"
+              "the token and the CA fingerprint that \"hygie-server token create\" printed.\n"
+              "The key and the certificate go to DIR (default %s).\n"
+              "--if-needed: nothing to do when this machine is already enrolled with URL\n"
+              "(an installer run again).\n"),
+            paths_statedir());
 }
 
 struct buf {
@@ -128,6 +132,17 @@ static int fingerprint(const char *pem, char *out, size_t size)
         return rc;
 }
 
+static char *copy_mem(const char *p, size_t n)
+{
+        char *s = malloc(n + 1);
+
+        if (s) {
+                memcpy(s, p, n);
+                s[n] = '\0';
+        }
+        return s;
+}
+
 /* A new P-256 key and a request for it, both PEM (the caller frees). */
 static int make_key(const char *hostname, char **key_pem, char **csr_pem)
 {
@@ -149,9 +164,9 @@ static int make_key(const char *hostname, char **key_pem, char **csr_pem)
             PEM_write_bio_X509_REQ(rb, req) != 1)
                 goto out;
         n = BIO_get_mem_data(kb, &p);
-        *key_pem = strndup(p, (size_t)n);
+        *key_pem = copy_mem(p, (size_t)n);
         n = BIO_get_mem_data(rb, &p);
-        *csr_pem = strndup(p, (size_t)n);
+        *csr_pem = copy_mem(p, (size_t)n);
         rc = *key_pem && *csr_pem ? 0 : -ENOMEM;
 out:
         EVP_PKEY_free(key);
@@ -162,35 +177,57 @@ out:
         return rc;
 }
 
-/* Removes the files of directory path (not its subdirectories). */
-static void empty_dir(const char *path)
+static int remove_entry(const char *name, void *arg)
 {
-        DIR *d = opendir(path);
-        struct dirent *de;
+        struct dirops_stat st;
 
-        if (!d)
-                return;
-        while ((de = readdir(d)))
-                if (de->d_name[0] != '.')
-                        unlinkat(dirfd(d), de->d_name, 0);
-        closedir(d);
+        if (dirops_stat(arg, name, &st) == 0 && st.type == DIROPS_FILE)
+                dirops_remove(arg, name);
+        return 0;
 }
 
-/* Reports made under another identity would be refused: start afresh. */
+/* Reports made under another identity would be refused: start afresh. The
+ * spool's directories stay, emptied. */
 static void forget_old_state(const char *dir)
 {
-        char path[PATH_MAX];
+        static const char *const files[] = { "policy.ini", "status.json", "seq", "pwaudit.cache" };
+        struct dirops *d, *spool, *refused;
 
-        unlink(state_path(dir, "policy.ini", path, sizeof(path)));
-        unlink(state_path(dir, "status.json", path, sizeof(path)));
-        unlink(state_path(dir, "seq", path, sizeof(path)));
-        unlink(state_path(dir, "pwaudit.cache", path, sizeof(path)));
-        empty_dir(state_path(dir, "spool/" SPOOL_REFUSED_DIR, path, sizeof(path)));
-        rmdir(path);
-        empty_dir(state_path(dir, "spool", path, sizeof(path)));
+        if (dirops_open(dir, false, &d) < 0)
+                return;
+        for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+                dirops_remove(d, files[i]);
+        if (dirops_open_sub(d, "spool", false, &spool) == 0) {
+                if (dirops_open_sub(spool, SPOOL_REFUSED_DIR, false, &refused) == 0) {
+                        dirops_list(refused, remove_entry, refused);
+                        dirops_close(refused);
+                }
+                dirops_list(spool, remove_entry, spool);
+                dirops_close(spool);
+        }
+        dirops_close(d);
 }
 
-static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Creates the state directory when missing; on Windows its parent too
+ * (%ProgramData%\\Hygie), which the installer otherwise makes. */
+static int make_state_dir(const char *dir)
+{
+        struct dirops *d;
+        int rc = dirops_open(dir, true, &d);
+
+#ifdef _WIN32
+        if (rc == -ENOENT && strcmp(dir, paths_statedir()) == 0 &&
+            dirops_open(paths_confdir(), true, &d) == 0) {
+                dirops_close(d);
+                rc = dirops_open(dir, true, &d);
+        }
+#endif
+        if (rc == 0)
+                dirops_close(d);
+        return rc;
+}
+
+static int fail(const char *fmt, ...) HYGIE_PRINTF(1, 2);
 static int fail(const char *fmt, ...)
 {
         va_list ap;
@@ -212,14 +249,15 @@ int agent_enroll(int argc, char **argv)
                 { "state", required_argument, NULL, 'S' },
                 { "root", required_argument, NULL, 'r' },
                 { "force", no_argument, NULL, 'F' },
+                { "if-needed", no_argument, NULL, 'n' },
                 { "help", no_argument, NULL, 'h' },
                 { 0 },
         };
-        const char *server = NULL, *token = NULL, *pin = NULL, *dir = STATE_DEFAULT_DIR;
-        const char *root_path = "/";
-        bool force = false;
+        const char *server = NULL, *token = NULL, *pin = NULL, *dir = paths_statedir();
+        const char *root_path = NULL;
+        bool force = false, if_needed = false;
         struct agent_state st, old;
-        struct rootfs root = { .fd = -1 };
+        struct rootfs *root = NULL;
         struct buf ca = { 0 }, resp = { 0 };
         char url[1024], fp[80], err[CURL_ERROR_SIZE + 64], host[256], path[PATH_MAX];
         char *key_pem = NULL, *csr_pem = NULL, *body = NULL;
@@ -229,7 +267,7 @@ int agent_enroll(int argc, char **argv)
         int c, rc = 1;
 
         optind = 1;
-        while ((c = getopt_long(argc, argv, "s:t:f:S:r:Fh", opts, NULL)) != -1) {
+        while ((c = getopt_long(argc, argv, "s:t:f:S:r:Fnh", opts, NULL)) != -1) {
                 switch (c) {
                 case 's':
                         server = optarg;
@@ -249,6 +287,9 @@ int agent_enroll(int argc, char **argv)
                 case 'F':
                         force = true;
                         break;
+                case 'n':
+                        if_needed = true;
+                        break;
                 case 'h':
                         enroll_usage(stdout);
                         return 0;
@@ -257,7 +298,7 @@ int agent_enroll(int argc, char **argv)
                         return 2;
                 }
         }
-        if (optind != argc || !server || !token || !pin) {
+        if (optind != argc || !server || !token || !pin || (force && if_needed)) {
                 enroll_usage(stderr);
                 return 2;
         }
@@ -268,27 +309,37 @@ int agent_enroll(int argc, char **argv)
                 return fail(_("--ca-fingerprint must be sha256: and 64 hex digits, as printed by "
                               "hygie-server token create")),
                        2;
-        if (rootfs_init(&root, root_path) < 0)
-                return fail(_("cannot open the root %s"), root_path);
+        if (agent_open_root(root_path, &root) < 0)
+                return 1;
 
         memset(&st, 0, sizeof(st));
         snprintf(st.dir, sizeof(st.dir), "%s", dir);
         snprintf(st.server, sizeof(st.server), "%.*s", (int)strcspn(server, "?#"), server);
         while (st.server[strlen(st.server) - 1] == '/')
                 st.server[strlen(st.server) - 1] = '\0';
-        state_machine_digest(&root, st.machine, sizeof(st.machine));
-        agent_hostname(&root, host, sizeof(host));
+        agent_machine_digest(root, st.machine, sizeof(st.machine));
+        agent_hostname(root, host, sizeof(host));
         if (!host[0])
                 snprintf(host, sizeof(host), "unknown");
 
-        if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
-                fail(_("cannot create %s: %s"), dir, strerror(errno));
+        if ((c = make_state_dir(dir)) < 0) {
+                fail(_("cannot create %s: %s"), dir, strerror(-c));
                 goto out;
         }
         if (state_load(dir, &old, &e) == 0 && !force && strcmp(old.machine, st.machine) == 0) {
-                fail(_("already enrolled as agent %s with %s; add --force to enroll again"),
-                     old.agent_id, old.server);
-                goto out;
+                if (!if_needed) {
+                        fail(_("already enrolled as agent %s with %s; add --force to enroll "
+                               "again"),
+                             old.agent_id, old.server);
+                        goto out;
+                }
+                if (strcmp(old.server, st.server) == 0) {
+                        printf(_("Already enrolled as agent %s with %s.\n"), old.agent_id,
+                               old.server);
+                        rc = 0;
+                        goto out;
+                }
+                /* Deployed again with another collector: enrolled with that one. */
         }
 
         /* Fetch the CA without trusting it, then trust it only if it is the
@@ -345,7 +396,7 @@ int agent_enroll(int argc, char **argv)
         snprintf(st.finess, sizeof(st.finess), "%s", finess ? finess : "");
         st.enrolled_at = (long long)time(NULL);
         forget_old_state(dir);
-        if (file_replace(dir, "agent.key", key_pem, strlen(key_pem), 0600, &e) < 0 ||
+        if (file_replace(dir, "agent.key", key_pem, strlen(key_pem), DIROPS_SECRET, &e) < 0 ||
             file_replace(dir, "agent.crt", cert, strlen(cert), 0600, &e) < 0 ||
             state_save(&st, &e) < 0) {
                 fail("%s: %s", e.file, e.msg);
@@ -363,6 +414,6 @@ out:
         free(ca.data);
         free(resp.data);
         json_decref(o);
-        rootfs_close(&root);
+        agent_close_root(root);
         return rc;
 }

@@ -15,16 +15,6 @@
 
 static void usage(FILE *out)
 {
-#ifdef _WIN32
-        fprintf(out, "%s",
-                _("Usage: hygie-agent COMMAND [OPTIONS]\n"
-                  "\n"
-                  "Commands:\n"
-                  "  check     run every check once on this machine and print the verdict\n"
-                  "  version   print the version\n"
-                  "\n"
-                  "\"hygie-agent COMMAND --help\" describes a command.\n"));
-#else
         fprintf(out, "%s",
                 _("Usage: hygie-agent COMMAND [OPTIONS]\n"
                   "\n"
@@ -36,20 +26,16 @@ static void usage(FILE *out)
                   "  version   print the version\n"
                   "\n"
                   "\"hygie-agent COMMAND --help\" describes a command.\n"));
-#endif
 }
 
-/* The service, enrollment and status come to Windows with the installer. */
 static const struct command {
         const char *name;
         int (*run)(int argc, char **argv);
 } commands[] = {
         { "check", agent_check },
-#ifndef _WIN32
         { "enroll", agent_enroll },
         { "run", agent_run },
         { "status", agent_status },
-#endif
 };
 
 int main(int argc, char **argv)

@@ -1,16 +1,14 @@
 /* state.c - the agent's state directory: durable files, identity. Files
  * are read through dirops.h, following no link, on Linux and Windows; the
- * machine's identity is Linux's (on Windows it is yet to come). */
+ * machine's identity is a digest of identifiers the platform reads. */
 #include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#ifndef _WIN32
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
-#endif
 
 #include "dirops.h"
 #include "state.h"
@@ -154,19 +152,13 @@ int state_seq_save(const char *dir, unsigned long long seq, struct error *e)
         return file_replace(dir, "seq", buf, (size_t)n, 0600, e);
 }
 
-#ifndef _WIN32
-int state_machine_digest(const struct rootfs *root, char *out, size_t size)
+int state_machine_digest(const char *id, const char *uuid, char *out, size_t size)
 {
         static const char key[] = "hygie machine identity";
-        char id[128] = "", uuid[128] = "", msg[300];
         unsigned char md[EVP_MAX_MD_SIZE];
         unsigned int mdlen = 0;
-        size_t len;
+        char msg[300];
 
-        if (rootfs_read_small(root, "etc/machine-id", id, sizeof(id), &len) == 0)
-                id[strcspn(id, " \t\r\n")] = '\0';
-        if (rootfs_read_small(root, "sys/class/dmi/id/product_uuid", uuid, sizeof(uuid), &len) == 0)
-                uuid[strcspn(uuid, " \t\r\n")] = '\0';
         out[0] = '\0';
         if (!id[0] && !uuid[0])
                 return 0;
@@ -179,4 +171,3 @@ int state_machine_digest(const struct rootfs *root, char *out, size_t size)
                 snprintf(out + 2 * i, 3, "%02x", md[i]);
         return 0;
 }
-#endif

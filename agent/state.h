@@ -1,7 +1,8 @@
 /* state.h - what an enrolled agent keeps in its state directory.
  *
  * state.json (the collector, the agent id, the machine it was made on),
- * agent.key and agent.crt (0600), ca.crt (the pinned CA), policy.ini (the
+ * agent.key (FILE_SECRET: on Windows SYSTEM alone reads it), agent.crt
+ * (0600), ca.crt (the pinned CA), policy.ini (the
  * last policy fetched), seq (the last report number used), status.json (what
  * the daemon last did) and spool/. Every file is replaced whole
  * (file_replace). */
@@ -14,11 +15,6 @@
 
 #include "error.h"
 #include "file.h"
-#ifndef _WIN32
-#include "rootfs.h"
-#endif
-
-#define STATE_DEFAULT_DIR "/var/lib/hygie-agent"
 
 struct agent_state {
         char dir[PATH_MAX];
@@ -43,11 +39,10 @@ int state_seq_save(const char *dir, unsigned long long seq, struct error *e);
 /* dir/name into buf. */
 const char *state_path(const char *dir, const char *name, char *buf, size_t size);
 
-#ifndef _WIN32
-/* A digest of the inspected machine's own identifiers (/etc/machine-id and
- * the DMI product UUID), so a cloned disk is told apart without either
- * identifier leaving the machine. "" when neither is readable. */
-int state_machine_digest(const struct rootfs *root, char *out, size_t size);
-#endif
+/* A digest of a machine's own identifiers (Linux: /etc/machine-id and the
+ * DMI product UUID; Windows: MachineGuid and the SMBIOS UUID, see
+ * agent_machine_digest), so a cloned disk is told apart without either
+ * identifier leaving the machine. "" into out when both are empty. */
+int state_machine_digest(const char *id, const char *uuid, char *out, size_t size);
 
 #endif

@@ -1,9 +1,6 @@
 /* status.c - hygie-agent status: enrollment, collector, last delivery,
  * spool depth, reports the collector refused, and next run, from the state
  * directory (the daemon need not be running). */
-#include <dirent.h>
-#include <fcntl.h>
-#include <sys/stat.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -11,34 +8,45 @@
 
 #include "intl.h"
 #include "agent.h"
+#include "dirops.h"
+#include "paths.h"
 #include "spool.h"
 #include "state.h"
 
 #define _(s) dgettext("hygie", s)
 
+struct depth {
+        struct dirops *d;
+        long count;
+        long long bytes;
+};
+
+static int count_report(const char *name, void *arg)
+{
+        struct depth *dp = arg;
+        size_t n = strlen(name);
+        struct dirops_stat st;
+
+        if (n > 7 && strcmp(name + n - 7, ".report") == 0 && dirops_stat(dp->d, name, &st) == 0 &&
+            st.type == DIROPS_FILE) {
+                dp->count++;
+                dp->bytes += (long long)st.size;
+        }
+        return 0;
+}
+
 /* The reports in the directory name, below the state directory. */
 static void spool_depth(const char *dir, const char *name, long *count, long long *bytes)
 {
         char path[PATH_MAX];
-        struct dirent *de;
-        DIR *d;
+        struct depth dp = { 0 };
 
-        *count = 0;
-        *bytes = 0;
-        d = opendir(state_path(dir, name, path, sizeof(path)));
-        if (!d)
-                return;
-        while ((de = readdir(d))) {
-                size_t n = strlen(de->d_name);
-                struct stat st;
-
-                if (n > 7 && strcmp(de->d_name + n - 7, ".report") == 0 &&
-                    fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-                        (*count)++;
-                        *bytes += st.st_size;
-                }
+        if (dirops_open(state_path(dir, name, path, sizeof(path)), false, &dp.d) == 0) {
+                dirops_list(dp.d, count_report, &dp);
+                dirops_close(dp.d);
         }
-        closedir(d);
+        *count = dp.count;
+        *bytes = dp.bytes;
 }
 
 static const char *str(json_t *o, const char *key)
@@ -56,7 +64,7 @@ int agent_status(int argc, char **argv)
                 { "help", no_argument, NULL, 'h' },
                 { 0 },
         };
-        const char *dir = STATE_DEFAULT_DIR;
+        const char *dir = paths_statedir();
         bool json = false;
         struct agent_state st;
         struct error e;
@@ -81,7 +89,7 @@ int agent_status(int argc, char **argv)
         enrolled = state_load(dir, &st, &e) == 0;
         status = json_load_file(state_path(dir, "status.json", path, sizeof(path)), 0, NULL);
         spool_depth(dir, "spool", &count, &bytes);
-        spool_depth(dir, "spool/" SPOOL_REFUSED_DIR, &refused, &refused_bytes);
+        spool_depth(dir, "spool" DIROPS_SEP SPOOL_REFUSED_DIR, &refused, &refused_bytes);
         out = json_pack(
             "{s:b, s:s?, s:s?, s:s?, s:s?, s:s?, s:O?, s:s?, s:I, s:I, s:I}", "enrolled", enrolled,
             "agent_id", enrolled ? st.agent_id : NULL, "server", enrolled ? st.server : NULL,
@@ -113,8 +121,10 @@ int agent_status(int argc, char **argv)
                 printf(_("Spool:          %ld report(s), %lld bytes\n"), count, bytes);
                 if (refused > 0)
                         printf(_("Refused:        %ld report(s) the collector will not take, in "
-                                 "%s/spool/%s\n"),
-                               refused, dir, SPOOL_REFUSED_DIR);
+                                 "%s\n"),
+                               refused,
+                               state_path(dir, "spool" DIROPS_SEP SPOOL_REFUSED_DIR, path,
+                                          sizeof(path)));
                 if (refused > 0 && str(refusal, "at") && str(refusal, "error"))
                         printf(_("Last refused:   report %lld on %s: %s\n"),
                                (long long)json_integer_value(json_object_get(refusal, "seq")),

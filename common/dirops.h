@@ -26,8 +26,8 @@ enum dirops_type {
 
 /* Opens directory path (a link there is followed), first creating it when
  * create is set and it is missing: 0700 on Linux; on Windows with a DACL of
- * its own, not inherited, that gives SYSTEM, Administrators and this user
- * full control. -ENOTDIR when it is no directory. *out is freed by
+ * its own, not inherited, that gives SYSTEM and Administrators full control
+ * (and this user, when neither). -ENOTDIR when it is no directory. *out is freed by
  * dirops_close. */
 int dirops_open(const char *path, bool create, struct dirops **out);
 /* Directory name in d, made as dirops_open makes one; a link there is
@@ -50,10 +50,15 @@ int dirops_lock(struct dirops *d);
  * dirops_rename) and NTFS journals the rest. */
 int dirops_sync(struct dirops *d);
 
+/* The mode of a private key: 0400 on Linux; on Windows a DACL of its own
+ * that lets SYSTEM alone open it (an administrator can still take it, but
+ * no program running as one reads it by mistake). */
+#define DIROPS_SECRET 0400
+
 /* Creates file name (-EEXIST when it is there), writes the len bytes of data
  * and flushes them to the disk; mode on Linux, where the umask does not apply;
- * on Windows the file takes the directory's inheritable ACEs. On failure
- * nothing of it remains. */
+ * on Windows the file takes the directory's inheritable ACEs, or with
+ * DIROPS_SECRET SYSTEM's alone. On failure nothing of it remains. */
 int dirops_create(struct dirops *d, const char *name, unsigned mode, const void *data, size_t len);
 /* Renames name in from to newname in to: over an existing newname when
  * replace is set, else -EEXIST. Atomic. Windows: MoveFileExW, written

@@ -22,6 +22,19 @@ void log_set_sink(log_sink_fn *sink)
         log_sink = sink;
 }
 
+void log_fail(const char *fmt, ...)
+{
+        char text[1536];
+        va_list ap;
+
+        va_start(ap, fmt);
+        vsnprintf(text, sizeof(text), fmt, ap);
+        va_end(ap);
+        fprintf(stderr, "%s\n", text);
+        if (log_sink)
+                log_sink(LOG_LEVEL_ERROR, text);
+}
+
 void log_set_level(enum log_level level)
 {
         log_threshold = level;

@@ -15,6 +15,9 @@ void log_set_level(enum log_level level);
  * lines reach the Event Log, where a Windows administrator looks. */
 typedef void log_sink_fn(enum log_level level, const char *line);
 void log_set_sink(log_sink_fn *sink);
+/* A message for the person who ran the command, as it is, on stderr; with
+ * a sink set (a service), to the sink as an error line too. */
+void log_fail(const char *fmt, ...) HYGIE_PRINTF(1, 2);
 /* fmt gives the message; trailing key=value fields go in the format too. */
 void log_msg(enum log_level level, const char *fmt, ...) HYGIE_PRINTF(2, 3);
 

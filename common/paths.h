@@ -11,9 +11,17 @@
 const char *paths_datadir(void);
 /* share/locale. */
 const char *paths_localedir(void);
-/* This machine's own policy settings, read over the shipped baseline:
- * /etc/hygie/policy.ini, or $HYGIE_CONFDIR/policy.ini. */
+/* This machine's own settings: /etc/hygie on Linux, %ProgramData%\Hygie on
+ * Windows, or $HYGIE_CONFDIR. */
+const char *paths_confdir(void);
+/* The machine's own policy settings, read over the shipped baseline:
+ * confdir/policy.ini. */
 const char *paths_site_policy(void);
+/* confdir/name into buf; returns buf. */
+const char *paths_conf(const char *name, char *buf, size_t size);
+/* Where the agent keeps its enrollment and spool: /var/lib/hygie-agent on
+ * Linux, %ProgramData%\Hygie\state on Windows. */
+const char *paths_statedir(void);
 /* datadir/name into buf; returns buf. */
 const char *paths_data(const char *name, char *buf, size_t size);
 

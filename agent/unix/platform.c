@@ -7,6 +7,7 @@
 
 #include "agent.h"
 #include "intl.h"
+#include "state.h"
 
 #define _(s) dgettext("hygie", s)
 
@@ -51,6 +52,18 @@ void agent_close_root(struct rootfs *root)
                 return;
         rootfs_close(root);
         free(root);
+}
+
+int agent_machine_digest(const struct rootfs *root, char *out, size_t size)
+{
+        char id[128] = "", uuid[128] = "";
+        size_t len;
+
+        if (rootfs_read_small(root, "etc/machine-id", id, sizeof(id), &len) == 0)
+                id[strcspn(id, " \t\r\n")] = '\0';
+        if (rootfs_read_small(root, "sys/class/dmi/id/product_uuid", uuid, sizeof(uuid), &len) == 0)
+                uuid[strcspn(uuid, " \t\r\n")] = '\0';
+        return state_machine_digest(id, uuid, out, size);
 }
 
 void agent_console_init(int *argc, char ***argv)

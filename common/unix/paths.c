@@ -57,14 +57,31 @@ const char *paths_data(const char *name, char *buf, size_t size)
         return buf;
 }
 
+const char *paths_confdir(void)
+{
+        const char *env = getenv("HYGIE_CONFDIR");
+
+        return env && *env ? env : "/etc/hygie";
+}
+
+const char *paths_conf(const char *name, char *buf, size_t size)
+{
+        snprintf(buf, size, "%s/%s", paths_confdir(), name);
+        return buf;
+}
+
 const char *paths_site_policy(void)
 {
         static char file[PATH_MAX];
-        const char *env = getenv("HYGIE_CONFDIR");
 
         if (!file[0])
-                snprintf(file, sizeof(file), "%s/policy.ini", env && *env ? env : "/etc/hygie");
+                paths_conf("policy.ini", file, sizeof(file));
         return file;
+}
+
+const char *paths_statedir(void)
+{
+        return "/var/lib/hygie-agent";
 }
 
 int paths_read_data(const char *name, size_t max, char **text, char *path, size_t size)

@@ -118,21 +118,31 @@ static int user_get(struct user *user)
         return ok ? 0 : last_errno();
 }
 
-/* The 0700 of Windows: SYSTEM, Administrators and this user, nothing
- * inherited. *sd is freed with LocalFree. */
+/* The 0700 of Windows: SYSTEM and Administrators, and this user when it is
+ * neither, nothing inherited. *sd is freed with LocalFree. */
 static int private_sd(PSECURITY_DESCRIPTOR *sd)
 {
         wchar_t sddl[256], *sid = NULL;
+        BYTE admins[SECURITY_MAX_SID_SIZE];
+        DWORD n = sizeof(admins);
         struct user user;
+        BOOL admin = FALSE;
         int rc;
 
         if ((rc = user_get(&user)) < 0)
                 return rc;
-        if (!ConvertSidToStringSidW(user.u.tu.User.Sid, &sid))
-                return last_errno();
-        swprintf(sddl, sizeof(sddl) / sizeof(sddl[0]),
-                 L"D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;FA;;;%ls)", sid);
-        LocalFree(sid);
+        if (!CreateWellKnownSid(WinBuiltinAdministratorsSid, NULL, admins, &n) ||
+            !CheckTokenMembership(NULL, admins, &admin))
+                admin = FALSE;
+        if (admin || IsWellKnownSid(user.u.tu.User.Sid, WinLocalSystemSid)) {
+                wcscpy(sddl, L"D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)");
+        } else {
+                if (!ConvertSidToStringSidW(user.u.tu.User.Sid, &sid))
+                        return last_errno();
+                swprintf(sddl, sizeof(sddl) / sizeof(sddl[0]),
+                         L"D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;FA;;;%ls)", sid);
+                LocalFree(sid);
+        }
         if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(sddl, SDDL_REVISION_1, sd, NULL))
                 return last_errno();
         return 0;
@@ -339,17 +349,27 @@ static int remove_open(HANDLE h)
 
 int dirops_create(struct dirops *d, const char *name, unsigned mode, const void *data, size_t len)
 {
+        SECURITY_ATTRIBUTES sa = { .nLength = sizeof(sa),
+                                   .lpSecurityDescriptor = NULL,
+                                   .bInheritHandle = FALSE };
         const unsigned char *p = data;
         wchar_t *w;
         HANDLE h;
         int rc;
 
-        (void)mode;
         if ((rc = child(d, name, &w)) < 0)
                 return rc;
-        h = CreateFileW(w, GENERIC_WRITE | DELETE, 0, NULL, CREATE_NEW, FILE_ATTRIBUTE_NORMAL,
-                        NULL);
+        /* The handle has the access asked for whatever the new DACL says. */
+        if (mode == DIROPS_SECRET &&
+            !ConvertStringSecurityDescriptorToSecurityDescriptorW(
+                L"D:P(A;;FA;;;SY)", SDDL_REVISION_1, &sa.lpSecurityDescriptor, NULL)) {
+                free(w);
+                return last_errno();
+        }
+        h = CreateFileW(w, GENERIC_WRITE | DELETE, 0, sa.lpSecurityDescriptor ? &sa : NULL,
+                        CREATE_NEW, FILE_ATTRIBUTE_NORMAL, NULL);
         free(w);
+        LocalFree(sa.lpSecurityDescriptor);
         if (h == INVALID_HANDLE_VALUE)
                 return last_errno();
         while (!rc && len > 0) {

@@ -51,19 +51,44 @@ const char *paths_data(const char *name, char *buf, size_t size)
         return buf;
 }
 
-const char *paths_site_policy(void)
+const char *paths_confdir(void)
 {
-        static char file[MAX_PATH * 3 + 32];
+        static char dir[MAX_PATH * 3];
         const char *env = getenv("HYGIE_CONFDIR"), *data = getenv("ProgramData");
 
-        if (!file[0]) {
-                if (env && *env)
-                        snprintf(file, sizeof(file), "%s\\policy.ini", env);
-                else
-                        snprintf(file, sizeof(file), "%s\\Hygie\\policy.ini",
-                                 data && *data ? data : "C:\\ProgramData");
-        }
+        if (env && *env)
+                return env;
+        if (!dir[0])
+                snprintf(dir, sizeof(dir), "%s\\Hygie", data && *data ? data : "C:\\ProgramData");
+        return dir;
+}
+
+const char *paths_conf(const char *name, char *buf, size_t size)
+{
+        snprintf(buf, size, "%s\\%s", paths_confdir(), name);
+        return buf;
+}
+
+const char *paths_site_policy(void)
+{
+        static char file[MAX_PATH * 3 + 16];
+
+        if (!file[0])
+                paths_conf("policy.ini", file, sizeof(file));
         return file;
+}
+
+const char *paths_statedir(void)
+{
+        static char dir[MAX_PATH * 3 + 16];
+        const char *data = getenv("ProgramData");
+
+        /* Not below $HYGIE_CONFDIR: the state is the service's, wherever
+         * the settings are read from. */
+        if (!dir[0])
+                snprintf(dir, sizeof(dir), "%s\\Hygie\\state",
+                         data && *data ? data : "C:\\ProgramData");
+        return dir;
 }
 
 static int absolute(const char *name)

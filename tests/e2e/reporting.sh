@@ -24,7 +24,7 @@ state=$tmp/state
 "$AGENT" enroll --server "$url" --token "$token" --ca-fingerprint "$fingerprint" \
 	--state "$state" --root "$root" >"$tmp/enroll.out" || fail "enroll"
 grep -q "^Enrolled as agent" "$tmp/enroll.out" || fail "enroll said: $(cat "$tmp/enroll.out")"
-[ "$(stat -c %a "$state/agent.key")" = 600 ] || fail "agent.key mode"
+[ "$(stat -c %a "$state/agent.key")" = 400 ] || fail "agent.key mode: readable by its owner alone"
 [ "$(stat -c %a "$state/agent.crt")" = 600 ] || fail "agent.crt mode"
 agent_id=$(jq -r .agent_id "$state/state.json")
 
