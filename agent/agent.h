@@ -67,10 +67,17 @@ struct uv_async_s;
 void agent_service_running(struct uv_async_s *wake);
 /* Stopping: reported pending, with a heartbeat, until run returns. */
 void agent_service_stopping(void);
-#define AGENT_SERVICE_STOP   1u /* stop, shutdown or preshutdown */
-#define AGENT_SERVICE_RELOAD 2u /* paramchange: read the policy again */
+#define AGENT_SERVICE_STOP     1u /* stop, shutdown or preshutdown */
+#define AGENT_SERVICE_RELOAD   2u /* paramchange: read the policy again */
+#define AGENT_SERVICE_ENROLLED 4u /* hygie-agent enroll is done */
 /* What the manager asked since the last call; forgets it. */
 unsigned agent_service_requests(void);
+/* Installed without enrollment, the service runs and waits for it: true
+ * once "hygie-agent enroll" is done, false when asked to stop first. */
+bool agent_service_wait_enrollment(void);
+/* Tells the installed service that the enrollment is done: started when it
+ * is stopped, woken when it waits. Nothing when it is not installed. */
+void agent_service_kick(void);
 #endif
 
 #endif

@@ -905,7 +905,19 @@ static int daemon_main(void *arg)
                 return 1;
         if (d->state_dir)
                 snprintf(d->cfg.state, sizeof(d->cfg.state), "%s", d->state_dir);
-        if (state_load(d->cfg.state, &d->st, &e) < 0) {
+        c = state_load(d->cfg.state, &d->st, &e);
+#ifdef _WIN32
+        /* Installed without the enrollment's properties: the service runs
+         * and waits for "hygie-agent enroll", which wakes it. */
+        while (c == -ENOENT && d->service) {
+                log_warn("msg=\"not enrolled yet: waiting for hygie-agent enroll\" state=%s",
+                         d->cfg.state);
+                if (!agent_service_wait_enrollment())
+                        return 0;
+                c = state_load(d->cfg.state, &d->st, &e);
+        }
+#endif
+        if (c < 0) {
                 log_fail("hygie-agent: %s: %s", e.file, e.msg);
                 return 1;
         }

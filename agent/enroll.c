@@ -63,10 +63,10 @@ static size_t on_data(char *p, size_t size, size_t n, void *user)
         return len;
 }
 
-/* One blocking request (enrollment is a command, not the daemon). ca NULL:
- * no verification, for fetching the CA that is then checked by hand. */
-static int request(const char *url, const char *ca, const char *body, struct buf *out, long *status,
-                   char *err, size_t errsize)
+/* One blocking request (enrollment is a command, not the daemon). ca (PEM)
+ * NULL: no verification, for fetching the CA that is then checked by hand. */
+static int request(const char *url, const struct buf *ca, const char *body, struct buf *out,
+                   long *status, char *err, size_t errsize)
 {
         char errbuf[CURL_ERROR_SIZE] = "";
         struct curl_slist *h = NULL;
@@ -90,7 +90,12 @@ static int request(const char *url, const char *ca, const char *body, struct buf
         cu->easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
         cu->easy_setopt(c, CURLOPT_WRITEDATA, out);
         if (ca) {
-                cu->easy_setopt(c, CURLOPT_CAINFO, ca);
+                struct curl_blob blob = { .data = ca->data,
+                                          .len = ca->len,
+                                          .flags = CURL_BLOB_COPY };
+
+                cu->easy_setopt(c, CURLOPT_CAINFO_BLOB, &blob);
+                cu->easy_setopt(c, CURLOPT_CAINFO, NULL);
                 cu->easy_setopt(c, CURLOPT_CAPATH, NULL);
         } else {
                 cu->easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
@@ -259,7 +264,7 @@ int agent_enroll(int argc, char **argv)
         struct agent_state st, old;
         struct rootfs *root = NULL;
         struct buf ca = { 0 }, resp = { 0 };
-        char url[1024], fp[80], err[CURL_ERROR_SIZE + 64], host[256], path[PATH_MAX];
+        char url[1024], fp[80], err[CURL_ERROR_SIZE + 64], host[256];
         char *key_pem = NULL, *csr_pem = NULL, *body = NULL;
         json_t *o = NULL;
         struct error e;
@@ -322,10 +327,6 @@ int agent_enroll(int argc, char **argv)
         if (!host[0])
                 snprintf(host, sizeof(host), "unknown");
 
-        if ((c = make_state_dir(dir)) < 0) {
-                fail(_("cannot create %s: %s"), dir, strerror(-c));
-                goto out;
-        }
         if (state_load(dir, &old, &e) == 0 && !force && strcmp(old.machine, st.machine) == 0) {
                 if (!if_needed) {
                         fail(_("already enrolled as agent %s with %s; add --force to enroll "
@@ -359,9 +360,8 @@ int agent_enroll(int argc, char **argv)
                      fp);
                 goto out;
         }
-        if (file_replace(dir, "ca.crt", ca.data, ca.len, 0644, &e) < 0 ||
-            make_key(host, &key_pem, &csr_pem) < 0) {
-                fail("%s", e.msg);
+        if (make_key(host, &key_pem, &csr_pem) < 0) {
+                fail(_("cannot make a key: %s"), strerror(ENOMEM));
                 goto out;
         }
 
@@ -371,8 +371,7 @@ int agent_enroll(int argc, char **argv)
         json_decref(o);
         o = NULL;
         snprintf(url, sizeof(url), "%s/api/v1/enroll", st.server);
-        if (!body || request(url, state_path(dir, "ca.crt", path, sizeof(path)), body, &resp,
-                             &status, err, sizeof(err)) < 0) {
+        if (!body || request(url, &ca, body, &resp, &status, err, sizeof(err)) < 0) {
                 fail(_("cannot enroll with %s: %s"), st.server, body ? err : "out of memory");
                 goto out;
         }
@@ -395,8 +394,15 @@ int agent_enroll(int argc, char **argv)
         snprintf(st.agent_id, sizeof(st.agent_id), "%s", id);
         snprintf(st.finess, sizeof(st.finess), "%s", finess ? finess : "");
         st.enrolled_at = (long long)time(NULL);
+        /* Nothing is written before the collector said yes: a refused
+         * enrollment (an installer rolled back) leaves no trace. */
+        if ((c = make_state_dir(dir)) < 0) {
+                fail(_("cannot create %s: %s"), dir, strerror(-c));
+                goto out;
+        }
         forget_old_state(dir);
-        if (file_replace(dir, "agent.key", key_pem, strlen(key_pem), DIROPS_SECRET, &e) < 0 ||
+        if (file_replace(dir, "ca.crt", ca.data, ca.len, 0644, &e) < 0 ||
+            file_replace(dir, "agent.key", key_pem, strlen(key_pem), DIROPS_SECRET, &e) < 0 ||
             file_replace(dir, "agent.crt", cert, strlen(cert), 0600, &e) < 0 ||
             state_save(&st, &e) < 0) {
                 fail("%s: %s", e.file, e.msg);
@@ -404,6 +410,9 @@ int agent_enroll(int argc, char **argv)
         }
         printf(_("Enrolled as agent %s with %s (establishment %s).\n"), st.agent_id, st.server,
                st.finess);
+#ifdef _WIN32
+        agent_service_kick(); /* a service waiting for the enrollment goes on */
+#endif
         rc = 0;
 out:
         if (key_pem)

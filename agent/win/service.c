@@ -29,6 +29,10 @@ static SERVICE_STATUS status = { .dwServiceType = SERVICE_WIN32_OWN_PROCESS };
 static uv_async_t *wake_async;
 static unsigned requests;
 static HANDLE heartbeat;
+static HANDLE asked_event; /* set with requests, for agent_service_wait_enrollment */
+
+/* The control "hygie-agent enroll" sends the service when it is done. */
+#define CONTROL_ENROLLED 128
 
 static int (*service_run)(void *);
 static void *service_arg;
@@ -94,6 +98,9 @@ static DWORD WINAPI on_control(DWORD control, DWORD type, void *data, void *ctx)
         case SERVICE_CONTROL_PARAMCHANGE:
                 asked = AGENT_SERVICE_RELOAD;
                 break;
+        case CONTROL_ENROLLED:
+                asked = AGENT_SERVICE_ENROLLED;
+                break;
         default:
                 return ERROR_CALL_NOT_IMPLEMENTED;
         }
@@ -103,6 +110,7 @@ static DWORD WINAPI on_control(DWORD control, DWORD type, void *data, void *ctx)
                 stop_pending();
         if (wake_async)
                 uv_async_send(wake_async);
+        SetEvent(asked_event);
         ReleaseSRWLockExclusive(&lock);
         return NO_ERROR;
 }
@@ -151,6 +159,7 @@ int agent_service_dispatch(int (*run)(void *), void *arg)
 
         service_run = run;
         service_arg = arg;
+        asked_event = CreateEventW(NULL, FALSE, FALSE, NULL);
         if (!StartServiceCtrlDispatcherW(table)) {
                 DWORD err = GetLastError();
 
@@ -192,4 +201,45 @@ unsigned agent_service_requests(void)
         requests &= ~AGENT_SERVICE_RELOAD; /* a stop stays asked */
         ReleaseSRWLockExclusive(&lock);
         return asked;
+}
+
+bool agent_service_wait_enrollment(void)
+{
+        unsigned asked;
+
+        AcquireSRWLockExclusive(&lock);
+        report(SERVICE_RUNNING);
+        ReleaseSRWLockExclusive(&lock);
+        for (;;) {
+                AcquireSRWLockExclusive(&lock);
+                asked = requests;
+                requests &= ~(AGENT_SERVICE_RELOAD | AGENT_SERVICE_ENROLLED);
+                ReleaseSRWLockExclusive(&lock);
+                if (asked & AGENT_SERVICE_STOP)
+                        return false;
+                if (asked & AGENT_SERVICE_ENROLLED)
+                        return true;
+                WaitForSingleObject(asked_event, INFINITE);
+        }
+}
+
+void agent_service_kick(void)
+{
+        SC_HANDLE scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT), svc;
+        SERVICE_STATUS st;
+
+        svc =
+            scm ? OpenServiceW(scm, AGENT_SERVICE_NAME,
+                               SERVICE_QUERY_STATUS | SERVICE_START | SERVICE_USER_DEFINED_CONTROL)
+                : NULL;
+        if (svc && QueryServiceStatus(svc, &st)) {
+                if (st.dwCurrentState == SERVICE_STOPPED)
+                        StartServiceW(svc, 0, NULL);
+                else if (st.dwCurrentState == SERVICE_RUNNING)
+                        ControlService(svc, CONTROL_ENROLLED, &st);
+        }
+        if (svc)
+                CloseServiceHandle(svc);
+        if (scm)
+                CloseServiceHandle(scm);
 }

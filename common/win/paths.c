@@ -1,6 +1,8 @@
 /* paths.c - the data files beside hygie-agent.exe, this machine's policy
  * under %ProgramData%\Hygie. */
 #include <windows.h>
+#include <knownfolders.h>
+#include <shlobj.h>
 
 #include <errno.h>
 #include <stdio.h>
@@ -51,15 +53,32 @@ const char *paths_data(const char *name, char *buf, size_t size)
         return buf;
 }
 
-const char *paths_confdir(void)
+/* %ProgramData%, from the shell rather than the environment, which a
+ * service may be given otherwise. */
+static const char *program_data(void)
 {
         static char dir[MAX_PATH * 3];
-        const char *env = getenv("HYGIE_CONFDIR"), *data = getenv("ProgramData");
+        wchar_t *w = NULL;
+
+        if (!dir[0]) {
+                if (SHGetKnownFolderPath(&FOLDERID_ProgramData, 0, NULL, &w) == S_OK)
+                        win_utf8_buf(w, dir, sizeof(dir));
+                CoTaskMemFree(w);
+                if (!dir[0])
+                        snprintf(dir, sizeof(dir), "C:\\ProgramData");
+        }
+        return dir;
+}
+
+const char *paths_confdir(void)
+{
+        static char dir[MAX_PATH * 3 + 8];
+        const char *env = getenv("HYGIE_CONFDIR");
 
         if (env && *env)
                 return env;
         if (!dir[0])
-                snprintf(dir, sizeof(dir), "%s\\Hygie", data && *data ? data : "C:\\ProgramData");
+                snprintf(dir, sizeof(dir), "%s\\Hygie", program_data());
         return dir;
 }
 
@@ -81,13 +100,11 @@ const char *paths_site_policy(void)
 const char *paths_statedir(void)
 {
         static char dir[MAX_PATH * 3 + 16];
-        const char *data = getenv("ProgramData");
 
         /* Not below $HYGIE_CONFDIR: the state is the service's, wherever
          * the settings are read from. */
         if (!dir[0])
-                snprintf(dir, sizeof(dir), "%s\\Hygie\\state",
-                         data && *data ? data : "C:\\ProgramData");
+                snprintf(dir, sizeof(dir), "%s\\Hygie\\state", program_data());
         return dir;
 }
 
