@@ -48,6 +48,10 @@ int agent_machine_digest(const struct rootfs *root, char *out, size_t size);
  * the command line in UTF-8. Whether the output may be coloured is then
  * agent_colors(). */
 void agent_console_init(int *argc, char ***argv);
+/* This process's memory, in bytes: resident (the working set on Windows)
+ * and private (anonymous on Linux, private bytes on Windows). -errno when
+ * unknown. */
+int agent_memory(unsigned long long *resident, unsigned long long *private_bytes);
 bool agent_colors(FILE *out);
 
 #ifdef _WIN32
@@ -78,6 +82,9 @@ bool agent_service_wait_enrollment(void);
 /* Tells the installed service that the enrollment is done: started when it
  * is stopped, woken when it waits. Nothing when it is not installed. */
 void agent_service_kick(void);
+/* The installed service's state ("running", "stopped", "starting",
+ * "stopping", "paused"), or NULL when it is not installed. */
+const char *agent_service_state(void);
 #endif
 
 #endif

@@ -201,6 +201,7 @@ static void write_status_done(uv_work_t *w, int status)
 static void save_status(struct daemon *d)
 {
         uint64_t next = UINT64_MAX, now = uv_now(d->loop);
+        unsigned long long resident, private_bytes;
         char when[32], last[32], attempt[32];
         struct file_work *f;
         json_t *o;
@@ -229,6 +230,10 @@ static void save_status(struct daemon *d)
                       "last_error", d->last_error[0] ? d->last_error : NULL, "last_refusal",
                       d->last_refusal, "delivered", (json_int_t)d->delivered, "policy_etag",
                       d->policy_etag, "pid", (json_int_t)getpid());
+        if (o && agent_memory(&resident, &private_bytes) == 0)
+                json_object_set_new(o, "memory",
+                                    json_pack("{s:I, s:I}", "resident", (json_int_t)resident,
+                                              "private", (json_int_t)private_bytes));
         f->text = o ? json_dumps(o, JSON_INDENT(2)) : NULL;
         json_decref(o);
         snprintf(f->dir, sizeof(f->dir), "%s", d->st.dir);

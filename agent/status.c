@@ -49,6 +49,24 @@ static void spool_depth(const char *dir, const char *name, long *count, long lon
         *bytes = dp.bytes;
 }
 
+#ifdef _WIN32
+/* The service's state, for a person. */
+static const char *service_words(const char *state)
+{
+        if (!state)
+                return _("not installed");
+        if (strcmp(state, "running") == 0)
+                return _("running");
+        if (strcmp(state, "stopped") == 0)
+                return _("stopped");
+        if (strcmp(state, "starting") == 0)
+                return _("starting");
+        if (strcmp(state, "stopping") == 0)
+                return _("stopping");
+        return state;
+}
+#endif
+
 static const char *str(json_t *o, const char *key)
 {
         const char *v = json_string_value(json_object_get(o, key));
@@ -100,6 +118,12 @@ int agent_status(int argc, char **argv)
                 : NULL,
             "next_run", str(status, "next_run"), "spool_reports", (json_int_t)count, "spool_bytes",
             (json_int_t)bytes, "refused_reports", (json_int_t)refused);
+        if (json_is_object(json_object_get(status, "memory")))
+                json_object_set(out, "memory", json_object_get(status, "memory"));
+#ifdef _WIN32
+        if (agent_service_state())
+                json_object_set_new(out, "service", json_string(agent_service_state()));
+#endif
         json_decref(status);
         if (json) {
                 json_dumpf(out, stdout, JSON_INDENT(2));
@@ -110,6 +134,7 @@ int agent_status(int argc, char **argv)
                 const char *last = str(out, "last_delivery"), *err = str(out, "last_error");
                 const char *next = str(out, "next_run");
                 json_t *refusal = json_object_get(out, "last_refusal");
+                json_t *mem = json_object_get(out, "memory");
 
                 printf(_("Agent:          %s\n"), st.agent_id);
                 printf(_("Collector:      %s\n"), st.server);
@@ -130,6 +155,13 @@ int agent_status(int argc, char **argv)
                                (long long)json_integer_value(json_object_get(refusal, "seq")),
                                str(refusal, "at"), str(refusal, "error"));
                 printf(_("Next run:       %s\n"), next ? next : _("when the service starts"));
+                if (mem)
+                        printf(_("Memory:         %.1f MiB resident, %.1f MiB private\n"),
+                               json_integer_value(json_object_get(mem, "resident")) / 1048576.0,
+                               json_integer_value(json_object_get(mem, "private")) / 1048576.0);
+#ifdef _WIN32
+                printf(_("Service:        %s\n"), service_words(agent_service_state()));
+#endif
         }
         json_decref(out);
         return enrolled ? 0 : 1;

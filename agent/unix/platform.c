@@ -72,6 +72,25 @@ void agent_console_init(int *argc, char ***argv)
         (void)argv;
 }
 
+int agent_memory(unsigned long long *resident, unsigned long long *private_bytes)
+{
+        FILE *f = fopen("/proc/self/status", "re");
+        char line[256];
+        int found = 0;
+
+        if (!f)
+                return -errno;
+        while (fgets(line, sizeof(line), f))
+                found += sscanf(line, "VmRSS: %llu kB", resident) == 1 ||
+                         sscanf(line, "RssAnon: %llu kB", private_bytes) == 1;
+        fclose(f);
+        if (found != 2)
+                return -ENODATA;
+        *resident <<= 10;
+        *private_bytes <<= 10;
+        return 0;
+}
+
 bool agent_colors(FILE *out)
 {
         const char *nc = getenv("NO_COLOR");

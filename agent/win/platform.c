@@ -1,6 +1,7 @@
 /* platform.c - the agent on Windows: the machine through its API, the
  * console in UTF-8. */
 #include <windows.h>
+#include <psapi.h>
 #include <shellapi.h>
 
 #include <errno.h>
@@ -102,6 +103,18 @@ void agent_console_init(int *argc, char ***argv)
                 *argc = n;
                 *argv = utf8;
         }
+}
+
+int agent_memory(unsigned long long *resident, unsigned long long *private_bytes)
+{
+        PROCESS_MEMORY_COUNTERS_EX pmc = { .cb = sizeof(pmc) };
+
+        if (!GetProcessMemoryInfo(GetCurrentProcess(), (PROCESS_MEMORY_COUNTERS *)&pmc,
+                                  sizeof(pmc)))
+                return -EIO;
+        *resident = pmc.WorkingSetSize;
+        *private_bytes = pmc.PrivateUsage;
+        return 0;
 }
 
 bool agent_colors(FILE *out)

@@ -243,3 +243,35 @@ void agent_service_kick(void)
         if (scm)
                 CloseServiceHandle(scm);
 }
+
+const char *agent_service_state(void)
+{
+        SC_HANDLE scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT), svc;
+        const char *state = NULL;
+        SERVICE_STATUS st;
+
+        svc = scm ? OpenServiceW(scm, AGENT_SERVICE_NAME, SERVICE_QUERY_STATUS) : NULL;
+        if (svc && QueryServiceStatus(svc, &st)) {
+                switch (st.dwCurrentState) {
+                case SERVICE_RUNNING:
+                        state = "running";
+                        break;
+                case SERVICE_STOPPED:
+                        state = "stopped";
+                        break;
+                case SERVICE_START_PENDING:
+                        state = "starting";
+                        break;
+                case SERVICE_STOP_PENDING:
+                        state = "stopping";
+                        break;
+                default:
+                        state = "paused";
+                }
+        }
+        if (svc)
+                CloseServiceHandle(svc);
+        if (scm)
+                CloseServiceHandle(scm);
+        return state;
+}

@@ -110,7 +110,8 @@ grep -a 'ReportEventW.*msg=\\"started\\"' "$tmp/wine.log" >/dev/null ||
 	fail "the service's lines are not in the Event Log"
 w "$c/Program Files/Hygie/hygie-agent.exe" status --json >"$tmp/status.json" ||
 	fail "status failed"
-jq -e --arg a "$agent_id" '.enrolled and .agent_id == $a and .last_delivery != null' \
+jq -e --arg a "$agent_id" '.enrolled and .agent_id == $a and .last_delivery != null and
+	.service == "running" and .memory.resident > 0 and .memory.private >= 0' \
 	"$tmp/status.json" >/dev/null || fail "status: $(cat "$tmp/status.json")"
 
 # A disk image of this PC on another one (another MachineGuid): refused.
