@@ -5,6 +5,7 @@
  * Usage: spool-test.exe [DIR-WRITABLE-BY-ALL]; it works in a directory of its
  * own under %TEMP%. */
 #include <windows.h>
+#include <aclapi.h>
 
 #include <errno.h>
 #include <inttypes.h>
@@ -212,6 +213,34 @@ static void test_state(const char *dir)
         CHECK(!strncmp(e.msg, "damaged: ", 9));
 }
 
+/* The private key's file: its DACL lets SYSTEM alone in. */
+static void test_secret(const char *dir)
+{
+        PSECURITY_DESCRIPTOR sd = NULL;
+        ACCESS_ALLOWED_ACE *ace = NULL;
+        PACL dacl = NULL;
+        wchar_t *path;
+        char file[MAX_PATH * 3 + 16];
+        struct error e;
+
+        CHECK(file_replace(dir, "agent.key", "key", 3, DIROPS_SECRET, &e) == 0);
+        snprintf(file, sizeof(file), "%s\\agent.key", dir);
+        path = win_wide(file);
+        CHECK(path && GetNamedSecurityInfoW(path, SE_FILE_OBJECT, DACL_SECURITY_INFORMATION, NULL,
+                                            NULL, &dacl, NULL, &sd) == ERROR_SUCCESS);
+        free(path);
+        if (!sd || !dacl) {
+                CHECK(!"no DACL on agent.key");
+                LocalFree(sd);
+                return;
+        }
+        /* Wine does not keep SE_DACL_PROTECTED: the ACEs say it here. */
+        CHECK(dacl->AceCount == 1 && GetAce(dacl, 0, (void **)&ace) &&
+              ace->Header.AceType == ACCESS_ALLOWED_ACE_TYPE &&
+              IsWellKnownSid((PSID)&ace->SidStart, WinLocalSystemSid));
+        LocalFree(sd);
+}
+
 /* Directory open, made by the caller so that everyone may write to it (wine
  * derives a DACL from the Unix mode: chmod 0777), is refused. */
 static void test_open_refuses_directory_writable_by_others(const char *open)
@@ -253,6 +282,7 @@ int main(int argc, char **argv)
         snprintf(dir, sizeof(dir), "%s\\file d'attente \xc3\xa9t\xc3\xa9 \xe6\x97\xa5", top);
         test_spool(dir);
         test_state(dir);
+        test_secret(dir);
         if (argc > 1)
                 test_open_refuses_directory_writable_by_others(argv[1]);
         CHECK(exists(top, "file d'attente \xc3\xa9t\xc3\xa9 \xe6\x97\xa5"));
@@ -261,6 +291,7 @@ int main(int argc, char **argv)
                 return 1;
         }
         printf("spool-test: add, order, eviction, set aside, crash leftovers, lock, non-ASCII "
-               "directory, one writable by others refused, state files: ok\n");
+               "directory, one writable by others refused, state files, the key for SYSTEM alone: "
+               "ok\n");
         return 0;
 }
