@@ -11,7 +11,12 @@
  * flattened by every agent at once. Blocking file work (spool, status) runs
  * on the thread pool too; status.json has one write under way at a time, so
  * the newest status is the one left. A report's seq is on disk (state seq)
- * before the report is spooled, so seqs never go back. */
+ * before the report is spooled, so seqs never go back.
+ *
+ * The service manager: systemd is told through sd_notify, SIGTERM stops and
+ * SIGHUP reloads. On Windows, "run --service" hands the main thread to the
+ * service control manager and runs all this on the service's thread
+ * (win/service.c), whose stop and paramchange wake the loop. */
 #include <errno.h>
 #include <getopt.h>
 #include <ini.h>
