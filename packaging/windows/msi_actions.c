@@ -5,12 +5,14 @@
  * into the installation's log, so that a wrong token reads there in plain
  * words, and its failure rolls the installation back. Purge removes the
  * agent's state on an uninstallation asked with HYGIE_PURGE=1. Configure
- * sets what the ServiceInstall table cannot say: restart on failure and a
- * delayed start. Each reads its arguments from CustomActionData, fields
- * separated by tabs. */
+ * sets what the ServiceInstall and CreateFolder tables cannot say: restart
+ * on failure, a delayed start, and who may change the agent's settings. Each reads its arguments
+ * from CustomActionData, fields separated by tabs. */
 #include <windows.h>
+#include <aclapi.h>
 #include <msi.h>
 #include <msiquery.h>
+#include <sddl.h>
 
 #include <stdbool.h>
 #include <stdlib.h>
@@ -264,10 +266,50 @@ EXPORT UINT __stdcall Purge(MSIHANDLE install)
         return ERROR_SUCCESS;
 }
 
+/* %ProgramData%\\Hygie, made when missing: SYSTEM and Administrators change
+ * it, users only read it (the settings a "check" of theirs reads). Its DACL
+ * is set whole, not inherited from %ProgramData%, where any user may add
+ * files: else a user could write agent.ini or policy.ini for the service.
+ * The state directory below keeps its own (SYSTEM and Administrators). */
+static void secure_confdir(MSIHANDLE install, const wchar_t *dir)
+{
+        PSECURITY_DESCRIPTOR sd = NULL;
+        SECURITY_ATTRIBUTES sa = { .nLength = sizeof(sa) };
+        BOOL present = FALSE, defaulted = FALSE;
+        PACL dacl = NULL;
+        wchar_t msg[600];
+        DWORD rc;
+
+        if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(
+                L"D:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;0x1200a9;;;BU)", SDDL_REVISION_1,
+                &sd, NULL) ||
+            !GetSecurityDescriptorDacl(sd, &present, &dacl, &defaulted)) {
+                rc = GetLastError();
+                goto out;
+        }
+        sa.lpSecurityDescriptor = sd;
+        if (CreateDirectoryW(dir, &sa))
+                rc = ERROR_SUCCESS;
+        else if (GetLastError() == ERROR_ALREADY_EXISTS)
+                rc = SetNamedSecurityInfoW((wchar_t *)dir, SE_FILE_OBJECT,
+                                           DACL_SECURITY_INFORMATION |
+                                               PROTECTED_DACL_SECURITY_INFORMATION,
+                                           NULL, NULL, dacl, NULL);
+        else
+                rc = GetLastError();
+out:
+        if (rc != ERROR_SUCCESS) {
+                swprintf(msg, 600, L"Hygie: the permissions of %ls are not set (error %lu)", dir,
+                         rc);
+                say(install, INSTALLMESSAGE_INFO, msg);
+        }
+        LocalFree(sd);
+}
+
 /* Restart after 1 minute, twice, then after 10; the count starts again after
  * a day without failure. A non-zero exit code counts as a failure as a crash
  * does. Started a little after boot, not in its rush. Failures are logged:
- * the service works without them. */
+ * the service works without them. CustomActionData: %ProgramData%\\Hygie. */
 EXPORT UINT __stdcall Configure(MSIHANDLE install)
 {
         SC_ACTION actions[] = {
@@ -281,13 +323,22 @@ EXPORT UINT __stdcall Configure(MSIHANDLE install)
         SERVICE_FAILURE_ACTIONS_FLAG flag = { .fFailureActionsOnNonCrashFailures = TRUE };
         SERVICE_DELAYED_AUTO_START_INFO delayed = { .fDelayedAutostart = TRUE };
         SC_HANDLE scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT), svc;
-        wchar_t msg[200];
+        wchar_t *dir = action_data(install), msg[200];
+        const wchar_t *what = NULL;
 
+        if (dir && wcslen(dir) > 3)
+                secure_confdir(install, dir);
+        free(dir);
         svc = scm ? OpenServiceW(scm, SERVICE_NAME, SERVICE_CHANGE_CONFIG | SERVICE_START) : NULL;
-        if (!svc || !ChangeServiceConfig2W(svc, SERVICE_CONFIG_FAILURE_ACTIONS, &fa) ||
-            !ChangeServiceConfig2W(svc, SERVICE_CONFIG_FAILURE_ACTIONS_FLAG, &flag) ||
-            !ChangeServiceConfig2W(svc, SERVICE_CONFIG_DELAYED_AUTO_START_INFO, &delayed)) {
-                swprintf(msg, 200, L"Hygie: the service's recovery actions are not set (error %lu)",
+        if (!svc)
+                what = L"service";
+        else if (!ChangeServiceConfig2W(svc, SERVICE_CONFIG_FAILURE_ACTIONS, &fa) ||
+                 !ChangeServiceConfig2W(svc, SERVICE_CONFIG_FAILURE_ACTIONS_FLAG, &flag))
+                what = L"recovery actions";
+        else if (!ChangeServiceConfig2W(svc, SERVICE_CONFIG_DELAYED_AUTO_START_INFO, &delayed))
+                what = L"delayed start";
+        if (what) {
+                swprintf(msg, 200, L"Hygie: the service's %ls not set (error %lu)", what,
                          GetLastError());
                 say(install, INSTALLMESSAGE_INFO, msg);
         }
