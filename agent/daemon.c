@@ -29,8 +29,11 @@
 #include <unistd.h>
 #include <uv.h>
 
+#include <openssl/crypto.h>
+
 #include "intl.h"
 #include "agent.h"
+#include "dirops.h"
 #include "gzip.h"
 #include "log.h"
 #include "paths.h"
@@ -900,6 +903,33 @@ static int restore_status(struct daemon *d, struct error *e)
         return 0;
 }
 
+/* The key must be readable before anything is sent: a clear word now
+ * rather than a TLS error at each delivery. */
+static int check_key(const struct daemon *d)
+{
+        char path[PATH_MAX];
+        struct dirops *dir;
+        void *key = NULL;
+        size_t len = 0;
+        int rc = dirops_open(d->st.dir, false, &dir);
+
+        if (rc == 0) {
+                rc = dirops_read(dir, "agent.key", 64 << 10, &key, &len);
+                dirops_close(dir);
+        }
+        if (key)
+                OPENSSL_cleanse(key, len);
+        free(key);
+        state_path(d->st.dir, "agent.key", path, sizeof(path));
+        if (rc == -EACCES || rc == -EPERM)
+                log_fail(_("hygie-agent: %s is the service's alone: start the service, or run "
+                           "this as its account (SYSTEM on Windows)"),
+                         path);
+        else if (rc < 0)
+                log_fail(_("hygie-agent: %s: %s; enroll again"), path, strerror(-rc));
+        return rc;
+}
+
 /* Everything but the command line: on the main thread, or on the service's. */
 static int daemon_main(void *arg)
 {
@@ -941,6 +971,8 @@ static int daemon_main(void *arg)
                          d->st.dir, d->st.server);
                 goto out_root;
         }
+        if (check_key(d) < 0)
+                goto out_root;
         agent_hostname(d->root, d->host, sizeof(d->host));
         d->policy = malloc(sizeof(*d->policy));
         if (!d->policy)

@@ -33,6 +33,14 @@ run_once() {
 		2>"$tmp/run.err"
 }
 
+# Without its key the agent says so before trying to send anything.
+mv "$state/agent.key" "$tmp/agent.key"
+! run_once || fail "ran without its key"
+grep -q "agent.key: No such file or directory; enroll again" "$tmp/run.err" ||
+	fail "no key, said: $(cat "$tmp/run.err")"
+[ ! -e "$state/spool" ] || [ -z "$(ls "$state/spool")" ] || fail "spooled without a key"
+mv "$tmp/agent.key" "$state/agent.key"
+
 run_once || fail "first run: $(cat "$tmp/run.err")"
 got=$(open_alerts backup.recent | tr '\n' ' ')
 [ "$got" = "nightly stale tiny " ] || fail "open backup.recent alerts: '$got'"
