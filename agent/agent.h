@@ -69,18 +69,20 @@ int agent_service_dispatch(int (*run)(void *), void *arg);
  * which. */
 struct uv_async_s;
 void agent_service_running(struct uv_async_s *wake);
-/* Stopping: reported pending, with a heartbeat, until run returns. */
-void agent_service_stopping(void);
+/* The loop is closing, wake with it; unless the daemon starts again,
+ * reported as stopping, with a heartbeat, until run returns. */
+void agent_service_stopping(bool restarting);
 #define AGENT_SERVICE_STOP     1u /* stop, shutdown or preshutdown */
 #define AGENT_SERVICE_RELOAD   2u /* paramchange: read the policy again */
-#define AGENT_SERVICE_ENROLLED 4u /* hygie-agent enroll is done */
+#define AGENT_SERVICE_ENROLLED 4u /* hygie-agent enroll is done: start afresh */
 /* What the manager asked since the last call; forgets it. */
 unsigned agent_service_requests(void);
 /* Installed without enrollment, the service runs and waits for it: true
  * once "hygie-agent enroll" is done, false when asked to stop first. */
 bool agent_service_wait_enrollment(void);
 /* Tells the installed service that the enrollment is done: started when it
- * is stopped, woken when it waits. Nothing when it is not installed. */
+ * is stopped; running, it starts afresh with the new enrollment (or stops
+ * waiting for one). Nothing when it is not installed. */
 void agent_service_kick(void);
 /* The installed service's state ("running", "stopped", "starting",
  * "stopping", "paused"), or NULL when it is not installed. */

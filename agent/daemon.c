@@ -78,8 +78,8 @@ struct daemon {
         uv_timer_t check_timer, send_timer;
         uv_signal_t sigstop, sigint, sighup;
 #ifdef _WIN32
-        uv_async_t wake; /* the service control manager asks (service.c) */
-        bool service;
+        uv_async_t wake;       /* the service control manager asks (service.c) */
+        bool service, restart; /* restart: enrolled again, start afresh */
 #endif
         uint64_t next_due[FAM_COUNT]; /* loop time, ms */
         bool checking, sending, stopping, once, reload_pending, once_checked;
@@ -776,7 +776,7 @@ static void tell_manager(struct daemon *d, const char *state)
         if (strcmp(state, "READY=1") == 0)
                 agent_service_running(&d->wake);
         else if (strcmp(state, "STOPPING=1") == 0)
-                agent_service_stopping();
+                agent_service_stopping(d->restart);
 #else
         (void)d;
         notify_send(state);
@@ -853,9 +853,40 @@ static void on_wake(uv_async_t *a)
         if (asked & AGENT_SERVICE_STOP) {
                 log_info("msg=\"stopping\" by=\"service control manager\"");
                 daemon_stop(d, 0);
+        } else if (asked & AGENT_SERVICE_ENROLLED) {
+                log_info("msg=\"enrolled again: starting afresh\"");
+                d->restart = true;
+                daemon_stop(d, 0);
         } else if (asked & AGENT_SERVICE_RELOAD) {
                 reload(d);
         }
+}
+
+static int daemon_main(void *arg);
+
+/* The service's thread: the daemon, again from scratch when it was enrolled
+ * anew while it ran. */
+static int service_main(void *arg)
+{
+        const struct daemon *options = arg;
+        struct daemon *d;
+        bool again;
+        int rc;
+
+        do {
+                d = calloc(1, sizeof(*d));
+                if (!d)
+                        return 1;
+                d->policy_file = options->policy_file;
+                d->root_path = options->root_path;
+                d->config_file = options->config_file;
+                d->state_dir = options->state_dir;
+                d->service = true;
+                rc = daemon_main(d);
+                again = d->restart && rc == 0;
+                free(d);
+        } while (again);
+        return rc;
 }
 #endif
 
@@ -1132,7 +1163,7 @@ int agent_run(int argc, char **argv)
 #endif
 #ifdef _WIN32
         if (service)
-                rc = agent_service_dispatch(daemon_main, d);
+                rc = agent_service_dispatch(service_main, d);
         else
 #endif
                 rc = daemon_main(d);

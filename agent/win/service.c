@@ -180,15 +180,17 @@ void agent_service_running(uv_async_t *wake)
         wake_async = wake;
         if (requests)
                 uv_async_send(wake); /* asked before the loop was up */
-        else
+        if (!(requests & AGENT_SERVICE_STOP))
                 report(SERVICE_RUNNING);
         ReleaseSRWLockExclusive(&lock);
 }
 
-void agent_service_stopping(void)
+void agent_service_stopping(bool restarting)
 {
         AcquireSRWLockExclusive(&lock);
-        stop_pending();
+        wake_async = NULL; /* the loop is closing */
+        if (!restarting)
+                stop_pending();
         ReleaseSRWLockExclusive(&lock);
 }
 
@@ -198,7 +200,7 @@ unsigned agent_service_requests(void)
 
         AcquireSRWLockExclusive(&lock);
         asked = requests;
-        requests &= ~AGENT_SERVICE_RELOAD; /* a stop stays asked */
+        requests &= AGENT_SERVICE_STOP; /* a stop stays asked */
         ReleaseSRWLockExclusive(&lock);
         return asked;
 }

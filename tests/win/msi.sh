@@ -6,7 +6,8 @@
 # refused; reports made while the collector is away wait in the spool,
 # across an upgrade to a newer (signed) MSI, and each arrives once; the
 # uninstallation keeps the state unless HYGIE_PURGE=1; installed without
-# the properties, the service waits for "hygie-agent enroll".
+# the properties, the service waits for "hygie-agent enroll", and goes on
+# as the new agent after an "enroll --force".
 # Usage: msi.sh BUILD_WIN PREFIX_TEMPLATE SERVER
 set -eu
 build=$1
@@ -200,4 +201,12 @@ w "$c/Program Files/Hygie/hygie-agent.exe" enroll --server "$url" --token "$toke
 second=$(jq -r .agent_id "$state/state.json")
 [ "$second" != "$agent_id" ] || fail "the same agent id after a purge"
 wait_for 60 has_reports "$second" 1 || fail "the waiting service did not report"
+
+# Enrolled anew while it runs: the service goes on as the new agent.
+token
+w "$c/Program Files/Hygie/hygie-agent.exe" enroll --force --server "$url" --token "$token" \
+	--ca-fingerprint "$fingerprint" >/dev/null || fail "enroll --force"
+third=$(jq -r .agent_id "$state/state.json")
+wait_for 60 has_reports "$third" 1 || fail "the service did not go on as the new agent"
+wait_for 30 is_state RUNNING || fail "the service stopped after a new enrollment"
 echo "msi: ok"
