@@ -1068,13 +1068,16 @@ static int daemon_main(void *arg)
                 size_t n;
                 uint64_t bytes;
                 const char *why = json_string_value(json_object_get(d->last_refusal, "error"));
+                char refused[PATH_MAX];
 
                 spool_stats(d->spool, &n, &bytes);
                 if (d->refused)
                         fprintf(stderr,
-                                _("hygie-agent: %u report(s) refused, set aside in %s/%s; the "
-                                  "last: %s\n"),
-                                d->refused, path, SPOOL_REFUSED_DIR, why ? why : "?");
+                                _("hygie-agent: %u report(s) refused, set aside in %s; the last: "
+                                  "%s\n"),
+                                d->refused,
+                                state_path(path, SPOOL_REFUSED_DIR, refused, sizeof(refused)),
+                                why ? why : "?");
                 if (!d->refused || n > 0)
                         fprintf(stderr,
                                 _("hygie-agent: not delivered (%s); %zu report(s) kept in %s\n"),
