@@ -12,7 +12,7 @@
 #include "agent.h"
 #include "intl.h"
 #include "reg.h"
-#include "smbios.h"
+#include "winos.h"
 #include "state.h"
 #include "win.h"
 
@@ -48,14 +48,9 @@ void agent_close_root(struct rootfs *root)
         (void)root;
 }
 
-/* GetSystemFirmwareTable's provider for the raw SMBIOS table: 'RSMB'. */
-#define RSMB 0x52534d42u
-
 int agent_machine_digest(const struct rootfs *root, char *out, size_t size)
 {
-        char guid[128] = "", uuid[40] = "";
-        UINT n = GetSystemFirmwareTable(RSMB, 0, NULL, 0);
-        unsigned char *raw = n ? malloc(n) : NULL;
+        char guid[128] = "";
         struct smbios_info sm;
         struct error e;
 
@@ -64,11 +59,9 @@ int agent_machine_digest(const struct rootfs *root, char *out, size_t size)
          * sysprep'ed image): a cloned disk keeps it, another PC's does not. */
         reg_string(HKEY_LOCAL_MACHINE, L"SOFTWARE\\Microsoft\\Cryptography", L"MachineGuid", guid,
                    sizeof(guid));
-        if (raw && GetSystemFirmwareTable(RSMB, 0, raw, n) == n &&
-            smbios_parse(raw, n, true, &sm, &e) == 0)
-                snprintf(uuid, sizeof(uuid), "%s", sm.uuid);
-        free(raw);
-        return state_machine_digest(guid, uuid, out, size);
+        if (win_smbios_read(&sm, &e) < 0)
+                sm.uuid[0] = '\0';
+        return state_machine_digest(guid, sm.uuid, out, size);
 }
 
 static bool vt_enabled;

@@ -11,6 +11,7 @@
 #include "reg.h"
 #include "smbios.h"
 #include "winapi.h"
+#include "winos.h"
 
 #define BIOS_KEY L"HARDWARE\\DESCRIPTION\\System\\BIOS"
 /* GetSystemFirmwareTable's provider for the raw SMBIOS table: 'RSMB'. */
@@ -97,6 +98,19 @@ static void collect_disk(json_t *facts)
 
 /* SMBIOS as the firmware gives it; a field it leaves empty is taken from
  * the copy Windows keeps in the registry. */
+int win_smbios_read(struct smbios_info *sm, struct error *e)
+{
+        UINT size = GetSystemFirmwareTable(RSMB, 0, NULL, 0);
+        unsigned char *raw = size ? malloc(size) : NULL;
+        int rc = -ENOENT;
+
+        memset(sm, 0, sizeof(*sm));
+        if (raw && GetSystemFirmwareTable(RSMB, 0, raw, size) == size)
+                rc = smbios_parse(raw, size, true, sm, e) < 0 ? -EINVAL : 0;
+        free(raw);
+        return rc;
+}
+
 static void collect_dmi(json_t *facts, struct smbios_info *sm, bool *have)
 {
         static const struct {
@@ -117,18 +131,12 @@ static void collect_dmi(json_t *facts, struct smbios_info *sm, bool *have)
                 { "board_name", L"BaseBoardProduct", offsetof(struct smbios_info, board_name) },
         };
         json_t *dmi = json_object();
-        UINT size = GetSystemFirmwareTable(RSMB, 0, NULL, 0);
-        unsigned char *raw = size ? malloc(size) : NULL;
         struct error err;
+        int rc = win_smbios_read(sm, &err);
 
-        *have = false;
-        memset(sm, 0, sizeof(*sm));
-        if (raw && GetSystemFirmwareTable(RSMB, 0, raw, size) == size) {
-                if (smbios_parse(raw, size, true, sm, &err) < 0)
-                        facts_add_error(facts, "dmi", "SMBIOS", err.line, "%s", err.msg);
-                *have = true;
-        }
-        free(raw);
+        *have = rc != -ENOENT;
+        if (rc == -EINVAL)
+                facts_add_error(facts, "dmi", "SMBIOS", err.line, "%s", err.msg);
         for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
                 char *v = (char *)sm + fields[i].offset, buf[65];
 

@@ -5,6 +5,7 @@
 #include <jansson.h>
 
 #include "collector.h"
+#include "smbios.h"
 
 /* The registry's CurrentVersion values. */
 struct win_os {
@@ -16,6 +17,11 @@ struct win_os {
 /* Reads it; an unreadable build is recorded in facts (when not NULL) with
  * source "registry". 0, or a negative errno. */
 int win_os_read(struct win_os *os, json_t *facts);
+
+/* The firmware's SMBIOS table, through GetSystemFirmwareTable, into sm
+ * (hardware.c). 0; -ENOENT when Windows gives none; -EINVAL when it is
+ * damaged (e says where; sm holds what came before). */
+int win_smbios_read(struct smbios_info *sm, struct error *e);
 
 /* facts.firewall and facts.encryption (security.c). */
 void win_security_collect(const struct collect_ctx *ctx, json_t *facts);
