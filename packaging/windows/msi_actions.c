@@ -6,7 +6,8 @@
  * words, and its failure rolls the installation back. Purge removes the
  * agent's state on an uninstallation asked with HYGIE_PURGE=1. Configure
  * sets what the ServiceInstall and CreateFolder tables cannot say: restart
- * on failure, a delayed start, and who may change the agent's settings. Each reads its arguments
+ * on failure, a delayed start, a quoted command line, and who may change
+ * the agent's settings. Each reads its arguments
  * from CustomActionData, fields separated by tabs. */
 #include <windows.h>
 #include <aclapi.h>
@@ -306,6 +307,38 @@ out:
         LocalFree(sd);
 }
 
+/* The service's command line with its program's path in quotes: left bare,
+ * "C:\\Program Files\\Hygie\\hygie-agent.exe" would let Windows try
+ * "C:\\Program.exe" first (wine's installer leaves it bare). */
+static bool quote_image_path(SC_HANDLE svc)
+{
+        QUERY_SERVICE_CONFIGW *qc = NULL;
+        DWORD need = 0;
+        wchar_t *line = NULL, *exe;
+        bool ok = false;
+
+        QueryServiceConfigW(svc, NULL, 0, &need);
+        if (!need || !(qc = malloc(need)) || !QueryServiceConfigW(svc, qc, need, &need))
+                goto out;
+        exe = wcsstr(qc->lpBinaryPathName, L".exe");
+        if (qc->lpBinaryPathName[0] == L'"' || !exe) {
+                ok = true;
+                goto out;
+        }
+        exe += 4;
+        line = calloc(wcslen(qc->lpBinaryPathName) + 3, sizeof(*line));
+        if (!line)
+                goto out;
+        swprintf(line, wcslen(qc->lpBinaryPathName) + 3, L"\"%.*ls\"%ls",
+                 (int)(exe - qc->lpBinaryPathName), qc->lpBinaryPathName, exe);
+        ok = ChangeServiceConfigW(svc, SERVICE_NO_CHANGE, SERVICE_NO_CHANGE, SERVICE_NO_CHANGE,
+                                  line, NULL, NULL, NULL, NULL, NULL, NULL);
+out:
+        free(line);
+        free(qc);
+        return ok;
+}
+
 /* Restart after 1 minute, twice, then after 10; the count starts again after
  * a day without failure. A non-zero exit code counts as a failure as a crash
  * does. Started a little after boot, not in its rush. Failures are logged:
@@ -329,9 +362,12 @@ EXPORT UINT __stdcall Configure(MSIHANDLE install)
         if (dir && wcslen(dir) > 3)
                 secure_confdir(install, dir);
         free(dir);
-        svc = scm ? OpenServiceW(scm, SERVICE_NAME, SERVICE_CHANGE_CONFIG | SERVICE_START) : NULL;
+        svc = scm ? OpenServiceW(scm, SERVICE_NAME, SERVICE_CHANGE_CONFIG | SERVICE_QUERY_CONFIG)
+                  : NULL;
         if (!svc)
                 what = L"service";
+        else if (!quote_image_path(svc))
+                what = L"command line";
         else if (!ChangeServiceConfig2W(svc, SERVICE_CONFIG_FAILURE_ACTIONS, &fa) ||
                  !ChangeServiceConfig2W(svc, SERVICE_CONFIG_FAILURE_ACTIONS_FLAG, &flag))
                 what = L"recovery actions";

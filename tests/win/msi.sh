@@ -99,6 +99,10 @@ fi
 [ -f "$c/Program Files/Hygie/locale/fr/LC_MESSAGES/hygie.mo" ] || fail "no French messages"
 w reg query 'HKLM\SYSTEM\CurrentControlSet\Services\EventLog\Application\HygieAgent' \
 	/v EventMessageFile | grep -q 'REG_EXPAND_SZ.*hygie-agent.exe' || fail "no Event Log source"
+w reg query 'HKLM\SYSTEM\CurrentControlSet\Services\HygieAgent' /v ImagePath |
+	grep -q 'ImagePath.*"C:\\Program Files\\Hygie\\hygie-agent.exe" run --service' ||
+	fail "the service's command line is not quoted: $(w reg query \
+		'HKLM\SYSTEM\CurrentControlSet\Services\HygieAgent' /v ImagePath)"
 agent_id=$(jq -r .agent_id "$state/state.json")
 wait_for 60 has_reports "$agent_id" 1 || fail "no report from the service"
 api "/api/v1/alerts?status=open&check=antivirus.present" |
