@@ -87,7 +87,7 @@ static int cursor_get(struct store *s, const char *name, const char *first, long
         const char *p[2] = { name, first };
         int rc = s->ops->rows(s,
                               "INSERT INTO notify_state (name, cursor) VALUES ($1,"
-                              " CAST($2 AS INTEGER)) ON CONFLICT (name) DO NOTHING",
+                              " CAST($2 AS BIGINT)) ON CONFLICT (name) DO NOTHING",
                               2, p, NULL, NULL, e);
 
         if (rc < 0)
@@ -103,7 +103,7 @@ static int cursor_set(struct store *s, const char *name, long long value, struct
 
         snprintf(v, sizeof(v), "%lld", value);
         return s->ops->rows(s,
-                            "UPDATE notify_state SET cursor = CAST($2 AS INTEGER) WHERE name = $1",
+                            "UPDATE notify_state SET cursor = CAST($2 AS BIGINT) WHERE name = $1",
                             2, p, NULL, NULL, e);
 }
 
@@ -208,7 +208,7 @@ static const char events_sql[] =
     " FROM alert_events ev JOIN alerts al ON al.id = ev.alert_id"
     " JOIN establishments e ON e.finess = al.finess"
     " LEFT JOIN agents ag ON ag.id = al.agent_id"
-    " WHERE ev.id > CAST($1 AS INTEGER) ORDER BY ev.id LIMIT 100"; /* EVENTS_PER_ROUND */
+    " WHERE ev.id > CAST($1 AS BIGINT) ORDER BY ev.id LIMIT 100"; /* EVENTS_PER_ROUND */
 
 static void webhook_round(struct notifier *n, struct store *s, CURL *curl, struct channel *ch)
 {
@@ -335,20 +335,20 @@ static const struct section {
         { "Nouvelles alertes par gravité / New alerts by severity", "aucune / none",
           "SELECT al.severity, count(*) FROM alerts al"
           " JOIN establishments e ON e.finess = al.finess WHERE e.region = $1"
-          " AND al.opened_at > CAST($2 AS INTEGER) AND al.opened_at <= CAST($3 AS INTEGER)"
+          " AND al.opened_at > CAST($2 AS BIGINT) AND al.opened_at <= CAST($3 AS BIGINT)"
           " GROUP BY al.severity ORDER BY count(*) DESC",
           3, count_row, true },
         { "Les plus graves / Most severe", "aucune / none",
           "SELECT al.severity, e.name, coalesce(ag.hostname, ''), al.check_id, al.summary"
           " FROM alerts al JOIN establishments e ON e.finess = al.finess"
           " LEFT JOIN agents ag ON ag.id = al.agent_id WHERE e.region = $1"
-          " AND al.opened_at > CAST($2 AS INTEGER) AND al.opened_at <= CAST($3 AS INTEGER)"
+          " AND al.opened_at > CAST($2 AS BIGINT) AND al.opened_at <= CAST($3 AS BIGINT)"
           " AND al.severity IN ('critical', 'high') ORDER BY al.severity DESC, al.id LIMIT 20",
           3, line_row, false },
         { "Résolues / Resolved", "aucune / none",
           "SELECT al.severity, count(*) FROM alerts al"
           " JOIN establishments e ON e.finess = al.finess WHERE e.region = $1"
-          " AND al.resolved_at > CAST($2 AS INTEGER) AND al.resolved_at <= CAST($3 AS INTEGER)"
+          " AND al.resolved_at > CAST($2 AS BIGINT) AND al.resolved_at <= CAST($3 AS BIGINT)"
           " GROUP BY al.severity ORDER BY count(*) DESC",
           3, count_row, true },
         { "Postes muets / Silent machines", "aucun / none",
@@ -356,7 +356,7 @@ static const struct section {
           " JOIN establishments e ON e.finess = al.finess"
           " JOIN agents ag ON ag.id = al.agent_id WHERE e.region = $1"
           " AND al.check_id = 'agent.silent' AND al.status <> 'resolved'"
-          " AND al.opened_at <= CAST($2 AS INTEGER) ORDER BY al.opened_at LIMIT 50",
+          " AND al.opened_at <= CAST($2 AS BIGINT) ORDER BY al.opened_at LIMIT 50",
           2, line_row, true },
 };
 

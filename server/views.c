@@ -91,7 +91,7 @@ static const char summary_sql[] =
     " sum(CASE WHEN (a.equipment & 1) = 0 AND (a.equipment & 6) <> 0 THEN 1 ELSE 0 END),"
     " sum(CASE WHEN a.os_supported = 1 THEN 1 ELSE 0 END), count(a.os_supported), " PENALTY ","
     " (SELECT d.score FROM establishment_days d WHERE d.finess = e.finess"
-    "   AND d.day <= CAST($9 AS INTEGER) ORDER BY d.day DESC LIMIT 1),"
+    "   AND d.day <= CAST($9 AS BIGINT) ORDER BY d.day DESC LIMIT 1),"
     " (SELECT max(r.day) FROM records r WHERE r.finess = e.finess AND r.kind = 'exercise'),"
     " (SELECT max(r.day) FROM records r WHERE r.finess = e.finess AND r.kind = 'awareness'),"
     " (SELECT count(*) FROM alerts al WHERE al.finess = e.finess AND al.status = 'open')"
@@ -296,7 +296,7 @@ int view_establishment(struct store *s, const struct store_rules *r, const struc
         free(l.v);
         if ((rc = table(s,
                         "SELECT day, score FROM establishment_days WHERE finess = $1"
-                        " AND day >= CAST($2 AS INTEGER) ORDER BY day",
+                        " AND day >= CAST($2 AS BIGINT) ORDER BY day",
                         2, p, history_keys, &history, e)) < 0 ||
             (rc = table(s,
                         "SELECT a.id, a.hostname, a.score, a.equipment, a.os_supported,"
@@ -461,7 +461,7 @@ int view_machine(struct store *s, const char *agent_id, const struct view_scope 
         if (rc == 0)
                 rc = table(s,
                            "SELECT day, score FROM machine_days WHERE agent_id = $1"
-                           " AND day >= CAST($2 AS INTEGER) ORDER BY day",
+                           " AND day >= CAST($2 AS BIGINT) ORDER BY day",
                            2, p, history_keys, &history, e);
         snprintf(stored_max, sizeof(stored_max), "%d", PAGE_STORED_MAX);
         p[1] = stored_max;
@@ -896,8 +896,8 @@ int view_record_add(struct store *s, const struct store_rules *r, const char *fi
         list = json_array();
         rc = s->ops->rows(s,
                           "INSERT INTO records (finess, kind, day, title, people, result, notes,"
-                          " created_by, created_at) VALUES ($1, $2, CAST($3 AS INTEGER), $4,"
-                          " CAST($5 AS INTEGER), $6, $7, $8, CAST($9 AS INTEGER))"
+                          " created_by, created_at) VALUES ($1, $2, CAST($3 AS BIGINT), $4,"
+                          " CAST($5 AS BIGINT), $6, $7, $8, CAST($9 AS BIGINT))"
                           " RETURNING id, kind, day, title, people, result, notes, created_by,"
                           " created_at",
                           9, p, record_json, list, e);
@@ -919,20 +919,20 @@ int view_record_add(struct store *s, const struct store_rules *r, const char *fi
 static const char open_plan_sql[] =
     "INSERT INTO alerts (agent_id, finess, check_id, subject, severity, summary, status,"
     " opened_at, last_seen, last_seq)"
-    " SELECT NULL, e.finess, $3, '', $5, $6, 'open', CAST($1 AS INTEGER),"
-    "   CAST($1 AS INTEGER), 0"
+    " SELECT NULL, e.finess, $3, '', $5, $6, 'open', CAST($1 AS BIGINT),"
+    "   CAST($1 AS BIGINT), 0"
     " FROM establishments e"
     " WHERE EXISTS (SELECT 1 FROM agents a WHERE a.finess = e.finess AND a.revoked_at IS NULL)"
     "   AND NOT EXISTS (SELECT 1 FROM records r WHERE r.finess = e.finess AND r.kind = $4"
-    "     AND r.day >= CAST($2 AS INTEGER))"
+    "     AND r.day >= CAST($2 AS BIGINT))"
     " ON CONFLICT (finess, check_id, subject) WHERE agent_id IS NULL AND status <> 'resolved'"
     " DO NOTHING";
 
 static const char resolve_plan_sql[] =
-    "UPDATE alerts SET status = 'resolved', resolved_at = CAST($1 AS INTEGER)"
+    "UPDATE alerts SET status = 'resolved', resolved_at = CAST($1 AS BIGINT)"
     " WHERE agent_id IS NULL AND check_id = $3 AND status <> 'resolved'"
     "   AND (EXISTS (SELECT 1 FROM records r WHERE r.finess = alerts.finess AND r.kind = $4"
-    "       AND r.day >= CAST($2 AS INTEGER))"
+    "       AND r.day >= CAST($2 AS BIGINT))"
     "     OR NOT EXISTS (SELECT 1 FROM agents a WHERE a.finess = alerts.finess"
     "       AND a.revoked_at IS NULL))";
 
@@ -943,22 +943,22 @@ static const char open_restore_sql[] =
     " opened_at, last_seen, last_seq)"
     " SELECT NULL, j.finess, 'backup.restore_tested', j.job, 'high',"
     "   'no successful restore test of backup job ' || j.job || ' recorded in the past '"
-    "   || $4 || ' months', 'open', CAST($1 AS INTEGER), CAST($1 AS INTEGER), 0"
-    " FROM backup_jobs j WHERE j.last_seen >= CAST($3 AS INTEGER)"
+    "   || $4 || ' months', 'open', CAST($1 AS BIGINT), CAST($1 AS BIGINT), 0"
+    " FROM backup_jobs j WHERE j.last_seen >= CAST($3 AS BIGINT)"
     "   AND NOT EXISTS (SELECT 1 FROM records r WHERE r.finess = j.finess"
     "     AND r.kind = 'restore_test' AND r.title = j.job AND r.result = 'success'"
-    "     AND r.day >= CAST($2 AS INTEGER))"
+    "     AND r.day >= CAST($2 AS BIGINT))"
     " ON CONFLICT (finess, check_id, subject) WHERE agent_id IS NULL AND status <> 'resolved'"
     " DO NOTHING";
 
 static const char resolve_restore_sql[] =
-    "UPDATE alerts SET status = 'resolved', resolved_at = CAST($1 AS INTEGER)"
+    "UPDATE alerts SET status = 'resolved', resolved_at = CAST($1 AS BIGINT)"
     " WHERE agent_id IS NULL AND check_id = 'backup.restore_tested' AND status <> 'resolved'"
     "   AND (EXISTS (SELECT 1 FROM records r WHERE r.finess = alerts.finess"
     "       AND r.kind = 'restore_test' AND r.title = alerts.subject AND r.result = 'success'"
-    "       AND r.day >= CAST($2 AS INTEGER))"
+    "       AND r.day >= CAST($2 AS BIGINT))"
     "     OR NOT EXISTS (SELECT 1 FROM backup_jobs j WHERE j.finess = alerts.finess"
-    "       AND j.job = alerts.subject AND j.last_seen >= CAST($3 AS INTEGER)))";
+    "       AND j.job = alerts.subject AND j.last_seen >= CAST($3 AS BIGINT)))";
 
 #define JOB_FORGOTTEN (30 * DAY) /* a job no machine reported for this long */
 
@@ -986,7 +986,7 @@ static int snapshot(struct store *s, const struct store_rules *r, time_t now, st
         snprintf(day, sizeof(day), "%ld", today(now));
         rc = s->ops->rows(s,
                           "INSERT INTO machine_days (agent_id, day, score)"
-                          " SELECT id, CAST($1 AS INTEGER), score FROM agents"
+                          " SELECT id, CAST($1 AS BIGINT), score FROM agents"
                           " WHERE revoked_at IS NULL AND score IS NOT NULL"
                           " ON CONFLICT (agent_id, day) DO UPDATE SET score = excluded.score",
                           1, p, NULL, NULL, e);
@@ -1002,8 +1002,8 @@ static int snapshot(struct store *s, const struct store_rules *r, time_t now, st
                 p[3] = machines;
                 rc = s->ops->rows(s,
                                   "INSERT INTO establishment_days (finess, day, score, machines)"
-                                  " VALUES ($2, CAST($1 AS INTEGER), CAST($3 AS INTEGER),"
-                                  " CAST($4 AS INTEGER)) ON CONFLICT (finess, day)"
+                                  " VALUES ($2, CAST($1 AS BIGINT), CAST($3 AS BIGINT),"
+                                  " CAST($4 AS BIGINT)) ON CONFLICT (finess, day)"
                                   " DO UPDATE SET score = excluded.score,"
                                   " machines = excluded.machines",
                                   4, p, NULL, NULL, e);

@@ -803,6 +803,28 @@ static void test_views_plan_checks_open_and_resolve(void **state)
         json_decref(restore_ok);
 }
 
+/* Times past 2038-01-19 fit (a 32-bit cast in shared SQL would fail on
+ * PostgreSQL). */
+static void test_views_sweep_past_2038(void **state)
+{
+        struct fixture *f = *state;
+        const struct store_rules *r = baseline_rules(NULL, "");
+        const long long later = 2200000000LL; /* 2039-09-18 */
+        struct store_finding backup[] = {
+                { "backup.recent", "dossiers", "12 h old", STATUS_PASS, SEV_HIGH },
+        };
+        struct collected c;
+        struct error e;
+
+        agent_in(f, A1, "750712184");
+        report_from(f, A1, 1, backup, 1, later);
+        if (view_sweep(f->s, r, later, true, &e) < 0)
+                fail_msg("%s", e.msg);
+        c = alerts(f, "open");
+        assert_int_equal(c.n, 3);
+        assert_string_equal(c.lines[2], "establishment.crisis_exercise - high open -");
+}
+
 static void test_views_equipment_ranking(void **state)
 {
         struct fixture *f = *state;
@@ -961,6 +983,7 @@ int main(void)
                                                 teardown),
                 cmocka_unit_test_setup_teardown(test_views_plan_checks_open_and_resolve, setup,
                                                 teardown),
+                cmocka_unit_test_setup_teardown(test_views_sweep_past_2038, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_views_equipment_ranking, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_views_opendata_suppresses_small_cells, setup,
                                                 teardown),
