@@ -304,6 +304,47 @@ static void test_store_alerts_open_once_and_resolve_when_fixed(void **state)
         assert_int_equal(alerts(f, "open").n, 1);
 }
 
+/* One batch as the collector's writer makes them: two reports of one
+ * agent, the second fixing what the first found, the first again, and a
+ * report of a revoked agent. Each sees what the ones before it did. */
+static void test_store_batch_applies_in_order(void **state)
+{
+        struct fixture *f = *state;
+        const struct store_finding bad[] = {
+                { "antivirus.present", "", "none", STATUS_FAIL, SEV_HIGH },
+        };
+        const struct store_finding good[] = {
+                { "antivirus.present", "", "ClamAV", STATUS_PASS, SEV_HIGH },
+        };
+        struct agent other = { .id = "b0000000-0000-4000-8000-00000000000b",
+                               .finess = "750712184",
+                               .hostname = "poste-2",
+                               .enrolled_at = 1700000000 };
+        struct store_report r[4] = {
+                report("11111111-1111-4111-8111-111111111111", 1, bad, 1),
+                report("22222222-2222-4222-8222-222222222222", 2, good, 1),
+                report("11111111-1111-4111-8111-111111111111", 1, bad, 1),
+                report("55555555-5555-4555-8555-555555555555", 1, bad, 1),
+        };
+        struct collected c;
+        struct error e;
+
+        add_agent(f, "aa");
+        assert_int_equal(f->s->ops->agent_add(f->s, &other, &e), 0);
+        assert_int_equal(f->s->ops->agent_revoke(f->s, other.id, 1700000050, &e), 0);
+        r[3].agent_id = other.id;
+        assert_int_equal(f->s->ops->reports_put(f->s, r, 4, 1700000100, threshold_medium, NULL, &e),
+                         0);
+        assert_int_equal(r[0].result, 0);
+        assert_int_equal(r[1].result, 0);
+        assert_int_equal(r[2].result, STORE_DUPLICATE);
+        assert_int_equal(r[3].result, -EKEYREJECTED);
+        assert_int_equal(alerts(f, "open").n, 0);
+        c = alerts(f, "resolved");
+        assert_int_equal(c.n, 1);
+        assert_string_equal(c.lines[0], "antivirus.present - high resolved resolved_at");
+}
+
 static void test_store_seq_cannot_run_far_ahead(void **state)
 {
         struct fixture *f = *state;
@@ -963,6 +1004,7 @@ int main(void)
                 cmocka_unit_test_setup_teardown(test_store_report_is_stored_once, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_store_alerts_open_once_and_resolve_when_fixed,
                                                 setup, teardown),
+                cmocka_unit_test_setup_teardown(test_store_batch_applies_in_order, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_store_seq_cannot_run_far_ahead, setup,
                                                 teardown),
                 cmocka_unit_test_setup_teardown(test_store_alert_follows_its_finding, setup,
