@@ -840,16 +840,16 @@ static int alert_upsert(struct store_pg *s, const char *agent, const char *fines
                        8, p);
 }
 
-static int alerts_resolve(struct store_pg *s, const char *agent, const char *seq,
-                          const char *checks_json, const char *now)
+/* Any report, even an older one, says the agent is alive. */
+static int resolve_silent(struct store_pg *s, const char *agent, const char *now)
 {
-        const char *p[] = { now, agent, seq, checks_json };
+        const char *p[] = { now, agent };
 
         return command(s,
                        "UPDATE alerts SET status = 'resolved', resolved_at = $1::bigint"
-                       " WHERE agent_id = $2 AND status <> 'resolved' AND last_seq < $3::bigint"
-                       " AND check_id IN (SELECT json_array_elements_text($4::json))",
-                       4, p);
+                       " WHERE agent_id = $2 AND status <> 'resolved'"
+                       " AND check_id = 'agent.silent'",
+                       2, p);
 }
 
 /* Brings the agent's alerts up to one report: its live alerts read once,
@@ -1028,8 +1028,7 @@ static int put_one(struct store_pg *s, struct store_report *r, time_t now, store
                 if ((rc = apply_findings(s, r, finess, rules->threshold, t, seq)) < 0 ||
                     (rc = note_backup_jobs(s, r, finess, t)) < 0)
                         return rc;
-        } else if ((rc = alerts_resolve(s, r->agent_id, "9223372036854775807", "[\"agent.silent\"]",
-                                        t)) < 0) {
+        } else if ((rc = resolve_silent(s, r->agent_id, t)) < 0) {
                 return rc;
         }
         p[0] = r->agent_id;

@@ -203,7 +203,7 @@ enum {
         ST_AGENT,
         ST_REPORT,
         ST_ALERT_UPSERT,
-        ST_ALERT_RESOLVE,
+        ST_SILENT_RESOLVE,
         ST_AGENT_SEEN,
         ST_AGENT_APPLIED,
         ST_LIVE,
@@ -227,9 +227,9 @@ static const char *const statements[ST_COUNT] = {
             " ON CONFLICT (agent_id, check_id, subject) WHERE status <> 'resolved'"
             " DO UPDATE SET severity = excluded.severity, summary = excluded.summary,"
             " last_seen = excluded.last_seen, last_seq = excluded.last_seq",
-        [ST_ALERT_RESOLVE] = "UPDATE alerts SET status = 'resolved', resolved_at = ?1"
-                             " WHERE agent_id = ?2 AND status <> 'resolved' AND last_seq < ?3"
-                             " AND check_id IN (SELECT value FROM json_each(?4))",
+        [ST_SILENT_RESOLVE] = "UPDATE alerts SET status = 'resolved', resolved_at = ?1"
+                              " WHERE agent_id = ?2 AND status <> 'resolved'"
+                              " AND check_id = 'agent.silent'",
         [ST_AGENT_SEEN] = "UPDATE agents SET last_seen = ?2 WHERE id = ?1",
         [ST_LIVE] = "SELECT id, check_id, subject, severity, summary FROM alerts"
                     " WHERE agent_id = ? AND status <> 'resolved' LIMIT 1024",
@@ -961,17 +961,15 @@ static int alert_upsert(struct store_sqlite *s, const char *agent, const char *f
         return step_done(st);
 }
 
-static int alerts_resolve(struct store_sqlite *s, const char *agent, long long seq,
-                          const char *checks_json, time_t now)
+/* Any report, even an older one, says the agent is alive. */
+static int resolve_silent(struct store_sqlite *s, const char *agent, time_t now)
 {
-        sqlite3_stmt *st = prepared(s, ST_ALERT_RESOLVE);
+        sqlite3_stmt *st = prepared(s, ST_SILENT_RESOLVE);
 
         if (!st)
                 return -EIO;
         sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
         text(st, 2, agent);
-        sqlite3_bind_int64(st, 3, seq);
-        text(st, 4, checks_json);
         return step_done(st);
 }
 
@@ -1134,8 +1132,7 @@ static int put_one(struct store_sqlite *s, struct store_report *r, time_t now,
                 if ((rc = apply_findings(s, r, finess, rules->threshold, now)) < 0 ||
                     (rc = note_backup_jobs(s, r, finess, now)) < 0)
                         return rc;
-        } else if ((rc = alerts_resolve(s, r->agent_id, LLONG_MAX, "[\"agent.silent\"]", now)) <
-                   0) {
+        } else if ((rc = resolve_silent(s, r->agent_id, now)) < 0) {
                 return rc;
         }
         if (!(st = prepared(s, ST_AGENT_APPLIED)))

@@ -419,6 +419,7 @@ static void test_store_silent_agent_opens_and_resolves(void **state)
         struct fixture *f = *state;
         struct store_report r = report("11111111-1111-4111-8111-111111111111", 1, NULL, 0);
         struct store_report again = report("22222222-2222-4222-8222-222222222222", 2, NULL, 0);
+        struct store_report late = report("", 1, NULL, 0);
         struct collected c;
         struct error e;
 
@@ -435,6 +436,16 @@ static void test_store_silent_agent_opens_and_resolves(void **state)
         assert_int_equal(f->s->ops->reports_put(f->s, &again, 1, 1700000000 + 6 * 3600,
                                                 threshold_medium, NULL, &e),
                          0);
+        assert_int_equal(alerts(f, "open").n, 0);
+        /* Silent again; a late report, older than the newest, still says
+         * the agent is alive. */
+        assert_int_equal(f->s->ops->sweep_silent(f->s, 1700000000 + 10 * 3600, &e), 1);
+        assert_int_equal(alerts(f, "open").n, 1);
+        late.report_id = "33333333-3333-4333-8333-333333333333";
+        assert_int_equal(f->s->ops->reports_put(f->s, &late, 1, 1700000000 + 11 * 3600,
+                                                threshold_medium, NULL, &e),
+                         0);
+        assert_int_equal(late.result, STORE_SUPERSEDED);
         assert_int_equal(alerts(f, "open").n, 0);
         /* A revoked agent is not silent: it is gone. */
         assert_int_equal(f->s->ops->agent_revoke(f->s, AGENT_ID, 1700000000 + 6 * 3600, &e), 0);
