@@ -207,7 +207,6 @@ enum {
         ST_AGENT_SEEN,
         ST_AGENT_APPLIED,
         ST_LIVE,
-        ST_ALERT_INSERT,
         ST_ALERT_UPDATE,
         ST_ALERT_RESOLVE_ONE,
         ST_BACKUP_JOB,
@@ -233,10 +232,6 @@ static const char *const statements[ST_COUNT] = {
         [ST_AGENT_SEEN] = "UPDATE agents SET last_seen = ?2 WHERE id = ?1",
         [ST_LIVE] = "SELECT id, check_id, subject, severity, summary FROM alerts"
                     " WHERE agent_id = ? AND status <> 'resolved' LIMIT 1024",
-        [ST_ALERT_INSERT] =
-            "INSERT INTO alerts (agent_id, check_id, subject, severity, summary, status,"
-            " opened_at, last_seen, last_seq, finess)"
-            " VALUES (?1, ?2, ?3, ?4, ?5, 'open', ?6, ?6, ?7, ?8)",
         [ST_ALERT_UPDATE] = "UPDATE alerts SET severity = ?2, summary = ?3, last_seen = ?4,"
                             " last_seq = ?5 WHERE id = ?1",
         [ST_ALERT_RESOLVE_ONE] = "UPDATE alerts SET status = 'resolved', resolved_at = ?2"
@@ -1004,7 +999,9 @@ static int apply_findings(struct store_sqlite *s, const struct store_report *r, 
                 const struct store_step *p = &s->scratch.steps[i];
 
                 if (p->act == STORE_INSERT) {
-                        if (!(st = prepared(s, ST_ALERT_INSERT)))
+                        /* The upsert, as on PostgreSQL: no live alert is
+                         * there, so it inserts. */
+                        if (!(st = prepared(s, ST_ALERT_UPSERT)))
                                 return -EIO;
                         text(st, 1, r->agent_id);
                         text(st, 2, p->f->check);
