@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <uv.h>
 
+#include "config.h"
 #include "db.h"
 #include "error.h"
 #include "http.h"
@@ -15,21 +16,6 @@
 #include "tls.h"
 
 struct ca;
-
-struct server_config {
-        const char *data_dir, *database, *listen; /* listen: "ADDR:PORT" */
-        unsigned handshake_timeout_ms, idle_timeout_ms, request_timeout_ms, write_timeout_ms;
-        unsigned max_connections;
-        size_t max_backlog;          /* queued reports past which agents are told 503 */
-        unsigned session_lifetime;   /* seconds a dashboard session lasts */
-        unsigned sweep_interval_ms;  /* silent agents, plan checks, scores kept */
-        struct notify_config notify; /* [notify] */
-};
-
-void server_config_defaults(struct server_config *c);
-/* Reads [server] keys from an INI file over c. 0 or -errno with e filled. */
-int server_config_load(struct server_config *c, const char *file, char *listen, size_t listen_size,
-                       char *database, size_t database_size, struct error *e);
 
 #define LATENCY_BUCKETS 12
 
