@@ -395,8 +395,7 @@ static int pg_token_consume(struct store *base, const char *hash, time_t now, ch
                 return 0;
         }
         PQclear(r);
-        r = query(s, "SELECT expires_at <= $2::bigint FROM enrollment_tokens WHERE hash = $1", 2,
-                  p);
+        r = query(s, "SELECT uses_left, expires_at FROM enrollment_tokens WHERE hash = $1", 1, p);
         if (PQresultStatus(r) != PGRES_TUPLES_OK) {
                 PQclear(r);
                 return fail(s, e, "reading a token");
@@ -404,7 +403,7 @@ static int pg_token_consume(struct store *base, const char *hash, time_t now, ch
         if (PQntuples(r) == 0) {
                 error_set(e, "", 0, "unknown enrollment token");
                 rc = -ENOENT;
-        } else if (strcmp(PQgetvalue(r, 0, 0), "t") == 0) {
+        } else if (atoll(PQgetvalue(r, 0, 1)) <= atoll(p[1])) {
                 error_set(e, "", 0, "the enrollment token has expired");
                 rc = -EKEYEXPIRED;
         } else {
@@ -954,7 +953,7 @@ static int put_one(struct store_pg *s, struct store_report *r, time_t now, store
         snprintf(collected, sizeof(collected), "%lld", r->collected_at);
         p[0] = r->agent_id;
         res = query(s,
-                    "SELECT finess, revoked_at IS NOT NULL, coalesce(machine, ''), last_seq,"
+                    "SELECT finess, coalesce(revoked_at, 0), coalesce(machine, ''), last_seq,"
                     " checks FROM agents WHERE id = $1 FOR UPDATE",
                     1, p);
         if (PQresultStatus(res) != PGRES_TUPLES_OK) {
@@ -970,7 +969,7 @@ static int put_one(struct store_pg *s, struct store_report *r, time_t now, store
         copy(machine, sizeof(machine), PQgetvalue(res, 0, 2));
         last_seq = atoll(PQgetvalue(res, 0, 3));
         copy(ms->checks, sizeof(ms->checks), PQgetvalue(res, 0, 4));
-        rc = strcmp(PQgetvalue(res, 0, 1), "t") == 0;
+        rc = atoll(PQgetvalue(res, 0, 1)) != 0;
         PQclear(res);
         if (rc) {
                 r->result = -EKEYREJECTED;

@@ -214,7 +214,7 @@ enum {
 };
 
 static const char *const statements[ST_COUNT] = {
-        [ST_AGENT] = "SELECT finess, revoked_at IS NOT NULL, coalesce(machine, ''), last_seq,"
+        [ST_AGENT] = "SELECT finess, coalesce(revoked_at, 0), coalesce(machine, ''), last_seq,"
                      " checks FROM agents WHERE id = ?",
         [ST_REPORT] = "INSERT INTO reports (agent_id, report_id, seq, collected_at, received_at,"
                       " encoding, body) VALUES (?, ?, ?, ?, ?, ?, ?)"
@@ -1075,7 +1075,7 @@ static int put_one(struct store_sqlite *s, struct store_report *r, time_t now,
                 return 0;
         }
         column(st, 0, finess, sizeof(finess));
-        revoked = sqlite3_column_int(st, 1);
+        revoked = sqlite3_column_int64(st, 1) != 0;
         column(st, 2, machine, sizeof(machine));
         last_seq = sqlite3_column_int64(st, 3);
         column(st, 4, ms->checks, sizeof(ms->checks));
