@@ -298,4 +298,10 @@ void store_duplicate_summary(const struct store_report *r, char *buf, size_t siz
  * number and its key, département matching the number, non-empty names. */
 int store_establishment_check(const struct establishment *est, struct error *e);
 
+/* Operations written once over rows(), for both engines (store/). */
+
+/* ops->alert_acknowledge (store/alerts.c). */
+int store_alert_acknowledge(struct store *s, long long id, const struct store_filter *f, time_t now,
+                            struct error *e);
+
 #endif

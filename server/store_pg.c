@@ -684,42 +684,6 @@ static int pg_audit_add(struct store *base, const struct audit *a, struct error 
                            5, p, "writing the audit log", e, NULL);
 }
 
-static int pg_alert_acknowledge(struct store *base, long long id, const struct store_filter *f,
-                                time_t now, struct error *e)
-{
-        struct store_pg *s = (struct store_pg *)base;
-        struct filter_params fp;
-        const char *const *fv = filter_params(&fp, f);
-        char ids[24], when[24];
-        const char *p[] = { fv[0], fv[1], fv[2], ids, when };
-        PGresult *r;
-        int rc = 0;
-
-        snprintf(ids, sizeof(ids), "%lld", id);
-        snprintf(when, sizeof(when), "%lld", (long long)now);
-        /* One statement: the alert in scope, acknowledged if it is open. */
-        r = query(s,
-                  "WITH target AS (SELECT al.id, al.status FROM alerts al"
-                  "   JOIN establishments e ON e.finess = al.finess"
-                  "   WHERE" FILTERS " AND al.id = $4::bigint),"
-                  " done AS (UPDATE alerts SET status = 'acknowledged',"
-                  "   acknowledged_at = $5::bigint"
-                  "   WHERE id IN (SELECT id FROM target WHERE status = 'open') RETURNING id)"
-                  " SELECT t.status, (SELECT count(*) FROM done) FROM target t",
-                  5, p);
-        if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-                rc = fail(s, e, "acknowledging an alert");
-        } else if (PQntuples(r) == 0) {
-                error_set(e, "", 0, "no alert %lld", id);
-                rc = -ENOENT;
-        } else if (strcmp(PQgetvalue(r, 0, 1), "1") != 0) {
-                error_set(e, "", 0, "alert %lld is %s", id, PQgetvalue(r, 0, 0));
-                rc = -EALREADY;
-        }
-        PQclear(r);
-        return rc;
-}
-
 #define AGENT_COLUMNS                                                                              \
         " ag.id, ag.finess, ag.hostname, ag.enrolled_at, ag.revoked_at, ag.last_seen,"             \
         " ag.last_seq, coalesce(ag.machine, '')"
@@ -1320,7 +1284,7 @@ static const struct store_ops pg_ops = {
         .session_get = pg_session_get,
         .session_delete = pg_session_delete,
         .audit_add = pg_audit_add,
-        .alert_acknowledge = pg_alert_acknowledge,
+        .alert_acknowledge = store_alert_acknowledge,
         .api_token_add = pg_api_token_add,
         .api_token_check = pg_api_token_check,
         .close = pg_close,

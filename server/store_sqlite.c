@@ -847,46 +847,6 @@ static int sqlite_audit_add(struct store *base, const struct audit *a, struct er
         return run_once(s, st, "writing the audit log", e);
 }
 
-static int sqlite_alert_acknowledge(struct store *base, long long id, const struct store_filter *f,
-                                    time_t now, struct error *e)
-{
-        struct store_sqlite *s = (struct store_sqlite *)base;
-        sqlite3_stmt *st;
-        char status[16] = "";
-        int rc;
-
-        if (sqlite3_prepare_v2(
-                s->db,
-                "SELECT al.status FROM alerts al JOIN establishments e ON e.finess = al.finess"
-                " WHERE" FILTERS " AND al.id = ?8",
-                -1, &st, NULL) != SQLITE_OK)
-                return fail(s, e, "acknowledging an alert");
-        bind_filter(st, f);
-        sqlite3_bind_int64(st, 8, id);
-        rc = sqlite3_step(st);
-        if (rc == SQLITE_ROW)
-                column(st, 0, status, sizeof(status));
-        sqlite3_finalize(st);
-        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-                return fail(s, e, "acknowledging an alert");
-        if (!*status) {
-                error_set(e, "", 0, "no alert %lld", id);
-                return -ENOENT;
-        }
-        if (strcmp(status, "open") != 0) {
-                error_set(e, "", 0, "alert %lld is %s", id, status);
-                return -EALREADY;
-        }
-        if (sqlite3_prepare_v2(s->db,
-                               "UPDATE alerts SET status = 'acknowledged', acknowledged_at = ?"
-                               " WHERE id = ? AND status = 'open'",
-                               -1, &st, NULL) != SQLITE_OK)
-                return fail(s, e, "acknowledging an alert");
-        sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
-        sqlite3_bind_int64(st, 2, id);
-        return run_once(s, st, "acknowledging an alert", e);
-}
-
 static int sqlite_establishment_list(struct store *base, const struct store_filter *f,
                                      store_establishment_fn *fn, void *user, struct error *e)
 {
@@ -1488,7 +1448,7 @@ static const struct store_ops sqlite_ops = {
         .session_get = sqlite_session_get,
         .session_delete = sqlite_session_delete,
         .audit_add = sqlite_audit_add,
-        .alert_acknowledge = sqlite_alert_acknowledge,
+        .alert_acknowledge = store_alert_acknowledge,
         .api_token_add = sqlite_api_token_add,
         .api_token_check = sqlite_api_token_check,
         .close = sqlite_close,
