@@ -300,7 +300,10 @@ int store_establishment_check(const struct establishment *est, struct error *e);
 
 /* Operations written once over rows(), for both engines (store/). */
 
-/* ops->alert_acknowledge (store/alerts.c). */
+/* ops->alert_counts, ->alert_list and ->alert_acknowledge (store/alerts.c). */
+int store_alert_counts(struct store *s, long *counts, struct error *e);
+int store_alert_list(struct store *s, const struct store_filter *f, store_alert_fn *fn, void *user,
+                     struct error *e);
 int store_alert_acknowledge(struct store *s, long long id, const struct store_filter *f, time_t now,
                             struct error *e);
 

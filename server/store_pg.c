@@ -1076,69 +1076,6 @@ static int pg_sweep_silent(struct store *base, time_t now, struct error *e)
         return rc;
 }
 
-static int pg_alert_counts(struct store *base, long *counts, struct error *e)
-{
-        struct store_pg *s = (struct store_pg *)base;
-        PGresult *r = PQexec(s->conn, "SELECT severity, count(*) FROM alerts"
-                                      " WHERE status <> 'resolved' GROUP BY severity");
-
-        memset(counts, 0, SEV_COUNT * sizeof(*counts));
-        if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-                PQclear(r);
-                return fail(s, e, "counting alerts");
-        }
-        for (int i = 0; i < PQntuples(r); i++) {
-                int sev = severity_from_name(PQgetvalue(r, i, 0));
-
-                if (sev >= 0)
-                        counts[sev] = atol(PQgetvalue(r, i, 1));
-        }
-        PQclear(r);
-        return 0;
-}
-
-static int pg_alert_list(struct store *base, const struct store_filter *f, store_alert_fn *fn,
-                         void *user, struct error *e)
-{
-        struct store_pg *s = (struct store_pg *)base;
-        struct filter_params fp;
-        struct alert a;
-        PGresult *r = query(
-            s,
-            "SELECT al.id, coalesce(al.agent_id, ''), coalesce(ag.hostname, ''), al.finess,"
-            " al.check_id, al.subject, al.severity, al.status, al.summary, al.opened_at,"
-            " al.acknowledged_at, al.resolved_at"
-            " FROM alerts al LEFT JOIN agents ag ON ag.id = al.agent_id"
-            " JOIN establishments e ON e.finess = al.finess WHERE" FILTERS
-            " AND ($4::text IS NULL OR al.check_id = $4) AND ($5::text IS NULL OR al.status = $5)"
-            " AND ($6::text IS NULL OR al.agent_id = $6)"
-            " ORDER BY al.id DESC LIMIT $7::bigint",
-            7, filter_params(&fp, f));
-        int rc = 0;
-
-        if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-                PQclear(r);
-                return fail(s, e, "listing alerts");
-        }
-        for (int i = 0; rc == 0 && i < PQntuples(r); i++) {
-                a.id = num(r, i, 0);
-                copy(a.agent_id, sizeof(a.agent_id), PQgetvalue(r, i, 1));
-                copy(a.hostname, sizeof(a.hostname), PQgetvalue(r, i, 2));
-                copy(a.finess, sizeof(a.finess), PQgetvalue(r, i, 3));
-                copy(a.check, sizeof(a.check), PQgetvalue(r, i, 4));
-                copy(a.subject, sizeof(a.subject), PQgetvalue(r, i, 5));
-                copy(a.severity, sizeof(a.severity), PQgetvalue(r, i, 6));
-                copy(a.status, sizeof(a.status), PQgetvalue(r, i, 7));
-                copy(a.summary, sizeof(a.summary), PQgetvalue(r, i, 8));
-                a.opened_at = num(r, i, 9);
-                a.acknowledged_at = num(r, i, 10);
-                a.resolved_at = num(r, i, 11);
-                rc = fn(user, &a);
-        }
-        PQclear(r);
-        return rc;
-}
-
 static int pg_agent_list(struct store *base, const struct store_filter *f, store_agent_fn *fn,
                          void *user, struct error *e)
 {
@@ -1269,8 +1206,8 @@ static const struct store_ops pg_ops = {
         .agent_revoke = pg_agent_revoke,
         .reports_put = pg_reports_put,
         .sweep_silent = pg_sweep_silent,
-        .alert_counts = pg_alert_counts,
-        .alert_list = pg_alert_list,
+        .alert_counts = store_alert_counts,
+        .alert_list = store_alert_list,
         .agent_list = pg_agent_list,
         .policy_get = pg_policy_get,
         .policy_set = pg_policy_set,

@@ -1167,70 +1167,6 @@ static int sqlite_sweep_silent(struct store *base, time_t now, struct error *e)
         return sqlite3_changes(s->db);
 }
 
-static int sqlite_alert_counts(struct store *base, long *counts, struct error *e)
-{
-        struct store_sqlite *s = (struct store_sqlite *)base;
-        sqlite3_stmt *st;
-        int step;
-
-        memset(counts, 0, SEV_COUNT * sizeof(*counts));
-        if (sqlite3_prepare_v2(s->db,
-                               "SELECT severity, count(*) FROM alerts WHERE status <> 'resolved'"
-                               " GROUP BY severity",
-                               -1, &st, NULL) != SQLITE_OK)
-                return fail(s, e, "counting alerts");
-        while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-                int sev = severity_from_name((const char *)sqlite3_column_text(st, 0));
-
-                if (sev >= 0)
-                        counts[sev] = (long)sqlite3_column_int64(st, 1);
-        }
-        sqlite3_finalize(st);
-        return step == SQLITE_DONE ? 0 : fail(s, e, "counting alerts");
-}
-
-static int sqlite_alert_list(struct store *base, const struct store_filter *f, store_alert_fn *fn,
-                             void *user, struct error *e)
-{
-        struct store_sqlite *s = (struct store_sqlite *)base;
-        struct alert a;
-        sqlite3_stmt *st;
-        int rc = 0, step;
-
-        if (sqlite3_prepare_v2(
-                s->db,
-                "SELECT al.id, coalesce(al.agent_id, ''), coalesce(ag.hostname, ''), al.finess,"
-                " al.check_id, al.subject, al.severity, al.status, al.summary, al.opened_at,"
-                " coalesce(al.acknowledged_at, 0), coalesce(al.resolved_at, 0)"
-                " FROM alerts al LEFT JOIN agents ag ON ag.id = al.agent_id"
-                " JOIN establishments e ON e.finess = al.finess WHERE" FILTERS
-                " AND (?4 IS NULL OR al.check_id = ?4) AND (?5 IS NULL OR al.status = ?5)"
-                " AND (?6 IS NULL OR al.agent_id = ?6)"
-                " ORDER BY al.id DESC LIMIT ?7",
-                -1, &st, NULL) != SQLITE_OK)
-                return fail(s, e, "listing alerts");
-        bind_filter(st, f);
-        while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
-                a.id = sqlite3_column_int64(st, 0);
-                column(st, 1, a.agent_id, sizeof(a.agent_id));
-                column(st, 2, a.hostname, sizeof(a.hostname));
-                column(st, 3, a.finess, sizeof(a.finess));
-                column(st, 4, a.check, sizeof(a.check));
-                column(st, 5, a.subject, sizeof(a.subject));
-                column(st, 6, a.severity, sizeof(a.severity));
-                column(st, 7, a.status, sizeof(a.status));
-                column(st, 8, a.summary, sizeof(a.summary));
-                a.opened_at = sqlite3_column_int64(st, 9);
-                a.acknowledged_at = sqlite3_column_int64(st, 10);
-                a.resolved_at = sqlite3_column_int64(st, 11);
-                rc = fn(user, &a);
-        }
-        if (rc == 0 && step != SQLITE_DONE)
-                rc = fail(s, e, "listing alerts");
-        sqlite3_finalize(st);
-        return rc;
-}
-
 static int sqlite_agent_list(struct store *base, const struct store_filter *f, store_agent_fn *fn,
                              void *user, struct error *e)
 {
@@ -1433,8 +1369,8 @@ static const struct store_ops sqlite_ops = {
         .agent_revoke = sqlite_agent_revoke,
         .reports_put = sqlite_reports_put,
         .sweep_silent = sqlite_sweep_silent,
-        .alert_counts = sqlite_alert_counts,
-        .alert_list = sqlite_alert_list,
+        .alert_counts = store_alert_counts,
+        .alert_list = store_alert_list,
         .agent_list = sqlite_agent_list,
         .policy_get = sqlite_policy_get,
         .policy_set = sqlite_policy_set,

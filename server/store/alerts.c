@@ -3,8 +3,10 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "checks.h"
 #include "store.h"
 
 /* The establishments a filter lets through ($1 finess, $2 region, $3
@@ -17,6 +19,100 @@
 static const char *or_null(const char *v)
 {
         return v && *v ? v : NULL;
+}
+
+/* A list filter as rows() parameters: $1-$6 its fields (NULL unfiltered),
+ * $7 the limit (1000 when none). */
+struct filter_params {
+        const char *v[7];
+        char limit[24];
+};
+
+static const char *const *filter_params(struct filter_params *fp, const struct store_filter *f)
+{
+        const char *v[] = { f->finess, f->region, f->department, f->check, f->status, f->agent_id };
+
+        for (int i = 0; i < 6; i++)
+                fp->v[i] = or_null(v[i]);
+        snprintf(fp->limit, sizeof(fp->limit), "%ld", f->limit > 0 ? f->limit : 1000);
+        fp->v[6] = fp->limit;
+        return fp->v;
+}
+
+static void copy(char *dst, size_t size, const char *v)
+{
+        snprintf(dst, size, "%s", v ? v : "");
+}
+
+static long long num(const char *v)
+{
+        return v ? strtoll(v, NULL, 10) : 0;
+}
+
+static int count_row(void *user, int ncols, const char *const *values)
+{
+        long *counts = user;
+        int sev = ncols == 2 && values[0] ? severity_from_name(values[0]) : -1;
+
+        if (sev >= 0)
+                counts[sev] = (long)num(values[1]);
+        return 0;
+}
+
+int store_alert_counts(struct store *s, long *counts, struct error *e)
+{
+        static const char sql[] = "SELECT severity, count(*) FROM alerts"
+                                  " WHERE status <> 'resolved' GROUP BY severity";
+
+        memset(counts, 0, SEV_COUNT * sizeof(*counts));
+        return s->ops->rows(s, sql, 0, NULL, count_row, counts, e);
+}
+
+struct alert_list {
+        store_alert_fn *fn;
+        void *user;
+};
+
+static int alert_row(void *user, int ncols, const char *const *v)
+{
+        struct alert_list *l = user;
+        struct alert a;
+
+        if (ncols != 12)
+                return -EIO;
+        memset(&a, 0, sizeof(a));
+        a.id = num(v[0]);
+        copy(a.agent_id, sizeof(a.agent_id), v[1]);
+        copy(a.hostname, sizeof(a.hostname), v[2]);
+        copy(a.finess, sizeof(a.finess), v[3]);
+        copy(a.check, sizeof(a.check), v[4]);
+        copy(a.subject, sizeof(a.subject), v[5]);
+        copy(a.severity, sizeof(a.severity), v[6]);
+        copy(a.status, sizeof(a.status), v[7]);
+        copy(a.summary, sizeof(a.summary), v[8]);
+        a.opened_at = num(v[9]);
+        a.acknowledged_at = num(v[10]);
+        a.resolved_at = num(v[11]);
+        return l->fn(l->user, &a);
+}
+
+int store_alert_list(struct store *s, const struct store_filter *f, store_alert_fn *fn, void *user,
+                     struct error *e)
+{
+        static const char sql[] =
+            "SELECT al.id, coalesce(al.agent_id, ''), coalesce(ag.hostname, ''), al.finess,"
+            " al.check_id, al.subject, al.severity, al.status, al.summary, al.opened_at,"
+            " coalesce(al.acknowledged_at, 0), coalesce(al.resolved_at, 0)"
+            " FROM alerts al LEFT JOIN agents ag ON ag.id = al.agent_id"
+            " JOIN establishments e ON e.finess = al.finess WHERE" SCOPE
+            " AND (CAST($4 AS TEXT) IS NULL OR al.check_id = $4)"
+            " AND (CAST($5 AS TEXT) IS NULL OR al.status = $5)"
+            " AND (CAST($6 AS TEXT) IS NULL OR al.agent_id = $6)"
+            " ORDER BY al.id DESC LIMIT CAST($7 AS BIGINT)";
+        struct filter_params fp;
+        struct alert_list l = { .fn = fn, .user = user };
+
+        return s->ops->rows(s, sql, 7, filter_params(&fp, f), alert_row, &l, e);
 }
 
 struct alert_status {
