@@ -300,6 +300,10 @@ int store_establishment_check(const struct establishment *est, struct error *e);
 
 /* Operations written once over rows(), for both engines (store/). */
 
+/* ops->agent_get and ->agent_list (store/agents.c). */
+int store_agent_get(struct store *s, const char *id, struct agent *a, struct error *e);
+int store_agent_list(struct store *s, const struct store_filter *f, store_agent_fn *fn, void *user,
+                     struct error *e);
 /* ops->alert_counts, ->alert_list and ->alert_acknowledge (store/alerts.c). */
 int store_alert_counts(struct store *s, long *counts, struct error *e);
 int store_alert_list(struct store *s, const struct store_filter *f, store_alert_fn *fn, void *user,

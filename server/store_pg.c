@@ -684,41 +684,6 @@ static int pg_audit_add(struct store *base, const struct audit *a, struct error 
                            5, p, "writing the audit log", e, NULL);
 }
 
-#define AGENT_COLUMNS                                                                              \
-        " ag.id, ag.finess, ag.hostname, ag.enrolled_at, ag.revoked_at, ag.last_seen,"             \
-        " ag.last_seq, coalesce(ag.machine, '')"
-
-static void agent_row(const PGresult *r, int i, struct agent *a)
-{
-        copy(a->id, sizeof(a->id), PQgetvalue(r, i, 0));
-        copy(a->finess, sizeof(a->finess), PQgetvalue(r, i, 1));
-        copy(a->hostname, sizeof(a->hostname), PQgetvalue(r, i, 2));
-        a->enrolled_at = num(r, i, 3);
-        a->revoked_at = num(r, i, 4);
-        a->last_seen = num(r, i, 5);
-        a->last_seq = num(r, i, 6);
-        copy(a->machine, sizeof(a->machine), PQgetvalue(r, i, 7));
-}
-
-static int pg_agent_get(struct store *base, const char *id, struct agent *a, struct error *e)
-{
-        struct store_pg *s = (struct store_pg *)base;
-        const char *p[] = { id };
-        PGresult *r = query(s, "SELECT" AGENT_COLUMNS " FROM agents ag WHERE ag.id = $1", 1, p);
-        int rc = 0;
-
-        if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-                rc = fail(s, e, "reading an agent");
-        } else if (PQntuples(r) == 0) {
-                error_set(e, "", 0, "no agent %s", id);
-                rc = -ENOENT;
-        } else {
-                agent_row(r, 0, a);
-        }
-        PQclear(r);
-        return rc;
-}
-
 static int pg_agent_revoke(struct store *base, const char *id, time_t now, struct error *e)
 {
         struct store_pg *s = (struct store_pg *)base;
@@ -735,7 +700,7 @@ static int pg_agent_revoke(struct store *base, const char *id, time_t now, struc
         if (PQresultStatus(r) != PGRES_COMMAND_OK)
                 rc = fail(s, e, "revoking an agent");
         else
-                rc = strcmp(PQcmdTuples(r), "1") == 0 ? 0 : pg_agent_get(base, id, &a, e);
+                rc = strcmp(PQcmdTuples(r), "1") == 0 ? 0 : store_agent_get(base, id, &a, e);
         PQclear(r);
         return rc;
 }
@@ -1076,33 +1041,6 @@ static int pg_sweep_silent(struct store *base, time_t now, struct error *e)
         return rc;
 }
 
-static int pg_agent_list(struct store *base, const struct store_filter *f, store_agent_fn *fn,
-                         void *user, struct error *e)
-{
-        struct store_pg *s = (struct store_pg *)base;
-        struct filter_params fp;
-        struct agent a;
-        PGresult *r = query(s,
-                            "SELECT" AGENT_COLUMNS " FROM agents ag"
-                            " JOIN establishments e ON e.finess = ag.finess WHERE" FILTERS
-                            " AND ($6::text IS NULL OR ag.id = $6)"
-                            " AND ($4::text IS NULL OR true) AND ($5::text IS NULL OR true)"
-                            " ORDER BY ag.finess, ag.hostname, ag.id LIMIT $7::bigint",
-                            7, filter_params(&fp, f));
-        int rc = 0;
-
-        if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-                PQclear(r);
-                return fail(s, e, "listing agents");
-        }
-        for (int i = 0; rc == 0 && i < PQntuples(r); i++) {
-                agent_row(r, i, &a);
-                rc = fn(user, &a);
-        }
-        PQclear(r);
-        return rc;
-}
-
 static int pg_policy_get(struct store *base, const char *finess, char **out, long *revision,
                          struct error *e)
 {
@@ -1202,13 +1140,13 @@ static const struct store_ops pg_ops = {
         .token_add = pg_token_add,
         .token_consume = pg_token_consume,
         .agent_add = pg_agent_add,
-        .agent_get = pg_agent_get,
+        .agent_get = store_agent_get,
         .agent_revoke = pg_agent_revoke,
         .reports_put = pg_reports_put,
         .sweep_silent = pg_sweep_silent,
         .alert_counts = store_alert_counts,
         .alert_list = store_alert_list,
-        .agent_list = pg_agent_list,
+        .agent_list = store_agent_list,
         .policy_get = pg_policy_get,
         .policy_set = pg_policy_set,
         .establishment_get = pg_establishment_get,

@@ -369,22 +369,6 @@ static void bind_filter(sqlite3_stmt *st, const struct store_filter *f)
         " (?1 IS NULL OR e.finess = ?1) AND (?2 IS NULL OR e.region = ?2)"                         \
         " AND (?3 IS NULL OR e.department = ?3)"
 
-static void agent_row(sqlite3_stmt *st, struct agent *a)
-{
-        column(st, 0, a->id, sizeof(a->id));
-        column(st, 1, a->finess, sizeof(a->finess));
-        column(st, 2, a->hostname, sizeof(a->hostname));
-        a->enrolled_at = sqlite3_column_int64(st, 3);
-        a->revoked_at = sqlite3_column_int64(st, 4);
-        a->last_seen = sqlite3_column_int64(st, 5);
-        a->last_seq = sqlite3_column_int64(st, 6);
-        column(st, 7, a->machine, sizeof(a->machine));
-}
-
-#define AGENT_COLUMNS                                                                              \
-        " ag.id, ag.finess, ag.hostname, ag.enrolled_at, coalesce(ag.revoked_at, 0),"              \
-        " coalesce(ag.last_seen, 0), ag.last_seq, coalesce(ag.machine, '')"
-
 static int sqlite_token_add(struct store *base, const char *finess, const char *hash, long uses,
                             time_t expires, struct error *e)
 {
@@ -483,28 +467,6 @@ static int sqlite_agent_add(struct store *base, const struct agent *a, struct er
         return rc == SQLITE_DONE ? 0 : fail(s, e, "adding an agent");
 }
 
-static int sqlite_agent_get(struct store *base, const char *id, struct agent *a, struct error *e)
-{
-        struct store_sqlite *s = (struct store_sqlite *)base;
-        sqlite3_stmt *st;
-        int rc;
-
-        if (sqlite3_prepare_v2(s->db, "SELECT" AGENT_COLUMNS " FROM agents ag WHERE ag.id = ?", -1,
-                               &st, NULL) != SQLITE_OK)
-                return fail(s, e, "reading an agent");
-        sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-        rc = sqlite3_step(st);
-        if (rc == SQLITE_ROW)
-                agent_row(st, a);
-        sqlite3_finalize(st);
-        if (rc == SQLITE_ROW)
-                return 0;
-        if (rc != SQLITE_DONE)
-                return fail(s, e, "reading an agent");
-        error_set(e, "", 0, "no agent %s", id);
-        return -ENOENT;
-}
-
 static int sqlite_agent_revoke(struct store *base, const char *id, time_t now, struct error *e)
 {
         struct store_sqlite *s = (struct store_sqlite *)base;
@@ -522,7 +484,7 @@ static int sqlite_agent_revoke(struct store *base, const char *id, time_t now, s
         sqlite3_finalize(st);
         if (rc != SQLITE_DONE)
                 return fail(s, e, "revoking an agent");
-        return sqlite3_changes(s->db) == 1 ? 0 : sqlite_agent_get(base, id, &a, e);
+        return sqlite3_changes(s->db) == 1 ? 0 : store_agent_get(base, id, &a, e);
 }
 
 static int sqlite_api_token_add(struct store *base, const char *hash, struct error *e)
@@ -1167,33 +1129,6 @@ static int sqlite_sweep_silent(struct store *base, time_t now, struct error *e)
         return sqlite3_changes(s->db);
 }
 
-static int sqlite_agent_list(struct store *base, const struct store_filter *f, store_agent_fn *fn,
-                             void *user, struct error *e)
-{
-        struct store_sqlite *s = (struct store_sqlite *)base;
-        struct agent a;
-        sqlite3_stmt *st;
-        int rc = 0, step;
-
-        if (sqlite3_prepare_v2(s->db,
-                               "SELECT" AGENT_COLUMNS " FROM agents ag"
-                               " JOIN establishments e ON e.finess = ag.finess WHERE" FILTERS
-                               " AND (?6 IS NULL OR ag.id = ?6) AND (?4 IS NULL OR ?4 = ?4)"
-                               " AND (?5 IS NULL OR ?5 = ?5)"
-                               " ORDER BY ag.finess, ag.hostname, ag.id LIMIT ?7",
-                               -1, &st, NULL) != SQLITE_OK)
-                return fail(s, e, "listing agents");
-        bind_filter(st, f);
-        while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
-                agent_row(st, &a);
-                rc = fn(user, &a);
-        }
-        if (rc == 0 && step != SQLITE_DONE)
-                rc = fail(s, e, "listing agents");
-        sqlite3_finalize(st);
-        return rc;
-}
-
 static int sqlite_policy_get(struct store *base, const char *finess, char **out, long *revision,
                              struct error *e)
 {
@@ -1365,13 +1300,13 @@ static const struct store_ops sqlite_ops = {
         .token_add = sqlite_token_add,
         .token_consume = sqlite_token_consume,
         .agent_add = sqlite_agent_add,
-        .agent_get = sqlite_agent_get,
+        .agent_get = store_agent_get,
         .agent_revoke = sqlite_agent_revoke,
         .reports_put = sqlite_reports_put,
         .sweep_silent = sqlite_sweep_silent,
         .alert_counts = store_alert_counts,
         .alert_list = store_alert_list,
-        .agent_list = sqlite_agent_list,
+        .agent_list = store_agent_list,
         .policy_get = sqlite_policy_get,
         .policy_set = sqlite_policy_set,
         .establishment_get = sqlite_establishment_get,

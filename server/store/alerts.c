@@ -7,47 +7,7 @@
 #include <string.h>
 
 #include "checks.h"
-#include "store.h"
-
-/* The establishments a filter lets through ($1 finess, $2 region, $3
- * department; NULL lets all through). */
-#define SCOPE                                                                                      \
-        " (CAST($1 AS TEXT) IS NULL OR e.finess = $1)"                                             \
-        " AND (CAST($2 AS TEXT) IS NULL OR e.region = $2)"                                         \
-        " AND (CAST($3 AS TEXT) IS NULL OR e.department = $3)"
-
-static const char *or_null(const char *v)
-{
-        return v && *v ? v : NULL;
-}
-
-/* A list filter as rows() parameters: $1-$6 its fields (NULL unfiltered),
- * $7 the limit (1000 when none). */
-struct filter_params {
-        const char *v[7];
-        char limit[24];
-};
-
-static const char *const *filter_params(struct filter_params *fp, const struct store_filter *f)
-{
-        const char *v[] = { f->finess, f->region, f->department, f->check, f->status, f->agent_id };
-
-        for (int i = 0; i < 6; i++)
-                fp->v[i] = or_null(v[i]);
-        snprintf(fp->limit, sizeof(fp->limit), "%ld", f->limit > 0 ? f->limit : 1000);
-        fp->v[6] = fp->limit;
-        return fp->v;
-}
-
-static void copy(char *dst, size_t size, const char *v)
-{
-        snprintf(dst, size, "%s", v ? v : "");
-}
-
-static long long num(const char *v)
-{
-        return v ? strtoll(v, NULL, 10) : 0;
-}
+#include "rows.h"
 
 static int count_row(void *user, int ncols, const char *const *values)
 {
@@ -55,7 +15,7 @@ static int count_row(void *user, int ncols, const char *const *values)
         int sev = ncols == 2 && values[0] ? severity_from_name(values[0]) : -1;
 
         if (sev >= 0)
-                counts[sev] = (long)num(values[1]);
+                counts[sev] = (long)store_num(values[1]);
         return 0;
 }
 
@@ -81,18 +41,18 @@ static int alert_row(void *user, int ncols, const char *const *v)
         if (ncols != 12)
                 return -EIO;
         memset(&a, 0, sizeof(a));
-        a.id = num(v[0]);
-        copy(a.agent_id, sizeof(a.agent_id), v[1]);
-        copy(a.hostname, sizeof(a.hostname), v[2]);
-        copy(a.finess, sizeof(a.finess), v[3]);
-        copy(a.check, sizeof(a.check), v[4]);
-        copy(a.subject, sizeof(a.subject), v[5]);
-        copy(a.severity, sizeof(a.severity), v[6]);
-        copy(a.status, sizeof(a.status), v[7]);
-        copy(a.summary, sizeof(a.summary), v[8]);
-        a.opened_at = num(v[9]);
-        a.acknowledged_at = num(v[10]);
-        a.resolved_at = num(v[11]);
+        a.id = store_num(v[0]);
+        store_copy(a.agent_id, sizeof(a.agent_id), v[1]);
+        store_copy(a.hostname, sizeof(a.hostname), v[2]);
+        store_copy(a.finess, sizeof(a.finess), v[3]);
+        store_copy(a.check, sizeof(a.check), v[4]);
+        store_copy(a.subject, sizeof(a.subject), v[5]);
+        store_copy(a.severity, sizeof(a.severity), v[6]);
+        store_copy(a.status, sizeof(a.status), v[7]);
+        store_copy(a.summary, sizeof(a.summary), v[8]);
+        a.opened_at = store_num(v[9]);
+        a.acknowledged_at = store_num(v[10]);
+        a.resolved_at = store_num(v[11]);
         return l->fn(l->user, &a);
 }
 
@@ -112,7 +72,7 @@ int store_alert_list(struct store *s, const struct store_filter *f, store_alert_
         struct filter_params fp;
         struct alert_list l = { .fn = fn, .user = user };
 
-        return s->ops->rows(s, sql, 7, filter_params(&fp, f), alert_row, &l, e);
+        return s->ops->rows(s, sql, 7, store_filter_params(&fp, f), alert_row, &l, e);
 }
 
 struct alert_status {
@@ -141,8 +101,8 @@ int store_alert_acknowledge(struct store *s, long long id, const struct store_fi
             "SELECT al.status FROM alerts al JOIN establishments e ON e.finess = al.finess"
             " WHERE" SCOPE " AND al.id = CAST($4 AS BIGINT)";
         char ids[24], when[24];
-        const char *p[] = { or_null(f->finess), or_null(f->region), or_null(f->department), ids,
-                            when };
+        const char *p[] = { store_or_null(f->finess), store_or_null(f->region),
+                            store_or_null(f->department), ids, when };
         struct alert_status st = { 0 };
         int rc;
 

@@ -1,0 +1,31 @@
+/* rows.c - what the operations written once over rows() share. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "rows.h"
+
+const char *store_or_null(const char *v)
+{
+        return v && *v ? v : NULL;
+}
+
+const char *const *store_filter_params(struct filter_params *fp, const struct store_filter *f)
+{
+        const char *v[] = { f->finess, f->region, f->department, f->check, f->status, f->agent_id };
+
+        for (int i = 0; i < 6; i++)
+                fp->v[i] = store_or_null(v[i]);
+        snprintf(fp->limit, sizeof(fp->limit), "%ld", f->limit > 0 ? f->limit : 1000);
+        fp->v[6] = fp->limit;
+        return fp->v;
+}
+
+void store_copy(char *dst, size_t size, const char *v)
+{
+        snprintf(dst, size, "%s", v ? v : "");
+}
+
+long long store_num(const char *v)
+{
+        return v ? strtoll(v, NULL, 10) : 0;
+}
