@@ -300,6 +300,15 @@ int store_establishment_check(const struct establishment *est, struct error *e);
 
 /* Operations written once over rows(), for both engines (store/). */
 
+/* ops->establishment_list, ->establishment_get, ->policy_get and
+ * ->api_token_check (store/establishments.c). */
+int store_establishment_list(struct store *s, const struct store_filter *f,
+                             store_establishment_fn *fn, void *user, struct error *e);
+int store_establishment_get(struct store *s, const char *finess, struct establishment *est,
+                            struct error *e);
+int store_policy_get(struct store *s, const char *finess, char **text, long *revision,
+                     struct error *e);
+int store_api_token_check(struct store *s, const char *hash, struct error *e);
 /* ops->agent_get and ->agent_list (store/agents.c). */
 int store_agent_get(struct store *s, const char *id, struct agent *a, struct error *e);
 int store_agent_list(struct store *s, const struct store_filter *f, store_agent_fn *fn, void *user,

@@ -291,59 +291,6 @@ static void copy(char *dst, size_t size, const char *src)
         snprintf(dst, size, "%s", src ? src : "");
 }
 
-/* The filter's fields as $1..$6 (NULL when not filtering) and $7 the limit;
- * the statements test "$N::text IS NULL OR column = $N". */
-struct filter_params {
-        const char *v[7];
-        char limit[24];
-};
-
-static const char *const *filter_params(struct filter_params *fp, const struct store_filter *f)
-{
-        const char *v[] = { f->finess, f->region, f->department, f->check, f->status, f->agent_id };
-
-        for (int i = 0; i < 6; i++)
-                fp->v[i] = v[i] && *v[i] ? v[i] : NULL;
-        snprintf(fp->limit, sizeof(fp->limit), "%ld", f->limit > 0 ? f->limit : 1000);
-        fp->v[6] = fp->limit;
-        return fp->v;
-}
-
-#define FILTERS                                                                                    \
-        " ($1::text IS NULL OR e.finess = $1) AND ($2::text IS NULL OR e.region = $2)"             \
-        " AND ($3::text IS NULL OR e.department = $3)"
-#define UNUSED_FILTERS(a, b, c)                                                                    \
-        " AND ($" #a "::text IS NULL OR true) AND ($" #b "::text IS NULL OR true)"                 \
-        " AND ($" #c "::text IS NULL OR true)"
-
-static int pg_establishment_list(struct store *base, const struct store_filter *f,
-                                 store_establishment_fn *fn, void *user, struct error *e)
-{
-        struct store_pg *s = (struct store_pg *)base;
-        struct filter_params fp;
-        PGresult *r = query(s,
-                            "SELECT finess, name, region, department FROM establishments e"
-                            " WHERE" FILTERS UNUSED_FILTERS(4, 5, 6) " ORDER BY finess"
-                                                                     " LIMIT $7::bigint",
-                            7, filter_params(&fp, f));
-        struct establishment est;
-        int rc = 0;
-
-        if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-                PQclear(r);
-                return fail(s, e, "listing establishments");
-        }
-        for (int i = 0; rc == 0 && i < PQntuples(r); i++) {
-                copy(est.finess, sizeof(est.finess), PQgetvalue(r, i, 0));
-                copy(est.name, sizeof(est.name), PQgetvalue(r, i, 1));
-                copy(est.region, sizeof(est.region), PQgetvalue(r, i, 2));
-                copy(est.department, sizeof(est.department), PQgetvalue(r, i, 3));
-                rc = fn(user, &est);
-        }
-        PQclear(r);
-        return rc;
-}
-
 static int pg_token_add(struct store *base, const char *finess, const char *hash, long uses,
                         time_t expires, struct error *e)
 {
@@ -440,32 +387,6 @@ static int pg_agent_add(struct store *base, const struct agent *a, struct error 
 static long long num(const PGresult *r, int row, int col)
 {
         return PQgetisnull(r, row, col) ? 0 : atoll(PQgetvalue(r, row, col));
-}
-
-static int pg_establishment_get(struct store *base, const char *finess, struct establishment *est,
-                                struct error *e)
-{
-        struct store_pg *s = (struct store_pg *)base;
-        const char *p[] = { finess };
-        PGresult *r = query(s,
-                            "SELECT finess, name, region, department FROM establishments"
-                            " WHERE finess = $1",
-                            1, p);
-        int rc = 0;
-
-        if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-                rc = fail(s, e, "reading an establishment");
-        } else if (PQntuples(r) == 0) {
-                error_set(e, "", 0, "no establishment %s", finess);
-                rc = -ENOENT;
-        } else {
-                copy(est->finess, sizeof(est->finess), PQgetvalue(r, 0, 0));
-                copy(est->name, sizeof(est->name), PQgetvalue(r, 0, 1));
-                copy(est->region, sizeof(est->region), PQgetvalue(r, 0, 2));
-                copy(est->department, sizeof(est->department), PQgetvalue(r, 0, 3));
-        }
-        PQclear(r);
-        return rc;
 }
 
 /* Users, sessions, audit. */
@@ -712,23 +633,6 @@ static int pg_api_token_add(struct store *base, const char *hash, struct error *
         PGresult *r = query(s, "INSERT INTO api_tokens (hash) VALUES ($1)", 1, p);
         int rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : fail(s, e, "adding an API token");
 
-        PQclear(r);
-        return rc;
-}
-
-static int pg_api_token_check(struct store *base, const char *hash, struct error *e)
-{
-        struct store_pg *s = (struct store_pg *)base;
-        const char *p[] = { hash };
-        PGresult *r = query(s, "SELECT 1 FROM api_tokens WHERE hash = $1", 1, p);
-        int rc = 0;
-
-        if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-                rc = fail(s, e, "checking an API token");
-        } else if (PQntuples(r) == 0) {
-                error_set(e, "", 0, "unknown API token");
-                rc = -ENOENT;
-        }
         PQclear(r);
         return rc;
 }
@@ -1041,30 +945,6 @@ static int pg_sweep_silent(struct store *base, time_t now, struct error *e)
         return rc;
 }
 
-static int pg_policy_get(struct store *base, const char *finess, char **out, long *revision,
-                         struct error *e)
-{
-        struct store_pg *s = (struct store_pg *)base;
-        const char *p[] = { finess };
-        PGresult *r = query(s,
-                            "SELECT text, revision FROM policies WHERE finess IN ($1, '')"
-                            " ORDER BY finess DESC LIMIT 1",
-                            1, p);
-        int rc = 0;
-
-        if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-                rc = fail(s, e, "reading a policy");
-        } else if (PQntuples(r) == 0) {
-                rc = -ENOENT;
-        } else {
-                *out = strdup(PQgetvalue(r, 0, 0));
-                *revision = atol(PQgetvalue(r, 0, 1));
-                rc = *out ? 0 : -ENOMEM;
-        }
-        PQclear(r);
-        return rc;
-}
-
 static int pg_policy_set(struct store *base, const char *finess, const char *text, long *revision,
                          struct error *e)
 {
@@ -1136,7 +1016,7 @@ static const struct store_ops pg_ops = {
         .rows = pg_rows,
         .tx = pg_tx,
         .establishment_add = pg_establishment_add,
-        .establishment_list = pg_establishment_list,
+        .establishment_list = store_establishment_list,
         .token_add = pg_token_add,
         .token_consume = pg_token_consume,
         .agent_add = pg_agent_add,
@@ -1147,9 +1027,9 @@ static const struct store_ops pg_ops = {
         .alert_counts = store_alert_counts,
         .alert_list = store_alert_list,
         .agent_list = store_agent_list,
-        .policy_get = pg_policy_get,
+        .policy_get = store_policy_get,
         .policy_set = pg_policy_set,
-        .establishment_get = pg_establishment_get,
+        .establishment_get = store_establishment_get,
         .user_add = pg_user_add,
         .user_get = pg_user_get,
         .user_list = pg_user_list,
@@ -1161,7 +1041,7 @@ static const struct store_ops pg_ops = {
         .audit_add = pg_audit_add,
         .alert_acknowledge = store_alert_acknowledge,
         .api_token_add = pg_api_token_add,
-        .api_token_check = pg_api_token_check,
+        .api_token_check = store_api_token_check,
         .close = pg_close,
 };
 

@@ -355,20 +355,6 @@ static void text(sqlite3_stmt *st, int i, const char *v)
 
 /* Binds the filter's fields as ?1..?6 (NULL when not filtering) and ?7 the
  * limit; the statements test "?N IS NULL OR column = ?N". */
-static void bind_filter(sqlite3_stmt *st, const struct store_filter *f)
-{
-        const char *v[] = { f->finess, f->region, f->department, f->check, f->status, f->agent_id };
-
-        for (int i = 0; i < 6; i++)
-                if (v[i] && *v[i])
-                        sqlite3_bind_text(st, i + 1, v[i], -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 7, f->limit > 0 ? f->limit : 1000);
-}
-
-#define FILTERS                                                                                    \
-        " (?1 IS NULL OR e.finess = ?1) AND (?2 IS NULL OR e.region = ?2)"                         \
-        " AND (?3 IS NULL OR e.department = ?3)"
-
 static int sqlite_token_add(struct store *base, const char *finess, const char *hash, long uses,
                             time_t expires, struct error *e)
 {
@@ -500,56 +486,6 @@ static int sqlite_api_token_add(struct store *base, const char *hash, struct err
         rc = sqlite3_step(st);
         sqlite3_finalize(st);
         return rc == SQLITE_DONE ? 0 : fail(s, e, "adding an API token");
-}
-
-static int sqlite_api_token_check(struct store *base, const char *hash, struct error *e)
-{
-        struct store_sqlite *s = (struct store_sqlite *)base;
-        sqlite3_stmt *st;
-        int rc;
-
-        if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM api_tokens WHERE hash = ?", -1, &st, NULL) !=
-            SQLITE_OK)
-                return fail(s, e, "checking an API token");
-        sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
-        rc = sqlite3_step(st);
-        sqlite3_finalize(st);
-        if (rc == SQLITE_ROW)
-                return 0;
-        if (rc != SQLITE_DONE)
-                return fail(s, e, "checking an API token");
-        error_set(e, "", 0, "unknown API token");
-        return -ENOENT;
-}
-
-static int sqlite_establishment_get(struct store *base, const char *finess,
-                                    struct establishment *est, struct error *e)
-{
-        struct store_sqlite *s = (struct store_sqlite *)base;
-        sqlite3_stmt *st;
-        int rc;
-
-        if (sqlite3_prepare_v2(s->db,
-                               "SELECT finess, name, region, department FROM establishments"
-                               " WHERE finess = ?",
-                               -1, &st, NULL) != SQLITE_OK)
-                return fail(s, e, "reading an establishment");
-        sqlite3_bind_text(st, 1, finess, -1, SQLITE_STATIC);
-        rc = sqlite3_step(st);
-        if (rc == SQLITE_ROW) {
-                column(st, 0, est->finess, sizeof(est->finess));
-                column(st, 1, est->name, sizeof(est->name));
-                column(st, 2, est->region, sizeof(est->region));
-                column(st, 3, est->department, sizeof(est->department));
-                rc = 0;
-        } else if (rc == SQLITE_DONE) {
-                error_set(e, "", 0, "no establishment %s", finess);
-                rc = -ENOENT;
-        } else {
-                rc = fail(s, e, "reading an establishment");
-        }
-        sqlite3_finalize(st);
-        return rc;
 }
 
 /* Users, sessions, audit. */
@@ -807,35 +743,6 @@ static int sqlite_audit_add(struct store *base, const struct audit *a, struct er
         text(st, 4, a->target);
         text(st, 5, a->detail ? a->detail : "");
         return run_once(s, st, "writing the audit log", e);
-}
-
-static int sqlite_establishment_list(struct store *base, const struct store_filter *f,
-                                     store_establishment_fn *fn, void *user, struct error *e)
-{
-        struct store_sqlite *s = (struct store_sqlite *)base;
-        struct establishment est;
-        sqlite3_stmt *st;
-        int rc = 0, step;
-
-        if (sqlite3_prepare_v2(s->db,
-                               "SELECT finess, name, region, department FROM establishments e"
-                               " WHERE" FILTERS " AND (?4 IS NULL OR ?4 = ?4)"
-                               " AND (?5 IS NULL OR ?5 = ?5) AND (?6 IS NULL OR ?6 = ?6)"
-                               " ORDER BY finess LIMIT ?7",
-                               -1, &st, NULL) != SQLITE_OK)
-                return fail(s, e, "listing establishments");
-        bind_filter(st, f);
-        while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
-                column(st, 0, est.finess, sizeof(est.finess));
-                column(st, 1, est.name, sizeof(est.name));
-                column(st, 2, est.region, sizeof(est.region));
-                column(st, 3, est.department, sizeof(est.department));
-                rc = fn(user, &est);
-        }
-        if (rc == 0 && step != SQLITE_DONE)
-                rc = fail(s, e, "listing establishments");
-        sqlite3_finalize(st);
-        return rc;
 }
 
 /* A statement of the table above, prepared on first use and reset. */
@@ -1129,34 +1036,6 @@ static int sqlite_sweep_silent(struct store *base, time_t now, struct error *e)
         return sqlite3_changes(s->db);
 }
 
-static int sqlite_policy_get(struct store *base, const char *finess, char **out, long *revision,
-                             struct error *e)
-{
-        struct store_sqlite *s = (struct store_sqlite *)base;
-        sqlite3_stmt *st;
-        int rc;
-
-        if (sqlite3_prepare_v2(s->db,
-                               "SELECT text, revision FROM policies WHERE finess IN (?, '')"
-                               " ORDER BY finess DESC LIMIT 1",
-                               -1, &st, NULL) != SQLITE_OK)
-                return fail(s, e, "reading a policy");
-        text(st, 1, finess);
-        rc = sqlite3_step(st);
-        if (rc == SQLITE_ROW) {
-                const unsigned char *t = sqlite3_column_text(st, 0);
-
-                *out = strdup(t ? (const char *)t : "");
-                *revision = sqlite3_column_int64(st, 1);
-                sqlite3_finalize(st);
-                return *out ? 0 : -ENOMEM;
-        }
-        sqlite3_finalize(st);
-        if (rc != SQLITE_DONE)
-                return fail(s, e, "reading a policy");
-        return -ENOENT;
-}
-
 static int sqlite_policy_set(struct store *base, const char *finess, const char *body,
                              long *revision, struct error *e)
 {
@@ -1296,7 +1175,7 @@ static const struct store_ops sqlite_ops = {
         .rows = sqlite_rows,
         .tx = sqlite_tx,
         .establishment_add = sqlite_establishment_add,
-        .establishment_list = sqlite_establishment_list,
+        .establishment_list = store_establishment_list,
         .token_add = sqlite_token_add,
         .token_consume = sqlite_token_consume,
         .agent_add = sqlite_agent_add,
@@ -1307,9 +1186,9 @@ static const struct store_ops sqlite_ops = {
         .alert_counts = store_alert_counts,
         .alert_list = store_alert_list,
         .agent_list = store_agent_list,
-        .policy_get = sqlite_policy_get,
+        .policy_get = store_policy_get,
         .policy_set = sqlite_policy_set,
-        .establishment_get = sqlite_establishment_get,
+        .establishment_get = store_establishment_get,
         .user_add = sqlite_user_add,
         .user_get = sqlite_user_get,
         .user_list = sqlite_user_list,
@@ -1321,7 +1200,7 @@ static const struct store_ops sqlite_ops = {
         .audit_add = sqlite_audit_add,
         .alert_acknowledge = store_alert_acknowledge,
         .api_token_add = sqlite_api_token_add,
-        .api_token_check = sqlite_api_token_check,
+        .api_token_check = store_api_token_check,
         .close = sqlite_close,
 };
 
