@@ -309,6 +309,11 @@ int store_establishment_get(struct store *s, const char *finess, struct establis
 int store_policy_get(struct store *s, const char *finess, char **text, long *revision,
                      struct error *e);
 int store_api_token_check(struct store *s, const char *hash, struct error *e);
+/* ops->user_get, ->user_list and ->session_get (store/users.c). */
+int store_user_get(struct store *s, const char *login, struct user *u, struct error *e);
+int store_user_list(struct store *s, store_user_fn *fn, void *user, struct error *e);
+int store_session_get(struct store *s, const char *hash, time_t now, struct user *u, char *csrf,
+                      struct error *e);
 /* ops->agent_get and ->agent_list (store/agents.c). */
 int store_agent_get(struct store *s, const char *id, struct agent *a, struct error *e);
 int store_agent_list(struct store *s, const struct store_filter *f, store_agent_fn *fn, void *user,

@@ -384,31 +384,7 @@ static int pg_agent_add(struct store *base, const struct agent *a, struct error 
         return rc;
 }
 
-static long long num(const PGresult *r, int row, int col)
-{
-        return PQgetisnull(r, row, col) ? 0 : atoll(PQgetvalue(r, row, col));
-}
-
 /* Users, sessions, audit. */
-
-#define USER_COLUMNS                                                                               \
-        " u.id, u.login, u.role, u.region, coalesce(u.finess, ''), u.hash, u.created_at,"          \
-        " u.disabled_at, u.failures, u.last_failure, u.email"
-
-static void user_row(const PGresult *r, int i, struct user *u)
-{
-        u->id = num(r, i, 0);
-        copy(u->login, sizeof(u->login), PQgetvalue(r, i, 1));
-        u->role = role_from_name(PQgetvalue(r, i, 2));
-        copy(u->region, sizeof(u->region), PQgetvalue(r, i, 3));
-        copy(u->finess, sizeof(u->finess), PQgetvalue(r, i, 4));
-        copy(u->hash, sizeof(u->hash), PQgetvalue(r, i, 5));
-        u->created_at = num(r, i, 6);
-        u->disabled_at = num(r, i, 7);
-        u->failures = (long)num(r, i, 8);
-        u->last_failure = num(r, i, 9);
-        copy(u->email, sizeof(u->email), PQgetvalue(r, i, 10));
-}
 
 /* Runs a statement of no rows; 0, or fail(what). */
 static int run_command(struct store_pg *s, const char *sql, int n, const char *const *p,
@@ -447,42 +423,6 @@ static int pg_user_add(struct store *base, const struct user *u, struct error *e
                 rc = -ENOENT;
         } else if (PQresultStatus(r) != PGRES_COMMAND_OK) {
                 rc = fail(s, e, "adding a user");
-        }
-        PQclear(r);
-        return rc;
-}
-
-static int pg_user_get(struct store *base, const char *login, struct user *u, struct error *e)
-{
-        struct store_pg *s = (struct store_pg *)base;
-        const char *p[] = { login };
-        PGresult *r = query(s, "SELECT" USER_COLUMNS " FROM users u WHERE u.login = $1", 1, p);
-        int rc = 0;
-
-        if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-                rc = fail(s, e, "reading a user");
-        } else if (PQntuples(r) == 0) {
-                error_set(e, "", 0, "no user %s", login);
-                rc = -ENOENT;
-        } else {
-                user_row(r, 0, u);
-        }
-        PQclear(r);
-        return rc;
-}
-
-static int pg_user_list(struct store *base, store_user_fn *fn, void *user, struct error *e)
-{
-        struct store_pg *s = (struct store_pg *)base;
-        PGresult *r = query(s, "SELECT" USER_COLUMNS " FROM users u ORDER BY u.login", 0, NULL);
-        struct user u;
-        int rc = 0;
-
-        if (PQresultStatus(r) != PGRES_TUPLES_OK)
-                rc = fail(s, e, "listing users");
-        for (int i = 0; rc == 0 && i < PQntuples(r); i++) {
-                user_row(r, i, &u);
-                rc = fn(user, &u);
         }
         PQclear(r);
         return rc;
@@ -555,34 +495,6 @@ static int pg_session_add(struct store *base, const char *hash, long long user_i
                            "INSERT INTO sessions (hash, user_id, csrf, created_at, expires_at)"
                            " VALUES ($1, $2::bigint, $3, $4::bigint, $5::bigint)",
                            5, p, "opening a session", e, NULL);
-}
-
-static int pg_session_get(struct store *base, const char *hash, time_t now, struct user *u,
-                          char *csrf, struct error *e)
-{
-        struct store_pg *s = (struct store_pg *)base;
-        char when[24];
-        const char *p[] = { hash, when };
-        PGresult *r;
-        int rc = 0;
-
-        snprintf(when, sizeof(when), "%lld", (long long)now);
-        r = query(s,
-                  "SELECT" USER_COLUMNS ", se.csrf FROM sessions se"
-                  " JOIN users u ON u.id = se.user_id"
-                  " WHERE se.hash = $1 AND se.expires_at > $2::bigint AND u.disabled_at IS NULL",
-                  2, p);
-        if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-                rc = fail(s, e, "reading a session");
-        } else if (PQntuples(r) == 0) {
-                error_set(e, "", 0, "no such session, or it has expired");
-                rc = -ENOENT;
-        } else {
-                user_row(r, 0, u);
-                copy(csrf, 65, PQgetvalue(r, 0, 11));
-        }
-        PQclear(r);
-        return rc;
 }
 
 static int pg_session_delete(struct store *base, const char *hash, struct error *e)
@@ -1031,12 +943,12 @@ static const struct store_ops pg_ops = {
         .policy_set = pg_policy_set,
         .establishment_get = store_establishment_get,
         .user_add = pg_user_add,
-        .user_get = pg_user_get,
-        .user_list = pg_user_list,
+        .user_get = store_user_get,
+        .user_list = store_user_list,
         .user_disable = pg_user_disable,
         .user_login_result = pg_user_login_result,
         .session_add = pg_session_add,
-        .session_get = pg_session_get,
+        .session_get = store_session_get,
         .session_delete = pg_session_delete,
         .audit_add = pg_audit_add,
         .alert_acknowledge = store_alert_acknowledge,

@@ -490,28 +490,6 @@ static int sqlite_api_token_add(struct store *base, const char *hash, struct err
 
 /* Users, sessions, audit. */
 
-#define USER_COLUMNS                                                                               \
-        " u.id, u.login, u.role, u.region, coalesce(u.finess, ''), u.hash, u.created_at,"          \
-        " coalesce(u.disabled_at, 0), u.failures, u.last_failure, u.email"
-
-static void user_row(sqlite3_stmt *st, struct user *u)
-{
-        char role[16];
-
-        u->id = sqlite3_column_int64(st, 0);
-        column(st, 1, u->login, sizeof(u->login));
-        column(st, 2, role, sizeof(role));
-        u->role = role_from_name(role);
-        column(st, 3, u->region, sizeof(u->region));
-        column(st, 4, u->finess, sizeof(u->finess));
-        column(st, 5, u->hash, sizeof(u->hash));
-        u->created_at = sqlite3_column_int64(st, 6);
-        u->disabled_at = sqlite3_column_int64(st, 7);
-        u->failures = (long)sqlite3_column_int64(st, 8);
-        u->last_failure = sqlite3_column_int64(st, 9);
-        column(st, 10, u->email, sizeof(u->email));
-}
-
 /* Runs a statement of no rows and finalizes it; 0 or fail(what). */
 static int run_once(struct store_sqlite *s, sqlite3_stmt *st, const char *what, struct error *e)
 {
@@ -553,50 +531,6 @@ static int sqlite_user_add(struct store *base, const struct user *u, struct erro
                 return -ENOENT;
         }
         return fail(s, e, "adding a user");
-}
-
-static int sqlite_user_get(struct store *base, const char *login, struct user *u, struct error *e)
-{
-        struct store_sqlite *s = (struct store_sqlite *)base;
-        sqlite3_stmt *st;
-        int rc;
-
-        if (sqlite3_prepare_v2(s->db, "SELECT" USER_COLUMNS " FROM users u WHERE u.login = ?", -1,
-                               &st, NULL) != SQLITE_OK)
-                return fail(s, e, "reading a user");
-        text(st, 1, login);
-        rc = sqlite3_step(st);
-        if (rc == SQLITE_ROW) {
-                user_row(st, u);
-                rc = 0;
-        } else if (rc == SQLITE_DONE) {
-                error_set(e, "", 0, "no user %s", login);
-                rc = -ENOENT;
-        } else {
-                rc = fail(s, e, "reading a user");
-        }
-        sqlite3_finalize(st);
-        return rc;
-}
-
-static int sqlite_user_list(struct store *base, store_user_fn *fn, void *user, struct error *e)
-{
-        struct store_sqlite *s = (struct store_sqlite *)base;
-        struct user u;
-        sqlite3_stmt *st;
-        int rc = 0, step;
-
-        if (sqlite3_prepare_v2(s->db, "SELECT" USER_COLUMNS " FROM users u ORDER BY u.login", -1,
-                               &st, NULL) != SQLITE_OK)
-                return fail(s, e, "listing users");
-        while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
-                user_row(st, &u);
-                rc = fn(user, &u);
-        }
-        if (rc == 0 && step != SQLITE_DONE)
-                rc = fail(s, e, "listing users");
-        sqlite3_finalize(st);
-        return rc;
 }
 
 static int sqlite_user_disable(struct store *base, const char *login, time_t now, struct error *e)
@@ -683,36 +617,6 @@ static int sqlite_session_add(struct store *base, const char *hash, long long us
         sqlite3_bind_int64(st, 4, (sqlite3_int64)now);
         sqlite3_bind_int64(st, 5, (sqlite3_int64)expires);
         return run_once(s, st, "opening a session", e);
-}
-
-static int sqlite_session_get(struct store *base, const char *hash, time_t now, struct user *u,
-                              char *csrf, struct error *e)
-{
-        struct store_sqlite *s = (struct store_sqlite *)base;
-        sqlite3_stmt *st;
-        int rc;
-
-        if (sqlite3_prepare_v2(s->db,
-                               "SELECT" USER_COLUMNS ", se.csrf FROM sessions se"
-                               " JOIN users u ON u.id = se.user_id"
-                               " WHERE se.hash = ? AND se.expires_at > ? AND u.disabled_at IS NULL",
-                               -1, &st, NULL) != SQLITE_OK)
-                return fail(s, e, "reading a session");
-        text(st, 1, hash);
-        sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
-        rc = sqlite3_step(st);
-        if (rc == SQLITE_ROW) {
-                user_row(st, u);
-                column(st, 11, csrf, 65);
-                rc = 0;
-        } else if (rc == SQLITE_DONE) {
-                error_set(e, "", 0, "no such session, or it has expired");
-                rc = -ENOENT;
-        } else {
-                rc = fail(s, e, "reading a session");
-        }
-        sqlite3_finalize(st);
-        return rc;
 }
 
 static int sqlite_session_delete(struct store *base, const char *hash, struct error *e)
@@ -1190,12 +1094,12 @@ static const struct store_ops sqlite_ops = {
         .policy_set = sqlite_policy_set,
         .establishment_get = store_establishment_get,
         .user_add = sqlite_user_add,
-        .user_get = sqlite_user_get,
-        .user_list = sqlite_user_list,
+        .user_get = store_user_get,
+        .user_list = store_user_list,
         .user_disable = sqlite_user_disable,
         .user_login_result = sqlite_user_login_result,
         .session_add = sqlite_session_add,
-        .session_get = sqlite_session_get,
+        .session_get = store_session_get,
         .session_delete = sqlite_session_delete,
         .audit_add = sqlite_audit_add,
         .alert_acknowledge = store_alert_acknowledge,

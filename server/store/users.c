@@ -1,0 +1,86 @@
+/* users.c - dashboard users and their sessions read once, over the
+ * engines' rows(). */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "rows.h"
+
+#define USER_COLUMNS                                                                               \
+        " u.id, u.login, u.role, u.region, coalesce(u.finess, ''), u.hash, u.created_at,"          \
+        " coalesce(u.disabled_at, 0), u.failures, u.last_failure, u.email"
+#define USER_NCOLS 11
+
+struct user_rows {
+        store_user_fn *fn;
+        void *user;
+        struct user *one; /* user_get's and session_get's */
+        char *csrf;       /* session_get's, 65 bytes */
+};
+
+static int user_row(void *user, int ncols, const char *const *v)
+{
+        struct user_rows *l = user;
+        struct user u, *to = l->one ? l->one : &u;
+
+        if (ncols != USER_NCOLS + (l->csrf != NULL))
+                return -EIO;
+        memset(to, 0, sizeof(*to));
+        to->id = store_num(v[0]);
+        store_copy(to->login, sizeof(to->login), v[1]);
+        to->role = role_from_name(v[2] ? v[2] : "");
+        store_copy(to->region, sizeof(to->region), v[3]);
+        store_copy(to->finess, sizeof(to->finess), v[4]);
+        store_copy(to->hash, sizeof(to->hash), v[5]);
+        to->created_at = store_num(v[6]);
+        to->disabled_at = store_num(v[7]);
+        to->failures = (long)store_num(v[8]);
+        to->last_failure = store_num(v[9]);
+        store_copy(to->email, sizeof(to->email), v[10]);
+        if (l->csrf)
+                store_copy(l->csrf, 65, v[USER_NCOLS]);
+        return l->one ? 1 : l->fn(l->user, to);
+}
+
+int store_user_get(struct store *s, const char *login, struct user *u, struct error *e)
+{
+        static const char sql[] = "SELECT" USER_COLUMNS " FROM users u WHERE u.login = $1";
+        struct user_rows l = { .one = u };
+        const char *p[] = { login };
+        int rc = s->ops->rows(s, sql, 1, p, user_row, &l, e);
+
+        if (rc == 0) {
+                error_set(e, "", 0, "no user %s", login);
+                return -ENOENT;
+        }
+        return rc < 0 ? rc : 0;
+}
+
+int store_user_list(struct store *s, store_user_fn *fn, void *user, struct error *e)
+{
+        static const char sql[] = "SELECT" USER_COLUMNS " FROM users u ORDER BY u.login";
+        struct user_rows l = { .fn = fn, .user = user };
+
+        return s->ops->rows(s, sql, 0, NULL, user_row, &l, e);
+}
+
+int store_session_get(struct store *s, const char *hash, time_t now, struct user *u, char *csrf,
+                      struct error *e)
+{
+        static const char sql[] = "SELECT" USER_COLUMNS ", se.csrf FROM sessions se"
+                                  " JOIN users u ON u.id = se.user_id"
+                                  " WHERE se.hash = $1 AND se.expires_at > CAST($2 AS BIGINT)"
+                                  " AND u.disabled_at IS NULL";
+        struct user_rows l = { .one = u, .csrf = csrf };
+        char when[24];
+        const char *p[] = { hash, when };
+        int rc;
+
+        snprintf(when, sizeof(when), "%lld", (long long)now);
+        rc = s->ops->rows(s, sql, 2, p, user_row, &l, e);
+        if (rc == 0) {
+                error_set(e, "", 0, "no such session, or it has expired");
+                return -ENOENT;
+        }
+        return rc < 0 ? rc : 0;
+}
