@@ -309,7 +309,13 @@ int store_establishment_get(struct store *s, const char *finess, struct establis
 int store_policy_get(struct store *s, const char *finess, char **text, long *revision,
                      struct error *e);
 int store_api_token_check(struct store *s, const char *hash, struct error *e);
-/* ops->user_get, ->user_list and ->session_get (store/users.c). */
+/* ops->user_get, ->user_list, ->user_login_result, ->session_add,
+ * ->session_get, ->session_delete and ->audit_add (store/users.c). */
+int store_user_login_result(struct store *s, long long id, bool ok, time_t now, struct error *e);
+int store_session_add(struct store *s, const char *hash, long long user_id, const char *csrf,
+                      time_t now, time_t expires, struct error *e);
+int store_session_delete(struct store *s, const char *hash, struct error *e);
+int store_audit_add(struct store *s, const struct audit *a, struct error *e);
 int store_user_get(struct store *s, const char *login, struct user *u, struct error *e);
 int store_user_list(struct store *s, store_user_fn *fn, void *user, struct error *e);
 int store_session_get(struct store *s, const char *hash, time_t now, struct user *u, char *csrf,

@@ -458,65 +458,6 @@ static int pg_user_disable(struct store *base, const char *login, time_t now, st
         return exec(s, "COMMIT", e);
 }
 
-static int pg_user_login_result(struct store *base, long long id, bool ok, time_t now,
-                                struct error *e)
-{
-        struct store_pg *s = (struct store_pg *)base;
-        char ids[24], when[24];
-        const char *p[] = { ids, when };
-
-        snprintf(ids, sizeof(ids), "%lld", id);
-        snprintf(when, sizeof(when), "%lld", (long long)now);
-        return ok ? run_command(s, "UPDATE users SET failures = 0 WHERE id = $1::bigint", 1, p,
-                                "recording a login", e, NULL)
-                  : run_command(
-                        s,
-                        "UPDATE users SET failures = failures + 1, last_failure = $2::bigint"
-                        " WHERE id = $1::bigint",
-                        2, p, "recording a login", e, NULL);
-}
-
-static int pg_session_add(struct store *base, const char *hash, long long user_id, const char *csrf,
-                          time_t now, time_t expires, struct error *e)
-{
-        struct store_pg *s = (struct store_pg *)base;
-        char uid[24], created[24], until[24];
-        const char *p[] = { hash, uid, csrf, created, until };
-        int rc;
-
-        snprintf(uid, sizeof(uid), "%lld", user_id);
-        snprintf(created, sizeof(created), "%lld", (long long)now);
-        snprintf(until, sizeof(until), "%lld", (long long)expires);
-        /* Expired sessions go as new ones come. */
-        if ((rc = run_command(s, "DELETE FROM sessions WHERE expires_at <= $1::bigint", 1, p + 3,
-                              "ending old sessions", e, NULL)) < 0)
-                return rc;
-        return run_command(s,
-                           "INSERT INTO sessions (hash, user_id, csrf, created_at, expires_at)"
-                           " VALUES ($1, $2::bigint, $3, $4::bigint, $5::bigint)",
-                           5, p, "opening a session", e, NULL);
-}
-
-static int pg_session_delete(struct store *base, const char *hash, struct error *e)
-{
-        const char *p[] = { hash };
-
-        return run_command((struct store_pg *)base, "DELETE FROM sessions WHERE hash = $1", 1, p,
-                           "ending a session", e, NULL);
-}
-
-static int pg_audit_add(struct store *base, const struct audit *a, struct error *e)
-{
-        char at[24];
-        const char *p[] = { at, a->actor, a->action, a->target, a->detail ? a->detail : "" };
-
-        snprintf(at, sizeof(at), "%lld", a->at);
-        return run_command((struct store_pg *)base,
-                           "INSERT INTO audit_log (at, actor, action, target, detail)"
-                           " VALUES ($1::bigint, $2, $3, $4, $5)",
-                           5, p, "writing the audit log", e, NULL);
-}
-
 static int pg_agent_revoke(struct store *base, const char *id, time_t now, struct error *e)
 {
         struct store_pg *s = (struct store_pg *)base;
@@ -946,11 +887,11 @@ static const struct store_ops pg_ops = {
         .user_get = store_user_get,
         .user_list = store_user_list,
         .user_disable = pg_user_disable,
-        .user_login_result = pg_user_login_result,
-        .session_add = pg_session_add,
+        .user_login_result = store_user_login_result,
+        .session_add = store_session_add,
         .session_get = store_session_get,
-        .session_delete = pg_session_delete,
-        .audit_add = pg_audit_add,
+        .session_delete = store_session_delete,
+        .audit_add = store_audit_add,
         .alert_acknowledge = store_alert_acknowledge,
         .api_token_add = pg_api_token_add,
         .api_token_check = store_api_token_check,

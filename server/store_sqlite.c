@@ -574,81 +574,6 @@ out:
         return exec(s, "COMMIT", e);
 }
 
-static int sqlite_user_login_result(struct store *base, long long id, bool ok, time_t now,
-                                    struct error *e)
-{
-        struct store_sqlite *s = (struct store_sqlite *)base;
-        sqlite3_stmt *st;
-
-        if (sqlite3_prepare_v2(s->db,
-                               ok ? "UPDATE users SET failures = 0 WHERE id = ?1"
-                                  : "UPDATE users SET failures = failures + 1, last_failure = ?2"
-                                    " WHERE id = ?1",
-                               -1, &st, NULL) != SQLITE_OK)
-                return fail(s, e, "recording a login");
-        sqlite3_bind_int64(st, 1, id);
-        if (!ok)
-                sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
-        return run_once(s, st, "recording a login", e);
-}
-
-static int sqlite_session_add(struct store *base, const char *hash, long long user_id,
-                              const char *csrf, time_t now, time_t expires, struct error *e)
-{
-        struct store_sqlite *s = (struct store_sqlite *)base;
-        sqlite3_stmt *st;
-        int rc;
-
-        /* Expired sessions go as new ones come. */
-        if (sqlite3_prepare_v2(s->db, "DELETE FROM sessions WHERE expires_at <= ?", -1, &st,
-                               NULL) != SQLITE_OK)
-                return fail(s, e, "ending old sessions");
-        sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
-        if ((rc = run_once(s, st, "ending old sessions", e)) < 0)
-                return rc;
-        if (sqlite3_prepare_v2(s->db,
-                               "INSERT INTO sessions (hash, user_id, csrf, created_at, expires_at)"
-                               " VALUES (?, ?, ?, ?, ?)",
-                               -1, &st, NULL) != SQLITE_OK)
-                return fail(s, e, "opening a session");
-        text(st, 1, hash);
-        sqlite3_bind_int64(st, 2, user_id);
-        text(st, 3, csrf);
-        sqlite3_bind_int64(st, 4, (sqlite3_int64)now);
-        sqlite3_bind_int64(st, 5, (sqlite3_int64)expires);
-        return run_once(s, st, "opening a session", e);
-}
-
-static int sqlite_session_delete(struct store *base, const char *hash, struct error *e)
-{
-        struct store_sqlite *s = (struct store_sqlite *)base;
-        sqlite3_stmt *st;
-
-        if (sqlite3_prepare_v2(s->db, "DELETE FROM sessions WHERE hash = ?", -1, &st, NULL) !=
-            SQLITE_OK)
-                return fail(s, e, "ending a session");
-        text(st, 1, hash);
-        return run_once(s, st, "ending a session", e);
-}
-
-static int sqlite_audit_add(struct store *base, const struct audit *a, struct error *e)
-{
-        struct store_sqlite *s = (struct store_sqlite *)base;
-        sqlite3_stmt *st;
-
-        if (sqlite3_prepare_v2(s->db,
-                               "INSERT INTO audit_log (at, actor, action, target, detail)"
-                               " VALUES (?, ?, ?, ?, ?)",
-                               -1, &st, NULL) != SQLITE_OK)
-                return fail(s, e, "writing the audit log");
-        sqlite3_bind_int64(st, 1, a->at);
-        text(st, 2, a->actor);
-        text(st, 3, a->action);
-        text(st, 4, a->target);
-        text(st, 5, a->detail ? a->detail : "");
-        return run_once(s, st, "writing the audit log", e);
-}
-
 /* A statement of the table above, prepared on first use and reset. */
 static sqlite3_stmt *prepared(struct store_sqlite *s, int id)
 {
@@ -1097,11 +1022,11 @@ static const struct store_ops sqlite_ops = {
         .user_get = store_user_get,
         .user_list = store_user_list,
         .user_disable = sqlite_user_disable,
-        .user_login_result = sqlite_user_login_result,
-        .session_add = sqlite_session_add,
+        .user_login_result = store_user_login_result,
+        .session_add = store_session_add,
         .session_get = store_session_get,
-        .session_delete = sqlite_session_delete,
-        .audit_add = sqlite_audit_add,
+        .session_delete = store_session_delete,
+        .audit_add = store_audit_add,
         .alert_acknowledge = store_alert_acknowledge,
         .api_token_add = sqlite_api_token_add,
         .api_token_check = store_api_token_check,

@@ -1,6 +1,7 @@
-/* users.c - dashboard users and their sessions read once, over the
- * engines' rows(). */
+/* users.c - dashboard users, their sessions and the audit log, written once
+ * over the engines' rows(). */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -83,4 +84,70 @@ int store_session_get(struct store *s, const char *hash, time_t now, struct user
                 return -ENOENT;
         }
         return rc < 0 ? rc : 0;
+}
+
+/* The statements below return no row. */
+static int no_row(void *user, int ncols, const char *const *v)
+{
+        (void)user;
+        (void)ncols;
+        (void)v;
+        return -EIO;
+}
+
+int store_user_login_result(struct store *s, long long id, bool ok, time_t now, struct error *e)
+{
+        static const char cleared_sql[] =
+            "UPDATE users SET failures = 0 WHERE id = CAST($1 AS BIGINT)";
+        static const char failed_sql[] =
+            "UPDATE users SET failures = failures + 1, last_failure = CAST($2 AS BIGINT)"
+            " WHERE id = CAST($1 AS BIGINT)";
+        char ids[24], when[24];
+        const char *p[] = { ids, when };
+
+        snprintf(ids, sizeof(ids), "%lld", id);
+        snprintf(when, sizeof(when), "%lld", (long long)now);
+        return ok ? s->ops->rows(s, cleared_sql, 1, p, no_row, NULL, e)
+                  : s->ops->rows(s, failed_sql, 2, p, no_row, NULL, e);
+}
+
+int store_session_add(struct store *s, const char *hash, long long user_id, const char *csrf,
+                      time_t now, time_t expires, struct error *e)
+{
+        static const char expired_sql[] =
+            "DELETE FROM sessions WHERE expires_at <= CAST($1 AS BIGINT)";
+        static const char add_sql[] =
+            "INSERT INTO sessions (hash, user_id, csrf, created_at, expires_at)"
+            " VALUES ($1, CAST($2 AS BIGINT), $3, CAST($4 AS BIGINT), CAST($5 AS BIGINT))";
+        char uid[24], created[24], until[24];
+        const char *p[] = { hash, uid, csrf, created, until };
+        int rc;
+
+        snprintf(uid, sizeof(uid), "%lld", user_id);
+        snprintf(created, sizeof(created), "%lld", (long long)now);
+        snprintf(until, sizeof(until), "%lld", (long long)expires);
+        /* Expired sessions go as new ones come. */
+        if ((rc = s->ops->rows(s, expired_sql, 1, p + 3, no_row, NULL, e)) < 0)
+                return rc;
+        return s->ops->rows(s, add_sql, 5, p, no_row, NULL, e);
+}
+
+int store_session_delete(struct store *s, const char *hash, struct error *e)
+{
+        static const char sql[] = "DELETE FROM sessions WHERE hash = $1";
+        const char *p[] = { hash };
+
+        return s->ops->rows(s, sql, 1, p, no_row, NULL, e);
+}
+
+int store_audit_add(struct store *s, const struct audit *a, struct error *e)
+{
+        static const char sql[] = "INSERT INTO audit_log (at, actor, action, target, detail)"
+                                  " VALUES (CAST($1 AS BIGINT), $2, $3, $4, $5)";
+        char at[24];
+        const char *p[] = { at, a->actor ? a->actor : "", a->action ? a->action : "",
+                            a->target ? a->target : "", a->detail ? a->detail : "" };
+
+        snprintf(at, sizeof(at), "%lld", a->at);
+        return s->ops->rows(s, sql, 5, p, no_row, NULL, e);
 }
