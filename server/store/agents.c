@@ -38,7 +38,7 @@ int store_agent_get(struct store *s, const char *id, struct agent *a, struct err
         static const char sql[] = "SELECT" AGENT_COLUMNS " FROM agents ag WHERE ag.id = $1";
         struct agent_rows l = { .one = a };
         const char *p[] = { id };
-        int rc = s->ops->rows(s, sql, 1, p, agent_row, &l, e);
+        int rc = store_rows(s, sql, 1, p, agent_row, &l, e);
 
         if (rc < 0)
                 return rc;
@@ -62,5 +62,5 @@ int store_agent_list(struct store *s, const struct store_filter *f, store_agent_
         struct filter_params fp;
         struct agent_rows l = { .fn = fn, .user = user };
 
-        return s->ops->rows(s, sql, 7, store_filter_params(&fp, f), agent_row, &l, e);
+        return store_rows(s, sql, 7, store_filter_params(&fp, f), agent_row, &l, e);
 }

@@ -25,7 +25,7 @@ int store_alert_counts(struct store *s, long *counts, struct error *e)
                                   " WHERE status <> 'resolved' GROUP BY severity";
 
         memset(counts, 0, SEV_COUNT * sizeof(*counts));
-        return s->ops->rows(s, sql, 0, NULL, count_row, counts, e);
+        return store_rows(s, sql, 0, NULL, count_row, counts, e);
 }
 
 struct alert_list {
@@ -72,7 +72,7 @@ int store_alert_list(struct store *s, const struct store_filter *f, store_alert_
         struct filter_params fp;
         struct alert_list l = { .fn = fn, .user = user };
 
-        return s->ops->rows(s, sql, 7, store_filter_params(&fp, f), alert_row, &l, e);
+        return store_rows(s, sql, 7, store_filter_params(&fp, f), alert_row, &l, e);
 }
 
 struct alert_status {
@@ -108,12 +108,12 @@ int store_alert_acknowledge(struct store *s, long long id, const struct store_fi
 
         snprintf(ids, sizeof(ids), "%lld", id);
         snprintf(when, sizeof(when), "%lld", (long long)now);
-        if ((rc = s->ops->rows(s, acknowledge_sql, 5, p, status_row, &st, e)) < 0)
+        if ((rc = store_rows(s, acknowledge_sql, 5, p, status_row, &st, e)) < 0)
                 return rc;
         if (st.found)
                 return 0;
         /* Not acknowledged: say why, within the same scope. */
-        if ((rc = s->ops->rows(s, status_sql, 4, p, status_row, &st, e)) < 0)
+        if ((rc = store_rows(s, status_sql, 4, p, status_row, &st, e)) < 0)
                 return rc;
         if (!st.found) {
                 error_set(e, "", 0, "no alert %lld", id);

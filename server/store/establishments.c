@@ -38,7 +38,7 @@ int store_establishment_list(struct store *s, const struct store_filter *f,
         struct filter_params fp;
         struct establishment_rows l = { .fn = fn, .user = user };
 
-        return s->ops->rows(s, sql, 7, store_filter_params(&fp, f), establishment_row, &l, e);
+        return store_rows(s, sql, 7, store_filter_params(&fp, f), establishment_row, &l, e);
 }
 
 int store_establishment_get(struct store *s, const char *finess, struct establishment *est,
@@ -48,7 +48,7 @@ int store_establishment_get(struct store *s, const char *finess, struct establis
                                   " WHERE finess = $1";
         struct establishment_rows l = { .one = est };
         const char *p[] = { finess };
-        int rc = s->ops->rows(s, sql, 1, p, establishment_row, &l, e);
+        int rc = store_rows(s, sql, 1, p, establishment_row, &l, e);
 
         if (rc == 0) {
                 error_set(e, "", 0, "no establishment %s", finess);
@@ -80,7 +80,7 @@ int store_policy_get(struct store *s, const char *finess, char **text, long *rev
                                   " ORDER BY finess DESC LIMIT 1";
         struct policy_row p = { 0 };
         const char *params[] = { finess };
-        int rc = s->ops->rows(s, sql, 1, params, policy_row, &p, e);
+        int rc = store_rows(s, sql, 1, params, policy_row, &p, e);
 
         if (rc <= 0) {
                 free(p.text);
@@ -103,7 +103,7 @@ int store_api_token_check(struct store *s, const char *hash, struct error *e)
 {
         static const char sql[] = "SELECT 1 FROM api_tokens WHERE hash = $1";
         const char *p[] = { hash };
-        int rc = s->ops->rows(s, sql, 1, p, found, NULL, e);
+        int rc = store_rows(s, sql, 1, p, found, NULL, e);
 
         if (rc == 0) {
                 error_set(e, "", 0, "unknown API token");

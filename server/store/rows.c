@@ -1,6 +1,7 @@
 /* rows.c - what the operations written once over rows() share. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "rows.h"
 
@@ -28,4 +29,18 @@ void store_copy(char *dst, size_t size, const char *v)
 long long store_num(const char *v)
 {
         return v ? strtoll(v, NULL, 10) : 0;
+}
+
+int store_rows(struct store *s, const char *sql, int nparams, const char *const *params,
+               store_row_fn *fn, void *user, struct error *e)
+{
+        int rc;
+
+        e->file[0] = '\0';
+        e->line = 0;
+        e->msg[0] = '\0';
+        rc = s->ops->rows(s, sql, nparams, params, fn, user, e);
+        if (rc < 0 && !e->msg[0])
+                error_set(e, "", 0, "reading the database's answer: %s", strerror(-rc));
+        return rc;
 }

@@ -21,6 +21,10 @@ struct filter_params {
         char limit[24];
 };
 const char *const *store_filter_params(struct filter_params *fp, const struct store_filter *f);
+/* s->ops->rows, with e always saying what went wrong when it fails: also
+ * when fn itself failed (out of memory, a row not as the SQL asked). */
+int store_rows(struct store *s, const char *sql, int nparams, const char *const *params,
+               store_row_fn *fn, void *user, struct error *e);
 /* v, or NULL when it is NULL or "". */
 const char *store_or_null(const char *v);
 /* A text value into a fixed field ("" for NULL); a number (0 for NULL). */

@@ -48,7 +48,7 @@ int store_user_get(struct store *s, const char *login, struct user *u, struct er
         static const char sql[] = "SELECT" USER_COLUMNS " FROM users u WHERE u.login = $1";
         struct user_rows l = { .one = u };
         const char *p[] = { login };
-        int rc = s->ops->rows(s, sql, 1, p, user_row, &l, e);
+        int rc = store_rows(s, sql, 1, p, user_row, &l, e);
 
         if (rc == 0) {
                 error_set(e, "", 0, "no user %s", login);
@@ -62,7 +62,7 @@ int store_user_list(struct store *s, store_user_fn *fn, void *user, struct error
         static const char sql[] = "SELECT" USER_COLUMNS " FROM users u ORDER BY u.login";
         struct user_rows l = { .fn = fn, .user = user };
 
-        return s->ops->rows(s, sql, 0, NULL, user_row, &l, e);
+        return store_rows(s, sql, 0, NULL, user_row, &l, e);
 }
 
 int store_session_get(struct store *s, const char *hash, time_t now, struct user *u, char *csrf,
@@ -78,7 +78,7 @@ int store_session_get(struct store *s, const char *hash, time_t now, struct user
         int rc;
 
         snprintf(when, sizeof(when), "%lld", (long long)now);
-        rc = s->ops->rows(s, sql, 2, p, user_row, &l, e);
+        rc = store_rows(s, sql, 2, p, user_row, &l, e);
         if (rc == 0) {
                 error_set(e, "", 0, "no such session, or it has expired");
                 return -ENOENT;
@@ -107,8 +107,8 @@ int store_user_login_result(struct store *s, long long id, bool ok, time_t now, 
 
         snprintf(ids, sizeof(ids), "%lld", id);
         snprintf(when, sizeof(when), "%lld", (long long)now);
-        return ok ? s->ops->rows(s, cleared_sql, 1, p, no_row, NULL, e)
-                  : s->ops->rows(s, failed_sql, 2, p, no_row, NULL, e);
+        return ok ? store_rows(s, cleared_sql, 1, p, no_row, NULL, e)
+                  : store_rows(s, failed_sql, 2, p, no_row, NULL, e);
 }
 
 int store_session_add(struct store *s, const char *hash, long long user_id, const char *csrf,
@@ -127,9 +127,9 @@ int store_session_add(struct store *s, const char *hash, long long user_id, cons
         snprintf(created, sizeof(created), "%lld", (long long)now);
         snprintf(until, sizeof(until), "%lld", (long long)expires);
         /* Expired sessions go as new ones come. */
-        if ((rc = s->ops->rows(s, expired_sql, 1, p + 3, no_row, NULL, e)) < 0)
+        if ((rc = store_rows(s, expired_sql, 1, p + 3, no_row, NULL, e)) < 0)
                 return rc;
-        return s->ops->rows(s, add_sql, 5, p, no_row, NULL, e);
+        return store_rows(s, add_sql, 5, p, no_row, NULL, e);
 }
 
 int store_session_delete(struct store *s, const char *hash, struct error *e)
@@ -137,7 +137,7 @@ int store_session_delete(struct store *s, const char *hash, struct error *e)
         static const char sql[] = "DELETE FROM sessions WHERE hash = $1";
         const char *p[] = { hash };
 
-        return s->ops->rows(s, sql, 1, p, no_row, NULL, e);
+        return store_rows(s, sql, 1, p, no_row, NULL, e);
 }
 
 int store_audit_add(struct store *s, const struct audit *a, struct error *e)
@@ -149,5 +149,5 @@ int store_audit_add(struct store *s, const struct audit *a, struct error *e)
                             a->target ? a->target : "", a->detail ? a->detail : "" };
 
         snprintf(at, sizeof(at), "%lld", a->at);
-        return s->ops->rows(s, sql, 5, p, no_row, NULL, e);
+        return store_rows(s, sql, 5, p, no_row, NULL, e);
 }
