@@ -22,6 +22,7 @@
 #include "paths.h"
 #include "spool.h"
 #include "state.h"
+#include "util.h"
 
 #define _(s) dgettext("hygie", s)
 
@@ -137,17 +138,6 @@ static int fingerprint(const char *pem, char *out, size_t size)
         return rc;
 }
 
-static char *copy_mem(const char *p, size_t n)
-{
-        char *s = malloc(n + 1);
-
-        if (s) {
-                memcpy(s, p, n);
-                s[n] = '\0';
-        }
-        return s;
-}
-
 /* A new P-256 key and a request for it, both PEM (the caller frees). */
 static int make_key(const char *hostname, char **key_pem, char **csr_pem)
 {
@@ -169,9 +159,9 @@ static int make_key(const char *hostname, char **key_pem, char **csr_pem)
             PEM_write_bio_X509_REQ(rb, req) != 1)
                 goto out;
         n = BIO_get_mem_data(kb, &p);
-        *key_pem = copy_mem(p, (size_t)n);
+        *key_pem = util_strndup(p, (size_t)n);
         n = BIO_get_mem_data(rb, &p);
-        *csr_pem = copy_mem(p, (size_t)n);
+        *csr_pem = util_strndup(p, (size_t)n);
         rc = *key_pem && *csr_pem ? 0 : -ENOMEM;
 out:
         EVP_PKEY_free(key);

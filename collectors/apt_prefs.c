@@ -14,6 +14,7 @@
 
 #include "apt_prefs.h"
 #include "debctrl.h"
+#include "util.h"
 
 #define PREFS_MAX_PINS 4096
 #define PREFS_MAX_PKGS 256
@@ -74,17 +75,6 @@ bool apt_expr_match(const char *pattern, const char *s)
         return fnmatch(pattern, s, FNM_CASEFOLD) == 0;
 }
 
-static char *dup_n(const char *s, size_t n)
-{
-        char *d = malloc(n + 1);
-
-        if (d) {
-                memcpy(d, s, n);
-                d[n] = '\0';
-        }
-        return d;
-}
-
 static void pin_free(struct apt_pin *pin)
 {
         for (size_t i = 0; i < pin->npkgs; i++) {
@@ -132,12 +122,12 @@ static int parse_pkgs(struct apt_pin *pin, const char *s, size_t len)
                 k->regex = n >= 2 && w[0] == '/' && w[n - 1] == '/';
                 const char *colon = k->regex ? NULL : memchr(w, ':', n);
                 if (colon) {
-                        k->arch = dup_n(colon + 1, (size_t)(w + n - colon - 1));
+                        k->arch = util_strndup(colon + 1, (size_t)(w + n - colon - 1));
                         n = (size_t)(colon - w);
                         if (!k->arch)
                                 return -ENOMEM;
                 }
-                k->name = k->regex ? dup_n(w + 1, n - 2) : dup_n(w, n);
+                k->name = k->regex ? util_strndup(w + 1, n - 2) : util_strndup(w, n);
                 if (!k->name)
                         return -ENOMEM;
                 pin->npkgs++;
@@ -175,7 +165,7 @@ static int parse_pin(struct apt_pin *pin, const struct debctrl_field *f)
                                 e--;
                         }
                         pin->type = types[i].type;
-                        pin->data = dup_n(d, (size_t)(e - d));
+                        pin->data = util_strndup(d, (size_t)(e - d));
                         return pin->data ? 0 : -ENOMEM;
                 }
         }

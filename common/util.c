@@ -1,6 +1,7 @@
 /* util.c - time stamps, identifiers and UTF-8 text. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util.h"
@@ -171,4 +172,15 @@ char *util_text_clean(const char *src, char *dst, size_t size)
         }
         dst[o] = '\0';
         return dst;
+}
+
+char *util_strndup(const char *s, size_t n)
+{
+        char *d = malloc(n + 1);
+
+        if (d) {
+                memcpy(d, s, n);
+                d[n] = '\0';
+        }
+        return d;
 }

@@ -38,6 +38,8 @@ void util_utf8_trim(char *s);
 /* Copies src into dst (size bytes, at least 4) as one line of well-formed
  * UTF-8: a control character or a byte that starts no character becomes
  * U+FFFD, and a character that does not fit is left out whole. Returns dst. */
+/* The n bytes at s as a NUL-terminated string (malloc'ed), or NULL. */
+char *util_strndup(const char *s, size_t n);
 char *util_text_clean(const char *src, char *dst, size_t size);
 /* Whole days from a to b, rounded down (negative when b is before a). */
 long util_days_between(time_t a, time_t b);

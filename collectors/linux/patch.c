@@ -87,17 +87,6 @@ static uint32_t hash(const char *s, size_t n)
         return h;
 }
 
-static char *dup_n(const char *s, size_t n)
-{
-        char *d = malloc(n + 1);
-
-        if (d) {
-                memcpy(d, s, n);
-                d[n] = '\0';
-        }
-        return d;
-}
-
 static void copy_n(char *dst, size_t size, const char *s, size_t n)
 {
         if (n >= size)
@@ -315,8 +304,8 @@ static int add_installed(struct patch *p, const struct stanza *s)
         }
         k = &p->pkgs[p->n];
         memset(k, 0, sizeof(*k));
-        k->name = dup_n(s->pkg.val, s->pkg.vlen);
-        k->version = dup_n(s->version.val, s->version.vlen);
+        k->name = util_strndup(s->pkg.val, s->pkg.vlen);
+        k->version = util_strndup(s->version.val, s->version.vlen);
         if (!k->name || !k->version) {
                 free(k->name);
                 free(k->version);
@@ -567,7 +556,7 @@ static int add_version(struct inst *k, const struct debctrl_field *ver,
                 k->vers = nv;
                 v = &k->vers[k->nvers];
                 memset(v, 0, sizeof(*v));
-                v->version = dup_n(ver->val, ver->vlen);
+                v->version = util_strndup(ver->val, ver->vlen);
                 if (!v->version)
                         return -ENOMEM;
                 copy_n(v->arch, sizeof(v->arch), arch->val, arch->vlen);
