@@ -199,7 +199,7 @@ static int who_is_asking(struct store *s, struct query_job *q, struct error *e)
         int rc;
 
         if (*q->bearer) {
-                rc = s->ops->api_token_check(s, q->bearer, e);
+                rc = store_api_token_check(s, q->bearer, e);
                 if (rc == -ENOENT)
                         return refuse(q, 401, "invalid_token", e, "unknown API token");
                 if (rc < 0)
@@ -208,7 +208,7 @@ static int who_is_asking(struct store *s, struct query_job *q, struct error *e)
                 snprintf(w->login, sizeof(w->login), "api-token");
                 return 0;
         }
-        rc = s->ops->session_get(s, q->cookie, time(NULL), &u, w->csrf, e);
+        rc = store_session_get(s, q->cookie, time(NULL), &u, w->csrf, e);
         if (rc == -ENOENT)
                 return refuse(q, 401, "session_expired", e,
                               "the session has ended or expired: log in again");
@@ -229,7 +229,7 @@ static int establishment_in_scope(struct store *s, const struct query_job *q, co
                                   struct error *e)
 {
         struct establishment est;
-        int rc = s->ops->establishment_get(s, finess, &est, e);
+        int rc = store_establishment_get(s, finess, &est, e);
 
         if (rc == -ENOENT)
                 return 0;
@@ -250,7 +250,7 @@ static int machine_in_scope(struct store *s, const struct query_job *q, const ch
                             struct error *e)
 {
         struct agent a;
-        int rc = intake_uuid_ok(id) ? s->ops->agent_get(s, id, &a, e) : -ENOENT;
+        int rc = intake_uuid_ok(id) ? store_agent_get(s, id, &a, e) : -ENOENT;
 
         if (rc == -ENOENT)
                 return 0;
@@ -271,10 +271,10 @@ static int department_in_scope(struct store *s, const struct query_job *q, const
 {
         const char *p[3] = { dep, q->who.region, q->who.finess };
         bool any = false;
-        int rc = s->ops->rows(s,
-                              "SELECT 1 FROM establishments WHERE department = $1"
-                              " AND (region = $2 OR finess = $3) LIMIT 1",
-                              3, p, found, &any, e);
+        int rc = store_rows(s,
+                            "SELECT 1 FROM establishments WHERE department = $1"
+                            " AND (region = $2 OR finess = $3) LIMIT 1",
+                            3, p, found, &any, e);
 
         return rc < 0 ? rc : any;
 }
@@ -291,7 +291,7 @@ static int own_region(struct store *s, const struct query_job *q, char *region, 
                 snprintf(region, size, "%s", q->who.region);
                 return 0;
         }
-        rc = s->ops->establishment_get(s, q->who.finess, &est, e);
+        rc = store_establishment_get(s, q->who.finess, &est, e);
         if (rc < 0 && rc != -ENOENT)
                 return rc;
         snprintf(region, size, "%s", rc == 0 ? est.region : "");
@@ -537,7 +537,7 @@ static int alert_row(void *user, const struct alert *a)
 static int query_alerts(struct store *s, struct query_job *q, struct error *e)
 {
         json_t *list = json_array();
-        int rc = s->ops->alert_list(s, &q->filter, alert_row, list, e);
+        int rc = store_alert_list(s, &q->filter, alert_row, list, e);
 
         q->out = json_pack("{s:o}", "alerts", list);
         return rc;
@@ -560,7 +560,7 @@ static int agent_row(void *user, const struct agent *a)
 static int query_agents(struct store *s, struct query_job *q, struct error *e)
 {
         json_t *list = json_array();
-        int rc = s->ops->agent_list(s, &q->filter, agent_row, list, e);
+        int rc = store_agent_list(s, &q->filter, agent_row, list, e);
 
         q->out = json_pack("{s:o}", "agents", list);
         return rc;
@@ -681,7 +681,7 @@ static int record_in_tx(struct store *s, void *user, struct error *e)
                  json_string_value(json_object_get(q->out, "kind")),
                  (long long)json_integer_value(json_object_get(q->out, "id")));
         q->status = 201;
-        return s->ops->audit_add(s, &a, e);
+        return store_audit_add(s, &a, e);
 }
 
 static int query_record(struct store *s, struct query_job *q, struct error *e)
@@ -691,7 +691,7 @@ static int query_record(struct store *s, struct query_job *q, struct error *e)
 
         if (rc < 0)
                 return rc;
-        return s->ops->tx(s, record_in_tx, q, e);
+        return store_tx(s, record_in_tx, q, e);
 }
 
 static void route_alerts(struct server *s, struct conn *c, struct http_request *r,
@@ -723,7 +723,7 @@ static int query_metrics(struct store *s, struct query_job *q, struct error *e)
 {
         struct metrics_job *m = (struct metrics_job *)q;
 
-        return s->ops->alert_counts(s, m->counts, e);
+        return store_alert_counts(s, m->counts, e);
 }
 
 static void metrics_done(struct db_job *j)
@@ -862,7 +862,7 @@ static int run_enroll(struct store *s, struct db_job *j, struct error *e)
                 en->code = "bad_csr";
                 return rc;
         }
-        rc = s->ops->token_consume(s, en->hash, time(NULL), en->agent.finess, e);
+        rc = store_token_consume(s, en->hash, time(NULL), en->agent.finess, e);
         if (rc == -ENOENT || rc == -EKEYEXPIRED || rc == -EDQUOT) {
                 en->status = 401;
                 en->code = rc == -ENOENT        ? "invalid_token"
@@ -873,7 +873,7 @@ static int run_enroll(struct store *s, struct db_job *j, struct error *e)
         if (rc < 0)
                 return rc;
         en->agent.enrolled_at = time(NULL);
-        return s->ops->agent_add(s, &en->agent, e);
+        return store_agent_add(s, &en->agent, e);
 }
 
 static void enroll_done(struct db_job *j)
@@ -1163,7 +1163,7 @@ static int run_policy(struct store *s, struct db_job *j, struct error *e)
 {
         struct policy_job *p = (struct policy_job *)j;
         struct agent a;
-        int rc = s->ops->agent_get(s, p->agent_id, &a, e);
+        int rc = store_agent_get(s, p->agent_id, &a, e);
 
         if (rc == -ENOENT) {
                 p->status = 401;
@@ -1175,7 +1175,7 @@ static int run_policy(struct store *s, struct db_job *j, struct error *e)
                 p->status = 403;
                 return -EKEYREJECTED;
         }
-        rc = s->ops->policy_get(s, a.finess, &p->text, &p->revision, e);
+        rc = store_policy_get(s, a.finess, &p->text, &p->revision, e);
         if (rc == -ENOENT) {
                 p->status = 204; /* none set: the agent keeps its shipped baseline */
                 return 0;
@@ -1263,9 +1263,9 @@ static int login_record_in_tx(struct store *s, void *user, struct error *e)
         int rc;
 
         snprintf(detail, sizeof(detail), "from %s", l->address);
-        if (l->known && (rc = s->ops->user_login_result(s, l->u.id, l->ok, time(NULL), e)) < 0)
+        if (l->known && (rc = store_user_login_result(s, l->u.id, l->ok, time(NULL), e)) < 0)
                 return rc;
-        if ((rc = s->ops->audit_add(s, &a, e)) < 0 || !l->ok)
+        if ((rc = store_audit_add(s, &a, e)) < 0 || !l->ok)
                 return rc;
         if ((rc = throttle_clear(s, l->login, l->address, e)) < 0)
                 return rc;
@@ -1274,12 +1274,12 @@ static int login_record_in_tx(struct store *s, void *user, struct error *e)
                 return rc;
         token_hash(l->token, hash, sizeof(hash));
         l->expires = time(NULL) + l->s->cfg.session_lifetime;
-        return s->ops->session_add(s, hash, l->u.id, l->csrf, time(NULL), l->expires, e);
+        return store_session_add(s, hash, l->u.id, l->csrf, time(NULL), l->expires, e);
 }
 
 static int run_login_record(struct store *s, struct db_job *j, struct error *e)
 {
-        return s->ops->tx(s, login_record_in_tx, j, e);
+        return store_tx(s, login_record_in_tx, j, e);
 }
 
 static json_t *session_json(const char *login, int role, const char *region, const char *finess,
@@ -1346,9 +1346,9 @@ static int login_try_in_tx(struct store *s, void *user, struct error *e)
                 return rc;
         if (l->wait) {
                 snprintf(detail, sizeof(detail), "from %s, %lld s to wait", l->address, l->wait);
-                return s->ops->audit_add(s, &a, e);
+                return store_audit_add(s, &a, e);
         }
-        rc = s->ops->user_get(s, l->login, &l->u, e);
+        rc = store_user_get(s, l->login, &l->u, e);
         if (rc < 0 && rc != -ENOENT)
                 return rc;
         l->known = rc == 0 && !l->u.disabled_at;
@@ -1357,7 +1357,7 @@ static int login_try_in_tx(struct store *s, void *user, struct error *e)
 
 static int run_login_try(struct store *s, struct db_job *j, struct error *e)
 {
-        return s->ops->tx(s, login_try_in_tx, j, e);
+        return store_tx(s, login_try_in_tx, j, e);
 }
 
 static void login_tried(struct db_job *j)
@@ -1443,9 +1443,9 @@ static int query_logout(struct store *s, struct query_job *q, struct error *e)
                         " SameSite=Strict\r\n";
         if (!q->who.session)
                 return 0;
-        if ((rc = s->ops->session_delete(s, q->cookie, e)) < 0)
+        if ((rc = store_session_delete(s, q->cookie, e)) < 0)
                 return rc;
-        return s->ops->audit_add(s, &a, e);
+        return store_audit_add(s, &a, e);
 }
 
 static void route_logout(struct server *s, struct conn *c, struct http_request *r,
@@ -1463,12 +1463,12 @@ static int query_acknowledge(struct store *s, struct query_job *q, struct error 
         int rc;
 
         snprintf(target, sizeof(target), "alert %lld", q->id);
-        rc = s->ops->alert_acknowledge(s, q->id, &q->filter, time(NULL), e);
+        rc = store_alert_acknowledge(s, q->id, &q->filter, time(NULL), e);
         if (rc == -EALREADY)
                 return refuse(q, 409, "not_open", e, e->msg);
         if (rc == -ENOENT)
                 return not_found(q, rc, e);
-        if (rc < 0 || (rc = s->ops->audit_add(s, &a, e)) < 0)
+        if (rc < 0 || (rc = store_audit_add(s, &a, e)) < 0)
                 return rc;
         q->out = json_pack("{s:I, s:s}", "id", (json_int_t)q->id, "status", "acknowledged");
         return 0;
@@ -1746,7 +1746,7 @@ struct sweep_tx {
 static int sweep_in_tx(struct store *s, void *user, struct error *e)
 {
         struct sweep_tx *t = user;
-        int rc = s->ops->sweep_silent(s, t->now, e), rc2;
+        int rc = store_sweep_silent(s, t->now, e), rc2;
 
         if (rc < 0 || (rc2 = throttle_prune(s, t->now, e)) < 0)
                 return rc < 0 ? rc : rc2;
@@ -1761,7 +1761,7 @@ static int run_sweep(struct store *s, struct db_job *j, struct error *e)
         int rc;
 
         t.snapshot = t.now / SNAPSHOT_EVERY != last_snapshot / SNAPSHOT_EVERY;
-        rc = s->ops->tx(s, sweep_in_tx, &t, e);
+        rc = store_tx(s, sweep_in_tx, &t, e);
         if (rc >= 0 && t.snapshot)
                 last_snapshot = t.now;
         return rc < 0 ? rc : 0;

@@ -38,7 +38,7 @@ int cmd_agent(int argc, char **argv)
                 return 2;
         }
         if (store_open(pl.database, pl.data, &st, &e) == 0 &&
-            st->ops->agent_revoke(st, argv[argc - 1], time(NULL), &e) == 0) {
+            store_agent_revoke(st, argv[argc - 1], time(NULL), &e) == 0) {
                 printf("agent %s revoked: its certificate is refused from now on\n",
                        argv[argc - 1]);
                 rc = 0;
@@ -46,6 +46,6 @@ int cmd_agent(int argc, char **argv)
                 say_error(&e);
         }
         if (st)
-                st->ops->close(st);
+                store_close(st);
         return rc;
 }

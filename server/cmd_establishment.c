@@ -86,15 +86,15 @@ int cmd_establishment(int argc, char **argv)
         if (store_open(pl.database, pl.data, &st, &e) < 0)
                 goto out;
         if (add) {
-                if (st->ops->establishment_add(st, &est, &e) < 0)
+                if (store_establishment_add(st, &est, &e) < 0)
                         goto out;
                 if (json)
                         list = json_array();
                 print_establishment(list, &est);
         } else {
                 list = json ? json_array() : NULL;
-                if (st->ops->establishment_list(st, &(struct store_filter){ 0 },
-                                                print_establishment, list, &e) < 0)
+                if (store_establishment_list(st, &(struct store_filter){ 0 }, print_establishment,
+                                             list, &e) < 0)
                         goto out;
         }
         if (list)
@@ -106,6 +106,6 @@ out:
                 say_error(&e);
         json_decref(list);
         if (st)
-                st->ops->close(st);
+                store_close(st);
         return rc;
 }

@@ -61,7 +61,7 @@ int cmd_init(int argc, char **argv)
                 say_error(&e);
                 return 1;
         }
-        st->ops->close(st);
+        store_close(st);
         if (json) {
                 print_json(json_pack("{s:s, s:s}", "data", pl.data, "ca_fingerprint", fp));
         } else {

@@ -78,7 +78,7 @@ int cmd_policy(int argc, char **argv)
                 return 1;
         }
         if (strcmp(what, "show") == 0) {
-                rc = st->ops->policy_get(st, finess, &text, &revision, &e);
+                rc = store_policy_get(st, finess, &text, &revision, &e);
                 if (rc == -ENOENT)
                         fprintf(stderr, "hygie-server: no policy set; agents use their "
                                         "shipped baseline\n");
@@ -86,7 +86,7 @@ int cmd_policy(int argc, char **argv)
                         printf("; revision %ld\n%s", revision, text);
                 else
                         say_error(&e);
-                st->ops->close(st);
+                store_close(st);
                 free(text);
                 return rc == 0 ? 0 : 1;
         }
@@ -101,20 +101,20 @@ int cmd_policy(int argc, char **argv)
                 struct store_filter f = { .finess = finess, .limit = 1 };
                 int found = 0;
 
-                rc = st->ops->establishment_list(st, &f, count_one, &found, &e);
+                rc = store_establishment_list(st, &f, count_one, &found, &e);
                 if (rc == 0 && !found) {
                         error_set(&e, "", 0, "no establishment %s", finess);
                         rc = -ENOENT;
                 }
         }
         if (rc == 0)
-                rc = st->ops->policy_set(st, finess, text, &revision, &e);
+                rc = store_policy_set(st, finess, text, &revision, &e);
         if (rc < 0)
                 say_error(&e);
         else
                 printf("policy for %s: revision %ld\n", *finess ? finess : "every establishment",
                        revision);
-        st->ops->close(st);
+        store_close(st);
         free(parsed);
         free(text);
         return rc < 0 ? 1 : 0;

@@ -85,8 +85,8 @@ int cmd_token(int argc, char **argv, bool api)
         if ((!api && ca_fingerprint(pl.data, fp, sizeof(fp), &e) < 0) ||
             store_open(pl.database, pl.data, &st, &e) < 0)
                 goto out;
-        if (api ? st->ops->api_token_add(st, hash, &e) < 0
-                : st->ops->token_add(st, finess, hash, uses, time(NULL) + expires, &e) < 0)
+        if (api ? store_api_token_add(st, hash, &e) < 0
+                : store_token_add(st, finess, hash, uses, time(NULL) + expires, &e) < 0)
                 goto out;
         if (json) {
                 print_json(api ? json_pack("{s:s}", "token", token)
@@ -102,6 +102,6 @@ out:
                 say_error(&e);
         OPENSSL_cleanse(token, sizeof(token));
         if (st)
-                st->ops->close(st);
+                store_close(st);
         return rc;
 }

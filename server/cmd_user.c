@@ -186,17 +186,17 @@ int cmd_user(int argc, char **argv)
         a = (struct audit){ time(NULL), actor, add ? "user.add" : "user.disable",
                             add ? u.login : argv[argc - 1], add ? role_name(u.role) : "" };
         if (add) {
-                if (st->ops->user_add(st, &u, &e) < 0 || st->ops->audit_add(st, &a, &e) < 0)
+                if (store_user_add(st, &u, &e) < 0 || store_audit_add(st, &a, &e) < 0)
                         goto out;
                 printf("user %s added (%s)\n", u.login, role_name(u.role));
         } else if (disable) {
-                if (st->ops->user_disable(st, argv[argc - 1], time(NULL), &e) < 0 ||
-                    st->ops->audit_add(st, &a, &e) < 0)
+                if (store_user_disable(st, argv[argc - 1], time(NULL), &e) < 0 ||
+                    store_audit_add(st, &a, &e) < 0)
                         goto out;
                 printf("user %s disabled: its sessions are over\n", argv[argc - 1]);
         } else {
                 rows = json ? json_array() : NULL;
-                if (st->ops->user_list(st, print_user, rows, &e) < 0)
+                if (store_user_list(st, print_user, rows, &e) < 0)
                         goto out;
                 if (rows)
                         print_json(json_pack("{s:O}", "users", rows));
@@ -207,6 +207,6 @@ out:
                 say_error(&e);
         json_decref(rows);
         if (st)
-                st->ops->close(st);
+                store_close(st);
         return rc;
 }

@@ -44,7 +44,7 @@ const struct store_rules *db_rules(void *user, const char *finess)
         if (strcmp(sl->finess, finess) == 0 && now - sl->fetched < POLICY_TTL)
                 return &sl->rules;
         policy_defaults(&pc->parsed);
-        rc = w->store->ops->policy_get(w->store, finess, &text, &revision, &e);
+        rc = store_policy_get(w->store, finess, &text, &revision, &e);
         if (rc == 0 && policy_load_string(&pc->parsed, text, "policy", &e) < 0) {
                 char msg[512];
 
@@ -81,7 +81,7 @@ static void run_batch(struct db_worker *w, struct db_job **jobs, size_t n)
 
         for (size_t i = 0; i < n; i++)
                 reports[i] = *jobs[i]->report;
-        rc = w->store->ops->reports_put(w->store, reports, n, time(NULL), db_rules, w, &e);
+        rc = store_reports_put(w->store, reports, n, time(NULL), db_rules, w, &e);
         for (size_t i = 0; i < n; i++) {
                 jobs[i]->rc = rc;
                 jobs[i]->e = e;
@@ -185,7 +185,7 @@ static int worker_start(struct db *d, struct db_worker *w, const char *url, cons
         if ((rc = uv_thread_create(&w->thread, worker, w)) < 0) {
                 error_set(e, "", 0, "cannot start a database thread: %s", uv_strerror(rc));
                 uv_cond_destroy(&w->cond);
-                w->store->ops->close(w->store);
+                store_close(w->store);
                 free(w->policies);
                 return rc;
         }
@@ -200,7 +200,7 @@ static void worker_stop(struct db_worker *w)
                 return;
         uv_thread_join(&w->thread);
         uv_cond_destroy(&w->cond);
-        w->store->ops->close(w->store);
+        store_close(w->store);
         free(w->policies);
         w->started = false;
 }

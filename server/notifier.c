@@ -85,15 +85,15 @@ static int cursor_get(struct store *s, const char *name, const char *first, long
                       struct error *e)
 {
         const char *p[2] = { name, first };
-        int rc = s->ops->rows(s,
-                              "INSERT INTO notify_state (name, cursor) VALUES ($1,"
-                              " CAST($2 AS BIGINT)) ON CONFLICT (name) DO NOTHING",
-                              2, p, NULL, NULL, e);
+        int rc = store_rows(s,
+                            "INSERT INTO notify_state (name, cursor) VALUES ($1,"
+                            " CAST($2 AS BIGINT)) ON CONFLICT (name) DO NOTHING",
+                            2, p, NULL, NULL, e);
 
         if (rc < 0)
                 return rc;
-        return s->ops->rows(s, "SELECT cursor FROM notify_state WHERE name = $1", 1, p, cursor_row,
-                            out, e);
+        return store_rows(s, "SELECT cursor FROM notify_state WHERE name = $1", 1, p, cursor_row,
+                          out, e);
 }
 
 static int cursor_set(struct store *s, const char *name, long long value, struct error *e)
@@ -102,9 +102,8 @@ static int cursor_set(struct store *s, const char *name, long long value, struct
         const char *p[2] = { name, v };
 
         snprintf(v, sizeof(v), "%lld", value);
-        return s->ops->rows(s,
-                            "UPDATE notify_state SET cursor = CAST($2 AS BIGINT) WHERE name = $1",
-                            2, p, NULL, NULL, e);
+        return store_rows(s, "UPDATE notify_state SET cursor = CAST($2 AS BIGINT) WHERE name = $1",
+                          2, p, NULL, NULL, e);
 }
 
 /* The webhook. */
@@ -223,8 +222,8 @@ static void webhook_round(struct notifier *n, struct store *s, CURL *curl, struc
 
         /* A new cursor starts at the newest event, not the whole history. */
         if (!ch->loaded) {
-                rc = s->ops->rows(s, "SELECT coalesce(max(id), 0) FROM alert_events", 0, NULL,
-                                  cursor_row, &cursor, &e);
+                rc = store_rows(s, "SELECT coalesce(max(id), 0) FROM alert_events", 0, NULL,
+                                cursor_row, &cursor, &e);
                 snprintf(from, sizeof(from), "%lld", cursor);
                 if (rc == 0 && (rc = cursor_get(s, "webhook", from, &ch->cursor, &e)) == 0)
                         ch->loaded = true;
@@ -232,7 +231,7 @@ static void webhook_round(struct notifier *n, struct store *s, CURL *curl, struc
         cursor = ch->cursor;
         snprintf(from, sizeof(from), "%lld", cursor);
         if (rc == 0)
-                rc = s->ops->rows(s, events_sql, 1, p, event_row, &evs, &e);
+                rc = store_rows(s, events_sql, 1, p, event_row, &evs, &e);
         if (rc < 0) {
                 failed(n, ch, e.msg);
                 json_decref(evs.list);
@@ -379,7 +378,7 @@ static long digest_text(struct store *s, const struct regional *u, long long fro
                 int rc;
 
                 fprintf(f, "\n%s:\n", sc->title);
-                if ((rc = s->ops->rows(s, sc->sql, sc->nparams, p, sc->row, &t, e)) < 0)
+                if ((rc = store_rows(s, sc->sql, sc->nparams, p, sc->row, &t, e)) < 0)
                         return rc;
                 if (!t.count)
                         fprintf(f, "  %s\n", sc->none);
@@ -480,10 +479,10 @@ static void digest_round(struct notifier *n, struct store *s, CURL *curl, struct
         struct error e;
         int rc;
 
-        rc = s->ops->rows(s,
-                          "SELECT id, login, email, region FROM users WHERE role = 'regional'"
-                          " AND disabled_at IS NULL AND email <> '' ORDER BY id",
-                          0, NULL, user_row, &users, &e);
+        rc = store_rows(s,
+                        "SELECT id, login, email, region FROM users WHERE role = 'regional'"
+                        " AND disabled_at IS NULL AND email <> '' ORDER BY id",
+                        0, NULL, user_row, &users, &e);
         if (rc < 0) {
                 failed(n, ch, e.msg);
                 free(users.v);
@@ -587,7 +586,7 @@ static void run(void *arg)
         if (curl)
                 curl_easy_cleanup(curl);
         if (s)
-                s->ops->close(s);
+                store_close(s);
 }
 
 int notifier_start(struct notifier *n, const struct notify_config *c, const char *database,

@@ -77,24 +77,6 @@ void store_duplicate_summary(const struct store_report *r, char *buf, size_t siz
                  r->machine, r->hostname ? r->hostname : "");
 }
 
-int store_scratch_ready(struct store_scratch *sc)
-{
-        if (!sc->live && !(sc->live = calloc(STORE_LIVE_MAX, sizeof(*sc->live))))
-                return -ENOMEM;
-        if (!sc->steps &&
-            !(sc->steps = calloc(STORE_LIVE_MAX + INTAKE_FINDINGS_LIMIT, sizeof(*sc->steps))))
-                return -ENOMEM;
-        return 0;
-}
-
-void store_scratch_free(struct store_scratch *sc)
-{
-        free(sc->live);
-        free(sc->steps);
-        sc->live = NULL;
-        sc->steps = NULL;
-}
-
 static bool report_has_check(const struct store_report *r, const char *check)
 {
         if (strcmp(check, "agent.silent") == 0)

@@ -138,100 +138,6 @@ struct audit {
         const char *actor, *action, *target, *detail;
 };
 
-struct store_ops {
-        /* -EEXIST when the FINESS number is already registered. */
-        int (*establishment_add)(struct store *s, const struct establishment *est, struct error *e);
-        /* Calls fn for each establishment, by FINESS number; stops at a
-         * non-zero return and returns it. */
-        int (*establishment_list)(struct store *s, const struct store_filter *f,
-                                  store_establishment_fn *fn, void *user, struct error *e);
-        /* An enrollment token for an establishment: its hash, how many
-         * enrollments it allows, until when. -ENOENT: no such establishment. */
-        int (*token_add)(struct store *s, const char *finess, const char *hash, long uses,
-                         time_t expires, struct error *e);
-        /* Spends one use of the token whose hash is given, at now, and names
-         * its establishment (finess, 10 bytes). -ENOENT unknown, -EKEYEXPIRED
-         * expired, -EDQUOT used up; nothing is spent then. */
-        int (*token_consume)(struct store *s, const char *hash, time_t now, char *finess,
-                             struct error *e);
-        /* Records a newly enrolled agent (revoked_at, last_* ignored). */
-        int (*agent_add)(struct store *s, const struct agent *a, struct error *e);
-        /* Fills a for agent id. -ENOENT when unknown. */
-        int (*agent_get)(struct store *s, const char *id, struct agent *a, struct error *e);
-        /* Refuses agent id's certificate from now on. -ENOENT when unknown;
-         * revoking twice keeps the first time. */
-        int (*agent_revoke)(struct store *s, const char *id, time_t now, struct error *e);
-        /* Stores reports in one transaction, each exactly once (by agent and
-         * report id), and brings the agents' alerts up to date: each failing
-         * finding at or above the threshold opens (or keeps) one alert per
-         * (agent, check, subject); a report that carries a check resolves
-         * that check's alerts it no longer fails. A report from another
-         * machine than the agent's raises agent.duplicate and changes no
-         * other alert. Sets each report's result; fails as a whole. */
-        int (*reports_put)(struct store *s, struct store_report *v, size_t n, time_t now,
-                           store_rules_fn *rules, void *user, struct error *e);
-        /* Opens agent.silent for agents that missed three report intervals
-         * by now; a report resolves it. The number opened, or -errno. */
-        int (*sweep_silent)(struct store *s, time_t now, struct error *e);
-        /* Alerts not resolved, by severity (counts[SEV_COUNT]). */
-        int (*alert_counts)(struct store *s, long *counts, struct error *e);
-        int (*alert_list)(struct store *s, const struct store_filter *f, store_alert_fn *fn,
-                          void *user, struct error *e);
-        int (*agent_list)(struct store *s, const struct store_filter *f, store_agent_fn *fn,
-                          void *user, struct error *e);
-        /* The policy text for an establishment (its own, else the default one
-         * set with finess ""); *text malloc'ed. -ENOENT when none is set. */
-        int (*policy_get)(struct store *s, const char *finess, char **text, long *revision,
-                          struct error *e);
-        /* Sets it ("" for the default); the revision goes up by one. */
-        int (*policy_set)(struct store *s, const char *finess, const char *text, long *revision,
-                          struct error *e);
-        /* Fills est for a FINESS number; -ENOENT when unknown. */
-        int (*establishment_get)(struct store *s, const char *finess, struct establishment *est,
-                                 struct error *e);
-        /* Adds a user (id, failures, disabled_at ignored). -EEXIST when the
-         * login is taken, -ENOENT when its establishment is unknown. */
-        int (*user_add)(struct store *s, const struct user *u, struct error *e);
-        /* Fills u for a login; -ENOENT when unknown. */
-        int (*user_get)(struct store *s, const char *login, struct user *u, struct error *e);
-        int (*user_list)(struct store *s, store_user_fn *fn, void *user, struct error *e);
-        /* Disables a login and ends its sessions; -ENOENT when unknown. */
-        int (*user_disable)(struct store *s, const char *login, time_t now, struct error *e);
-        /* Counts a failed login (ok false) or clears the count. */
-        int (*user_login_result)(struct store *s, long long id, bool ok, time_t now,
-                                 struct error *e);
-        /* A session: the hash of its token, its user, its CSRF token. */
-        int (*session_add)(struct store *s, const char *hash, long long user_id, const char *csrf,
-                           time_t now, time_t expires, struct error *e);
-        /* The user of a session still valid at now, and its CSRF token
-         * (65 bytes). -ENOENT when unknown, expired or the user disabled. */
-        int (*session_get)(struct store *s, const char *hash, time_t now, struct user *u,
-                           char *csrf, struct error *e);
-        int (*session_delete)(struct store *s, const char *hash, struct error *e);
-        int (*audit_add)(struct store *s, const struct audit *a, struct error *e);
-        /* Acknowledges an open alert among those f lets through. -ENOENT
-         * when there is none such, -EALREADY when it is not open. */
-        int (*alert_acknowledge)(struct store *s, long long id, const struct store_filter *f,
-                                 time_t now, struct error *e);
-        /* Runs sql, one text both engines take ($1, $2... parameters bound
-         * as text, NULL as SQL NULL), calling fn for each row it returns;
-         * stops at fn's non-zero return and returns it. The dashboard's
-         * queries go through here, written once. */
-        int (*rows)(struct store *s, const char *sql, int nparams, const char *const *params,
-                    store_row_fn *fn, void *user, struct error *e);
-        /* Runs fn in one transaction: committed when it returns >= 0. */
-        int (*tx)(struct store *s, store_tx_fn *fn, void *user, struct error *e);
-        int (*api_token_add)(struct store *s, const char *hash, struct error *e);
-        /* 0 when an API token with this hash exists, else -ENOENT. */
-        int (*api_token_check)(struct store *s, const char *hash, struct error *e);
-        void (*close)(struct store *s);
-};
-
-struct store {
-        const struct store_ops *ops;
-        int schema_version;
-};
-
 /* Opens the store a URL names: NULL or "" for SQLite in data_dir,
  * "postgresql://..." (or "postgres://", or a libpq key=value string) for
  * PostgreSQL. Brings its schema up to date. 0, or a negative errno with e filled. */
@@ -268,15 +174,6 @@ struct store_step {
         const struct store_finding *f; /* INSERT, UPDATE */
 };
 
-/* What an engine reads an agent's live alerts into, and plans in; made on
- * first use, kept for the next reports. */
-struct store_scratch {
-        struct store_live *live;  /* STORE_LIVE_MAX */
-        struct store_step *steps; /* STORE_LIVE_MAX + INTAKE_FINDINGS_LIMIT */
-};
-int store_scratch_ready(struct store_scratch *sc);
-void store_scratch_free(struct store_scratch *sc);
-
 /* The writes that bring an agent's live alerts up to report r: a failing
  * finding keeps (or opens) its alert, updated only when its severity or
  * summary changed; an alert of a check the report carries that no finding
@@ -298,37 +195,104 @@ void store_duplicate_summary(const struct store_report *r, char *buf, size_t siz
  * number and its key, département matching the number, non-empty names. */
 int store_establishment_check(const struct establishment *est, struct error *e);
 
-/* Operations written once over rows(), for both engines (store/). */
+struct sql_driver;
+/* An open store: a driver's connection, and what intake keeps between
+ * batches. Used by one thread at a time. */
+struct store {
+        const struct sql_driver *drv;
+        int schema_version;
+        struct intake *intake; /* store/reports.c's, made on first use */
+};
 
-/* ops->establishment_list, ->establishment_get, ->policy_get and
- * ->api_token_check (store/establishments.c). */
+/* The operations, written once over the driver (server/store/). Each returns 0
+ * or a negative errno with e filled, unless it says otherwise. */
+
+/* -EEXIST when the FINESS number is already registered. */
+int store_establishment_add(struct store *s, const struct establishment *est, struct error *e);
+/* Calls fn for each establishment, by FINESS number; stops at a
+ * non-zero return and returns it. */
 int store_establishment_list(struct store *s, const struct store_filter *f,
                              store_establishment_fn *fn, void *user, struct error *e);
-int store_establishment_get(struct store *s, const char *finess, struct establishment *est,
-                            struct error *e);
-int store_policy_get(struct store *s, const char *finess, char **text, long *revision,
-                     struct error *e);
-int store_api_token_check(struct store *s, const char *hash, struct error *e);
-/* ops->user_get, ->user_list, ->user_login_result, ->session_add,
- * ->session_get, ->session_delete and ->audit_add (store/users.c). */
-int store_user_login_result(struct store *s, long long id, bool ok, time_t now, struct error *e);
-int store_session_add(struct store *s, const char *hash, long long user_id, const char *csrf,
-                      time_t now, time_t expires, struct error *e);
-int store_session_delete(struct store *s, const char *hash, struct error *e);
-int store_audit_add(struct store *s, const struct audit *a, struct error *e);
-int store_user_get(struct store *s, const char *login, struct user *u, struct error *e);
-int store_user_list(struct store *s, store_user_fn *fn, void *user, struct error *e);
-int store_session_get(struct store *s, const char *hash, time_t now, struct user *u, char *csrf,
-                      struct error *e);
-/* ops->agent_get and ->agent_list (store/agents.c). */
+/* An enrollment token for an establishment: its hash, how many
+ * enrollments it allows, until when. -ENOENT: no such establishment. */
+int store_token_add(struct store *s, const char *finess, const char *hash, long uses,
+                    time_t expires, struct error *e);
+/* Spends one use of the token whose hash is given, at now, and names
+ * its establishment (finess, 10 bytes). -ENOENT unknown, -EKEYEXPIRED
+ * expired, -EDQUOT used up; nothing is spent then. */
+int store_token_consume(struct store *s, const char *hash, time_t now, char *finess,
+                        struct error *e);
+/* Records a newly enrolled agent (revoked_at, last_* ignored). */
+int store_agent_add(struct store *s, const struct agent *a, struct error *e);
+/* Fills a for agent id. -ENOENT when unknown. */
 int store_agent_get(struct store *s, const char *id, struct agent *a, struct error *e);
-int store_agent_list(struct store *s, const struct store_filter *f, store_agent_fn *fn, void *user,
-                     struct error *e);
-/* ops->alert_counts, ->alert_list and ->alert_acknowledge (store/alerts.c). */
+/* Refuses agent id's certificate from now on. -ENOENT when unknown;
+ * revoking twice keeps the first time. */
+int store_agent_revoke(struct store *s, const char *id, time_t now, struct error *e);
+/* Stores reports in one transaction, each exactly once (by agent and
+ * report id), and brings the agents' alerts up to date: each failing
+ * finding at or above the threshold opens (or keeps) one alert per
+ * (agent, check, subject); a report that carries a check resolves
+ * that check's alerts it no longer fails. A report from another
+ * machine than the agent's raises agent.duplicate and changes no
+ * other alert. Sets each report's result; fails as a whole. */
+int store_reports_put(struct store *s, struct store_report *v, size_t n, time_t now,
+                      store_rules_fn *rules, void *user, struct error *e);
+/* Opens agent.silent for agents that missed three report intervals
+ * by now; a report resolves it. The number opened, or -errno. */
+int store_sweep_silent(struct store *s, time_t now, struct error *e);
+/* Alerts not resolved, by severity (counts[SEV_COUNT]). */
 int store_alert_counts(struct store *s, long *counts, struct error *e);
 int store_alert_list(struct store *s, const struct store_filter *f, store_alert_fn *fn, void *user,
                      struct error *e);
+int store_agent_list(struct store *s, const struct store_filter *f, store_agent_fn *fn, void *user,
+                     struct error *e);
+/* The policy text for an establishment (its own, else the default one
+ * set with finess ""); *text malloc'ed. -ENOENT when none is set. */
+int store_policy_get(struct store *s, const char *finess, char **text, long *revision,
+                     struct error *e);
+/* Sets it ("" for the default); the revision goes up by one. */
+int store_policy_set(struct store *s, const char *finess, const char *text, long *revision,
+                     struct error *e);
+/* Fills est for a FINESS number; -ENOENT when unknown. */
+int store_establishment_get(struct store *s, const char *finess, struct establishment *est,
+                            struct error *e);
+/* Adds a user (id, failures, disabled_at ignored). -EEXIST when the
+ * login is taken, -ENOENT when its establishment is unknown. */
+int store_user_add(struct store *s, const struct user *u, struct error *e);
+/* Fills u for a login; -ENOENT when unknown. */
+int store_user_get(struct store *s, const char *login, struct user *u, struct error *e);
+int store_user_list(struct store *s, store_user_fn *fn, void *user, struct error *e);
+/* Disables a login and ends its sessions; -ENOENT when unknown. */
+int store_user_disable(struct store *s, const char *login, time_t now, struct error *e);
+/* Counts a failed login (ok false) or clears the count. */
+int store_user_login_result(struct store *s, long long id, bool ok, time_t now, struct error *e);
+/* A session: the hash of its token, its user, its CSRF token. */
+int store_session_add(struct store *s, const char *hash, long long user_id, const char *csrf,
+                      time_t now, time_t expires, struct error *e);
+/* The user of a session still valid at now, and its CSRF token
+ * (65 bytes). -ENOENT when unknown, expired or the user disabled. */
+int store_session_get(struct store *s, const char *hash, time_t now, struct user *u, char *csrf,
+                      struct error *e);
+int store_session_delete(struct store *s, const char *hash, struct error *e);
+int store_audit_add(struct store *s, const struct audit *a, struct error *e);
+/* Acknowledges an open alert among those f lets through. -ENOENT
+ * when there is none such, -EALREADY when it is not open. */
 int store_alert_acknowledge(struct store *s, long long id, const struct store_filter *f, time_t now,
                             struct error *e);
+/* Runs sql, one text both engines take ($1, $2... parameters bound
+ * as text, NULL as SQL NULL), calling fn for each row it returns;
+ * stops at fn's non-zero return and returns it. The dashboard's
+ * queries go through here, written once. */
+int store_rows(struct store *s, const char *sql, int nparams, const char *const *params,
+               store_row_fn *fn, void *user, struct error *e);
+/* Runs fn in one transaction: committed when it returns >= 0. */
+int store_tx(struct store *s, store_tx_fn *fn, void *user, struct error *e);
+int store_api_token_add(struct store *s, const char *hash, struct error *e);
+/* 0 when an API token with this hash exists, else -ENOENT. */
+int store_api_token_check(struct store *s, const char *hash, struct error *e);
+
+/* Closes the store and frees s. */
+void store_close(struct store *s);
 
 #endif

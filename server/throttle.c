@@ -33,25 +33,25 @@ static int count(struct store *s, const char *key, long long free_tries, time_t 
         snprintf(t, sizeof(t), "%lld", (long long)now);
         /* The row is locked by the update, so tries to the same key
          * serialize; a key not blocked counts one more. */
-        rc = s->ops->rows(s,
-                          "UPDATE login_throttle SET failures = failures + 1,"
-                          " last_try = CAST($2 AS BIGINT)"
-                          " WHERE key = $1 AND blocked_until < CAST($2 AS BIGINT)"
-                          " RETURNING failures",
-                          2, p, first_number, &n, e);
+        rc = store_rows(s,
+                        "UPDATE login_throttle SET failures = failures + 1,"
+                        " last_try = CAST($2 AS BIGINT)"
+                        " WHERE key = $1 AND blocked_until < CAST($2 AS BIGINT)"
+                        " RETURNING failures",
+                        2, p, first_number, &n, e);
         if (rc == 0)
-                rc = s->ops->rows(
-                    s,
-                    "INSERT INTO login_throttle (key, failures, blocked_until, last_try)"
-                    " VALUES ($1, 1, 0, CAST($2 AS BIGINT))"
-                    " ON CONFLICT (key) DO NOTHING RETURNING failures",
-                    2, p, first_number, &n, e);
+                rc =
+                    store_rows(s,
+                               "INSERT INTO login_throttle (key, failures, blocked_until, last_try)"
+                               " VALUES ($1, 1, 0, CAST($2 AS BIGINT))"
+                               " ON CONFLICT (key) DO NOTHING RETURNING failures",
+                               2, p, first_number, &n, e);
         if (rc < 0)
                 return rc;
         if (rc == 0) {
                 /* Blocked: how long for. */
-                if ((rc = s->ops->rows(s, "SELECT blocked_until FROM login_throttle WHERE key = $1",
-                                       1, p, first_number, &n, e)) < 0)
+                if ((rc = store_rows(s, "SELECT blocked_until FROM login_throttle WHERE key = $1",
+                                     1, p, first_number, &n, e)) < 0)
                         return rc;
                 *wait = n >= now ? n - now + 1 : 1;
                 return 0;
@@ -60,10 +60,10 @@ static int count(struct store *s, const char *key, long long free_tries, time_t 
         n = wait_after(n, free_tries);
         snprintf(until, sizeof(until), "%lld", n ? (long long)now + n : 0LL);
         p[1] = until;
-        return s->ops->rows(s,
-                            "UPDATE login_throttle SET blocked_until = CAST($2 AS BIGINT)"
-                            " WHERE key = $1",
-                            2, p, NULL, NULL, e);
+        return store_rows(s,
+                          "UPDATE login_throttle SET blocked_until = CAST($2 AS BIGINT)"
+                          " WHERE key = $1",
+                          2, p, NULL, NULL, e);
 }
 
 int throttle_try(struct store *s, const char *login, const char *addr, time_t now, long long *wait,
@@ -88,17 +88,17 @@ int throttle_clear(struct store *s, const char *login, const char *addr, struct 
         int rc;
 
         snprintf(key, sizeof(key), "login:%s", login);
-        if ((rc = s->ops->rows(s, "DELETE FROM login_throttle WHERE key = $1", 1, p, NULL, NULL,
-                               e)) < 0)
+        if ((rc = store_rows(s, "DELETE FROM login_throttle WHERE key = $1", 1, p, NULL, NULL, e)) <
+            0)
                 return rc;
         /* The address counted this try as a failure until now. */
         snprintf(key, sizeof(key), "address:%s", addr);
         snprintf(free_tries, sizeof(free_tries), "%d", THROTTLE_ADDR_FREE);
-        return s->ops->rows(s,
-                            "UPDATE login_throttle SET failures = failures - 1,"
-                            " blocked_until = CASE WHEN failures - 1 < CAST($2 AS BIGINT) THEN 0"
-                            " ELSE blocked_until END WHERE key = $1 AND failures > 0",
-                            2, p, NULL, NULL, e);
+        return store_rows(s,
+                          "UPDATE login_throttle SET failures = failures - 1,"
+                          " blocked_until = CASE WHEN failures - 1 < CAST($2 AS BIGINT) THEN 0"
+                          " ELSE blocked_until END WHERE key = $1 AND failures > 0",
+                          2, p, NULL, NULL, e);
 }
 
 int throttle_prune(struct store *s, time_t now, struct error *e)
@@ -107,6 +107,6 @@ int throttle_prune(struct store *s, time_t now, struct error *e)
         const char *p[1] = { t };
 
         snprintf(t, sizeof(t), "%lld", (long long)now - THROTTLE_FORGET);
-        return s->ops->rows(s, "DELETE FROM login_throttle WHERE last_try < CAST($1 AS BIGINT)", 1,
-                            p, NULL, NULL, e);
+        return store_rows(s, "DELETE FROM login_throttle WHERE last_try < CAST($1 AS BIGINT)", 1, p,
+                          NULL, NULL, e);
 }

@@ -154,7 +154,7 @@ static int summaries(struct store *s, const struct store_rules *r, const struct 
         snprintf(week, sizeof(week), "%ld", today(now) - 7);
         p[8] = week;
         memset(out, 0, sizeof(*out));
-        rc = s->ops->rows(s, summary_sql, 9, p, est_row, out, e);
+        rc = store_rows(s, summary_sql, 9, p, est_row, out, e);
         if (rc == -ENOMEM)
                 error_set(e, "", 0, "out of memory");
         if (rc < 0) {
@@ -222,7 +222,7 @@ static int table(struct store *s, const char *sql, int n, const char *const *p,
                  const char *const *keys, json_t **out, struct error *e)
 {
         struct table t = { json_array(), keys };
-        int rc = s->ops->rows(s, sql, n, p, table_row, &t, e);
+        int rc = store_rows(s, sql, n, p, table_row, &t, e);
 
         if (rc < 0) {
                 json_decref(t.list);
@@ -466,17 +466,17 @@ int view_machine(struct store *s, const char *agent_id, const struct view_scope 
         snprintf(stored_max, sizeof(stored_max), "%d", PAGE_STORED_MAX);
         p[1] = stored_max;
         if (rc == 0 &&
-            (rc = s->ops->rows(s,
-                               "SELECT r.encoding, r.body FROM reports r JOIN"
-                               " (SELECT report_id, seq,"
-                               "  sum(size) OVER (ORDER BY seq DESC, report_id) - size AS before"
-                               "  FROM (SELECT report_id, seq, length(body) AS size FROM reports"
-                               "   WHERE agent_id = $1 ORDER BY seq DESC, report_id"
-                               "   LIMIT " PAGE_REPORTS ") newest) w"
-                               " ON r.agent_id = $1 AND r.report_id = w.report_id"
-                               " WHERE w.before < CAST($2 AS BIGINT)"
-                               " ORDER BY w.seq DESC, w.report_id",
-                               2, p, merge_report, &m, e)) > 0)
+            (rc = store_rows(s,
+                             "SELECT r.encoding, r.body FROM reports r JOIN"
+                             " (SELECT report_id, seq,"
+                             "  sum(size) OVER (ORDER BY seq DESC, report_id) - size AS before"
+                             "  FROM (SELECT report_id, seq, length(body) AS size FROM reports"
+                             "   WHERE agent_id = $1 ORDER BY seq DESC, report_id"
+                             "   LIMIT " PAGE_REPORTS ") newest) w"
+                             " ON r.agent_id = $1 AND r.report_id = w.report_id"
+                             " WHERE w.before < CAST($2 AS BIGINT)"
+                             " ORDER BY w.seq DESC, w.report_id",
+                             2, p, merge_report, &m, e)) > 0)
                 rc = 0;
         if (rc < 0) {
                 json_decref(rows);
@@ -894,13 +894,13 @@ int view_record_add(struct store *s, const struct store_rules *r, const char *fi
         snprintf(created, sizeof(created), "%lld", (long long)now);
         const char *p[] = { finess, kind, day, title, people_s, result, notes, actor, created };
         list = json_array();
-        rc = s->ops->rows(s,
-                          "INSERT INTO records (finess, kind, day, title, people, result, notes,"
-                          " created_by, created_at) VALUES ($1, $2, CAST($3 AS BIGINT), $4,"
-                          " CAST($5 AS BIGINT), $6, $7, $8, CAST($9 AS BIGINT))"
-                          " RETURNING id, kind, day, title, people, result, notes, created_by,"
-                          " created_at",
-                          9, p, record_json, list, e);
+        rc = store_rows(s,
+                        "INSERT INTO records (finess, kind, day, title, people, result, notes,"
+                        " created_by, created_at) VALUES ($1, $2, CAST($3 AS BIGINT), $4,"
+                        " CAST($5 AS BIGINT), $6, $7, $8, CAST($9 AS BIGINT))"
+                        " RETURNING id, kind, day, title, people, result, notes, created_by,"
+                        " created_at",
+                        9, p, record_json, list, e);
         if (rc == 0)
                 rc = view_sweep(s, r, now, false, e);
         if (rc < 0) {
@@ -971,9 +971,9 @@ static int plan_check(struct store *s, time_t now, const char *check, const char
 
         snprintf(t, sizeof(t), "%lld", (long long)now);
         snprintf(since, sizeof(since), "%ld", today(now) - months_to_days(months));
-        if ((rc = s->ops->rows(s, resolve_plan_sql, 4, p, NULL, NULL, e)) < 0)
+        if ((rc = store_rows(s, resolve_plan_sql, 4, p, NULL, NULL, e)) < 0)
                 return rc;
-        return s->ops->rows(s, open_plan_sql, 6, p, NULL, NULL, e);
+        return store_rows(s, open_plan_sql, 6, p, NULL, NULL, e);
 }
 
 static int snapshot(struct store *s, const struct store_rules *r, time_t now, struct error *e)
@@ -984,12 +984,12 @@ static int snapshot(struct store *s, const struct store_rules *r, time_t now, st
         int rc;
 
         snprintf(day, sizeof(day), "%ld", today(now));
-        rc = s->ops->rows(s,
-                          "INSERT INTO machine_days (agent_id, day, score)"
-                          " SELECT id, CAST($1 AS BIGINT), score FROM agents"
-                          " WHERE revoked_at IS NULL AND score IS NOT NULL"
-                          " ON CONFLICT (agent_id, day) DO UPDATE SET score = excluded.score",
-                          1, p, NULL, NULL, e);
+        rc = store_rows(s,
+                        "INSERT INTO machine_days (agent_id, day, score)"
+                        " SELECT id, CAST($1 AS BIGINT), score FROM agents"
+                        " WHERE revoked_at IS NULL AND score IS NOT NULL"
+                        " ON CONFLICT (agent_id, day) DO UPDATE SET score = excluded.score",
+                        1, p, NULL, NULL, e);
         if (rc < 0 || (rc = summaries(s, r, NULL, now, &l, e)) < 0)
                 return rc;
         for (size_t i = 0; i < l.n && rc == 0; i++) {
@@ -1000,13 +1000,13 @@ static int snapshot(struct store *s, const struct store_rules *r, time_t now, st
                 p[1] = l.v[i].finess;
                 p[2] = score;
                 p[3] = machines;
-                rc = s->ops->rows(s,
-                                  "INSERT INTO establishment_days (finess, day, score, machines)"
-                                  " VALUES ($2, CAST($1 AS BIGINT), CAST($3 AS BIGINT),"
-                                  " CAST($4 AS BIGINT)) ON CONFLICT (finess, day)"
-                                  " DO UPDATE SET score = excluded.score,"
-                                  " machines = excluded.machines",
-                                  4, p, NULL, NULL, e);
+                rc = store_rows(s,
+                                "INSERT INTO establishment_days (finess, day, score, machines)"
+                                " VALUES ($2, CAST($1 AS BIGINT), CAST($3 AS BIGINT),"
+                                " CAST($4 AS BIGINT)) ON CONFLICT (finess, day)"
+                                " DO UPDATE SET score = excluded.score,"
+                                " machines = excluded.machines",
+                                4, p, NULL, NULL, e);
         }
         free(l.v);
         return rc;
@@ -1032,8 +1032,8 @@ int view_sweep(struct store *s, const struct store_rules *r, time_t now, bool sn
         snprintf(since, sizeof(since), "%ld", today(now) - months_to_days(r->restore_test_months));
         snprintf(months, sizeof(months), "%d", r->restore_test_months);
         snprintf(seen, sizeof(seen), "%lld", (long long)(now - JOB_FORGOTTEN));
-        if ((rc = s->ops->rows(s, resolve_restore_sql, 3, p, NULL, NULL, e)) < 0 ||
-            (rc = s->ops->rows(s, open_restore_sql, 4, p, NULL, NULL, e)) < 0)
+        if ((rc = store_rows(s, resolve_restore_sql, 3, p, NULL, NULL, e)) < 0 ||
+            (rc = store_rows(s, open_restore_sql, 4, p, NULL, NULL, e)) < 0)
                 return rc;
         return snap ? snapshot(s, r, now, e) : 0;
 }

@@ -1,4 +1,4 @@
-/* agents.c - the agent reads written once, over the engines' rows(). */
+/* agents.c - the enrolled agents: enrollment, revocation and reads. */
 #include <errno.h>
 #include <string.h>
 
@@ -63,4 +63,32 @@ int store_agent_list(struct store *s, const struct store_filter *f, store_agent_
         struct agent_rows l = { .fn = fn, .user = user };
 
         return store_rows(s, sql, 7, store_filter_params(&fp, f), agent_row, &l, e);
+}
+
+int store_agent_add(struct store *s, const struct agent *a, struct error *e)
+{
+        static const char sql[] = "INSERT INTO agents (id, finess, hostname, enrolled_at, machine)"
+                                  " VALUES ($1, $2, $3, CAST($4 AS BIGINT), nullif($5, ''))";
+        const struct sql_arg v[] = { sql_text(a->id), sql_text(a->finess), sql_text(a->hostname),
+                                     sql_int(a->enrolled_at), sql_text(a->machine) };
+        long long rc = store_change(s, sql, 5, v, e);
+
+        if (rc == -EEXIST)
+                error_set(e, "", 0, "agent %s is already enrolled", a->id);
+        else if (rc == -ENOENT)
+                error_set(e, "", 0, "no establishment %s", a->finess);
+        return rc < 0 ? (int)rc : 0;
+}
+
+int store_agent_revoke(struct store *s, const char *id, time_t now, struct error *e)
+{
+        static const char sql[] =
+            "UPDATE agents SET revoked_at = coalesce(revoked_at, CAST($1 AS BIGINT)) WHERE id = $2";
+        const struct sql_arg v[] = { sql_int(now), sql_text(id) };
+        long long rc = store_change(s, sql, 2, v, e);
+        struct agent a;
+
+        if (rc < 0)
+                return (int)rc;
+        return rc == 1 ? 0 : store_agent_get(s, id, &a, e);
 }

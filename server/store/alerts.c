@@ -122,3 +122,21 @@ int store_alert_acknowledge(struct store *s, long long id, const struct store_fi
         error_set(e, "", 0, "alert %lld is %s", id, st.text);
         return -EALREADY;
 }
+
+int store_sweep_silent(struct store *s, time_t now, struct error *e)
+{
+        static const char sql[] =
+            "INSERT INTO alerts (agent_id, finess, check_id, subject, severity, summary,"
+            " status, opened_at, last_seen, last_seq)"
+            " SELECT id, finess, 'agent.silent', '', 'high', 'no report for '"
+            "   || ((CAST($1 AS BIGINT) - coalesce(last_seen, enrolled_at)) / 3600)"
+            "   || ' h (expected every ' || (report_interval / 60) || ' min)', 'open',"
+            "   CAST($1 AS BIGINT), CAST($1 AS BIGINT), last_seq"
+            " FROM agents WHERE revoked_at IS NULL"
+            "   AND coalesce(last_seen, enrolled_at) < CAST($1 AS BIGINT) - 3 * report_interval"
+            " ON CONFLICT (agent_id, check_id, subject) WHERE status <> 'resolved' DO NOTHING";
+        const struct sql_arg a[] = { sql_int(now) };
+        long long rc = store_change(s, sql, 1, a, e);
+
+        return (int)rc;
+}

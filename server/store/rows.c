@@ -1,8 +1,11 @@
-/* rows.c - what the operations written once over rows() share. */
+/* rows.c - what the operations written once share: running a statement
+ * through the driver, transactions, and reading text values back. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "driver.h"
 #include "rows.h"
 
 const char *store_or_null(const char *v)
@@ -31,16 +34,67 @@ long long store_num(const char *v)
         return v ? strtoll(v, NULL, 10) : 0;
 }
 
-int store_rows(struct store *s, const char *sql, int nparams, const char *const *params,
-               store_row_fn *fn, void *user, struct error *e)
+int store_run(struct store *s, const char *sql, int n, const struct sql_arg *args, store_row_fn *fn,
+              void *user, long long *changed, struct error *e)
 {
         int rc;
 
         e->file[0] = '\0';
         e->line = 0;
         e->msg[0] = '\0';
-        rc = s->ops->rows(s, sql, nparams, params, fn, user, e);
+        rc = s->drv->run(s, sql, n, args, fn, user, changed, e);
         if (rc < 0 && !e->msg[0])
                 error_set(e, "", 0, "reading the database's answer: %s", strerror(-rc));
         return rc;
+}
+
+long long store_change(struct store *s, const char *sql, int n, const struct sql_arg *args,
+                       struct error *e)
+{
+        long long changed = 0;
+        int rc = store_run(s, sql, n, args, NULL, NULL, &changed, e);
+
+        return rc < 0 ? rc : changed;
+}
+
+int store_rows(struct store *s, const char *sql, int nparams, const char *const *params,
+               store_row_fn *fn, void *user, struct error *e)
+{
+        struct sql_arg args[32];
+
+        if (nparams > (int)(sizeof(args) / sizeof(args[0]))) {
+                error_set(e, "", 0, "a query with %d parameters", nparams);
+                return -E2BIG;
+        }
+        for (int i = 0; i < nparams; i++)
+                args[i] = sql_text(params[i]);
+        return store_run(s, sql, nparams, args, fn, user, NULL, e);
+}
+
+int store_tx(struct store *s, store_tx_fn *fn, void *user, struct error *e)
+{
+        struct error ignored;
+        int rc;
+
+        if ((rc = s->drv->exec(s, s->drv->begin, e)) < 0)
+                return rc;
+        if ((rc = fn(s, user, e)) >= 0) {
+                int done = s->drv->flush(s, e);
+
+                if (done >= 0)
+                        done = s->drv->exec(s, "COMMIT", e);
+                if (done >= 0)
+                        return rc;
+                rc = done;
+        }
+        s->drv->exec(s, "ROLLBACK", &ignored);
+        return rc;
+}
+
+void store_close(struct store *s)
+{
+        if (s) {
+                store_intake_free(s);
+                s->drv->close(s);
+        }
 }

@@ -1,10 +1,11 @@
-/* rows.h - what the operations written once over rows() share (store/):
- * the scope of a filter, its parameters, and reading text values. */
+/* rows.h - what the store's operations share (store/): the scope of a
+ * filter, its parameters, and reading text values. */
 #ifndef HYGIE_STORE_ROWS_H
 #define HYGIE_STORE_ROWS_H
 
 #include <stddef.h>
 
+#include "driver.h"
 #include "store.h"
 
 /* The establishments a filter lets through ($1 finess, $2 region, $3
@@ -21,14 +22,13 @@ struct filter_params {
         char limit[24];
 };
 const char *const *store_filter_params(struct filter_params *fp, const struct store_filter *f);
-/* s->ops->rows, with e always saying what went wrong when it fails: also
- * when fn itself failed (out of memory, a row not as the SQL asked). */
-int store_rows(struct store *s, const char *sql, int nparams, const char *const *params,
-               store_row_fn *fn, void *user, struct error *e);
 /* v, or NULL when it is NULL or "". */
 const char *store_or_null(const char *v);
 /* A text value into a fixed field ("" for NULL); a number (0 for NULL). */
 void store_copy(char *dst, size_t size, const char *v);
 long long store_num(const char *v);
+
+/* Frees what intake keeps between batches (store/reports.c). */
+void store_intake_free(struct store *s);
 
 #endif

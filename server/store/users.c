@@ -1,5 +1,4 @@
-/* users.c - dashboard users, their sessions and the audit log, written once
- * over the engines' rows(). */
+/* users.c - dashboard users, their sessions and the audit log. */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -150,4 +149,54 @@ int store_audit_add(struct store *s, const struct audit *a, struct error *e)
 
         snprintf(at, sizeof(at), "%lld", a->at);
         return store_rows(s, sql, 5, p, no_row, NULL, e);
+}
+
+int store_user_add(struct store *s, const struct user *u, struct error *e)
+{
+        static const char sql[] =
+            "INSERT INTO users (login, role, region, finess, hash, created_at, email)"
+            " VALUES ($1, $2, $3, $4, $5, CAST($6 AS BIGINT), $7)";
+        const struct sql_arg a[] = { sql_text(u->login),  sql_text(role_name(u->role)),
+                                     sql_text(u->region), sql_text(store_or_null(u->finess)),
+                                     sql_text(u->hash),   sql_int(u->created_at),
+                                     sql_text(u->email) };
+        long long rc = store_change(s, sql, 7, a, e);
+
+        if (rc == -EEXIST)
+                error_set(e, "", 0, "login %s is taken", u->login);
+        else if (rc == -ENOENT)
+                error_set(e, "", 0, "no establishment %s", u->finess);
+        return rc < 0 ? (int)rc : 0;
+}
+
+struct disable {
+        const char *login;
+        time_t now;
+};
+
+static int disable_in_tx(struct store *s, void *user, struct error *e)
+{
+        static const char disable_sql[] =
+            "UPDATE users SET disabled_at = coalesce(disabled_at, CAST($2 AS BIGINT))"
+            " WHERE login = $1";
+        static const char end_sql[] =
+            "DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE login = $1)";
+        const struct disable *d = user;
+        const struct sql_arg a[] = { sql_text(d->login), sql_int(d->now) };
+        long long rc = store_change(s, disable_sql, 2, a, e);
+
+        if (rc == 0) {
+                error_set(e, "", 0, "no user %s", d->login);
+                return -ENOENT;
+        }
+        if (rc < 0 || (rc = store_change(s, end_sql, 1, a, e)) < 0)
+                return (int)rc;
+        return 0;
+}
+
+int store_user_disable(struct store *s, const char *login, time_t now, struct error *e)
+{
+        struct disable d = { login, now };
+
+        return store_tx(s, disable_in_tx, &d, e);
 }

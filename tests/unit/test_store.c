@@ -56,7 +56,7 @@ static int setup(void **state)
         snprintf(f->dir, sizeof(f->dir), "/tmp/hygie-store-XXXXXX");
         if (!mkdtemp(f->dir) || (pg_url && pg_reset() < 0) ||
             store_open(pg_url, f->dir, &f->s, &e) < 0 ||
-            f->s->ops->establishment_add(f->s, &est, &e) < 0) {
+            store_establishment_add(f->s, &est, &e) < 0) {
                 fprintf(stderr, "setup: %s\n", e.msg);
                 return -1;
         }
@@ -69,7 +69,7 @@ static int teardown(void **state)
         struct fixture *f = *state;
         char cmd[128];
 
-        f->s->ops->close(f->s);
+        store_close(f->s);
         snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
         if (system(cmd) != 0)
                 return -1;
@@ -83,7 +83,7 @@ static void test_store_duplicate_establishment_is_refused(void **state)
         struct establishment est = { "750712184", "Other", "Île-de-France", "75" };
         struct error e;
 
-        assert_int_equal(f->s->ops->establishment_add(f->s, &est, &e), -EEXIST);
+        assert_int_equal(store_establishment_add(f->s, &est, &e), -EEXIST);
         assert_string_equal(e.msg, "establishment 750712184 is already registered");
 }
 
@@ -94,11 +94,11 @@ static void test_store_token_spends_each_use_once(void **state)
         struct error e;
         time_t now = time(NULL);
 
-        assert_int_equal(f->s->ops->token_add(f->s, "750712184", "h1", 2, now + 3600, &e), 0);
-        assert_int_equal(f->s->ops->token_consume(f->s, "h1", now, finess, &e), 0);
+        assert_int_equal(store_token_add(f->s, "750712184", "h1", 2, now + 3600, &e), 0);
+        assert_int_equal(store_token_consume(f->s, "h1", now, finess, &e), 0);
         assert_string_equal(finess, "750712184");
-        assert_int_equal(f->s->ops->token_consume(f->s, "h1", now, finess, &e), 0);
-        assert_int_equal(f->s->ops->token_consume(f->s, "h1", now, finess, &e), -EDQUOT);
+        assert_int_equal(store_token_consume(f->s, "h1", now, finess, &e), 0);
+        assert_int_equal(store_token_consume(f->s, "h1", now, finess, &e), -EDQUOT);
         assert_string_equal(e.msg, "the enrollment token has been used up");
 }
 
@@ -109,12 +109,12 @@ static void test_store_expired_and_unknown_tokens_are_refused(void **state)
         struct error e;
         time_t now = time(NULL);
 
-        assert_int_equal(f->s->ops->token_add(f->s, "750712184", "h2", 5, now, &e), 0);
-        assert_int_equal(f->s->ops->token_consume(f->s, "h2", now, finess, &e), -EKEYEXPIRED);
+        assert_int_equal(store_token_add(f->s, "750712184", "h2", 5, now, &e), 0);
+        assert_int_equal(store_token_consume(f->s, "h2", now, finess, &e), -EKEYEXPIRED);
         assert_string_equal(e.msg, "the enrollment token has expired");
-        assert_int_equal(f->s->ops->token_consume(f->s, "nope", now, finess, &e), -ENOENT);
+        assert_int_equal(store_token_consume(f->s, "nope", now, finess, &e), -ENOENT);
         assert_string_equal(e.msg, "unknown enrollment token");
-        assert_int_equal(f->s->ops->token_add(f->s, "690781810", "h3", 1, now + 60, &e), -ENOENT);
+        assert_int_equal(store_token_add(f->s, "690781810", "h3", 1, now + 60, &e), -ENOENT);
 }
 
 static void test_store_api_token_is_found_by_hash_only(void **state)
@@ -125,11 +125,11 @@ static void test_store_api_token_is_found_by_hash_only(void **state)
 
         assert_int_equal(token_new("hya_", token, sizeof(token)), 0);
         assert_int_equal(token_hash(token, hash, sizeof(hash)), 0);
-        assert_int_equal(f->s->ops->api_token_add(f->s, hash, &e), 0);
-        assert_int_equal(f->s->ops->api_token_check(f->s, hash, &e), 0);
+        assert_int_equal(store_api_token_add(f->s, hash, &e), 0);
+        assert_int_equal(store_api_token_check(f->s, hash, &e), 0);
         token[10] = token[10] == 'A' ? 'B' : 'A';
         assert_int_equal(token_hash(token, other, sizeof(other)), 0);
-        assert_int_equal(f->s->ops->api_token_check(f->s, other, &e), -ENOENT);
+        assert_int_equal(store_api_token_check(f->s, other, &e), -ENOENT);
 }
 
 static void test_store_agent_revocation_is_kept(void **state)
@@ -142,22 +142,22 @@ static void test_store_agent_revocation_is_kept(void **state)
                      got;
         struct error e;
 
-        assert_int_equal(f->s->ops->agent_add(f->s, &a, &e), 0);
-        assert_int_equal(f->s->ops->agent_add(f->s, &a, &e), -EEXIST);
-        assert_int_equal(f->s->ops->agent_get(f->s, a.id, &got, &e), 0);
+        assert_int_equal(store_agent_add(f->s, &a, &e), 0);
+        assert_int_equal(store_agent_add(f->s, &a, &e), -EEXIST);
+        assert_int_equal(store_agent_get(f->s, a.id, &got, &e), 0);
         assert_string_equal(got.finess, "750712184");
         assert_string_equal(got.hostname, "poste-accueil");
         assert_int_equal(got.enrolled_at, 1700000000);
         assert_int_equal(got.revoked_at, 0);
-        assert_int_equal(f->s->ops->agent_revoke(f->s, a.id, 1800000000, &e), 0);
-        assert_int_equal(f->s->ops->agent_revoke(f->s, a.id, 1900000000, &e), 0);
-        assert_int_equal(f->s->ops->agent_get(f->s, a.id, &got, &e), 0);
+        assert_int_equal(store_agent_revoke(f->s, a.id, 1800000000, &e), 0);
+        assert_int_equal(store_agent_revoke(f->s, a.id, 1900000000, &e), 0);
+        assert_int_equal(store_agent_get(f->s, a.id, &got, &e), 0);
         assert_int_equal(got.revoked_at, 1800000000);
-        assert_int_equal(f->s->ops->agent_revoke(f->s, "nope", 1, &e), -ENOENT);
+        assert_int_equal(store_agent_revoke(f->s, "nope", 1, &e), -ENOENT);
         assert_string_equal(e.msg, "no agent nope");
         strcpy(a.id, "other");
         strcpy(a.finess, "690781810");
-        assert_int_not_equal(f->s->ops->agent_add(f->s, &a, &e), 0);
+        assert_int_not_equal(store_agent_add(f->s, &a, &e), 0);
 }
 
 /* Reports and alerts: the same behaviour on both engines. */
@@ -173,7 +173,7 @@ static void add_agent(struct fixture *f, const char *machine)
         struct error e;
 
         snprintf(a.machine, sizeof(a.machine), "%s", machine);
-        assert_int_equal(f->s->ops->agent_add(f->s, &a, &e), 0);
+        assert_int_equal(store_agent_add(f->s, &a, &e), 0);
 }
 
 /* The baseline's rules: alerts from medium up. */
@@ -231,7 +231,7 @@ static struct collected alerts(struct fixture *f, const char *status)
         struct collected c = { .n = 0 };
         struct error e;
 
-        assert_int_equal(f->s->ops->alert_list(f->s, &filter, collect_alert, &c, &e), 0);
+        assert_int_equal(store_alert_list(f->s, &filter, collect_alert, &c, &e), 0);
         return c;
 }
 
@@ -242,15 +242,12 @@ static void test_store_report_is_stored_once(void **state)
         struct error e;
 
         add_agent(f, "aa");
-        assert_int_equal(
-            f->s->ops->reports_put(f->s, &r, 1, 1700000100, threshold_medium, NULL, &e), 0);
+        assert_int_equal(store_reports_put(f->s, &r, 1, 1700000100, threshold_medium, NULL, &e), 0);
         assert_int_equal(r.result, 0);
-        assert_int_equal(
-            f->s->ops->reports_put(f->s, &r, 1, 1700000200, threshold_medium, NULL, &e), 0);
+        assert_int_equal(store_reports_put(f->s, &r, 1, 1700000200, threshold_medium, NULL, &e), 0);
         assert_int_equal(r.result, STORE_DUPLICATE);
         r.agent_id = "00000000-0000-4000-8000-000000000000";
-        assert_int_equal(
-            f->s->ops->reports_put(f->s, &r, 1, 1700000200, threshold_medium, NULL, &e), 0);
+        assert_int_equal(store_reports_put(f->s, &r, 1, 1700000200, threshold_medium, NULL, &e), 0);
         assert_int_equal(r.result, -ENOENT);
 }
 
@@ -280,15 +277,14 @@ static void test_store_alerts_open_once_and_resolve_when_fixed(void **state)
 
         add_agent(f, "aa");
         /* Two reports in one transaction: one alert per (check, subject). */
-        assert_int_equal(f->s->ops->reports_put(f->s, r, 2, 1700000100, threshold_medium, NULL, &e),
-                         0);
+        assert_int_equal(store_reports_put(f->s, r, 2, 1700000100, threshold_medium, NULL, &e), 0);
         c = alerts(f, "open");
         assert_int_equal(c.n, 2);
         assert_string_equal(c.lines[0], "antivirus.present - high open -");
         assert_string_equal(c.lines[1], "backup.recent nightly high open -");
         /* A report of the backup family alone resolves its alerts only. */
-        assert_int_equal(
-            f->s->ops->reports_put(f->s, &fixed, 1, 1700000200, threshold_medium, NULL, &e), 0);
+        assert_int_equal(store_reports_put(f->s, &fixed, 1, 1700000200, threshold_medium, NULL, &e),
+                         0);
         c = alerts(f, "open");
         assert_int_equal(c.n, 1);
         assert_string_equal(c.lines[0], "antivirus.present - high open -");
@@ -297,8 +293,8 @@ static void test_store_alerts_open_once_and_resolve_when_fixed(void **state)
         assert_string_equal(c.lines[0], "backup.recent nightly high resolved resolved_at");
         /* A report older than the newest applied is stored, says it is
          * superseded, and changes nothing. */
-        assert_int_equal(
-            f->s->ops->reports_put(f->s, &late, 1, 1700000300, threshold_medium, NULL, &e), 0);
+        assert_int_equal(store_reports_put(f->s, &late, 1, 1700000300, threshold_medium, NULL, &e),
+                         0);
         assert_int_equal(late.result, STORE_SUPERSEDED);
         assert_int_equal(late.newest_seq, 3);
         assert_int_equal(alerts(f, "open").n, 1);
@@ -330,11 +326,10 @@ static void test_store_batch_applies_in_order(void **state)
         struct error e;
 
         add_agent(f, "aa");
-        assert_int_equal(f->s->ops->agent_add(f->s, &other, &e), 0);
-        assert_int_equal(f->s->ops->agent_revoke(f->s, other.id, 1700000050, &e), 0);
+        assert_int_equal(store_agent_add(f->s, &other, &e), 0);
+        assert_int_equal(store_agent_revoke(f->s, other.id, 1700000050, &e), 0);
         r[3].agent_id = other.id;
-        assert_int_equal(f->s->ops->reports_put(f->s, r, 4, 1700000100, threshold_medium, NULL, &e),
-                         0);
+        assert_int_equal(store_reports_put(f->s, r, 4, 1700000100, threshold_medium, NULL, &e), 0);
         assert_int_equal(r[0].result, 0);
         assert_int_equal(r[1].result, 0);
         assert_int_equal(r[2].result, STORE_DUPLICATE);
@@ -361,25 +356,25 @@ static void test_store_seq_cannot_run_far_ahead(void **state)
         struct error e;
 
         add_agent(f, "aa");
-        assert_int_equal(
-            f->s->ops->reports_put(f->s, &first, 1, 1700000100, threshold_medium, NULL, &e), 0);
+        assert_int_equal(store_reports_put(f->s, &first, 1, 1700000100, threshold_medium, NULL, &e),
+                         0);
         assert_int_equal(alerts(f, "open").n, 1);
         /* A seq far past the agent's history is refused and stores nothing... */
-        assert_int_equal(
-            f->s->ops->reports_put(f->s, &huge, 1, 1700000200, threshold_medium, NULL, &e), 0);
+        assert_int_equal(store_reports_put(f->s, &huge, 1, 1700000200, threshold_medium, NULL, &e),
+                         0);
         assert_int_equal(huge.result, STORE_SEQ_AHEAD);
         assert_int_equal(huge.newest_seq, 1);
         assert_int_equal(alerts(f, "open").n, 1);
         /* ...so the agent's next report still counts. */
-        assert_int_equal(
-            f->s->ops->reports_put(f->s, &next, 1, 1700000300, threshold_medium, NULL, &e), 0);
+        assert_int_equal(store_reports_put(f->s, &next, 1, 1700000300, threshold_medium, NULL, &e),
+                         0);
         assert_int_equal(next.result, 0);
         assert_int_equal(next.newest_seq, 2);
         assert_int_equal(alerts(f, "open").n, 0);
         /* Up to REPORT_SEQ_AHEAD_MAX ahead is a gap an outage can leave. */
         huge.seq = 2 + REPORT_SEQ_AHEAD_MAX;
-        assert_int_equal(
-            f->s->ops->reports_put(f->s, &huge, 1, 1700000400, threshold_medium, NULL, &e), 0);
+        assert_int_equal(store_reports_put(f->s, &huge, 1, 1700000400, threshold_medium, NULL, &e),
+                         0);
         assert_int_equal(huge.result, 0);
 }
 
@@ -400,14 +395,13 @@ static void test_store_alert_follows_its_finding(void **state)
 
         add_agent(f, "aa");
         /* The same finding twice in one report: one alert, no error. */
-        assert_int_equal(
-            f->s->ops->reports_put(f->s, &r, 1, 1700000100, threshold_medium, NULL, &e), 0);
+        assert_int_equal(store_reports_put(f->s, &r, 1, 1700000100, threshold_medium, NULL, &e), 0);
         c = alerts(f, "open");
         assert_int_equal(c.n, 1);
         assert_string_equal(c.lines[0], "patch.security_pending - high open -");
         /* Worse since: the same alert, its severity raised. */
-        assert_int_equal(
-            f->s->ops->reports_put(f->s, &r2, 1, 1700000200, threshold_medium, NULL, &e), 0);
+        assert_int_equal(store_reports_put(f->s, &r2, 1, 1700000200, threshold_medium, NULL, &e),
+                         0);
         c = alerts(f, "open");
         assert_int_equal(c.n, 1);
         assert_string_equal(c.lines[0], "patch.security_pending - critical open -");
@@ -424,32 +418,31 @@ static void test_store_silent_agent_opens_and_resolves(void **state)
         struct error e;
 
         add_agent(f, "aa");
-        assert_int_equal(
-            f->s->ops->reports_put(f->s, &r, 1, 1700000000, threshold_medium, NULL, &e), 0);
+        assert_int_equal(store_reports_put(f->s, &r, 1, 1700000000, threshold_medium, NULL, &e), 0);
         /* Three intervals of an hour: not yet at 3 h, silent past it. */
-        assert_int_equal(f->s->ops->sweep_silent(f->s, 1700000000 + 3 * 3600 - 1, &e), 0);
-        assert_int_equal(f->s->ops->sweep_silent(f->s, 1700000000 + 3 * 3600 + 1, &e), 1);
-        assert_int_equal(f->s->ops->sweep_silent(f->s, 1700000000 + 5 * 3600, &e), 0);
+        assert_int_equal(store_sweep_silent(f->s, 1700000000 + 3 * 3600 - 1, &e), 0);
+        assert_int_equal(store_sweep_silent(f->s, 1700000000 + 3 * 3600 + 1, &e), 1);
+        assert_int_equal(store_sweep_silent(f->s, 1700000000 + 5 * 3600, &e), 0);
         c = alerts(f, "open");
         assert_int_equal(c.n, 1);
         assert_string_equal(c.lines[0], "agent.silent - high open -");
-        assert_int_equal(f->s->ops->reports_put(f->s, &again, 1, 1700000000 + 6 * 3600,
-                                                threshold_medium, NULL, &e),
-                         0);
+        assert_int_equal(
+            store_reports_put(f->s, &again, 1, 1700000000 + 6 * 3600, threshold_medium, NULL, &e),
+            0);
         assert_int_equal(alerts(f, "open").n, 0);
         /* Silent again; a late report, older than the newest, still says
          * the agent is alive. */
-        assert_int_equal(f->s->ops->sweep_silent(f->s, 1700000000 + 10 * 3600, &e), 1);
+        assert_int_equal(store_sweep_silent(f->s, 1700000000 + 10 * 3600, &e), 1);
         assert_int_equal(alerts(f, "open").n, 1);
         late.report_id = "33333333-3333-4333-8333-333333333333";
-        assert_int_equal(f->s->ops->reports_put(f->s, &late, 1, 1700000000 + 11 * 3600,
-                                                threshold_medium, NULL, &e),
-                         0);
+        assert_int_equal(
+            store_reports_put(f->s, &late, 1, 1700000000 + 11 * 3600, threshold_medium, NULL, &e),
+            0);
         assert_int_equal(late.result, STORE_SUPERSEDED);
         assert_int_equal(alerts(f, "open").n, 0);
         /* A revoked agent is not silent: it is gone. */
-        assert_int_equal(f->s->ops->agent_revoke(f->s, AGENT_ID, 1700000000 + 6 * 3600, &e), 0);
-        assert_int_equal(f->s->ops->sweep_silent(f->s, 1800000000, &e), 0);
+        assert_int_equal(store_agent_revoke(f->s, AGENT_ID, 1700000000 + 6 * 3600, &e), 0);
+        assert_int_equal(store_sweep_silent(f->s, 1800000000, &e), 0);
 }
 
 static void test_store_report_from_another_machine_raises_duplicate(void **state)
@@ -463,8 +456,7 @@ static void test_store_report_from_another_machine_raises_duplicate(void **state
         struct error e;
 
         add_agent(f, "bb");
-        assert_int_equal(
-            f->s->ops->reports_put(f->s, &r, 1, 1700000100, threshold_medium, NULL, &e), 0);
+        assert_int_equal(store_reports_put(f->s, &r, 1, 1700000100, threshold_medium, NULL, &e), 0);
         assert_int_equal(r.result, 0);
         c = alerts(f, "open");
         assert_int_equal(c.n, 1);
@@ -480,19 +472,19 @@ static void test_store_policy_revision_goes_up_and_falls_back(void **state)
         long rev = 0;
         struct error e;
 
-        assert_int_equal(f->s->ops->policy_get(f->s, "750712184", &text, &rev, &e), -ENOENT);
-        assert_int_equal(f->s->ops->policy_set(f->s, "", "[policy]\nrevision = 1\n", &rev, &e), 0);
+        assert_int_equal(store_policy_get(f->s, "750712184", &text, &rev, &e), -ENOENT);
+        assert_int_equal(store_policy_set(f->s, "", "[policy]\nrevision = 1\n", &rev, &e), 0);
         assert_int_equal(rev, 1);
-        assert_int_equal(f->s->ops->policy_set(f->s, "", "[policy]\nrevision = 2\n", &rev, &e), 0);
+        assert_int_equal(store_policy_set(f->s, "", "[policy]\nrevision = 2\n", &rev, &e), 0);
         assert_int_equal(rev, 2);
-        assert_int_equal(f->s->ops->establishment_add(f->s, &other, &e), 0);
-        assert_int_equal(f->s->ops->policy_set(f->s, "690781810", "[os]\n", &rev, &e), 0);
+        assert_int_equal(store_establishment_add(f->s, &other, &e), 0);
+        assert_int_equal(store_policy_set(f->s, "690781810", "[os]\n", &rev, &e), 0);
         assert_int_equal(rev, 1);
-        assert_int_equal(f->s->ops->policy_get(f->s, "750712184", &text, &rev, &e), 0);
+        assert_int_equal(store_policy_get(f->s, "750712184", &text, &rev, &e), 0);
         assert_string_equal(text, "[policy]\nrevision = 2\n");
         assert_int_equal(rev, 2);
         free(text);
-        assert_int_equal(f->s->ops->policy_get(f->s, "690781810", &text, &rev, &e), 0);
+        assert_int_equal(store_policy_get(f->s, "690781810", &text, &rev, &e), 0);
         assert_string_equal(text, "[os]\n");
         free(text);
 }
@@ -511,44 +503,44 @@ static void test_store_users_sessions_and_audit(void **state)
         char csrf[65];
         struct error e;
 
-        assert_int_equal(f->s->ops->user_add(f->s, &u, &e), 0);
-        assert_int_equal(f->s->ops->user_add(f->s, &u, &e), -EEXIST);
+        assert_int_equal(store_user_add(f->s, &u, &e), 0);
+        assert_int_equal(store_user_add(f->s, &u, &e), -EEXIST);
         assert_string_equal(e.msg, "login claire is taken");
         strcpy(u.login, "marc");
         strcpy(u.finess, "690781810");
-        assert_int_equal(f->s->ops->user_add(f->s, &u, &e), -ENOENT);
-        assert_int_equal(f->s->ops->user_get(f->s, "claire", &got, &e), 0);
+        assert_int_equal(store_user_add(f->s, &u, &e), -ENOENT);
+        assert_int_equal(store_user_get(f->s, "claire", &got, &e), 0);
         assert_int_equal(got.role, ROLE_ESTABLISHMENT);
         assert_string_equal(got.finess, "750712184");
         assert_string_equal(got.hash, "$y$j9T$salt$hash");
         assert_int_equal(got.failures, 0);
-        assert_int_equal(f->s->ops->user_login_result(f->s, got.id, false, 1700000001, &e), 0);
-        assert_int_equal(f->s->ops->user_login_result(f->s, got.id, false, 1700000002, &e), 0);
-        assert_int_equal(f->s->ops->user_get(f->s, "claire", &got, &e), 0);
+        assert_int_equal(store_user_login_result(f->s, got.id, false, 1700000001, &e), 0);
+        assert_int_equal(store_user_login_result(f->s, got.id, false, 1700000002, &e), 0);
+        assert_int_equal(store_user_get(f->s, "claire", &got, &e), 0);
         assert_int_equal(got.failures, 2);
         assert_int_equal(got.last_failure, 1700000002);
-        assert_int_equal(f->s->ops->user_login_result(f->s, got.id, true, 1700000003, &e), 0);
-        assert_int_equal(f->s->ops->user_get(f->s, "claire", &got, &e), 0);
+        assert_int_equal(store_user_login_result(f->s, got.id, true, 1700000003, &e), 0);
+        assert_int_equal(store_user_get(f->s, "claire", &got, &e), 0);
         assert_int_equal(got.failures, 0);
 
         /* A session lasts until it expires, or until its user is disabled. */
-        assert_int_equal(
-            f->s->ops->session_add(f->s, "h1", got.id, "c1", 1700000000, 1700003600, &e), 0);
-        assert_int_equal(f->s->ops->session_get(f->s, "h1", 1700000010, &got, csrf, &e), 0);
+        assert_int_equal(store_session_add(f->s, "h1", got.id, "c1", 1700000000, 1700003600, &e),
+                         0);
+        assert_int_equal(store_session_get(f->s, "h1", 1700000010, &got, csrf, &e), 0);
         assert_string_equal(got.login, "claire");
         assert_string_equal(csrf, "c1");
-        assert_int_equal(f->s->ops->session_get(f->s, "h1", 1700003600, &got, csrf, &e), -ENOENT);
-        assert_int_equal(f->s->ops->session_get(f->s, "h2", 1700000010, &got, csrf, &e), -ENOENT);
-        assert_int_equal(f->s->ops->session_delete(f->s, "h1", &e), 0);
-        assert_int_equal(f->s->ops->session_get(f->s, "h1", 1700000010, &got, csrf, &e), -ENOENT);
-        assert_int_equal(
-            f->s->ops->session_add(f->s, "h3", got.id, "c3", 1700000000, 1700003600, &e), 0);
-        assert_int_equal(f->s->ops->user_disable(f->s, "claire", 1700000020, &e), 0);
-        assert_int_equal(f->s->ops->session_get(f->s, "h3", 1700000030, &got, csrf, &e), -ENOENT);
-        assert_int_equal(f->s->ops->user_get(f->s, "claire", &got, &e), 0);
+        assert_int_equal(store_session_get(f->s, "h1", 1700003600, &got, csrf, &e), -ENOENT);
+        assert_int_equal(store_session_get(f->s, "h2", 1700000010, &got, csrf, &e), -ENOENT);
+        assert_int_equal(store_session_delete(f->s, "h1", &e), 0);
+        assert_int_equal(store_session_get(f->s, "h1", 1700000010, &got, csrf, &e), -ENOENT);
+        assert_int_equal(store_session_add(f->s, "h3", got.id, "c3", 1700000000, 1700003600, &e),
+                         0);
+        assert_int_equal(store_user_disable(f->s, "claire", 1700000020, &e), 0);
+        assert_int_equal(store_session_get(f->s, "h3", 1700000030, &got, csrf, &e), -ENOENT);
+        assert_int_equal(store_user_get(f->s, "claire", &got, &e), 0);
         assert_int_equal(got.disabled_at, 1700000020);
-        assert_int_equal(f->s->ops->user_disable(f->s, "nobody", 1700000020, &e), -ENOENT);
-        assert_int_equal(f->s->ops->audit_add(f->s, &a, &e), 0);
+        assert_int_equal(store_user_disable(f->s, "nobody", 1700000020, &e), -ENOENT);
+        assert_int_equal(store_audit_add(f->s, &a, &e), 0);
 }
 
 /* Acknowledging: only an open alert, only within the caller's scope. */
@@ -567,17 +559,14 @@ static void test_store_alert_acknowledged_in_scope(void **state)
         struct error e;
 
         add_agent(f, "aa");
-        assert_int_equal(
-            f->s->ops->reports_put(f->s, &r, 1, 1700000100, threshold_medium, NULL, &e), 0);
+        assert_int_equal(store_reports_put(f->s, &r, 1, 1700000100, threshold_medium, NULL, &e), 0);
         c = alerts(f, "open");
         assert_int_equal(c.n, 1);
-        assert_int_equal(f->s->ops->alert_acknowledge(f->s, c.ids[0], &other, 1700000200, &e),
+        assert_int_equal(store_alert_acknowledge(f->s, c.ids[0], &other, 1700000200, &e), -ENOENT);
+        assert_int_equal(store_alert_acknowledge(f->s, c.ids[0] + 100, &all, 1700000200, &e),
                          -ENOENT);
-        assert_int_equal(f->s->ops->alert_acknowledge(f->s, c.ids[0] + 100, &all, 1700000200, &e),
-                         -ENOENT);
-        assert_int_equal(f->s->ops->alert_acknowledge(f->s, c.ids[0], &mine, 1700000200, &e), 0);
-        assert_int_equal(f->s->ops->alert_acknowledge(f->s, c.ids[0], &all, 1700000300, &e),
-                         -EALREADY);
+        assert_int_equal(store_alert_acknowledge(f->s, c.ids[0], &mine, 1700000200, &e), 0);
+        assert_int_equal(store_alert_acknowledge(f->s, c.ids[0], &all, 1700000300, &e), -EALREADY);
         snprintf(want, sizeof(want), "alert %lld is acknowledged", c.ids[0]);
         assert_string_equal(e.msg, want);
         assert_int_equal(alerts(f, "acknowledged").n, 1);
@@ -635,7 +624,7 @@ static void est_add(struct fixture *f, const char *finess, const char *region, c
         snprintf(est.name, sizeof(est.name), "Etablissement %s", finess);
         snprintf(est.region, sizeof(est.region), "%s", region);
         snprintf(est.department, sizeof(est.department), "%s", dep);
-        assert_int_equal(f->s->ops->establishment_add(f->s, &est, &e), 0);
+        assert_int_equal(store_establishment_add(f->s, &est, &e), 0);
 }
 
 static void agent_in(struct fixture *f, const char *id, const char *finess)
@@ -646,7 +635,7 @@ static void agent_in(struct fixture *f, const char *id, const char *finess)
         snprintf(a.id, sizeof(a.id), "%s", id);
         snprintf(a.finess, sizeof(a.finess), "%s", finess);
         snprintf(a.hostname, sizeof(a.hostname), "poste-%.8s", id);
-        assert_int_equal(f->s->ops->agent_add(f->s, &a, &e), 0);
+        assert_int_equal(store_agent_add(f->s, &a, &e), 0);
 }
 
 /* Report seq of agent, taken (stored, superseded or not). */
@@ -660,7 +649,7 @@ static void report_from(struct fixture *f, const char *agent, long long seq,
         snprintf(id, sizeof(id), "00000000-0000-4000-8000-%012lld", seq);
         r.agent_id = agent;
         r.machine = "";
-        assert_int_equal(f->s->ops->reports_put(f->s, &r, 1, now, baseline_rules, NULL, &e), 0);
+        assert_int_equal(store_reports_put(f->s, &r, 1, now, baseline_rules, NULL, &e), 0);
         assert_true(r.result == 0 || r.result == STORE_SUPERSEDED);
 }
 

@@ -1,0 +1,391 @@
+/* reports.c - report intake: a batch of reports stored in one transaction,
+ * each exactly once, with its agent's state and alerts brought up to it.
+ *
+ * A batch goes in segments of reports from distinct agents, each in three
+ * steps whose statements the driver may send together: read the agents
+ * (locked in id order, so collectors sharing a database cannot deadlock on
+ * them) and their live alerts; insert the reports; then write what the
+ * reports change, planned in C. On PostgreSQL that is a few round trips per
+ * segment, whatever its size. */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rows.h"
+
+#define SEGMENT_MAX 64 /* reports read and written together */
+#define TX_TRIES    3  /* for a batch that lost a deadlock to another collector */
+
+/* One report of a segment, and its agent as stored. */
+struct item {
+        struct intake *in;
+        struct store_report *r;
+        bool found, revoked, inserting;
+        char finess[10], machine[65];
+        long long last_seq, stored;
+        size_t live_at, nlive; /* in in->live */
+        int order;             /* store_report_order() */
+        struct store_rules rules;
+        char checks[MACHINE_CHECKS_MAX];
+};
+
+struct intake {
+        struct item items[SEGMENT_MAX];
+        struct item *by_id[SEGMENT_MAX];
+        struct store_live *live; /* the live alerts of the segment's agents */
+        size_t nlive, cap;
+        struct store_step steps[STORE_LIVE_MAX + INTAKE_FINDINGS_LIMIT];
+        struct machine_state machine;
+        char agent_sql[256];
+        /* reports_put's arguments, for the transaction */
+        struct store_report *v;
+        size_t n;
+        time_t now;
+        store_rules_fn *rules_of;
+        void *user;
+};
+
+static const char live_sql[] = "SELECT id, check_id, subject, severity, summary FROM alerts"
+                               " WHERE agent_id = $1 AND status <> 'resolved' LIMIT 1024";
+static const char report_sql[] =
+    "INSERT INTO reports (agent_id, report_id, seq, collected_at, received_at, encoding, body)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (agent_id, report_id) DO NOTHING"
+    " RETURNING 1";
+static const char upsert_sql[] =
+    "INSERT INTO alerts (agent_id, check_id, subject, severity, summary, status,"
+    " opened_at, last_seen, last_seq, finess)"
+    " VALUES ($1, $2, $3, $4, $5, 'open', $6, $6, $7, $8)"
+    " ON CONFLICT (agent_id, check_id, subject) WHERE status <> 'resolved'"
+    " DO UPDATE SET severity = excluded.severity, summary = excluded.summary,"
+    " last_seen = excluded.last_seen, last_seq = excluded.last_seq";
+static const char update_sql[] = "UPDATE alerts SET severity = $2, summary = $3, last_seen = $4,"
+                                 " last_seq = $5 WHERE id = $1";
+static const char resolve_sql[] =
+    "UPDATE alerts SET status = 'resolved', resolved_at = $2 WHERE id = $1";
+static const char silent_sql[] = "UPDATE alerts SET status = 'resolved', resolved_at = $2"
+                                 " WHERE agent_id = $1 AND status <> 'resolved'"
+                                 " AND check_id = 'agent.silent'";
+static const char seen_sql[] = "UPDATE agents SET last_seen = $2 WHERE id = $1";
+static const char applied_sql[] =
+    "UPDATE agents SET last_seen = $2, last_seq = $3, hostname = $4, report_interval = $5,"
+    " machine = coalesce(machine, nullif($6, '')), checks = coalesce($7, checks),"
+    " score = coalesce($8, score), equipment = coalesce($9, equipment),"
+    " os_supported = CASE WHEN $7 IS NULL THEN os_supported ELSE $10 END WHERE id = $1";
+static const char backup_sql[] =
+    "INSERT INTO backup_jobs (finess, job, last_seen) VALUES ($1, $2, $3)"
+    " ON CONFLICT (finess, job) DO UPDATE SET last_seen = excluded.last_seen"
+    " WHERE backup_jobs.last_seen < excluded.last_seen - 3600";
+
+void store_intake_free(struct store *s)
+{
+        if (s->intake)
+                free(s->intake->live);
+        free(s->intake);
+        s->intake = NULL;
+}
+
+static int agent_row(void *user, int ncols, const char *const *v)
+{
+        struct item *it = user;
+
+        if (ncols != 5)
+                return -EIO;
+        it->found = true;
+        store_copy(it->finess, sizeof(it->finess), v[0]);
+        it->revoked = store_num(v[1]) != 0;
+        store_copy(it->machine, sizeof(it->machine), v[2]);
+        it->last_seq = v[3] ? store_num(v[3]) : -1;
+        store_copy(it->checks, sizeof(it->checks), v[4]);
+        return 0;
+}
+
+/* A statement's rows come together, so each agent's alerts are adjacent. */
+static int live_row(void *user, int ncols, const char *const *v)
+{
+        struct item *it = user;
+        struct intake *in = it->in;
+        struct store_live *l;
+
+        if (ncols != 5)
+                return -EIO;
+        if (it->nlive == STORE_LIVE_MAX)
+                return 0;
+        if (in->nlive == in->cap) {
+                size_t cap = in->cap ? 2 * in->cap : 256;
+
+                if (!(l = realloc(in->live, cap * sizeof(*l))))
+                        return -ENOMEM;
+                in->live = l;
+                in->cap = cap;
+        }
+        if (it->nlive++ == 0)
+                it->live_at = in->nlive;
+        l = &in->live[in->nlive++];
+        l->id = store_num(v[0]);
+        store_copy(l->check, sizeof(l->check), v[1]);
+        store_copy(l->subject, sizeof(l->subject), v[2]);
+        store_copy(l->severity, sizeof(l->severity), v[3]);
+        store_copy(l->summary, sizeof(l->summary), v[4]);
+        return 0;
+}
+
+static int stored_row(void *user, int ncols, const char *const *v)
+{
+        (void)ncols;
+        (void)v;
+        ((struct item *)user)->stored++;
+        return 0;
+}
+
+static int by_agent_id(const void *a, const void *b)
+{
+        return strcmp((*(struct item *const *)a)->r->agent_id,
+                      (*(struct item *const *)b)->r->agent_id);
+}
+
+/* How many reports from v, at most SEGMENT_MAX, come from distinct agents. */
+static size_t segment_len(const struct store_report *v, size_t n)
+{
+        size_t len = 0;
+
+        for (; len < n && len < SEGMENT_MAX; len++)
+                for (size_t j = 0; j < len; j++)
+                        if (strcmp(v[j].agent_id, v[len].agent_id) == 0)
+                                return len;
+        return len;
+}
+
+/* Step 1: the agents, locked in id order, and their live alerts. */
+static int read_agents(struct store *s, struct intake *in, size_t n, struct error *e)
+{
+        int rc = 0;
+
+        in->nlive = 0;
+        for (size_t i = 0; i < n; i++)
+                in->by_id[i] = &in->items[i];
+        qsort(in->by_id, n, sizeof(in->by_id[0]), by_agent_id);
+        for (size_t i = 0; i < n && rc == 0; i++) {
+                struct item *it = in->by_id[i];
+                const struct sql_arg a[] = { sql_text(it->r->agent_id) };
+
+                if ((rc = s->drv->queue(s, in->agent_sql, 1, a, agent_row, it, e)) == 0)
+                        rc = s->drv->queue(s, live_sql, 1, a, live_row, it, e);
+        }
+        return rc < 0 ? rc : s->drv->flush(s, e);
+}
+
+/* Step 2: the reports their agents take, each once. */
+static int insert_reports(struct store *s, struct intake *in, size_t n, struct error *e)
+{
+        int rc = 0;
+
+        for (size_t i = 0; i < n && rc == 0; i++) {
+                struct item *it = &in->items[i];
+                struct store_report *r = it->r;
+
+                if (!it->found) {
+                        r->result = -ENOENT;
+                        continue;
+                }
+                if (it->revoked) {
+                        r->result = -EKEYREJECTED;
+                        continue;
+                }
+                if ((it->order = store_report_order(r, it->last_seq)) == STORE_SEQ_AHEAD) {
+                        r->result = it->order;
+                        r->newest_seq = it->last_seq;
+                        continue;
+                }
+                const struct sql_arg a[] = { sql_text(r->agent_id),
+                                             sql_text(r->report_id),
+                                             sql_int(r->seq),
+                                             sql_int(r->collected_at),
+                                             sql_int(in->now),
+                                             sql_text(r->encoding),
+                                             sql_blob(r->body, r->body_len) };
+
+                it->inserting = true;
+                rc = s->drv->queue(s, report_sql, 7, a, stored_row, it, e);
+        }
+        return rc < 0 ? rc : s->drv->flush(s, e);
+}
+
+static int queue_upsert(struct store *s, const struct item *it, const char *check,
+                        const char *subject, const char *severity, const char *summary,
+                        long long seq, struct error *e)
+{
+        const struct sql_arg a[] = { sql_text(it->r->agent_id),
+                                     sql_text(check),
+                                     sql_text(subject),
+                                     sql_text(severity),
+                                     sql_text(summary),
+                                     sql_int(it->in->now),
+                                     sql_int(seq),
+                                     sql_text(it->finess) };
+
+        return s->drv->queue(s, upsert_sql, 8, a, NULL, NULL, e);
+}
+
+/* A newer report: its alerts planned against the live ones, then its
+ * backup jobs (for establishment.restore_tested). */
+static int queue_findings(struct store *s, struct item *it, struct error *e)
+{
+        struct intake *in = it->in;
+        const struct store_report *r = it->r;
+        size_t nsteps;
+        int rc = 0;
+
+        if (r->nfindings > INTAKE_FINDINGS_LIMIT) {
+                error_set(e, "", 0, "a report with %zu findings", r->nfindings);
+                return -E2BIG;
+        }
+        nsteps =
+            store_plan_alerts(r, it->rules.threshold, in->live + it->live_at, it->nlive, in->steps);
+        for (size_t i = 0; i < nsteps && rc == 0; i++) {
+                const struct store_step *p = &in->steps[i];
+
+                if (p->act == STORE_INSERT) {
+                        rc = queue_upsert(s, it, p->f->check, p->f->subject,
+                                          severity_name(p->f->severity), p->f->summary, r->seq, e);
+                } else if (p->act == STORE_UPDATE) {
+                        const struct sql_arg a[] = { sql_int(p->id),
+                                                     sql_text(severity_name(p->f->severity)),
+                                                     sql_text(p->f->summary), sql_int(in->now),
+                                                     sql_int(r->seq) };
+
+                        rc = s->drv->queue(s, update_sql, 5, a, NULL, NULL, e);
+                } else {
+                        const struct sql_arg a[] = { sql_int(p->id), sql_int(in->now) };
+
+                        rc = s->drv->queue(s, resolve_sql, 2, a, NULL, NULL, e);
+                }
+        }
+        for (size_t i = 0; i < r->nfindings && rc == 0; i++) {
+                const struct store_finding *f = &r->findings[i];
+                const struct sql_arg a[] = { sql_text(it->finess), sql_text(f->subject),
+                                             sql_int(in->now) };
+
+                if (strcmp(f->check, "backup.recent") == 0 && *f->subject)
+                        rc = s->drv->queue(s, backup_sql, 3, a, NULL, NULL, e);
+        }
+        return rc;
+}
+
+/* Step 3: what each stored report changes, in batch order. */
+static int apply_reports(struct store *s, struct intake *in, size_t n, struct error *e)
+{
+        int rc = 0;
+
+        /* The rules first: reading one may take a statement of its own. */
+        for (size_t i = 0; i < n; i++)
+                if (in->items[i].stored)
+                        in->items[i].rules = *in->rules_of(in->user, in->items[i].finess);
+        for (size_t i = 0; i < n && rc == 0; i++) {
+                struct item *it = &in->items[i];
+                struct store_report *r = it->r;
+                struct machine_state *ms = &in->machine;
+                bool newer = r->seq > it->last_seq;
+
+                if (!it->stored) {
+                        if (it->inserting)
+                                r->result = STORE_DUPLICATE;
+                        continue;
+                }
+                r->result = it->order;
+                r->newest_seq = newer ? r->seq : it->last_seq;
+                if (store_machine_differs(it->machine, r->machine)) {
+                        const struct sql_arg a[] = { sql_text(r->agent_id), sql_int(in->now) };
+                        char summary[160];
+
+                        store_duplicate_summary(r, summary, sizeof(summary));
+                        if ((rc = queue_upsert(s, it, "agent.duplicate", r->machine, "high",
+                                               summary, it->last_seq, e)) == 0)
+                                rc = s->drv->queue(s, seen_sql, 2, a, NULL, NULL, e);
+                        continue;
+                }
+                if (newer) {
+                        store_machine_update(it->checks, r, &it->rules, ms);
+                        rc = queue_findings(s, it, e);
+                } else {
+                        /* Any report, even an older one, says the agent is alive. */
+                        const struct sql_arg a[] = { sql_text(r->agent_id), sql_int(in->now) };
+
+                        rc = s->drv->queue(s, silent_sql, 2, a, NULL, NULL, e);
+                }
+                if (rc == 0) {
+                        /* An older report changes no state: the stored one stays. */
+                        const struct sql_arg a[] = {
+                                sql_text(r->agent_id),
+                                sql_int(in->now),
+                                sql_int(r->newest_seq),
+                                sql_text(r->hostname ? r->hostname : ""),
+                                sql_int(r->interval),
+                                sql_text(r->machine ? r->machine : ""),
+                                newer ? sql_text(ms->checks) : sql_text(NULL),
+                                newer ? sql_int(ms->score) : sql_text(NULL),
+                                newer ? sql_int(ms->equipment) : sql_text(NULL),
+                                newer && ms->os_supported >= 0 ? sql_int(ms->os_supported)
+                                                               : sql_text(NULL),
+                        };
+
+                        rc = s->drv->queue(s, applied_sql, 10, a, NULL, NULL, e);
+                }
+        }
+        return rc;
+}
+
+static int put_in_tx(struct store *s, void *user, struct error *e)
+{
+        struct intake *in = user;
+        size_t n;
+        int rc;
+
+        for (size_t at = 0; at < in->n; at += n) {
+                n = segment_len(in->v + at, in->n - at);
+                for (size_t i = 0; i < n; i++) {
+                        struct item *it = &in->items[i];
+
+                        it->in = in;
+                        it->r = &in->v[at + i];
+                        it->found = it->revoked = it->inserting = false;
+                        it->stored = 0;
+                        it->nlive = it->live_at = 0;
+                        it->last_seq = -1;
+                }
+                if ((rc = read_agents(s, in, n, e)) < 0 || (rc = insert_reports(s, in, n, e)) < 0 ||
+                    (rc = apply_reports(s, in, n, e)) < 0)
+                        return rc;
+        }
+        return 0;
+}
+
+int store_reports_put(struct store *s, struct store_report *v, size_t n, time_t now,
+                      store_rules_fn *rules, void *user, struct error *e)
+{
+        struct intake *in = s->intake;
+        int rc, tries = 0;
+
+        if (!in && !(in = s->intake = calloc(1, sizeof(*in))))
+                return -ENOMEM;
+        snprintf(in->agent_sql, sizeof(in->agent_sql),
+                 "SELECT finess, coalesce(revoked_at, 0), coalesce(machine, ''), last_seq, checks"
+                 " FROM agents WHERE id = $1%s",
+                 s->drv->for_update);
+        in->v = v;
+        in->n = n;
+        in->now = now;
+        in->rules_of = rules;
+        in->user = user;
+        do
+                rc = store_tx(s, put_in_tx, in, e);
+        while (rc == -EAGAIN && ++tries < TX_TRIES);
+        /* A hostile batch's alerts are not kept in memory. */
+        if (in->cap > 4096) {
+                free(in->live);
+                in->live = NULL;
+                in->cap = 0;
+        }
+        return rc < 0 ? rc : 0;
+}
