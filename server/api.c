@@ -5,7 +5,6 @@
  * an API token (bearer). Work that touches the store runs as a db job; the
  * answer goes out from its done callback. */
 #include <errno.h>
-#include <malloc.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -787,6 +786,10 @@ static void metrics_done(struct db_job *j)
               "# TYPE hygie_db_commits_total counter\n",
               f);
         fprintf(f, "hygie_db_commits_total %llu\n", ds.batches);
+        fputs("# HELP hygie_leading 1 on the collector that runs the sweep and notifications.\n"
+              "# TYPE hygie_leading gauge\n",
+              f);
+        fprintf(f, "hygie_leading %d\n", duties_leading(&s->duties));
         fputs("# HELP hygie_connections Open connections.\n# TYPE hygie_connections gauge\n", f);
         fprintf(f, "hygie_connections %u\n", m->connections);
         fputs("# HELP hygie_agents_connected Connections from enrolled agents.\n"
@@ -1725,68 +1728,4 @@ void api_handle(struct server *s, struct conn *c, struct http_request *r)
                 }
         }
         match->fn(s, c, r, match);
-}
-
-/* The periodic sweep: silent agents, the plan's establishment-level
- * checks, and every SNAPSHOT_EVERY seconds today's scores. */
-
-#define SNAPSHOT_EVERY 900
-
-struct sweep_job {
-        struct db_job job;
-        int opened;
-};
-
-struct sweep_tx {
-        struct sweep_job *sw;
-        time_t now;
-        bool snapshot;
-};
-
-static int sweep_in_tx(struct store *s, void *user, struct error *e)
-{
-        struct sweep_tx *t = user;
-        int rc = store_sweep_silent(s, t->now, e), rc2;
-
-        if (rc < 0 || (rc2 = throttle_prune(s, t->now, e)) < 0)
-                return rc < 0 ? rc : rc2;
-        t->sw->opened = rc;
-        return view_sweep(s, db_rules(t->sw->job.worker, ""), t->now, t->snapshot, e);
-}
-
-static int run_sweep(struct store *s, struct db_job *j, struct error *e)
-{
-        static time_t last_snapshot; /* the worker thread's */
-        struct sweep_tx t = { (struct sweep_job *)j, time(NULL), false };
-        int rc;
-
-        t.snapshot = t.now / SNAPSHOT_EVERY != last_snapshot / SNAPSHOT_EVERY;
-        rc = store_tx(s, sweep_in_tx, &t, e);
-        if (rc >= 0 && t.snapshot)
-                last_snapshot = t.now;
-        return rc < 0 ? rc : 0;
-}
-
-static void sweep_done(struct db_job *j)
-{
-        struct sweep_job *sw = (struct sweep_job *)j;
-
-        if (j->rc < 0)
-                log_warn("msg=\"sweep failed\" error=\"%s\"", j->e.msg);
-        else if (sw->opened > 0)
-                log_info("msg=\"silent agents\" opened=%d", sw->opened);
-        free(sw);
-}
-
-void api_sweep(struct server *s)
-{
-        struct sweep_job *sw = calloc(1, sizeof(*sw));
-
-        /* After a burst, give back what it left in the heap. */
-        malloc_trim(0);
-        if (!sw)
-                return;
-        sw->job.run = run_sweep;
-        sw->job.done = sweep_done;
-        db_submit(&s->db, &sw->job);
 }

@@ -10,6 +10,5 @@ struct conn;
 /* Answers request r on c, now or from a db job. */
 void api_handle(struct server *s, struct conn *c, struct http_request *r);
 /* Queues the periodic look for silent agents. */
-void api_sweep(struct server *s);
 
 #endif

@@ -1,7 +1,7 @@
 /* notifier.c - webhook and e-mail digest, from the store, at least once.
  *
- * One thread with its own store connection, so that a slow receiver never
- * holds the database thread. Webhook deliveries carry the event's id
+ * Sent from the duties thread (duties.c), on its own store connection, so
+ * that a slow receiver never holds the database thread. Webhook deliveries carry the event's id
  * (X-Hygie-Delivery): a receiver that sees one twice can drop it. */
 #include <errno.h>
 #include <stdio.h>
@@ -48,16 +48,7 @@ void notify_sign(const char *secret, const char *body, size_t len, char out[72])
                 snprintf(out + 7 + 2 * i, 3, "%02x", mac[i]);
 }
 
-/* Retries: each failure doubles the wait, up to retry_max. */
-struct channel {
-        const char *name;
-        time_t next;
-        unsigned wait;
-        long long cursor; /* the webhook's, once read: only this thread moves it */
-        bool loaded;
-};
-
-static void failed(struct notifier *n, struct channel *ch, const char *what)
+static void failed(struct notifier *n, struct notify_channel *ch, const char *what)
 {
         ch->wait = ch->wait ? ch->wait * 2 : 1;
         if (ch->wait > n->cfg.retry_max)
@@ -67,7 +58,7 @@ static void failed(struct notifier *n, struct channel *ch, const char *what)
                  ch->name, ch->wait, what);
 }
 
-static void succeeded(struct channel *ch)
+static void succeeded(struct notify_channel *ch)
 {
         ch->wait = 0;
 }
@@ -209,7 +200,8 @@ static const char events_sql[] =
     " LEFT JOIN agents ag ON ag.id = al.agent_id"
     " WHERE ev.id > CAST($1 AS BIGINT) ORDER BY ev.id LIMIT 100"; /* EVENTS_PER_ROUND */
 
-static void webhook_round(struct notifier *n, struct store *s, CURL *curl, struct channel *ch)
+static void webhook_round(struct notifier *n, struct store *s, CURL *curl,
+                          struct notify_channel *ch)
 {
         char from[24], why[256];
         const char *p[1] = { from };
@@ -471,7 +463,7 @@ static int send_mail(struct notifier *n, CURL *curl, const struct regional *u, c
         return 0;
 }
 
-static void digest_round(struct notifier *n, struct store *s, CURL *curl, struct channel *ch)
+static void digest_round(struct notifier *n, struct store *s, CURL *curl, struct notify_channel *ch)
 {
         struct users users = { NULL, 0 };
         time_t now = time(NULL);
@@ -537,62 +529,11 @@ static void digest_round(struct notifier *n, struct store *s, CURL *curl, struct
         free(users.v);
 }
 
-static void run(void *arg)
-{
-        struct notifier *n = arg;
-        struct channel hook = { .name = "webhook" }, mail = { .name = "digest" };
-        struct store *s = NULL;
-        struct error e;
-        CURL *curl = curl_easy_init();
-
-        while (!s && !n->stopping) {
-                if (store_open(n->database, n->data_dir, &s, &e) < 0) {
-                        log_warn("msg=\"notifier cannot open the store\" error=\"%s\"", e.msg);
-                        s = NULL;
-                }
-                if (!s) {
-                        uv_mutex_lock(&n->lock);
-                        if (!n->stopping)
-                                uv_cond_timedwait(&n->cond, &n->lock, 5000000000ull);
-                        uv_mutex_unlock(&n->lock);
-                }
-        }
-        for (;;) {
-                time_t now = time(NULL);
-                uint64_t wait_ns = (uint64_t)n->cfg.poll_ms * 1000000ull;
-
-                uv_mutex_lock(&n->lock);
-                if (n->stopping) {
-                        uv_mutex_unlock(&n->lock);
-                        break;
-                }
-                uv_mutex_unlock(&n->lock);
-                if (curl && n->cfg.webhook_url[0] && now >= hook.next) {
-                        webhook_round(n, s, curl, &hook);
-                        if (!hook.wait)
-                                hook.next = 0;
-                }
-                if (curl && n->cfg.smtp_url[0] && now >= mail.next)
-                        digest_round(n, s, curl, &mail);
-                now = time(NULL);
-                if (n->cfg.smtp_url[0] && mail.next > now &&
-                    (uint64_t)(mail.next - now) * 1000000000ull < wait_ns)
-                        wait_ns = (uint64_t)(mail.next - now) * 1000000000ull;
-                uv_mutex_lock(&n->lock);
-                if (!n->stopping)
-                        uv_cond_timedwait(&n->cond, &n->lock, wait_ns ? wait_ns : 1000000ull);
-                uv_mutex_unlock(&n->lock);
-        }
-        if (curl)
-                curl_easy_cleanup(curl);
-        if (s)
-                store_close(s);
-}
-
-int notifier_start(struct notifier *n, const struct notify_config *c, const char *database,
-                   const char *data_dir, struct error *e)
+int notifier_init(struct notifier *n, const struct notify_config *c, struct error *e)
 {
         memset(n, 0, sizeof(*n));
+        n->hook.name = "webhook";
+        n->mail.name = "digest";
         if (!notify_enabled(c))
                 return 0;
         if (c->webhook_url[0] && !c->webhook_secret[0]) {
@@ -604,32 +545,47 @@ int notifier_start(struct notifier *n, const struct notify_config *c, const char
                 return -EINVAL;
         }
         n->cfg = *c;
-        n->database = database ? strdup(database) : NULL;
-        n->data_dir = data_dir ? strdup(data_dir) : NULL;
         curl_global_init(CURL_GLOBAL_DEFAULT);
-        if (uv_mutex_init(&n->lock) < 0 || uv_cond_init(&n->cond) < 0 ||
-            uv_thread_create(&n->thread, run, n) < 0) {
+        if (!(n->curl = curl_easy_init())) {
                 error_set(e, "", 0, "cannot start the notifier");
-                return -EAGAIN;
+                return -ENOMEM;
         }
-        n->started = true;
         log_info("msg=\"notifications on\" webhook=%s digest=%s", c->webhook_url[0] ? "yes" : "no",
                  c->smtp_url[0] ? "yes" : "no");
         return 0;
 }
 
-void notifier_stop(struct notifier *n)
+void notifier_reset(struct notifier *n)
 {
-        if (!n->started)
-                return;
-        uv_mutex_lock(&n->lock);
-        n->stopping = true;
-        uv_cond_signal(&n->cond);
-        uv_mutex_unlock(&n->lock);
-        uv_thread_join(&n->thread);
-        uv_cond_destroy(&n->cond);
-        uv_mutex_destroy(&n->lock);
-        free(n->database);
-        free(n->data_dir);
-        n->started = false;
+        n->hook.loaded = n->mail.loaded = false;
+        n->hook.next = n->mail.next = 0;
+        n->hook.wait = n->mail.wait = 0;
+}
+
+unsigned notifier_round(struct notifier *n, struct store *s)
+{
+        time_t now = time(NULL);
+        unsigned wait_ms = n->cfg.poll_ms;
+
+        if (!n->curl)
+                return 0;
+        if (n->cfg.webhook_url[0] && now >= n->hook.next) {
+                webhook_round(n, s, n->curl, &n->hook);
+                if (!n->hook.wait)
+                        n->hook.next = 0;
+        }
+        if (n->cfg.smtp_url[0] && now >= n->mail.next)
+                digest_round(n, s, n->curl, &n->mail);
+        now = time(NULL);
+        if (n->cfg.smtp_url[0] && n->mail.next > now &&
+            (unsigned long long)(n->mail.next - now) * 1000 < wait_ms)
+                wait_ms = (unsigned)(n->mail.next - now) * 1000;
+        return wait_ms ? wait_ms : 1;
+}
+
+void notifier_free(struct notifier *n)
+{
+        if (n->curl)
+                curl_easy_cleanup(n->curl);
+        n->curl = NULL;
 }

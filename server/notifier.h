@@ -10,7 +10,7 @@
 #define HYGIE_NOTIFIER_H
 
 #include <stdbool.h>
-#include <uv.h>
+#include <time.h>
 
 #include "error.h"
 
@@ -29,20 +29,33 @@ struct notify_config {
 void notify_config_defaults(struct notify_config *c);
 bool notify_enabled(const struct notify_config *c);
 
-struct notifier {
-        struct notify_config cfg;
-        char *database, *data_dir;
-        uv_thread_t thread;
-        uv_mutex_t lock;
-        uv_cond_t cond;
-        bool stopping, started;
+/* A channel's retries: each failure doubles the wait, up to retry_max. */
+struct notify_channel {
+        const char *name;
+        time_t next;
+        unsigned wait;
+        long long cursor; /* the webhook's, once read */
+        bool loaded;
 };
 
-/* Starts the notifier's thread with its own store connection. */
-int notifier_start(struct notifier *n, const struct notify_config *c, const char *database,
-                   const char *data_dir, struct error *e);
-/* Stops it at once (a send in progress is cut by its timeout). */
-void notifier_stop(struct notifier *n);
+struct notifier {
+        struct notify_config cfg;
+        struct notify_channel hook, mail;
+        void *curl; /* CURL *, NULL when notifications are off */
+};
+
+struct store;
+/* Checks c and readies n; 0 (notifications off or on) or -errno with e
+ * filled. */
+int notifier_init(struct notifier *n, const struct notify_config *c, struct error *e);
+/* Sends what is due, through s: webhook events after the cursor, digests
+ * whose time has come. The milliseconds until the next round is due, 0
+ * when notifications are off. */
+unsigned notifier_round(struct notifier *n, struct store *s);
+/* Forgets what was read from the store: another collector may have moved
+ * the cursors since this one last did. */
+void notifier_reset(struct notifier *n);
+void notifier_free(struct notifier *n);
 
 /* The signature header's value for a body: "sha256=" and hex. */
 void notify_sign(const char *secret, const char *body, size_t len, char out[72]);

@@ -505,8 +505,6 @@ static void server_stop(struct server *s)
         uv_close((uv_handle_t *)&s->listener, on_closed_quietly);
         uv_close((uv_handle_t *)&s->sigterm, on_closed_quietly);
         uv_close((uv_handle_t *)&s->sigint, on_closed_quietly);
-        uv_timer_stop(&s->sweep);
-        uv_close((uv_handle_t *)&s->sweep, on_closed_quietly);
         for (c = s->conns; c; c = next) {
                 next = c->next;
                 if (c->phase == PH_BUSY || c->phase == PH_WRITING)
@@ -529,7 +527,7 @@ static void on_signal(uv_signal_t *sig, int signum)
 /* Every connection is gone: commit what is queued, then let the loop end. */
 static void finish_stop(struct server *s)
 {
-        notifier_stop(&s->notifier);
+        duties_stop(&s->duties);
         db_stop(&s->db);
         uv_timer_stop(&s->grace);
         uv_close((uv_handle_t *)&s->grace, on_closed_quietly);
@@ -576,11 +574,6 @@ static void raise_file_limit(unsigned want)
         }
 }
 
-static void on_sweep(uv_timer_t *t)
-{
-        api_sweep(t->data);
-}
-
 static int read_ca_pem(const char *dir, char **out, struct error *e)
 {
         char path[PATH_MAX];
@@ -616,8 +609,7 @@ int server_run(const struct server_config *cfg, struct error *e)
                 goto out;
         if ((rc = db_start(&s->db, loop, cfg->database, cfg->data_dir, e)) < 0)
                 goto out;
-        if ((rc = notifier_start(&s->notifier, &cfg->notify, cfg->database, cfg->data_dir, e)) <
-            0) {
+        if ((rc = duties_start(&s->duties, cfg, e)) < 0) {
                 db_stop(&s->db);
                 uv_run(loop, UV_RUN_NOWAIT);
                 goto out;
@@ -630,7 +622,7 @@ int server_run(const struct server_config *cfg, struct error *e)
                 error_set(e, "", 0, "cannot listen on %s: %s", cfg->listen, uv_strerror(rc));
                 uv_close((uv_handle_t *)&s->listener, NULL);
                 uv_run(loop, UV_RUN_NOWAIT);
-                notifier_stop(&s->notifier);
+                duties_stop(&s->duties);
                 db_stop(&s->db);
                 uv_run(loop, UV_RUN_NOWAIT);
                 goto out;
@@ -640,10 +632,8 @@ int server_run(const struct server_config *cfg, struct error *e)
         s->sigterm.data = s->sigint.data = s;
         uv_signal_start(&s->sigterm, on_signal, SIGTERM);
         uv_signal_start(&s->sigint, on_signal, SIGINT);
-        uv_timer_init(loop, &s->sweep);
         uv_timer_init(loop, &s->grace);
-        s->sweep.data = s->grace.data = s;
-        uv_timer_start(&s->sweep, on_sweep, 1000, s->cfg.sweep_interval_ms);
+        s->grace.data = s;
         signal(SIGPIPE, SIG_IGN);
         log_info("msg=\"listening\" address=%s database=%s", cfg->listen,
                  cfg->database && *cfg->database ? "postgresql" : "sqlite");

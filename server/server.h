@@ -12,7 +12,7 @@
 #include "db.h"
 #include "error.h"
 #include "http.h"
-#include "notifier.h"
+#include "duties.h"
 #include "tls.h"
 
 struct ca;
@@ -34,13 +34,13 @@ struct server {
         uv_loop_t *loop;
         uv_tcp_t listener;
         uv_signal_t sigterm, sigint;
-        uv_timer_t sweep, grace;
+        uv_timer_t grace;
         struct server_config cfg;
         SSL_CTX *tls;
         struct ca *ca;
         char *ca_pem; /* ca.crt, served to agents before they enroll */
         struct db db;
-        struct notifier notifier;
+        struct duties duties;
         struct conn *conns; /* all open connections */
         struct server_metrics m;
         bool stopping;

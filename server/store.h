@@ -292,6 +292,11 @@ int store_api_token_add(struct store *s, const char *hash, struct error *e);
 /* 0 when an API token with this hash exists, else -ENOENT. */
 int store_api_token_check(struct store *s, const char *hash, struct error *e);
 
+/* Whether this connection leads the periodic work of the collectors that
+ * share the store, taking the lead when no one holds it: 1 yes, 0 another
+ * connection does, or -errno. It keeps the lead until it closes or its
+ * connection is lost. Always 1 on SQLite, which has one collector. */
+int store_lead(struct store *s, struct error *e);
 /* Closes the store and frees s. */
 void store_close(struct store *s);
 

@@ -55,6 +55,8 @@ struct sql_driver {
         int (*queue)(struct store *s, const char *sql, int n, const struct sql_arg *args,
                      store_row_fn *fn, void *user, struct error *e);
         int (*flush)(struct store *s, struct error *e);
+        /* store_lead(): 1 when this connection leads, 0 when another does. */
+        int (*lead)(struct store *s, struct error *e);
         /* Runs a statement without parameters (BEGIN, COMMIT, ROLLBACK...). */
         int (*exec)(struct store *s, const char *sql, struct error *e);
         void (*close)(struct store *s);

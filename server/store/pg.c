@@ -15,8 +15,10 @@
 #include "driver.h"
 #include "stmt_cache.h"
 
-/* pg_advisory_xact_lock key for schema migrations ("hygie" in ASCII). */
+/* Advisory lock keys: schema migrations ("hygie" in ASCII) and the lead of
+ * the periodic work ("hlead"). */
 #define MIGRATION_LOCK 0x6879676965LL
+#define LEAD_LOCK      0x686c656164LL
 #define PARAMS_MAX     32   /* parameters of one statement */
 #define PIPELINE_MAX   1024 /* statements sent before their answers are read */
 
@@ -198,7 +200,8 @@ struct store_pg {
         struct stmt_cache cache;
         struct pending *pending;
         size_t npending, cap;
-        bool piped; /* in pipeline mode */
+        bool piped;   /* in pipeline mode */
+        bool leading; /* this session holds LEAD_LOCK */
 };
 
 /* Parameters as libpq takes them: text, but blobs in binary. */
@@ -304,6 +307,7 @@ static int connected(struct store_pg *s, struct error *e)
                 return 0;
         s->piped = false;
         s->npending = 0;
+        s->leading = false;
         forget_prepared(s);
         PQreset(s->conn);
         return PQstatus(s->conn) == CONNECTION_OK ? 0 : fail(s, e, "cannot connect");
@@ -463,6 +467,28 @@ static int pg_exec(struct store *base, const char *sql, struct error *e)
         return rc;
 }
 
+/* A session lock: held until this connection ends, whoever ends it. */
+static int pg_lead(struct store *base, struct error *e)
+{
+        struct store_pg *s = (struct store_pg *)base;
+        char sql[96];
+        PGresult *r;
+        int rc;
+
+        if ((rc = pg_flush(base, e)) < 0 || (rc = connected(s, e)) < 0)
+                return rc;
+        snprintf(sql, sizeof(sql), "SELECT pg_try_advisory_lock(%lld)", LEAD_LOCK);
+        r = PQexec(s->conn, s->leading ? "SELECT true" : sql);
+        if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
+                s->leading = PQgetvalue(r, 0, 0)[0] == 't';
+                rc = s->leading;
+        } else {
+                rc = result_error(s, r, e);
+        }
+        PQclear(r);
+        return rc;
+}
+
 static int migrate(struct store_pg *s, struct error *e)
 {
         const int latest = (int)(sizeof(migrations) / sizeof(migrations[0]));
@@ -531,6 +557,7 @@ static const struct sql_driver pg_driver = {
         .run = pg_run,
         .queue = pg_queue,
         .flush = pg_flush,
+        .lead = pg_lead,
         .exec = pg_exec,
         .close = pg_close,
 };

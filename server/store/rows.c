@@ -91,6 +91,11 @@ int store_tx(struct store *s, store_tx_fn *fn, void *user, struct error *e)
         return rc;
 }
 
+int store_lead(struct store *s, struct error *e)
+{
+        return s->drv->lead(s, e);
+}
+
 void store_close(struct store *s)
 {
         if (s) {

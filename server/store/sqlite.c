@@ -409,6 +409,14 @@ static int sqlite_flush(struct store *s, struct error *e)
         return 0;
 }
 
+/* One collector per database: it always leads. */
+static int sqlite_lead(struct store *s, struct error *e)
+{
+        (void)s;
+        (void)e;
+        return 1;
+}
+
 static void finalize(void *handle)
 {
         sqlite3_finalize(handle);
@@ -434,6 +442,7 @@ static const struct sql_driver sqlite_driver = {
         .run = sqlite_run,
         .queue = sqlite_queue,
         .flush = sqlite_flush,
+        .lead = sqlite_lead,
         .exec = sqlite_exec,
         .close = sqlite_close,
 };
