@@ -736,7 +736,8 @@ static void metrics_done(struct db_job *j)
                 "0.001", "0.0025", "0.005", "0.01", "0.025", "0.05",
                 "0.1",   "0.25",   "0.5",   "1",    "2.5",   "10",
         };
-        unsigned long long cum = 0;
+        unsigned long long cum = 0, sweeps;
+        bool leading;
         char *buf;
         size_t size;
         FILE *f;
@@ -789,7 +790,12 @@ static void metrics_done(struct db_job *j)
         fputs("# HELP hygie_leading 1 on the collector that runs the sweep and notifications.\n"
               "# TYPE hygie_leading gauge\n",
               f);
-        fprintf(f, "hygie_leading %d\n", duties_leading(&s->duties));
+        leading = duties_leading(&s->duties, &sweeps);
+        fprintf(f, "hygie_leading %d\n", leading);
+        fputs("# HELP hygie_sweeps_total Sweeps this collector ran.\n"
+              "# TYPE hygie_sweeps_total counter\n",
+              f);
+        fprintf(f, "hygie_sweeps_total %llu\n", sweeps);
         fputs("# HELP hygie_connections Open connections.\n# TYPE hygie_connections gauge\n", f);
         fprintf(f, "hygie_connections %u\n", m->connections);
         fputs("# HELP hygie_agents_connected Connections from enrolled agents.\n"

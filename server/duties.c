@@ -34,6 +34,9 @@ static void sweep(struct duties *d, struct store *s)
 
         /* After a burst, give back what it left in the heap. */
         malloc_trim(0);
+        uv_mutex_lock(&d->lock);
+        d->sweeps++;
+        uv_mutex_unlock(&d->lock);
         if (sweep_run(&d->sweep, s, time(NULL), &e) < 0)
                 log_warn("msg=\"sweep failed\" error=\"%s\"", e.msg);
         else if (d->sweep.opened > 0)
@@ -66,7 +69,7 @@ static void run(void *arg)
                 if (lead < 0 && !warned)
                         log_warn("msg=\"cannot tell which collector leads\" error=\"%s\"", e.msg);
                 warned = lead < 0;
-                if ((lead > 0) != duties_leading(d)) {
+                if ((lead > 0) != duties_leading(d, NULL)) {
                         log_info("msg=\"%s\"", lead > 0 ? "leading the sweep and notifications"
                                                         : "another collector leads the sweep"
                                                           " and notifications");
@@ -133,14 +136,19 @@ void duties_stop(struct duties *d)
         d->started = false;
 }
 
-bool duties_leading(struct duties *d)
+bool duties_leading(struct duties *d, unsigned long long *sweeps)
 {
         bool leading;
 
-        if (!d->started)
+        if (!d->started) {
+                if (sweeps)
+                        *sweeps = 0;
                 return false;
+        }
         uv_mutex_lock(&d->lock);
         leading = d->leading;
+        if (sweeps)
+                *sweeps = d->sweeps;
         uv_mutex_unlock(&d->lock);
         return leading;
 }

@@ -27,6 +27,7 @@ struct duties {
         uv_thread_t thread;
         uv_mutex_t lock;
         uv_cond_t cond;
+        unsigned long long sweeps; /* run by this collector */
         bool stopping, started, leading;
 };
 
@@ -35,7 +36,7 @@ struct duties {
 int duties_start(struct duties *d, const struct server_config *cfg, struct error *e);
 /* Stops it at once (a send in progress is cut by its timeout). */
 void duties_stop(struct duties *d);
-/* Whether this collector leads the cluster's duties now. */
-bool duties_leading(struct duties *d);
+/* Whether this collector leads the duties now, and how many sweeps it ran. */
+bool duties_leading(struct duties *d, unsigned long long *sweeps);
 
 #endif
