@@ -299,6 +299,20 @@ static void forget_prepared(struct store_pg *s)
                         sc->handle = NULL;
 }
 
+/* Sets up a new connection. Prepared statements are planned for the
+ * values they run with: the dashboard's are written once for every scope
+ * ("$1 IS NULL OR e.finess = $1"), and a generic plan of them reads the
+ * whole fleet. */
+static int session(struct store_pg *s, struct error *e)
+{
+        PGresult *r = PQexec(s->conn, "SET client_min_messages = warning;"
+                                      " SET plan_cache_mode = force_custom_plan");
+        int rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : result_error(s, r, e);
+
+        PQclear(r);
+        return rc;
+}
+
 /* A connection the server closed (a restart, a failover) is opened again
  * between transactions; its prepared statements went with it. */
 static int connected(struct store_pg *s, struct error *e)
@@ -310,7 +324,7 @@ static int connected(struct store_pg *s, struct error *e)
         s->leading = false;
         forget_prepared(s);
         PQreset(s->conn);
-        return PQstatus(s->conn) == CONNECTION_OK ? 0 : fail(s, e, "cannot connect");
+        return PQstatus(s->conn) == CONNECTION_OK ? session(s, e) : fail(s, e, "cannot connect");
 }
 
 /* Reads the answers to what was queued, up to the sync that ends them, and
@@ -583,8 +597,7 @@ int store_open_pg(const char *url, struct store **out, struct error *e)
         }
         /* Library code never prints: NOTICEs go nowhere. */
         PQsetNoticeProcessor(s->conn, quiet, NULL);
-        if ((rc = pg_exec(&s->base, "SET client_min_messages = warning", e)) < 0 ||
-            (rc = migrate(s, e)) < 0)
+        if ((rc = session(s, e)) < 0 || (rc = migrate(s, e)) < 0)
                 goto err;
         *out = &s->base;
         return 0;
