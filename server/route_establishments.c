@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "records.h"
 #include "route.h"
 
 static int query_establishments(struct store *s, struct query_job *q, struct error *e)
@@ -40,15 +41,15 @@ static int record_in_tx(struct store *s, void *user, struct error *e)
         struct query_job *q = user;
         char detail[64];
         struct audit a = { time(NULL), q->who.login, "record.add", q->key, detail };
+        long long id;
         int rc;
 
         if (!q->body)
                 return api_refuse(q, 400, "bad_request", e, "the body must be a JSON object");
-        rc =
-            view_record_add(s, api_rules(q), q->key, q->body, q->who.login, time(NULL), &q->out, e);
+        rc = records_add(s, api_rules(q), q->key, q->body, q->who.login, time(NULL), &id, e);
         if (rc == -EINVAL)
                 return api_refuse(q, 400, "bad_request", e, e->msg);
-        if (rc < 0)
+        if (rc < 0 || (rc = view_record(s, id, &q->out, e)) < 0)
                 return rc;
         snprintf(detail, sizeof(detail), "%s %lld",
                  json_string_value(json_object_get(q->out, "kind")),

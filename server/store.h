@@ -238,6 +238,11 @@ int store_agent_revoke(struct store *s, const char *id, time_t now, struct error
  * other alert. Sets each report's result; fails as a whole. */
 int store_reports_put(struct store *s, struct store_report *v, size_t n, time_t now,
                       store_rules_fn *rules, void *user, struct error *e);
+/* The plan's checks at establishment level, for establishments with
+ * machines enrolled: opens an alert while no crisis exercise, awareness
+ * action or successful restore test of each backup job in use is recorded
+ * within the rules' months, resolves it once one is. */
+int store_plan_checks(struct store *s, const struct store_rules *r, time_t now, struct error *e);
 /* Opens agent.silent for agents that missed three report intervals
  * by now; a report resolves it. The number opened, or -errno. */
 int store_sweep_silent(struct store *s, time_t now, struct error *e);

@@ -1,6 +1,7 @@
 /* sweep.c - the collector's periodic sweep, in one transaction. */
 #include <errno.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "log.h"
@@ -16,15 +17,54 @@ struct sweep_tx {
         bool snapshot;
 };
 
+struct day_scores {
+        struct store *s;
+        char day[24];
+        struct error *e;
+};
+
+static int keep_score(void *user, const char *finess, int score, long machines)
+{
+        struct day_scores *d = user;
+        char sc[16], n[24];
+        const char *p[] = { d->day, finess, sc, n };
+
+        snprintf(sc, sizeof(sc), "%d", score);
+        snprintf(n, sizeof(n), "%ld", machines);
+        return store_rows(d->s,
+                          "INSERT INTO establishment_days (finess, day, score, machines)"
+                          " VALUES ($2, CAST($1 AS BIGINT), CAST($3 AS BIGINT),"
+                          " CAST($4 AS BIGINT)) ON CONFLICT (finess, day)"
+                          " DO UPDATE SET score = excluded.score, machines = excluded.machines",
+                          4, p, NULL, NULL, d->e);
+}
+
+int sweep_snapshot(struct store *s, const struct store_rules *r, time_t now, struct error *e)
+{
+        struct day_scores d = { s, "", e };
+        const char *p[] = { d.day };
+        int rc;
+
+        snprintf(d.day, sizeof(d.day), "%lld", (long long)(now / 86400));
+        rc = store_rows(s,
+                        "INSERT INTO machine_days (agent_id, day, score)"
+                        " SELECT id, CAST($1 AS BIGINT), score FROM agents"
+                        " WHERE revoked_at IS NULL AND score IS NOT NULL"
+                        " ON CONFLICT (agent_id, day) DO UPDATE SET score = excluded.score",
+                        1, p, NULL, NULL, e);
+        return rc < 0 ? rc : view_scores(s, r, now, keep_score, &d, e);
+}
+
 static int sweep_in_tx(struct store *s, void *user, struct error *e)
 {
         struct sweep_tx *t = user;
         int rc = store_sweep_silent(s, t->now, e), rc2;
 
-        if (rc < 0 || (rc2 = throttle_prune(s, t->now, e)) < 0)
+        if (rc < 0 || (rc2 = throttle_prune(s, t->now, e)) < 0 ||
+            (rc2 = store_plan_checks(s, t->rules, t->now, e)) < 0)
                 return rc < 0 ? rc : rc2;
         t->sw->opened = rc;
-        return view_sweep(s, t->rules, t->now, t->snapshot, e);
+        return t->snapshot ? sweep_snapshot(s, t->rules, t->now, e) : 0;
 }
 
 /* The default policy's rules ("" in the store), else the shipped defaults. */

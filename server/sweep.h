@@ -21,4 +21,7 @@ struct sweep {
  * rules. 0, or -errno with e filled (nothing is kept then). */
 int sweep_run(struct sweep *sw, struct store *s, time_t now, struct error *e);
 
+/* Keeps today's score of every machine and establishment, for the history. */
+int sweep_snapshot(struct store *s, const struct store_rules *r, time_t now, struct error *e);
+
 #endif

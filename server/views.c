@@ -794,256 +794,34 @@ int view_csv(const json_t *list, const char *const *columns, char **csv, size_t 
         return fclose(f) == 0 ? 0 : -ENOMEM;
 }
 
-/* Records and the establishment-level checks. */
-
-static const char *text_field(const json_t *body, const char *key, size_t max, bool required,
-                              struct error *e)
+int view_record(struct store *s, long long id, json_t **out, struct error *e)
 {
-        const json_t *v = json_object_get(body, key);
-        const char *t = json_string_value(v);
-
-        if (!v && !required)
-                return "";
-        if (!t || (required && !*t) || strlen(t) > max) {
-                error_set(e, "", 0, "\"%s\" must be a text of %s%zu characters at most", key,
-                          required ? "1 to " : "", max);
-                return NULL;
-        }
-        for (const char *c = t; *c; c++)
-                if ((unsigned char)*c < 0x20 && *c != '\n' && *c != '\t') {
-                        error_set(e, "", 0, "\"%s\" holds a control character", key);
-                        return NULL;
-                }
-        return t;
-}
-
-static int count_field(const json_t *body, const char *key, long max, long *out, struct error *e)
-{
-        const json_t *v = json_object_get(body, key);
-
-        if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > max) {
-                error_set(e, "", 0, "\"%s\" must be a whole number from 0 to %ld", key, max);
-                return -EINVAL;
-        }
-        *out = (long)json_integer_value(v);
-        return 0;
-}
-
-struct record_kind {
-        const char *kind, *title, *people, *result, *notes; /* the body's keys, or NULL */
-};
-
-static const struct record_kind kinds[] = {
-        { "exercise", "scenario", "participants", NULL, "lessons" },
-        { "awareness", "audience", "reached", NULL, "notes" },
-        { "restore_test", "job", NULL, "result", "notes" },
-};
-
-static bool known_key(const struct record_kind *k, const char *key)
-{
-        const char *keys[] = { "kind", "date", k->title, k->people, k->result, k->notes };
-
-        for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-                if (keys[i] && strcmp(keys[i], key) == 0)
-                        return true;
-        return false;
-}
-
-static int record_json(void *user, int ncols, const char *const *v)
-{
-        struct table t = { user, record_keys };
-
-        return table_row(&t, ncols, v);
-}
-
-int view_record_add(struct store *s, const struct store_rules *r, const char *finess,
-                    const json_t *body, const char *actor, time_t now, json_t **out,
-                    struct error *e)
-{
-        const char *kind = json_string_value(json_object_get(body, "kind"));
-        const char *date = json_string_value(json_object_get(body, "date"));
-        const struct record_kind *k = NULL;
-        const char *title, *result = "", *notes = "", *key;
-        char day[24], people_s[24], created[24];
-        long people = 0;
-        time_t t;
-        json_t *v, *list;
+        char ids[24];
+        const char *p[] = { ids };
+        json_t *list;
         int rc;
 
-        for (size_t i = 0; kind && i < sizeof(kinds) / sizeof(kinds[0]); i++)
-                if (strcmp(kinds[i].kind, kind) == 0)
-                        k = &kinds[i];
-        if (!k) {
-                error_set(e, "", 0, "\"kind\" must be exercise, awareness or restore_test");
-                return -EINVAL;
-        }
-        json_object_foreach((json_t *)body, key, v)
-        {
-                if (!known_key(k, key)) {
-                        error_set(e, "", 0, "unknown field \"%s\" for a %s", key, kind);
-                        return -EINVAL;
-                }
-        }
-        if (!date || util_parse_date(date, &t) < 0 || t > now || t < 946684800) {
-                error_set(e, "", 0, "\"date\" must be a past day since 2000, as YYYY-MM-DD");
-                return -EINVAL;
-        }
-        if (!(title = text_field(body, k->title, 500, true, e)) ||
-            (k->people && count_field(body, k->people, 1000000, &people, e) < 0) ||
-            (k->notes && !(notes = text_field(body, k->notes, 4000, false, e))))
-                return -EINVAL;
-        if (k->result) {
-                result = json_string_value(json_object_get(body, k->result));
-                if (!result || (strcmp(result, "success") != 0 && strcmp(result, "failure") != 0)) {
-                        error_set(e, "", 0, "\"result\" must be success or failure");
-                        return -EINVAL;
-                }
-        }
-        snprintf(day, sizeof(day), "%lld", (long long)(t / DAY));
-        snprintf(people_s, sizeof(people_s), "%ld", people);
-        snprintf(created, sizeof(created), "%lld", (long long)now);
-        const char *p[] = { finess, kind, day, title, people_s, result, notes, actor, created };
-        list = json_array();
-        rc = store_rows(s,
-                        "INSERT INTO records (finess, kind, day, title, people, result, notes,"
-                        " created_by, created_at) VALUES ($1, $2, CAST($3 AS BIGINT), $4,"
-                        " CAST($5 AS BIGINT), $6, $7, $8, CAST($9 AS BIGINT))"
-                        " RETURNING id, kind, day, title, people, result, notes, created_by,"
-                        " created_at",
-                        9, p, record_json, list, e);
-        if (rc == 0)
-                rc = view_sweep(s, r, now, false, e);
-        if (rc < 0) {
-                json_decref(list);
+        snprintf(ids, sizeof(ids), "%lld", id);
+        rc = table(s,
+                   "SELECT id, kind, day, title, people, result, notes, created_by, created_at"
+                   " FROM records WHERE id = CAST($1 AS BIGINT)",
+                   1, p, record_keys, &list, e);
+        if (rc < 0)
                 return rc;
-        }
         *out = json_incref(json_array_get(list, 0));
         json_decref(list);
-        return 0;
+        return *out ? 0 : -ENOENT;
 }
 
-/* The plan's checks at establishment level, for establishments that have
- * machines enrolled: one alert per establishment (and backup job) while a
- * record is missing, resolved once it is there. */
-
-static const char open_plan_sql[] =
-    "INSERT INTO alerts (agent_id, finess, check_id, subject, severity, summary, status,"
-    " opened_at, last_seen, last_seq)"
-    " SELECT NULL, e.finess, $3, '', $5, $6, 'open', CAST($1 AS BIGINT),"
-    "   CAST($1 AS BIGINT), 0"
-    " FROM establishments e"
-    " WHERE EXISTS (SELECT 1 FROM agents a WHERE a.finess = e.finess AND a.revoked_at IS NULL)"
-    "   AND NOT EXISTS (SELECT 1 FROM records r WHERE r.finess = e.finess AND r.kind = $4"
-    "     AND r.day >= CAST($2 AS BIGINT))"
-    " ON CONFLICT (finess, check_id, subject) WHERE agent_id IS NULL AND status <> 'resolved'"
-    " DO NOTHING";
-
-static const char resolve_plan_sql[] =
-    "UPDATE alerts SET status = 'resolved', resolved_at = CAST($1 AS BIGINT)"
-    " WHERE agent_id IS NULL AND check_id = $3 AND status <> 'resolved'"
-    "   AND (EXISTS (SELECT 1 FROM records r WHERE r.finess = alerts.finess AND r.kind = $4"
-    "       AND r.day >= CAST($2 AS BIGINT))"
-    "     OR NOT EXISTS (SELECT 1 FROM agents a WHERE a.finess = alerts.finess"
-    "       AND a.revoked_at IS NULL))";
-
-/* $2 the day since which a successful test counts, $3 the oldest last_seen
- * of a job still in use, $4 the months. */
-static const char open_restore_sql[] =
-    "INSERT INTO alerts (agent_id, finess, check_id, subject, severity, summary, status,"
-    " opened_at, last_seen, last_seq)"
-    " SELECT NULL, j.finess, 'backup.restore_tested', j.job, 'high',"
-    "   'no successful restore test of backup job ' || j.job || ' recorded in the past '"
-    "   || $4 || ' months', 'open', CAST($1 AS BIGINT), CAST($1 AS BIGINT), 0"
-    " FROM backup_jobs j WHERE j.last_seen >= CAST($3 AS BIGINT)"
-    "   AND NOT EXISTS (SELECT 1 FROM records r WHERE r.finess = j.finess"
-    "     AND r.kind = 'restore_test' AND r.title = j.job AND r.result = 'success'"
-    "     AND r.day >= CAST($2 AS BIGINT))"
-    " ON CONFLICT (finess, check_id, subject) WHERE agent_id IS NULL AND status <> 'resolved'"
-    " DO NOTHING";
-
-static const char resolve_restore_sql[] =
-    "UPDATE alerts SET status = 'resolved', resolved_at = CAST($1 AS BIGINT)"
-    " WHERE agent_id IS NULL AND check_id = 'backup.restore_tested' AND status <> 'resolved'"
-    "   AND (EXISTS (SELECT 1 FROM records r WHERE r.finess = alerts.finess"
-    "       AND r.kind = 'restore_test' AND r.title = alerts.subject AND r.result = 'success'"
-    "       AND r.day >= CAST($2 AS BIGINT))"
-    "     OR NOT EXISTS (SELECT 1 FROM backup_jobs j WHERE j.finess = alerts.finess"
-    "       AND j.job = alerts.subject AND j.last_seen >= CAST($3 AS BIGINT)))";
-
-#define JOB_FORGOTTEN (30 * DAY) /* a job no machine reported for this long */
-
-static int plan_check(struct store *s, time_t now, const char *check, const char *severity,
-                      const char *summary, const char *kind, int months, struct error *e)
+int view_scores(struct store *s, const struct store_rules *r, time_t now, view_score_fn *fn,
+                void *user, struct error *e)
 {
-        char t[24], since[24];
-        const char *p[6] = { t, since, check, kind, severity, summary };
-        int rc;
-
-        snprintf(t, sizeof(t), "%lld", (long long)now);
-        snprintf(since, sizeof(since), "%ld", today(now) - months_to_days(months));
-        if ((rc = store_rows(s, resolve_plan_sql, 4, p, NULL, NULL, e)) < 0)
-                return rc;
-        return store_rows(s, open_plan_sql, 6, p, NULL, NULL, e);
-}
-
-static int snapshot(struct store *s, const struct store_rules *r, time_t now, struct error *e)
-{
-        char day[24], score[16], machines[24];
-        const char *p[4] = { day };
         struct est_list l;
-        int rc;
+        int rc = summaries(s, r, NULL, now, false, &l, e);
 
-        snprintf(day, sizeof(day), "%ld", today(now));
-        rc = store_rows(s,
-                        "INSERT INTO machine_days (agent_id, day, score)"
-                        " SELECT id, CAST($1 AS BIGINT), score FROM agents"
-                        " WHERE revoked_at IS NULL AND score IS NOT NULL"
-                        " ON CONFLICT (agent_id, day) DO UPDATE SET score = excluded.score",
-                        1, p, NULL, NULL, e);
-        if (rc < 0 || (rc = summaries(s, r, NULL, now, false, &l, e)) < 0)
-                return rc;
-        for (size_t i = 0; i < l.n && rc == 0; i++) {
-                if (l.v[i].score < 0)
-                        continue;
-                snprintf(score, sizeof(score), "%d", l.v[i].score);
-                snprintf(machines, sizeof(machines), "%ld", l.v[i].machines);
-                p[1] = l.v[i].finess;
-                p[2] = score;
-                p[3] = machines;
-                rc = store_rows(s,
-                                "INSERT INTO establishment_days (finess, day, score, machines)"
-                                " VALUES ($2, CAST($1 AS BIGINT), CAST($3 AS BIGINT),"
-                                " CAST($4 AS BIGINT)) ON CONFLICT (finess, day)"
-                                " DO UPDATE SET score = excluded.score,"
-                                " machines = excluded.machines",
-                                4, p, NULL, NULL, e);
-        }
+        for (size_t i = 0; rc == 0 && i < l.n; i++)
+                if (l.v[i].score >= 0)
+                        rc = fn(user, l.v[i].finess, l.v[i].score, l.v[i].machines);
         free(l.v);
         return rc;
-}
-
-int view_sweep(struct store *s, const struct store_rules *r, time_t now, bool snap, struct error *e)
-{
-        char t[24], since[24], months[16], seen[24];
-        const char *p[4] = { t, since, seen, months };
-        char ex[128], aw[128];
-        int rc;
-
-        snprintf(ex, sizeof(ex), "no cyber-crisis exercise recorded in the past %d months",
-                 r->exercise_months);
-        snprintf(aw, sizeof(aw), "no awareness action recorded in the past %d months",
-                 r->awareness_months);
-        if ((rc = plan_check(s, now, "establishment.crisis_exercise", "high", ex, "exercise",
-                             r->exercise_months, e)) < 0 ||
-            (rc = plan_check(s, now, "establishment.awareness", "medium", aw, "awareness",
-                             r->awareness_months, e)) < 0)
-                return rc;
-        snprintf(t, sizeof(t), "%lld", (long long)now);
-        snprintf(since, sizeof(since), "%ld", today(now) - months_to_days(r->restore_test_months));
-        snprintf(months, sizeof(months), "%d", r->restore_test_months);
-        snprintf(seen, sizeof(seen), "%lld", (long long)(now - JOB_FORGOTTEN));
-        if ((rc = store_rows(s, resolve_restore_sql, 3, p, NULL, NULL, e)) < 0 ||
-            (rc = store_rows(s, open_restore_sql, 4, p, NULL, NULL, e)) < 0)
-                return rc;
-        return snap ? snapshot(s, r, now, e) : 0;
 }

@@ -1,8 +1,8 @@
 /* views.h - what the dashboard shows, computed from the store.
  *
- * Every view is SQL that both engines run (store_ops.rows) and a little C
- * that turns rows into JSON or CSV. Views take the caller's scope already
- * narrowed; they never decide who may see what. */
+ * Every view is SQL that both engines run (store_rows) and a little C that
+ * turns rows into JSON or CSV. Views only read; they take the caller's scope
+ * already narrowed and never decide who may see what. */
 #ifndef HYGIE_VIEWS_H
 #define HYGIE_VIEWS_H
 
@@ -45,16 +45,13 @@ int view_opendata(struct store *s, const struct store_rules *r, time_t now, json
  * the order given; *csv malloc'ed. */
 int view_csv(const json_t *list, const char *const *columns, char **csv, size_t *len);
 
-/* Records what an establishment did (body: {"kind": "exercise" |
- * "awareness" | "restore_test", "date": "YYYY-MM-DD", ...}) and brings its
- * plan checks up to date. -EINVAL with e saying what is wrong. */
-int view_record_add(struct store *s, const struct store_rules *r, const char *finess,
-                    const json_t *body, const char *actor, time_t now, json_t **out,
-                    struct error *e);
+/* One record as the establishment page lists it; -ENOENT when none. */
+int view_record(struct store *s, long long id, json_t **out, struct error *e);
 
-/* Opens and resolves the establishment-level checks; with snapshot, keeps
- * today's score of every machine and establishment. */
-int view_sweep(struct store *s, const struct store_rules *r, time_t now, bool snapshot,
-               struct error *e);
+/* Calls fn for each establishment that has a score now, with its number of
+ * machines; stops at fn's non-zero return and returns it. */
+typedef int view_score_fn(void *user, const char *finess, int score, long machines);
+int view_scores(struct store *s, const struct store_rules *r, time_t now, view_score_fn *fn,
+                void *user, struct error *e);
 
 #endif

@@ -1,5 +1,6 @@
-/* alerts.c - the alert operations written once, over the engines' rows():
- * the same SQL text on SQLite and PostgreSQL. */
+/* alerts.c - alerts: the ones agents have gone silent for, the plan's
+ * checks at establishment level, acknowledging, and reading them. (What a
+ * report opens and resolves is planned in store.c, written in reports.c.) */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -139,4 +140,106 @@ int store_sweep_silent(struct store *s, time_t now, struct error *e)
         long long rc = store_change(s, sql, 1, a, e);
 
         return (int)rc;
+}
+
+/* The plan's checks at establishment level. */
+
+#define DAY 86400
+
+static long today(time_t now)
+{
+        return (long)(now / DAY);
+}
+
+static long months_to_days(int months)
+{
+        return (long)months * 365 / 12;
+}
+
+/* For establishments that have machines enrolled: one alert per establishment (and backup job)
+ * while a record is missing, resolved once it is there. */
+
+static const char open_plan_sql[] =
+    "INSERT INTO alerts (agent_id, finess, check_id, subject, severity, summary, status,"
+    " opened_at, last_seen, last_seq)"
+    " SELECT NULL, e.finess, $3, '', $5, $6, 'open', CAST($1 AS BIGINT),"
+    "   CAST($1 AS BIGINT), 0"
+    " FROM establishments e"
+    " WHERE EXISTS (SELECT 1 FROM agents a WHERE a.finess = e.finess AND a.revoked_at IS NULL)"
+    "   AND NOT EXISTS (SELECT 1 FROM records r WHERE r.finess = e.finess AND r.kind = $4"
+    "     AND r.day >= CAST($2 AS BIGINT))"
+    " ON CONFLICT (finess, check_id, subject) WHERE agent_id IS NULL AND status <> 'resolved'"
+    " DO NOTHING";
+
+static const char resolve_plan_sql[] =
+    "UPDATE alerts SET status = 'resolved', resolved_at = CAST($1 AS BIGINT)"
+    " WHERE agent_id IS NULL AND check_id = $3 AND status <> 'resolved'"
+    "   AND (EXISTS (SELECT 1 FROM records r WHERE r.finess = alerts.finess AND r.kind = $4"
+    "       AND r.day >= CAST($2 AS BIGINT))"
+    "     OR NOT EXISTS (SELECT 1 FROM agents a WHERE a.finess = alerts.finess"
+    "       AND a.revoked_at IS NULL))";
+
+/* $2 the day since which a successful test counts, $3 the oldest last_seen
+ * of a job still in use, $4 the months. */
+static const char open_restore_sql[] =
+    "INSERT INTO alerts (agent_id, finess, check_id, subject, severity, summary, status,"
+    " opened_at, last_seen, last_seq)"
+    " SELECT NULL, j.finess, 'backup.restore_tested', j.job, 'high',"
+    "   'no successful restore test of backup job ' || j.job || ' recorded in the past '"
+    "   || $4 || ' months', 'open', CAST($1 AS BIGINT), CAST($1 AS BIGINT), 0"
+    " FROM backup_jobs j WHERE j.last_seen >= CAST($3 AS BIGINT)"
+    "   AND NOT EXISTS (SELECT 1 FROM records r WHERE r.finess = j.finess"
+    "     AND r.kind = 'restore_test' AND r.title = j.job AND r.result = 'success'"
+    "     AND r.day >= CAST($2 AS BIGINT))"
+    " ON CONFLICT (finess, check_id, subject) WHERE agent_id IS NULL AND status <> 'resolved'"
+    " DO NOTHING";
+
+static const char resolve_restore_sql[] =
+    "UPDATE alerts SET status = 'resolved', resolved_at = CAST($1 AS BIGINT)"
+    " WHERE agent_id IS NULL AND check_id = 'backup.restore_tested' AND status <> 'resolved'"
+    "   AND (EXISTS (SELECT 1 FROM records r WHERE r.finess = alerts.finess"
+    "       AND r.kind = 'restore_test' AND r.title = alerts.subject AND r.result = 'success'"
+    "       AND r.day >= CAST($2 AS BIGINT))"
+    "     OR NOT EXISTS (SELECT 1 FROM backup_jobs j WHERE j.finess = alerts.finess"
+    "       AND j.job = alerts.subject AND j.last_seen >= CAST($3 AS BIGINT)))";
+
+#define JOB_FORGOTTEN (30 * DAY) /* a job no machine reported for this long */
+
+static int plan_check(struct store *s, time_t now, const char *check, const char *severity,
+                      const char *summary, const char *kind, int months, struct error *e)
+{
+        char t[24], since[24];
+        const char *p[6] = { t, since, check, kind, severity, summary };
+        int rc;
+
+        snprintf(t, sizeof(t), "%lld", (long long)now);
+        snprintf(since, sizeof(since), "%ld", today(now) - months_to_days(months));
+        if ((rc = store_rows(s, resolve_plan_sql, 4, p, NULL, NULL, e)) < 0)
+                return rc;
+        return store_rows(s, open_plan_sql, 6, p, NULL, NULL, e);
+}
+
+int store_plan_checks(struct store *s, const struct store_rules *r, time_t now, struct error *e)
+{
+        char t[24], since[24], months[16], seen[24];
+        const char *p[4] = { t, since, seen, months };
+        char ex[128], aw[128];
+        int rc;
+
+        snprintf(ex, sizeof(ex), "no cyber-crisis exercise recorded in the past %d months",
+                 r->exercise_months);
+        snprintf(aw, sizeof(aw), "no awareness action recorded in the past %d months",
+                 r->awareness_months);
+        if ((rc = plan_check(s, now, "establishment.crisis_exercise", "high", ex, "exercise",
+                             r->exercise_months, e)) < 0 ||
+            (rc = plan_check(s, now, "establishment.awareness", "medium", aw, "awareness",
+                             r->awareness_months, e)) < 0)
+                return rc;
+        snprintf(t, sizeof(t), "%lld", (long long)now);
+        snprintf(since, sizeof(since), "%ld", today(now) - months_to_days(r->restore_test_months));
+        snprintf(months, sizeof(months), "%d", r->restore_test_months);
+        snprintf(seen, sizeof(seen), "%lld", (long long)(now - JOB_FORGOTTEN));
+        if ((rc = store_rows(s, resolve_restore_sql, 3, p, NULL, NULL, e)) < 0)
+                return rc;
+        return store_rows(s, open_restore_sql, 4, p, NULL, NULL, e);
 }

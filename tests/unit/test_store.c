@@ -15,7 +15,10 @@
 #include "checks.h"
 #include "policy.h"
 #include "report_limits.h"
+#include "records.h"
 #include "store.h"
+#include "store/driver.h"
+#include "sweep.h"
 #include "token.h"
 #include "views.h"
 
@@ -26,6 +29,26 @@ struct fixture {
 
 /* The engine under test: SQLite, or PostgreSQL at $HYGIE_TEST_PG (a
  * throwaway database: its schema is dropped before each test). */
+/* The sweep's plan checks (and with snapshot, today's scores) under rules r. */
+static int sweep_at(struct store *s, const struct store_rules *r, time_t now, bool snapshot,
+                    struct error *e)
+{
+        int rc = store_plan_checks(s, r, now, e);
+
+        return rc < 0 || !snapshot ? rc : sweep_snapshot(s, r, now, e);
+}
+
+/* A record added, as the route answers it in *out. */
+static int record_add(struct store *s, const struct store_rules *r, const char *finess,
+                      const json_t *body, const char *actor, time_t now, json_t **out,
+                      struct error *e)
+{
+        long long id;
+        int rc = records_add(s, r, finess, body, actor, now, &id, e);
+
+        return rc < 0 ? rc : view_record(s, id, out, e);
+}
+
 static const char *pg_url;
 
 static int pg_reset(void)
@@ -85,6 +108,40 @@ static void test_store_duplicate_establishment_is_refused(void **state)
 
         assert_int_equal(store_establishment_add(f->s, &est, &e), -EEXIST);
         assert_string_equal(e.msg, "establishment 750712184 is already registered");
+}
+
+/* A statement that fails among queued ones (sent together on PostgreSQL)
+ * fails the flush with its kind, and the connection goes on after the
+ * rollback. */
+static void test_store_queued_failure_is_reported_and_rolled_back(void **state)
+{
+        struct fixture *f = *state;
+        const struct sql_driver *d = f->s->drv;
+        static const char add[] = "INSERT INTO establishments (finess, name, region, department)"
+                                  " VALUES ($1, 'x', 'y', $2)";
+        const struct sql_arg fresh[] = { sql_text("690781810"), sql_text("69") };
+        const struct sql_arg taken[] = { sql_text("750712184"), sql_text("75") };
+        struct establishment est;
+        struct error e;
+        int rc;
+
+        assert_int_equal(d->exec(f->s, d->begin, &e), 0);
+        rc = d->queue(f->s, add, 2, fresh, NULL, NULL, &e);
+        if (rc == 0)
+                rc = d->queue(f->s, add, 2, taken, NULL, NULL, &e);
+        if (rc == 0)
+                rc = d->queue(f->s, add, 2, fresh, NULL, NULL, &e); /* not run */
+        if (rc == 0)
+                rc = d->flush(f->s, &e);
+        assert_int_equal(rc, -EEXIST);
+        assert_int_equal(d->exec(f->s, "ROLLBACK", &e), 0);
+        assert_int_equal(store_establishment_get(f->s, "690781810", &est, &e), -ENOENT);
+        assert_int_equal(store_establishment_get(f->s, "750712184", &est, &e), 0);
+        assert_int_equal(d->exec(f->s, d->begin, &e), 0);
+        assert_int_equal(d->queue(f->s, add, 2, fresh, NULL, NULL, &e), 0);
+        assert_int_equal(d->flush(f->s, &e), 0);
+        assert_int_equal(d->exec(f->s, "COMMIT", &e), 0);
+        assert_int_equal(store_establishment_get(f->s, "690781810", &est, &e), 0);
 }
 
 static void test_store_token_spends_each_use_once(void **state)
@@ -749,9 +806,9 @@ static void test_views_weekly_trend_from_kept_scores(void **state)
 
         agent_in(f, A1, "750712184");
         report_from(f, A1, 1, bad, 1, NOW - 10 * DAYS);
-        assert_int_equal(view_sweep(f->s, r, NOW - 10 * DAYS, true, &e), 0);
+        assert_int_equal(sweep_at(f->s, r, NOW - 10 * DAYS, true, &e), 0);
         report_from(f, A1, 2, good, 1, NOW);
-        assert_int_equal(view_sweep(f->s, r, NOW, true, &e), 0);
+        assert_int_equal(sweep_at(f->s, r, NOW, true, &e), 0);
         assert_int_equal(view_establishment(f->s, r, &sc, NOW, &v, &e), 0);
         /* No exercise and no awareness action: 15 + 6 points off. */
         assert_int_equal(int_of(v, "hygiene_score"), 79);
@@ -793,24 +850,24 @@ static void test_views_plan_checks_open_and_resolve(void **state)
 
         agent_in(f, A1, "750712184");
         report_from(f, A1, 1, backup, 1, NOW);
-        assert_int_equal(view_sweep(f->s, r, NOW, false, &e), 0);
+        assert_int_equal(sweep_at(f->s, r, NOW, false, &e), 0);
         c = alerts(f, "open");
         assert_int_equal(c.n, 3);
         assert_string_equal(c.lines[0], "backup.restore_tested dossiers high open -");
         assert_string_equal(c.lines[1], "establishment.awareness - medium open -");
         assert_string_equal(c.lines[2], "establishment.crisis_exercise - high open -");
 
-        assert_int_equal(view_record_add(f->s, r, "750712184", ex, "direction", NOW, &out, &e), 0);
+        assert_int_equal(record_add(f->s, r, "750712184", ex, "direction", NOW, &out, &e), 0);
         assert_int_equal(int_of(out, "people"), 9);
         assert_string_equal(json_string_value(json_object_get(out, "date")), "2026-06-02");
         json_decref(out);
         assert_int_equal(
-            view_record_add(f->s, r, "750712184", restore_failed, "direction", NOW, &out, &e), 0);
+            record_add(f->s, r, "750712184", restore_failed, "direction", NOW, &out, &e), 0);
         json_decref(out);
         c = alerts(f, "open");
         assert_int_equal(c.n, 2); /* a failed restore proves nothing */
-        assert_int_equal(
-            view_record_add(f->s, r, "750712184", restore_ok, "direction", NOW, &out, &e), 0);
+        assert_int_equal(record_add(f->s, r, "750712184", restore_ok, "direction", NOW, &out, &e),
+                         0);
         json_decref(out);
         c = alerts(f, "open");
         assert_int_equal(c.n, 1);
@@ -829,14 +886,13 @@ static void test_views_plan_checks_open_and_resolve(void **state)
         }
 
         /* Twelve months later the exercise is due again. */
-        assert_int_equal(view_sweep(f->s, r, NOW + 366 * DAYS, false, &e), 0);
+        assert_int_equal(sweep_at(f->s, r, NOW + 366 * DAYS, false, &e), 0);
         c = alerts(f, "open");
         assert_int_equal(c.n, 2);
 
         for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
                 assert_int_equal(
-                    view_record_add(f->s, r, "750712184", bad[i], "direction", NOW, &out, &e),
-                    -EINVAL);
+                    record_add(f->s, r, "750712184", bad[i], "direction", NOW, &out, &e), -EINVAL);
                 json_decref(bad[i]);
         }
         json_decref(ex);
@@ -859,7 +915,7 @@ static void test_views_sweep_past_2038(void **state)
 
         agent_in(f, A1, "750712184");
         report_from(f, A1, 1, backup, 1, later);
-        if (view_sweep(f->s, r, later, true, &e) < 0)
+        if (sweep_at(f->s, r, later, true, &e) < 0)
                 fail_msg("%s", e.msg);
         c = alerts(f, "open");
         assert_int_equal(c.n, 3);
@@ -962,7 +1018,7 @@ static void test_views_opendata_suppresses_small_cells(void **state)
         est_add(f, "290000025", "Bretagne", "29");
         ex = json_pack("{s:s, s:s, s:s, s:i}", "kind", "exercise", "date", "2026-05-01", "scenario",
                        "outage", "participants", 4);
-        assert_int_equal(view_record_add(f->s, r, "750000010", ex, "x", NOW, &o, &e), 0);
+        assert_int_equal(record_add(f->s, r, "750000010", ex, "x", NOW, &o, &e), 0);
         json_decref(o);
         json_decref(ex);
 
@@ -993,6 +1049,8 @@ int main(void)
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test_setup_teardown(test_store_duplicate_establishment_is_refused,
                                                 setup, teardown),
+                cmocka_unit_test_setup_teardown(
+                    test_store_queued_failure_is_reported_and_rolled_back, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_store_token_spends_each_use_once, setup,
                                                 teardown),
                 cmocka_unit_test_setup_teardown(test_store_expired_and_unknown_tokens_are_refused,
