@@ -49,8 +49,9 @@ struct sql_driver {
         int (*run)(struct store *s, const char *sql, int n, const struct sql_arg *args,
                    store_row_fn *fn, void *user, long long *changed, struct error *e);
         /* Runs sql as run() does, or holds it back to send it with the ones
-         * after it: fn is called, and errors come, by flush() at the latest
-         * (run() flushes first). What args point to may be reused once it
+         * after it (PostgreSQL prepares it once, and plans it once for all
+         * values: for statements of few rows, such as intake's): fn is called, and errors come, by
+         * flush() at the latest (run() flushes first). What args point to may be reused once it
          * returns. user must live until the flush. */
         int (*queue)(struct store *s, const char *sql, int n, const struct sql_arg *args,
                      store_row_fn *fn, void *user, struct error *e);

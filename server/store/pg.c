@@ -1,9 +1,10 @@
 /* pg.c - the driver of the shared store, for regions that outgrow one node:
  * several hygie-server processes on different hosts use one PostgreSQL.
- * Statements are prepared once per connection and queued ones go out in
- * pipeline mode, so a batch of reports costs a few round trips, not a few
- * per report. Migrations run under an advisory lock, so servers starting
- * together apply each once. */
+ * Queued statements (report intake's) are prepared once per connection and
+ * go out in pipeline mode, so a batch of reports costs a few round trips,
+ * not a few per report; the others are planned for the values they run
+ * with. Migrations run under an advisory lock, so servers starting together
+ * apply each once. */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -299,14 +300,10 @@ static void forget_prepared(struct store_pg *s)
                         sc->handle = NULL;
 }
 
-/* Sets up a new connection. Prepared statements are planned for the
- * values they run with: the dashboard's are written once for every scope
- * ("$1 IS NULL OR e.finess = $1"), and a generic plan of them reads the
- * whole fleet. */
+/* Sets up a new connection. */
 static int session(struct store_pg *s, struct error *e)
 {
-        PGresult *r = PQexec(s->conn, "SET client_min_messages = warning;"
-                                      " SET plan_cache_mode = force_custom_plan");
+        PGresult *r = PQexec(s->conn, "SET client_min_messages = warning");
         int rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : result_error(s, r, e);
 
         PQclear(r);
@@ -382,32 +379,17 @@ static int pg_run(struct store *base, const char *sql, int n, const struct sql_a
                   store_row_fn *fn, void *user, long long *changed, struct error *e)
 {
         struct store_pg *s = (struct store_pg *)base;
-        struct stmt_cached *sc;
         struct params p;
-        char name[32];
         PGresult *r;
         int rc, st;
 
         if ((rc = pg_flush(base, e)) < 0 || (rc = connected(s, e)) < 0 ||
             (rc = params(&p, n, args, e)) < 0)
                 return rc;
-        if ((sc = stmt_cache_get(&s->cache, sql)) && !sc->handle) {
-                name_of(sc, name, sizeof(name));
-                r = PQprepare(s->conn, name, sql, 0, NULL);
-                if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-                        rc = result_error(s, r, e);
-                        PQclear(r);
-                        return rc;
-                }
-                PQclear(r);
-                sc->handle = sc;
-        }
-        if (sc) {
-                name_of(sc, name, sizeof(name));
-                r = PQexecPrepared(s->conn, name, n, p.values, p.lengths, p.formats, 0);
-        } else {
-                r = PQexecParams(s->conn, sql, n, NULL, p.values, p.lengths, p.formats, 0);
-        }
+        /* Planned for its values, as a statement is prepared for each run:
+         * the dashboard's are written once for every scope ("$1 IS NULL OR
+         * e.finess = $1"), and a generic plan of them reads the whole fleet. */
+        r = PQexecParams(s->conn, sql, n, NULL, p.values, p.lengths, p.formats, 0);
         st = PQresultStatus(r);
         if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
                 rc = deliver(r, fn, user);

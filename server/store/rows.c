@@ -76,13 +76,15 @@ int store_tx(struct store *s, store_tx_fn *fn, void *user, struct error *e)
         struct error ignored;
         int rc;
 
-        if ((rc = s->drv->exec(s, s->drv->begin, e)) < 0)
+        /* Queued: BEGIN goes out with the first statements, COMMIT with
+         * the last ones. */
+        if ((rc = s->drv->queue(s, s->drv->begin, 0, NULL, NULL, NULL, e)) < 0)
                 return rc;
         if ((rc = fn(s, user, e)) >= 0) {
-                int done = s->drv->flush(s, e);
+                int done = s->drv->queue(s, "COMMIT", 0, NULL, NULL, NULL, e);
 
                 if (done >= 0)
-                        done = s->drv->exec(s, "COMMIT", e);
+                        done = s->drv->flush(s, e);
                 if (done >= 0)
                         return rc;
                 rc = done;
