@@ -107,6 +107,7 @@ int duties_start(struct duties *d, const struct server_config *cfg, struct error
         if ((rc = notifier_init(&d->notifier, &cfg->notify, e)) < 0)
                 return rc;
         d->sweep_interval_ms = cfg->sweep_interval_ms;
+        sweep_name(&d->sweep, cfg->listen);
         d->database = cfg->database ? strdup(cfg->database) : NULL;
         d->data_dir = cfg->data_dir ? strdup(cfg->data_dir) : NULL;
         if (uv_mutex_init(&d->lock) < 0 || uv_cond_init(&d->cond) < 0 ||

@@ -1,5 +1,6 @@
 /* route_metrics.c - /metrics (this process's counters and the store's alerts,
  * in the Prometheus text format) and /healthz. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -10,13 +11,19 @@
 struct metrics_job {
         struct query_job q;
         long counts[SEV_COUNT];
+        char sweep_node[128]; /* "" before the first sweep */
+        time_t sweep_at;
 };
 
 static int query_metrics(struct store *s, struct query_job *q, struct error *e)
 {
         struct metrics_job *m = (struct metrics_job *)q;
+        int rc = store_alert_counts(s, m->counts, e);
 
-        return store_alert_counts(s, m->counts, e);
+        if (rc == 0 && (rc = store_duty_get(s, "sweep", m->sweep_node, sizeof(m->sweep_node),
+                                            &m->sweep_at, e)) == -ENOENT)
+                rc = 0;
+        return rc;
 }
 
 static void metrics_done(struct db_job *j)
@@ -90,6 +97,14 @@ static void metrics_done(struct db_job *j)
               "# TYPE hygie_sweeps_total counter\n",
               f);
         fprintf(f, "hygie_sweeps_total %llu\n", sweeps);
+        if (mj->sweep_node[0]) {
+                fputs("# HELP hygie_sweep_last_timestamp_seconds When the last sweep of the"
+                      " collectors sharing the store finished, and which one ran it.\n"
+                      "# TYPE hygie_sweep_last_timestamp_seconds gauge\n",
+                      f);
+                fprintf(f, "hygie_sweep_last_timestamp_seconds{node=\"%s\"} %lld\n", mj->sweep_node,
+                        (long long)mj->sweep_at);
+        }
         fputs("# HELP hygie_connections Open connections.\n# TYPE hygie_connections gauge\n", f);
         fprintf(f, "hygie_connections %u\n", m->connections);
         fputs("# HELP hygie_agents_connected Connections from enrolled agents.\n"

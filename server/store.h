@@ -297,6 +297,14 @@ int store_api_token_add(struct store *s, const char *hash, struct error *e);
 /* 0 when an API token with this hash exists, else -ENOENT. */
 int store_api_token_check(struct store *s, const char *hash, struct error *e);
 
+/* Records that node ran duty name (such as "sweep") from started to
+ * finished. */
+int store_duty_done(struct store *s, const char *name, const char *node, time_t started,
+                    time_t finished, struct error *e);
+/* Which node last ran duty name (node, size bytes), finished when.
+ * -ENOENT when it has not run yet. */
+int store_duty_get(struct store *s, const char *name, char *node, size_t size, time_t *finished,
+                   struct error *e);
 /* Whether this connection leads the periodic work of the collectors that
  * share the store, taking the lead when no one holds it: 1 yes, 0 another
  * connection does, or -errno. It keeps the lead until it closes or its

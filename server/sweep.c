@@ -3,6 +3,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "policy.h"
@@ -64,7 +66,21 @@ static int sweep_in_tx(struct store *s, void *user, struct error *e)
             (rc2 = store_plan_checks(s, t->rules, t->now, e)) < 0)
                 return rc < 0 ? rc : rc2;
         t->sw->opened = rc;
-        return t->snapshot ? sweep_snapshot(s, t->rules, t->now, e) : 0;
+        if (t->snapshot && (rc = sweep_snapshot(s, t->rules, t->now, e)) < 0)
+                return rc;
+        return store_duty_done(s, "sweep", t->sw->node, t->now, time(NULL), e);
+}
+
+void sweep_name(struct sweep *sw, const char *listen)
+{
+        char host[64] = "";
+
+        gethostname(host, sizeof(host) - 1);
+        snprintf(sw->node, sizeof(sw->node), "%s/%s", host, listen ? listen : "");
+        for (char *c = sw->node; *c; c++)
+                if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:-/[]",
+                            *c))
+                        *c = '_';
 }
 
 /* The default policy's rules ("" in the store), else the shipped defaults. */

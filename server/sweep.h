@@ -13,12 +13,16 @@
 #define SWEEP_SNAPSHOT_EVERY 900
 
 struct sweep {
+        char node[128];       /* this collector, as the duties table names it */
         time_t last_snapshot; /* 0: none yet */
         int opened;           /* agent.silent alerts the last run opened */
 };
 
+/* Names this collector "host/listen" (letters, digits and . _ : - / [ ]). */
+void sweep_name(struct sweep *sw, const char *listen);
 /* Runs one sweep at now in one transaction, with the default policy's
- * rules. 0, or -errno with e filled (nothing is kept then). */
+ * rules, and records it in the duties table. 0, or -errno with e filled
+ * (nothing is kept then). */
 int sweep_run(struct sweep *sw, struct store *s, time_t now, struct error *e);
 
 /* Keeps today's score of every machine and establishment, for the history. */

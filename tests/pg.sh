@@ -1,6 +1,8 @@
 #!/bin/sh
 # Runs a command against a private PostgreSQL started for it on loopback, in
-# a scratch directory, and stopped after: HYGIE_TEST_PG names its database.
+# a scratch directory, and stopped after: HYGIE_TEST_PG names its database,
+# HYGIE_TEST_PG_RESTART a command that restarts the server (its sessions
+# end, as when PostgreSQL itself restarts or fails over).
 # Usage: pg.sh COMMAND [ARG...]   (as root: the server runs as "postgres")
 set -eu
 bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
@@ -24,5 +26,11 @@ for try in 1 2 3 4 5; do
 done
 as_pg "$bin/createdb" -h 127.0.0.1 -p "$port" -U postgres hygie
 HYGIE_TEST_PG="postgresql://postgres@127.0.0.1:$port/hygie"
-export HYGIE_TEST_PG
+cat >"$tmp/restart" <<EOT
+#!/bin/sh
+exec runuser -u postgres -- "$bin/pg_ctl" -D "$tmp/data" -m fast -w -t 60 restart >/dev/null
+EOT
+chmod +x "$tmp/restart"
+HYGIE_TEST_PG_RESTART=$tmp/restart
+export HYGIE_TEST_PG HYGIE_TEST_PG_RESTART
 "$@"

@@ -14,6 +14,7 @@
 #include <libpq-fe.h>
 
 #include "driver.h"
+#include "migrations.h"
 #include "stmt_cache.h"
 
 /* Advisory lock keys: schema migrations ("hygie" in ASCII) and the lead of
@@ -23,6 +24,8 @@
 #define PARAMS_MAX     32   /* parameters of one statement */
 #define PIPELINE_MAX   1024 /* statements sent before their answers are read */
 
+/* This engine's own migrations, up to STORE_BASELINE; the next ones are
+ * written once, in migrations.c. */
 static const char *const migrations[] = {
         "CREATE TABLE establishments ("
         "  finess TEXT PRIMARY KEY,"
@@ -370,7 +373,9 @@ static int pg_flush(struct store *base, struct error *e)
         if (!PQexitPipelineMode(s->conn))
                 rc = rc ? rc : fail(s, e, "leaving pipeline mode");
 out:
-        s->piped = PQpipelineStatus(s->conn) != PQ_PIPELINE_OFF;
+        /* A lost connection is opened again by connected(), out of the pipeline. */
+        s->piped =
+            PQstatus(s->conn) == CONNECTION_OK && PQpipelineStatus(s->conn) != PQ_PIPELINE_OFF;
         s->npending = 0;
         return rc;
 }
@@ -463,6 +468,16 @@ static int pg_exec(struct store *base, const char *sql, struct error *e)
         return rc;
 }
 
+_Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_BASELINE,
+               "the engine's own migrations end at STORE_BASELINE");
+
+/* The migration from version to version + 1. */
+static const char *migration(int version)
+{
+        return version < STORE_BASELINE ? migrations[version]
+                                        : store_migrations[version - STORE_BASELINE];
+}
+
 /* A session lock: held until this connection ends, whoever ends it. */
 static int pg_lead(struct store *base, struct error *e)
 {
@@ -487,7 +502,7 @@ static int pg_lead(struct store *base, struct error *e)
 
 static int migrate(struct store_pg *s, struct error *e)
 {
-        const int latest = (int)(sizeof(migrations) / sizeof(migrations[0]));
+        const int latest = STORE_BASELINE + store_migrations_count;
         struct store *base = &s->base;
         char sql[128];
         PGresult *r;
@@ -522,7 +537,7 @@ static int migrate(struct store_pg *s, struct error *e)
         for (; version < latest; version++) {
                 snprintf(sql, sizeof(sql), "INSERT INTO schema_migrations (version) VALUES (%d)",
                          version + 1);
-                if ((rc = pg_exec(base, migrations[version], e)) < 0 ||
+                if ((rc = pg_exec(base, migration(version), e)) < 0 ||
                     (rc = pg_exec(base, sql, e)) < 0)
                         goto rollback;
         }

@@ -11,10 +11,12 @@
 #include <sqlite3.h>
 
 #include "driver.h"
+#include "migrations.h"
 #include "stmt_cache.h"
 
-/* Migration N brings the schema from version N to N + 1. Never edit one that
- * has shipped: add the next. */
+/* This engine's own migrations, up to STORE_BASELINE: migration N brings the
+ * schema from version N to N + 1. Never edit one that has shipped: the next
+ * ones are written once, in migrations.c. */
 static const char *const migrations[] = {
         "CREATE TABLE establishments ("
         "  finess TEXT PRIMARY KEY,"
@@ -219,9 +221,19 @@ static int sqlite_exec(struct store *base, const char *sql, struct error *e)
         return sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : fail(s, e, sql);
 }
 
+_Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_BASELINE,
+               "the engine's own migrations end at STORE_BASELINE");
+
+/* The migration from version to version + 1. */
+static const char *migration(int version)
+{
+        return version < STORE_BASELINE ? migrations[version]
+                                        : store_migrations[version - STORE_BASELINE];
+}
+
 static int migrate(struct store_sqlite *s, struct error *e)
 {
-        const int latest = (int)(sizeof(migrations) / sizeof(migrations[0]));
+        const int latest = STORE_BASELINE + store_migrations_count;
         sqlite3_stmt *st;
         int version = 0, rc;
 
@@ -253,7 +265,7 @@ static int migrate(struct store_sqlite *s, struct error *e)
                          version + 1);
                 if ((rc = sqlite_exec(&s->base, "BEGIN IMMEDIATE", e)) < 0)
                         return rc;
-                if ((rc = sqlite_exec(&s->base, migrations[version], e)) < 0 ||
+                if ((rc = sqlite_exec(&s->base, migration(version), e)) < 0 ||
                     (rc = sqlite_exec(&s->base, mark, e)) < 0 ||
                     (rc = sqlite_exec(&s->base, "COMMIT", e)) < 0) {
                         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);

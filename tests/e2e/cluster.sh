@@ -3,9 +3,10 @@
 # ends at the collectors), each on its own loopback address with its own
 # copy of the CA material. Agents stream reports through haproxy while the
 # collector that leads the sweep and the notifications is killed with
-# kill -9, then restarted: another takes the lead within seconds, one
-# collector sweeps at a time, every report is stored exactly once, no alert
-# is opened twice and each webhook event is delivered once.
+# kill -9, then restarted, and PostgreSQL itself restarts: another takes
+# the lead within seconds, one collector sweeps at a time, every report is
+# stored exactly once, no alert is opened twice and each webhook event is
+# delivered once.
 #
 # Usage: pg.sh cluster.sh AGENT SERVER ROOTS_DIR SINK
 set -eu
@@ -167,6 +168,12 @@ done
 [ "$took" -lt 6000 ] || fail "the lead took $took ms to move"
 echo "lead moved from $lead to $now in $took ms"
 only_leader_sweeps "$now"
+# Every collector tells which one swept last.
+for n in 1 2 3; do
+	[ "$n" = "$lead" ] && continue
+	by=$(node $n /metrics | sed -n 's|^hygie_sweep_last_timestamp_seconds{node="[^"/]*/\(.*\)"}.*|\1|p')
+	[ "$by" = "127.0.0.1$now:$port" ] || fail "collector $n says the last sweep was by '$by'"
+done
 [ "$(lead_locks)" = 1 ] || fail "lead locks held: $(lead_locks)"
 
 # It comes back, and leads nothing: the lead stays where it is.
@@ -175,6 +182,24 @@ sleep 3
 [ "$(leaders | tr -d ' ')" = "$now" ] || fail "leaders after the restart: '$(leaders)'"
 only_leader_sweeps "$now"
 sleep 2
+
+# PostgreSQL restarts: every session ends. The collectors connect again,
+# one takes the lead, and reports go on.
+"$HYGIE_TEST_PG_RESTART" || fail "restarting PostgreSQL"
+restarted=$(db_query "SELECT count(*) FROM reports")
+took=
+for i in $(seq 150); do
+	if [ "$(leaders | wc -w)" = 1 ] &&
+		[ "$(db_query "SELECT count(*) FROM reports")" -gt "$((restarted + 6))" ]; then
+		took=$i
+		break
+	fi
+	sleep 0.1
+done
+[ -n "$took" ] || fail "after PostgreSQL restarted: leaders '$(leaders)', reports \
+$restarted -> $(db_query "SELECT count(*) FROM reports")"
+[ "$(lead_locks)" = 1 ] || fail "lead locks held after the restart: $(lead_locks)"
+echo "after PostgreSQL restarted, one collector leads and reports go on"
 
 # The machines stop, then send what their spools still hold.
 touch "$tmp/stop"

@@ -144,6 +144,22 @@ static void test_store_queued_failure_is_reported_and_rolled_back(void **state)
         assert_int_equal(store_establishment_get(f->s, "690781810", &est, &e), 0);
 }
 
+/* The collectors sharing a store record which one ran a duty last. */
+static void test_store_duty_keeps_the_last_run(void **state)
+{
+        struct fixture *f = *state;
+        char node[64];
+        time_t at;
+        struct error e;
+
+        assert_int_equal(store_duty_get(f->s, "sweep", node, sizeof(node), &at, &e), -ENOENT);
+        assert_int_equal(store_duty_done(f->s, "sweep", "a/10.0.0.1:8443", 100, 101, &e), 0);
+        assert_int_equal(store_duty_done(f->s, "sweep", "b/10.0.0.2:8443", 160, 162, &e), 0);
+        assert_int_equal(store_duty_get(f->s, "sweep", node, sizeof(node), &at, &e), 0);
+        assert_string_equal(node, "b/10.0.0.2:8443");
+        assert_int_equal(at, 162);
+}
+
 static void test_store_token_spends_each_use_once(void **state)
 {
         struct fixture *f = *state;
@@ -1051,6 +1067,8 @@ int main(void)
                                                 setup, teardown),
                 cmocka_unit_test_setup_teardown(
                     test_store_queued_failure_is_reported_and_rolled_back, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_store_duty_keeps_the_last_run, setup,
+                                                teardown),
                 cmocka_unit_test_setup_teardown(test_store_token_spends_each_use_once, setup,
                                                 teardown),
                 cmocka_unit_test_setup_teardown(test_store_expired_and_unknown_tokens_are_refused,

@@ -1,0 +1,19 @@
+/* migrations.c - the schema changes written once for both engines: those
+ * after the eight each driver shipped in its own SQL (store/sqlite.c,
+ * store/pg.c). They use only what both engines take as it is: TEXT, BIGINT
+ * for numbers and Unix times, no engine's own functions. Migration N
+ * brings the schema from version N - 1 to N. Never edit one that has
+ * shipped: add the next. */
+#include "migrations.h"
+
+const char *const store_migrations[] = {
+        /* 9: the periodic work of the collectors that share the store: which
+         * one last ran each, and when (duties.c; /metrics on every node). */
+        "CREATE TABLE duties ("
+        "  name TEXT PRIMARY KEY,"
+        "  node TEXT NOT NULL,"
+        "  started_at BIGINT NOT NULL,"
+        "  finished_at BIGINT NOT NULL)",
+};
+
+const int store_migrations_count = sizeof(store_migrations) / sizeof(store_migrations[0]);
