@@ -83,23 +83,31 @@ struct est_list {
         " FROM alerts al WHERE al.finess = e.finess AND al.agent_id IS NULL"                       \
         "   AND al.status <> 'resolved')"
 
-/* Each establishment in scope: its machines, score, equipment, plan records;
- * the establishment pages also show the trend and the open alerts, which
- * the fleet-wide views leave out (they cost a third of the query). */
+/* Each establishment in scope: its machines (aggregated once per
+ * establishment, then joined), score, equipment, plan records; the
+ * establishment pages also show the trend and the open alerts, which the
+ * fleet-wide views leave out. */
 #define SUMMARY_SQL(TREND, OPEN)                                                                   \
-        "SELECT e.finess, e.name, e.region, e.department, count(a.id), avg(a.score),"              \
-        " sum(CASE WHEN (a.equipment & 1) <> 0 THEN 1 ELSE 0 END),"                                \
-        " sum(CASE WHEN (a.equipment & 1) = 0 AND (a.equipment & 2) <> 0 THEN 1 ELSE 0 END),"      \
-        " sum(CASE WHEN (a.equipment & 1) = 0 AND (a.equipment & 4) <> 0 THEN 1 ELSE 0 END),"      \
-        " sum(CASE WHEN (a.equipment & 1) = 0 AND (a.equipment & 6) <> 0 THEN 1 ELSE 0 END),"      \
-        " sum(CASE WHEN a.os_supported = 1 THEN 1 ELSE 0 END), count(a.os_supported), " PENALTY    \
+        "SELECT e.finess, e.name, e.region, e.department, ag.machines, ag.score,"                  \
+        " ag.to_replace, ag.ram, ag.ssd, ag.to_upgrade, ag.os_ok, ag.os_known, " PENALTY           \
         ", " TREND ","                                                                             \
         " (SELECT max(r.day) FROM records r WHERE r.finess = e.finess AND r.kind = 'exercise'),"   \
         " (SELECT max(r.day) FROM records r WHERE r.finess = e.finess AND r.kind = 'awareness'),"  \
-        " " OPEN " FROM establishments e"                                                          \
-        " LEFT JOIN agents a ON a.finess = e.finess AND a.revoked_at IS NULL"                      \
-        " WHERE" SCOPE_WHERE                                                                       \
-        " GROUP BY e.finess, e.name, e.region, e.department ORDER BY e.finess"
+        " " OPEN " FROM establishments e LEFT JOIN"                                                \
+        " (SELECT a.finess, count(*) AS machines, avg(a.score) AS score,"                          \
+        "   sum(CASE WHEN (a.equipment & 1) <> 0 THEN 1 ELSE 0 END) AS to_replace,"                \
+        "   sum(CASE WHEN (a.equipment & 1) = 0 AND (a.equipment & 2) <> 0 THEN 1 ELSE 0 END)"     \
+        "     AS ram,"                                                                             \
+        "   sum(CASE WHEN (a.equipment & 1) = 0 AND (a.equipment & 4) <> 0 THEN 1 ELSE 0 END)"     \
+        "     AS ssd,"                                                                             \
+        "   sum(CASE WHEN (a.equipment & 1) = 0 AND (a.equipment & 6) <> 0 THEN 1 ELSE 0 END)"     \
+        "     AS to_upgrade,"                                                                      \
+        "   sum(CASE WHEN a.os_supported = 1 THEN 1 ELSE 0 END) AS os_ok,"                         \
+        "   count(a.os_supported) AS os_known"                                                     \
+        "   FROM agents a WHERE a.revoked_at IS NULL AND a.finess IN"                              \
+        "     (SELECT e.finess FROM establishments e WHERE" SCOPE_WHERE ")"                        \
+        "   GROUP BY a.finess) ag ON ag.finess = e.finess"                                         \
+        " WHERE" SCOPE_WHERE " ORDER BY e.finess"
 
 static const char summary_sql[] = SUMMARY_SQL(
     "(SELECT d.score FROM establishment_days d WHERE d.finess = e.finess"
