@@ -1,8 +1,10 @@
 /* store.h - where the collector keeps what it knows, behind one interface.
  *
  * The embedded default is SQLite in the data directory; PostgreSQL comes
- * behind the same operations for regions that outgrow one node. Each engine
- * carries its own versioned schema migrations, applied on open. */
+ * behind the same operations for regions that outgrow one node, shared by
+ * several collectors. The operations are written once (server/store/) over
+ * a small driver per engine (store/driver.h); the schema is brought up to
+ * date on open by numbered migrations (store/migrations.h). */
 #ifndef HYGIE_STORE_H
 #define HYGIE_STORE_H
 

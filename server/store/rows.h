@@ -15,7 +15,7 @@
         " AND (CAST($2 AS TEXT) IS NULL OR e.region = $2)"                                         \
         " AND (CAST($3 AS TEXT) IS NULL OR e.department = $3)"
 
-/* A list filter as rows() parameters: $1-$6 its fields (NULL unfiltered),
+/* A list filter as store_rows() parameters: $1-$6 its fields (NULL unfiltered),
  * $7 the limit (1000 when none). */
 struct filter_params {
         const char *v[7];
