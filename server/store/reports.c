@@ -241,8 +241,8 @@ static int queue_findings(struct store *s, struct item *it, struct error *e)
                 error_set(e, "", 0, "a report with %zu findings", r->nfindings);
                 return -E2BIG;
         }
-        nsteps =
-            store_plan_alerts(r, it->rules.threshold, in->live + it->live_at, it->nlive, in->steps);
+        nsteps = store_plan_alerts(r, it->rules.threshold,
+                                   it->nlive ? &in->live[it->live_at] : NULL, it->nlive, in->steps);
         for (size_t i = 0; i < nsteps && rc == 0; i++) {
                 const struct store_step *p = &in->steps[i];
 
