@@ -21,7 +21,6 @@ command -v haproxy >/dev/null || fail "haproxy is not installed (scripts/setup -
 
 free_port() { echo $((20000 + $(od -An -N2 -tu2 /dev/urandom) % 20000)); }
 port=$(free_port)
-hport=$(free_port)
 wport=$(free_port)
 pids=
 printf 'whsec-%s\n' "$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')" >"$tmp/webhook.secret"
@@ -103,7 +102,11 @@ done
 [ "$(leaders | wc -w)" = 1 ] || fail "leaders: '$(leaders)'"
 [ "$(lead_locks)" = 1 ] || fail "lead locks held: $(lead_locks)"
 
-cat >"$tmp/haproxy.cfg" <<EOT
+# start_haproxy: haproxy in front of the three, on a free port ($url).
+start_haproxy() {
+	for try in 1 2 3; do
+		hport=$(free_port)
+		cat >"$tmp/haproxy.cfg" <<EOT
 defaults
 	mode tcp
 	timeout connect 2s
@@ -120,16 +123,26 @@ backend nodes
 	server n2 127.0.0.12:$port check inter 500ms fall 1 rise 2
 	server n3 127.0.0.13:$port check inter 500ms fall 1 rise 2
 EOT
-haproxy -f "$tmp/haproxy.cfg" -db >"$tmp/haproxy.log" 2>&1 &
-pids="$pids $!"
+		haproxy -f "$tmp/haproxy.cfg" -db >>"$tmp/haproxy.log" 2>&1 &
+		hpid=$!
+		url=https://127.0.0.1:$hport
+		for i in $(seq 100); do
+			if curl -sf --cacert "$data/ca.crt" "$url/healthz" >/dev/null 2>&1; then
+				pids="$pids $hpid"
+				return 0
+			fi
+			kill -0 $hpid 2>/dev/null || break
+			sleep 0.1
+		done
+		kill $hpid 2>/dev/null || true
+		wait $hpid 2>/dev/null || true
+	done
+	fail "haproxy did not answer: $(tail -5 "$tmp/haproxy.log")"
+}
+start_haproxy
+mkdir -p "$tmp/hooks"
 "$SINK" http "$wport" "$tmp/hooks" 2>>"$tmp/sink.log" &
 pids="$pids $!"
-mkdir -p "$tmp/hooks"
-url=https://127.0.0.1:$hport
-for i in $(seq 50); do
-	curl -sf --cacert "$data/ca.crt" "$url/healthz" >/dev/null 2>&1 && break
-	sleep 0.1
-done
 
 # Three machines stream reports through haproxy, each run after the last.
 token --uses 10
