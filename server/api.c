@@ -376,9 +376,6 @@ static const char *cookie_value(struct http_request *r, const char *name, size_t
         return NULL;
 }
 
-/* A user route's job of size bytes (a struct query_job first), to queue
- * with db_submit: it finds the caller and checks it, then query runs and
- * done answers. NULL when it could not be made (the answer is sent). */
 struct query_job *api_start_job(struct server *s, struct conn *c, struct http_request *r,
                                 const struct route *rt, size_t size, long long id,
                                 int (*query)(struct store *, struct query_job *, struct error *),

@@ -10,8 +10,6 @@
 #include "records.h"
 #include "util.h"
 
-#define DAY 86400
-
 static const char *text_field(const json_t *body, const char *key, size_t max, bool required,
                               struct error *e)
 {
@@ -115,7 +113,7 @@ int records_add(struct store *s, const struct store_rules *r, const char *finess
                         return -EINVAL;
                 }
         }
-        snprintf(day, sizeof(day), "%lld", (long long)(t / DAY));
+        snprintf(day, sizeof(day), "%lld", (long long)store_day(t));
         snprintf(people_s, sizeof(people_s), "%ld", people);
         snprintf(created, sizeof(created), "%lld", (long long)now);
         const char *p[] = { finess, kind, day, title, people_s, result, notes, actor, created };

@@ -52,6 +52,16 @@ int store_open(const char *url, const char *data_dir, struct store **out, struct
         return store_open_pg(url, out, e);
 }
 
+long store_day(time_t t)
+{
+        return (long)(t / STORE_DAY);
+}
+
+long store_months_days(int months)
+{
+        return (long)months * 365 / 12;
+}
+
 bool store_finding_alerts(const struct store_finding *f, int threshold)
 {
         return (f->status == STATUS_FAIL || f->status == STATUS_ERROR) && f->severity >= threshold;

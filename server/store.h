@@ -146,6 +146,12 @@ struct audit {
 int store_open(const char *url, const char *data_dir, struct store **out, struct error *e);
 int store_open_pg(const char *url, struct store **out, struct error *e);
 
+/* Days: the day number of a Unix time (days since 1970-01-01, UTC), and
+ * the days in a number of months as the plan counts them (365/12 each). */
+#define STORE_DAY 86400
+long store_day(time_t t);
+long store_months_days(int months);
+
 /* Whether a login is 1 to 64 of letters, digits and . _ @ - */
 bool login_valid(const char *login);
 const char *role_name(int role);

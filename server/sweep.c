@@ -47,7 +47,7 @@ int sweep_snapshot(struct store *s, const struct store_rules *r, time_t now, str
         const char *p[] = { d.day };
         int rc;
 
-        snprintf(d.day, sizeof(d.day), "%lld", (long long)(now / 86400));
+        snprintf(d.day, sizeof(d.day), "%lld", (long long)store_day(now));
         rc = store_rows(s,
                         "INSERT INTO machine_days (agent_id, day, score)"
                         " SELECT id, CAST($1 AS BIGINT), score FROM agents"

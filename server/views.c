@@ -15,20 +15,9 @@
 #include "util.h"
 #include "views.h"
 
-#define DAY             86400
 #define HISTORY_DAYS    365
 #define MACHINE_REPORTS 48 /* newest reports a machine page merges */
 #define NEED_SHARE      70 /* percent of the need that is the share of machines flagged */
-
-static long today(time_t now)
-{
-        return (long)(now / DAY);
-}
-
-static long months_to_days(int months)
-{
-        return (long)months * 365 / 12;
-}
 
 static json_t *day_json(long day)
 {
@@ -36,7 +25,7 @@ static json_t *day_json(long day)
 
         if (day < 0)
                 return json_null();
-        util_iso8601((time_t)day * DAY, buf, sizeof(buf));
+        util_iso8601((time_t)day * STORE_DAY, buf, sizeof(buf));
         buf[10] = '\0';
         return json_string(buf);
 }
@@ -168,7 +157,7 @@ static int summaries(struct store *s, const struct store_rules *r, const struct 
                 snprintf(w[i], sizeof(w[i]), "%d", r->weight[i]);
                 p[3 + (SEV_CRITICAL - i)] = w[i];
         }
-        snprintf(week, sizeof(week), "%ld", today(now) - 7);
+        snprintf(week, sizeof(week), "%ld", store_day(now) - 7);
         p[8] = week;
         memset(out, 0, sizeof(*out));
         rc =
@@ -260,7 +249,7 @@ static const char *const record_keys[] = { "#id",         "kind",   "@date", "ti
 static json_t *weekly(const json_t *history, time_t now)
 {
         json_t *weeks = json_array();
-        long end = today(now);
+        long end = store_day(now);
 
         for (int w = 11; w >= 0; w--) {
                 long until = end - 7L * w;
@@ -272,7 +261,7 @@ static json_t *weekly(const json_t *history, time_t now)
                         time_t t;
                         const char *d = json_string_value(json_object_get(h, "day"));
 
-                        if (d && util_parse_date(d, &t) == 0 && t / DAY <= until)
+                        if (d && util_parse_date(d, &t) == 0 && t / STORE_DAY <= until)
                                 score = json_object_get(h, "score");
                 }
                 json_array_append_new(
@@ -310,7 +299,7 @@ int view_establishment(struct store *s, const struct store_rules *r, const struc
         }
         o = est_json(&l.v[0]);
         copy(finess, sizeof(finess), l.v[0].finess);
-        snprintf(since, sizeof(since), "%ld", today(now) - HISTORY_DAYS);
+        snprintf(since, sizeof(since), "%ld", store_day(now) - HISTORY_DAYS);
         free(l.v);
         if ((rc = table(s,
                         "SELECT day, score FROM establishment_days WHERE finess = $1"
@@ -474,7 +463,7 @@ int view_machine(struct store *s, const char *agent_id, const struct view_scope 
                 error_set(e, "", 0, "no such machine");
                 rc = -ENOENT;
         }
-        snprintf(since, sizeof(since), "%ld", today(now) - HISTORY_DAYS);
+        snprintf(since, sizeof(since), "%ld", store_day(now) - HISTORY_DAYS);
         p[1] = since;
         if (rc == 0)
                 rc = table(s,
@@ -617,8 +606,8 @@ static json_t *tally_json(const struct tally *t)
 int view_progress(struct store *s, const struct store_rules *r, const struct view_scope *sc,
                   time_t now, json_t **out, struct error *e)
 {
-        long ex_since = today(now) - months_to_days(r->exercise_months);
-        long aw_since = today(now) - months_to_days(r->awareness_months);
+        long ex_since = store_day(now) - store_months_days(r->exercise_months);
+        long aw_since = store_day(now) - store_months_days(r->awareness_months);
         struct tally all = { "", 0, 0, 0 }, *regions = NULL;
         size_t nregions = 0;
         struct est_list l;
@@ -684,7 +673,7 @@ static json_t *share(long part, long whole, long from, bool suppress)
 int view_opendata(struct store *s, const struct store_rules *r, time_t now, json_t **out,
                   struct error *e)
 {
-        long ex_since = today(now) - months_to_days(r->exercise_months);
+        long ex_since = store_day(now) - store_months_days(r->exercise_months);
         struct est_list l;
         long *scores;
         json_t *list = json_array();

@@ -144,18 +144,6 @@ int store_sweep_silent(struct store *s, time_t now, struct error *e)
 
 /* The plan's checks at establishment level. */
 
-#define DAY 86400
-
-static long today(time_t now)
-{
-        return (long)(now / DAY);
-}
-
-static long months_to_days(int months)
-{
-        return (long)months * 365 / 12;
-}
-
 /* For establishments that have machines enrolled: one alert per establishment (and backup job)
  * while a record is missing, resolved once it is there. */
 
@@ -203,7 +191,7 @@ static const char resolve_restore_sql[] =
     "     OR NOT EXISTS (SELECT 1 FROM backup_jobs j WHERE j.finess = alerts.finess"
     "       AND j.job = alerts.subject AND j.last_seen >= CAST($3 AS BIGINT)))";
 
-#define JOB_FORGOTTEN (30 * DAY) /* a job no machine reported for this long */
+#define JOB_FORGOTTEN (30 * STORE_DAY) /* a job no machine reported for this long */
 
 static int plan_check(struct store *s, time_t now, const char *check, const char *severity,
                       const char *summary, const char *kind, int months, struct error *e)
@@ -213,7 +201,7 @@ static int plan_check(struct store *s, time_t now, const char *check, const char
         int rc;
 
         snprintf(t, sizeof(t), "%lld", (long long)now);
-        snprintf(since, sizeof(since), "%ld", today(now) - months_to_days(months));
+        snprintf(since, sizeof(since), "%ld", store_day(now) - store_months_days(months));
         if ((rc = store_rows(s, resolve_plan_sql, 4, p, NULL, NULL, e)) < 0)
                 return rc;
         return store_rows(s, open_plan_sql, 6, p, NULL, NULL, e);
@@ -236,7 +224,8 @@ int store_plan_checks(struct store *s, const struct store_rules *r, time_t now, 
                              r->awareness_months, e)) < 0)
                 return rc;
         snprintf(t, sizeof(t), "%lld", (long long)now);
-        snprintf(since, sizeof(since), "%ld", today(now) - months_to_days(r->restore_test_months));
+        snprintf(since, sizeof(since), "%ld",
+                 store_day(now) - store_months_days(r->restore_test_months));
         snprintf(months, sizeof(months), "%d", r->restore_test_months);
         snprintf(seen, sizeof(seen), "%lld", (long long)(now - JOB_FORGOTTEN));
         if ((rc = store_rows(s, resolve_restore_sql, 3, p, NULL, NULL, e)) < 0)

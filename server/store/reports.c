@@ -367,12 +367,14 @@ int store_reports_put(struct store *s, struct store_report *v, size_t n, time_t 
         struct intake *in = s->intake;
         int rc, tries = 0;
 
-        if (!in && !(in = s->intake = calloc(1, sizeof(*in))))
-                return -ENOMEM;
-        snprintf(in->agent_sql, sizeof(in->agent_sql),
-                 "SELECT finess, coalesce(revoked_at, 0), coalesce(machine, ''), last_seq, checks"
-                 " FROM agents WHERE id = $1%s",
-                 s->drv->for_update);
+        if (!in) {
+                if (!(in = s->intake = calloc(1, sizeof(*in))))
+                        return -ENOMEM;
+                snprintf(in->agent_sql, sizeof(in->agent_sql),
+                         "SELECT finess, coalesce(revoked_at, 0), coalesce(machine, ''),"
+                         " last_seq, checks FROM agents WHERE id = $1%s",
+                         s->drv->for_update);
+        }
         in->v = v;
         in->n = n;
         in->now = now;
