@@ -31,6 +31,11 @@ int agent_load_policy(struct policy *p, const char *file, const char *fetched, s
  * what runs remember (the audit's cache), NULL for none. */
 json_t *agent_run_checks(const struct rootfs *root, const struct policy *p, unsigned mask,
                          time_t now, bool translate, const char *state_dir, struct findings *out);
+/* The checks of mask run again over the same facts, their texts from cat
+ * (another language than the findings' own): what report_build sends
+ * beside them. */
+void agent_run_texts(const struct policy *p, const json_t *facts, unsigned mask, time_t now,
+                     const struct msgcat *cat, struct findings *out);
 /* The inspected system's host name: this machine's, or etc/hostname in the root. */
 const char *agent_hostname(const struct rootfs *root, char *buf, size_t size);
 

@@ -10,6 +10,7 @@
 
 #include "intl.h"
 #include "agent.h"
+#include "lang.h"
 #include "collector.h"
 #include "paths.h"
 #include "report.h"
@@ -104,6 +105,14 @@ json_t *agent_run_checks(const struct rootfs *root, const struct policy *p, unsi
         return facts;
 }
 
+void agent_run_texts(const struct policy *p, const json_t *facts, unsigned mask, time_t now,
+                     const struct msgcat *cat, struct findings *out)
+{
+        struct check_ctx ctx = { .policy = p, .facts = facts, .now = now, .cat = cat };
+
+        checks_run(&ctx, mask, out);
+}
+
 int agent_check(int argc, char **argv)
 {
         static const struct option opts[] = {
@@ -119,7 +128,8 @@ int agent_check(int argc, char **argv)
         bool json = false;
         struct policy *policy = NULL;
         struct rootfs *root = NULL;
-        struct findings findings = { 0 };
+        struct findings findings = { 0 }, fr = { 0 };
+        struct msgcat cat = { 0 };
         json_t *facts = NULL, *doc = NULL;
         char ebuf[600], host[256];
         struct error err;
@@ -174,7 +184,9 @@ int agent_check(int argc, char **argv)
         };
         facts = agent_run_checks(root, policy, mask, meta.collected_at, !json, NULL, &findings);
         if (json) {
-                doc = report_build(&meta, policy, facts, &findings);
+                if (lang_load(&cat, LANG_FR, &err) == 0)
+                        agent_run_texts(policy, facts, mask, meta.collected_at, &cat, &fr);
+                doc = report_build(&meta, policy, facts, &findings, &fr);
                 if (!doc || json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_SORT_KEYS) < 0)
                         goto out;
                 fputc('\n', stdout);
@@ -191,6 +203,8 @@ out:
         json_decref(doc);
         json_decref(facts);
         findings_free(&findings);
+        findings_free(&fr);
+        msgcat_free(&cat);
         agent_close_root(root);
         free(policy);
         return status;

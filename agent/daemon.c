@@ -33,6 +33,7 @@
 
 #include "intl.h"
 #include "agent.h"
+#include "lang.h"
 #include "dirops.h"
 #include "gzip.h"
 #include "log.h"
@@ -70,6 +71,7 @@ struct daemon {
         struct spool *spool;
         uv_mutex_t spool_lock;
         struct policy *policy;
+        struct msgcat fr; /* the reports' French texts; no data when it could not load */
         const char *policy_file, *root_path;
         const char *config_file, *state_dir; /* as given, or NULL */
         struct rootfs *root;
@@ -305,7 +307,7 @@ static void check_work(uv_work_t *w)
 {
         struct check_work *cw = w->data;
         struct daemon *d = cw->d;
-        struct findings findings = { 0 };
+        struct findings findings = { 0 }, fr = { 0 };
         time_t now = time(NULL);
         json_t *facts, *doc;
         char *text = NULL;
@@ -321,7 +323,9 @@ static void check_work(uv_work_t *w)
                 .seq = cw->seq,
                 .collected_at = now,
         };
-        doc = report_build(&meta, d->policy, facts, &findings);
+        if (d->fr.data)
+                agent_run_texts(d->policy, facts, cw->mask, now, &d->fr, &fr);
+        doc = report_build(&meta, d->policy, facts, &findings, &fr);
         for (size_t i = 0; i < findings.n; i++)
                 cw->failed += findings.v[i].status == STATUS_FAIL;
         text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
@@ -348,6 +352,7 @@ static void check_work(uv_work_t *w)
         json_decref(doc);
         json_decref(facts);
         findings_free(&findings);
+        findings_free(&fr);
         /* The audit's work area goes back to the system. */
 #ifdef _WIN32
         _heapmin();
@@ -1014,6 +1019,8 @@ static int daemon_main(void *arg)
                 log_fail("hygie-agent: %s:%u: %s", e.file, e.line, e.msg);
                 goto out_root;
         }
+        if (lang_load(&d->fr, LANG_FR, &e) < 0)
+                log_warn("msg=\"reports go without French texts\" error=\"%s\"", e.msg);
         /* The spool's lock is the state directory's: one run at a time. */
         c = spool_open(state_path(d->st.dir, "spool", path, sizeof(path)),
                        (uint64_t)d->cfg.spool_max_mb << 20, &d->spool, &e);
@@ -1089,6 +1096,7 @@ out_spool:
         spool_close(d->spool);
         uv_mutex_destroy(&d->spool_lock);
 out_root:
+        msgcat_free(&d->fr);
         free(d->policy);
         agent_close_root(d->root);
         return rc;

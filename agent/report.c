@@ -20,7 +20,25 @@
 #define HYGIE_VERSION "0.0.0"
 #endif
 
-static json_t *finding_json(const struct finding *f)
+/* Adds the texts of f's translation t (of another language, code) where
+ * they differ from f's own. */
+static void texts_json(json_t *o, const struct finding *f, const struct finding *t,
+                       const char *code)
+{
+        json_t *x = json_object();
+
+        if (strcmp(t->summary, f->summary) != 0)
+                json_object_set_new(x, "summary", json_string(t->summary));
+        if (t->remediation && f->remediation && strcmp(t->remediation, f->remediation) != 0)
+                json_object_set_new(x, "remediation", json_string(t->remediation));
+        if (json_object_size(x) == 0) {
+                json_decref(x);
+                return;
+        }
+        json_object_set_new(o, "texts", json_pack("{s:o}", code, x));
+}
+
+static json_t *finding_json(const struct finding *f, const struct finding *fr)
 {
         json_t *o = json_object(), *refs = json_array();
         char buf[256];
@@ -43,6 +61,8 @@ static json_t *finding_json(const struct finding *f)
         if (f->remediation)
                 json_object_set_new(o, "remediation", json_string(f->remediation));
         json_object_set_new(o, "refs", refs);
+        if (fr)
+                texts_json(o, f, fr, "fr");
         return o;
 }
 
@@ -104,13 +124,27 @@ static json_t *left_out_json(const struct finding *f, unsigned left_out, const s
         x.summary = summary;
         x.evidence = json_pack("{s:s, s:I, s:I}", "family", family_name(fam), "bytes",
                                (json_int_t)bytes[fam], "limit", (json_int_t)REPORT_FAMILY_MAX);
-        o = finding_json(&x);
+        o = finding_json(&x, NULL);
         json_decref(x.evidence);
         return o;
 }
 
+/* Whether t is f run again in another language: the same checks and
+ * subjects, in the same order. */
+static bool same_run(const struct findings *f, const struct findings *t)
+{
+        if (!t || t->n != f->n)
+                return false;
+        for (size_t i = 0; i < f->n; i++)
+                if (t->v[i].check != f->v[i].check || t->v[i].status != f->v[i].status ||
+                    !t->v[i].subject != !f->v[i].subject ||
+                    (f->v[i].subject && strcmp(t->v[i].subject, f->v[i].subject) != 0))
+                        return false;
+        return true;
+}
+
 json_t *report_build(const struct report_meta *m, const struct policy *p, json_t *facts,
-                     const struct findings *f)
+                     const struct findings *f, const struct findings *fr)
 {
         json_t *r, *findings, *sent;
         size_t bytes[FAM_COUNT] = { 0 };
@@ -147,13 +181,15 @@ json_t *report_build(const struct report_meta *m, const struct policy *p, json_t
         json_object_set_new(
             r, "policy", json_pack("{s:s, s:I}", "id", p->id, "revision", (json_int_t)p->revision));
         json_object_set_new(r, "facts", sent);
+        if (!same_run(f, fr))
+                fr = NULL;
         for (size_t i = 0; i < f->n; i++) {
                 const struct check *c = f->v[i].check;
                 unsigned left_out = (c->needs | 1u << c->family) & over;
 
                 if (!left_out)
-                        json_array_append_new(findings,
-                                              finding_within_limit(finding_json(&f->v[i])));
+                        json_array_append_new(findings, finding_within_limit(finding_json(
+                                                            &f->v[i], fr ? &fr->v[i] : NULL)));
                 else if (!replaced[c - checks]) {
                         replaced[c - checks] = true;
                         json_array_append_new(findings, left_out_json(&f->v[i], left_out, bytes));

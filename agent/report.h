@@ -22,9 +22,12 @@ struct report_meta {
  * referenced, not copied. A family whose facts are over REPORT_FAMILY_MAX as
  * JSON goes as {"too_large": true, "bytes": N, "limit": L}, and each check
  * that reads it as one "error" finding saying so; a finding over
- * REPORT_FINDING_MAX has such a note for evidence. */
+ * REPORT_FINDING_MAX has such a note for evidence. fr, when given, is
+ * the same run with French texts: each finding whose texts differ carries
+ * them as "texts": {"fr": {"summary", "remediation"}}, for the collector's
+ * French readers. */
 json_t *report_build(const struct report_meta *m, const struct policy *p, json_t *facts,
-                     const struct findings *f);
+                     const struct findings *f, const struct findings *fr);
 /* The findings grouped by family for a person; colour when asked. */
 void report_render(FILE *out, const struct report_meta *m, const struct findings *f, unsigned mask,
                    bool colour);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "intl.h"
+#include "lang.h"
 #include "checks.h"
 #include "policy.h"
 
@@ -76,12 +77,16 @@ int severity_from_name(const char *name)
 
 const char *tr(const struct check_ctx *ctx, const char *msgid)
 {
+        if (ctx->cat)
+                return lang_tr(ctx->cat, msgid);
         return ctx->translate ? dgettext("hygie", msgid) : msgid;
 }
 
 const char *trn(const struct check_ctx *ctx, const char *singular, const char *plural,
                 unsigned long n)
 {
+        if (ctx->cat)
+                return lang_trn(ctx->cat, singular, plural, n);
         if (ctx->translate)
                 return dngettext("hygie", singular, plural, n);
         return n == 1 ? singular : plural;
@@ -180,7 +185,28 @@ void finding_from_error(struct findings *out, const struct check *c, const struc
 
         if (!msg)
                 msg = "";
-        if (!file || !*file) /* a system call or interface: the message names it */
+        /* The collector's message is the system's, in English: a reader of
+         * another language gets what could not be read, and the message in
+         * the evidence. */
+        if (ctx->cat && (!file || !*file))
+                finding_add(out, c, ctx, STATUS_ERROR, NULL, ev,
+                            tr(ctx, "Run the check again as an administrator; if the error "
+                                    "stays, give this message to your IT provider."),
+                            "%s", tr(ctx, "This check could not read what it needs"));
+        else if (ctx->cat && line > 0)
+                finding_add(out, c, ctx, STATUS_ERROR, NULL, ev,
+                            tr(ctx, "Fix or restore the file named, then run the check again."),
+                            tr(ctx, "This check could not read %s (line %lld)"), file,
+                            (long long)line);
+        else if (ctx->cat)
+                finding_add(out, c, ctx, STATUS_ERROR, NULL, ev,
+                            strncmp(file, "HKLM\\", 5) == 0
+                                ? tr(ctx, "Check the registry value named (regedit), then run the "
+                                          "check again.")
+                                : tr(ctx, "Fix or restore the file named, then run the check "
+                                          "again."),
+                            tr(ctx, "This check could not read %s"), file);
+        else if (!file || !*file) /* a system call or interface: the message names it */
                 finding_add(out, c, ctx, STATUS_ERROR, NULL, ev,
                             tr(ctx, "Run the check again as an administrator; if the error "
                                     "stays, give this message to your IT provider."),

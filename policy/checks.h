@@ -30,12 +30,14 @@ enum severity { SEV_INFO, SEV_LOW, SEV_MEDIUM, SEV_HIGH, SEV_CRITICAL, SEV_COUNT
 struct policy;
 struct check;
 struct findings;
+struct msgcat;
 
 struct check_ctx {
         const struct policy *policy;
         const json_t *facts; /* the report's "facts" object */
         time_t now;
-        bool translate; /* texts in the user's language (terminal) or English (JSON) */
+        bool translate;           /* texts in the user's language (terminal) or English (JSON) */
+        const struct msgcat *cat; /* when set, texts in its language instead */
 };
 
 typedef void check_fn(const struct check *c, const struct check_ctx *ctx, struct findings *out);
@@ -79,7 +81,8 @@ int status_from_name(const char *name); /* enum status or -1 */
 const char *severity_name(enum severity s);
 int severity_from_name(const char *name); /* enum severity or -1 */
 
-/* The message in the user's language when ctx->translate, else as given. */
+/* The message in ctx->cat's language when set, else in the user's language
+ * when ctx->translate, else as given. */
 const char *tr(const struct check_ctx *ctx, const char *msgid) __attribute__((format_arg(2)));
 const char *trn(const struct check_ctx *ctx, const char *singular, const char *plural,
                 unsigned long n) __attribute__((format_arg(2), format_arg(3)));

@@ -15,6 +15,7 @@
 #include <openssl/crypto.h>
 
 #include "api.h"
+#include "l10n.h"
 #include "route.h"
 #include "intake.h"
 #include "util.h"
@@ -248,8 +249,8 @@ static int within_scope(struct store *s, struct query_job *q, struct error *e)
 /* -ENOENT as the answer: the object the route names is not found. */
 int api_not_found(struct query_job *q, int rc, struct error *e)
 {
-        static const char *const what[] = { "no such object", "no such establishment",
-                                            "no such machine", "no such alert" };
+        static const char *const what[] = { N_("no such object"), N_("no such establishment"),
+                                            N_("no such machine"), N_("no such alert") };
 
         return rc == -ENOENT ? api_refuse(q, 404, "not_found", e, what[q->rt->names]) : rc;
 }
@@ -334,7 +335,7 @@ static int read_filter(struct http_request *r, struct query_job *q, struct error
         for (int i = 0; i < 6; i++) {
                 rc = http_query(r, names[i], q->values[i], sizeof(q->values[i]));
                 if (rc == -EINVAL) {
-                        error_set(e, "", 0, "bad value for %s", names[i]);
+                        error_set(e, "", 0, lang_tr(q->cat, "bad value for %s"), names[i]);
                         return rc;
                 }
                 *fields[i] = rc == 0 ? q->values[i] : NULL;
@@ -342,7 +343,8 @@ static int read_filter(struct http_request *r, struct query_job *q, struct error
         if (q->filter.status && strcmp(q->filter.status, "open") != 0 &&
             strcmp(q->filter.status, "acknowledged") != 0 &&
             strcmp(q->filter.status, "resolved") != 0) {
-                error_set(e, "", 0, "status must be open, acknowledged or resolved");
+                error_set(e, "", 0, "%s",
+                          lang_tr(q->cat, "status must be open, acknowledged or resolved"));
                 return -EINVAL;
         }
         q->filter.limit = 1000;
@@ -351,7 +353,8 @@ static int read_filter(struct http_request *r, struct query_job *q, struct error
                 long n = strtol(limit, &end, 10);
 
                 if (rc < 0 || *end || end == limit || n < 1 || n > 10000) {
-                        error_set(e, "", 0, "limit must be a number from 1 to 10000");
+                        error_set(e, "", 0, "%s",
+                                  lang_tr(q->cat, "limit must be a number from 1 to 10000"));
                         return -EINVAL;
                 }
                 q->filter.limit = n;
@@ -388,12 +391,12 @@ struct query_job *api_start_job(struct server *s, struct conn *c, struct http_re
         size_t len;
         struct error e;
 
-        (void)s;
         if (!q) {
                 conn_reply_error(c, 503, "unavailable", "out of memory");
                 return NULL;
         }
         q->c = c;
+        q->cat = server_reader(s, r);
         q->rt = rt;
         q->id = id;
         q->query = query;

@@ -125,22 +125,28 @@ static bool number_ok(const char *s, size_t n)
 }
 
 /* Where the parser is: the kind of each open container. */
-enum where { W_ROOT, W_AGENT, W_FACTS, W_FINDINGS, W_FINDING, W_OTHER };
+enum where { W_ROOT, W_AGENT, W_FACTS, W_FINDINGS, W_FINDING, W_TEXTS, W_TEXT, W_OTHER };
 
 /* The keys the collector reads, per container; bit i of "seen" is key i. */
 enum { K_SCHEMA, K_REPORT_ID, K_SEQ, K_AGENT, K_COLLECTED_AT, K_FACTS, K_FINDINGS };
 enum { A_ID, A_HOSTNAME, A_INTERVAL, A_MACHINE };
-enum { F_CHECK, F_STATUS, F_SEVERITY, F_SUMMARY, F_SUBJECT };
+enum { F_CHECK, F_STATUS, F_SEVERITY, F_SUMMARY, F_SUBJECT, F_TEXTS };
+enum { T_FR };
+enum { X_SUMMARY };
 
 static const char *const root_keys[] = { "schema",       "report_id", "seq",      "agent",
                                          "collected_at", "facts",     "findings", NULL };
 static const char *const agent_keys[] = { "id", "hostname", "interval", "machine", NULL };
-static const char *const finding_keys[] = { "check",   "status",  "severity",
-                                            "summary", "subject", NULL };
+static const char *const finding_keys[] = { "check",   "status", "severity", "summary",
+                                            "subject", "texts",  NULL };
+/* A finding's texts in other languages than its own English: those the
+ * collector shows (French), each a summary and a remediation. */
+static const char *const texts_keys[] = { "fr", NULL };
+static const char *const text_keys[] = { "summary", NULL };
 
 /* A finding under way: its strings are offsets until the buffer stays put. */
 struct pending {
-        size_t check, subject, summary;
+        size_t check, subject, summary, summary_fr;
         int status, severity;
 };
 
@@ -162,7 +168,7 @@ struct sax {
         size_t end; /* where the document's last brace ends */
         enum where where[DEPTH_MAX];
         int key;          /* the key whose value comes next in the open container, -1 other */
-        unsigned seen[3]; /* root, agent, the finding under way */
+        unsigned seen[5]; /* root, agent, the finding under way, its texts, one language's */
         size_t nfindings, fcap;
         struct pending *fv;
         size_t hostname;
@@ -276,7 +282,7 @@ static int value(struct sax *x, char type, const unsigned char *s, size_t n)
                         x->fcap = cap;
                 }
                 f = &x->fv[x->nfindings++];
-                f->check = f->subject = f->summary = SIZE_MAX;
+                f->check = f->subject = f->summary = f->summary_fr = SIZE_MAX;
                 x->seen[2] = 0;
                 snprintf(index, sizeof(index), "%zu", x->nfindings - 1);
                 part_start(x, REPORT_FINDING_MAX, "findings[%s]", index);
@@ -381,7 +387,22 @@ static int value(struct sax *x, char type, const unsigned char *s, size_t n)
                                 return finding_fail(x, "\"subject\" is not a line of text of at "
                                                        "most 255 bytes");
                         return keep(x, s, n, &f->subject);
+                case F_TEXTS:
+                        x->seen[3] = 0;
+                        return type == '{' ? 1 : finding_fail(x, "\"texts\" is not an object");
                 }
+        }
+        if (w == W_TEXTS && k == T_FR) {
+                x->seen[4] = 0;
+                return type == '{' ? 1 : finding_fail(x, "\"texts.fr\" is not an object");
+        }
+        if (w == W_TEXT && k == X_SUMMARY) {
+                struct pending *f = &x->fv[x->nfindings - 1];
+
+                if (type != 's' || !util_line_ok((const char *)s, n, 1024))
+                        return finding_fail(x, "\"texts.fr.summary\" is not a line of text of "
+                                               "at most 1024 bytes");
+                return keep(x, s, n, &f->summary_fr);
         }
         return 1;
 }
@@ -406,6 +427,10 @@ static int open_container(struct sax *x, char type)
                 next = W_FINDINGS;
         else if (w == W_FINDINGS)
                 next = W_FINDING;
+        else if (w == W_FINDING && k == F_TEXTS)
+                next = W_TEXTS;
+        else if (w == W_TEXTS && k == T_FR)
+                next = W_TEXT;
         x->where[x->depth++] = next;
         return 1;
 }
@@ -478,8 +503,14 @@ static int on_key(void *ctx, const unsigned char *s, size_t n)
         const char *const *keys = w == W_ROOT      ? root_keys
                                   : w == W_AGENT   ? agent_keys
                                   : w == W_FINDING ? finding_keys
+                                  : w == W_TEXTS   ? texts_keys
+                                  : w == W_TEXT    ? text_keys
                                                    : NULL;
-        unsigned *seen = w == W_ROOT ? &x->seen[0] : w == W_AGENT ? &x->seen[1] : &x->seen[2];
+        unsigned *seen = w == W_ROOT      ? &x->seen[0]
+                         : w == W_AGENT   ? &x->seen[1]
+                         : w == W_FINDING ? &x->seen[2]
+                         : w == W_TEXTS   ? &x->seen[3]
+                                          : &x->seen[4];
         char name[33];
 
         x->key = -1;
@@ -623,6 +654,8 @@ int intake_parse(struct intake *in, const char *text, size_t len, struct error *
                         in->findings[i] = (struct store_finding){
                                 .check = in->strings + f->check,
                                 .summary = in->strings + f->summary,
+                                .summary_fr =
+                                    f->summary_fr == SIZE_MAX ? NULL : in->strings + f->summary_fr,
                                 .subject = f->subject == SIZE_MAX ? "" : in->strings + f->subject,
                                 .status = f->status,
                                 .severity = f->severity,

@@ -10,9 +10,12 @@
 
 /* Records what establishment finess did (body: {"kind": "exercise" |
  * "awareness" | "restore_test", "date": "YYYY-MM-DD", ...}) as actor, and
- * brings the plan's checks up to date; *id the record's. -EINVAL with e
- * saying what is wrong. */
-int records_add(struct store *s, const struct store_rules *r, const char *finess,
-                const json_t *body, const char *actor, time_t now, long long *id, struct error *e);
+ * brings the plan's checks up to date; *id the record's. A restore test
+ * names one of the backup jobs the establishment's machines report.
+ * -EINVAL with e saying what is wrong, in cat's language (NULL: English). */
+struct msgcat;
+int records_add(struct store *s, const struct store_rules *r, const struct msgcat *cat,
+                const char *finess, const json_t *body, const char *actor, time_t now,
+                long long *id, struct error *e);
 
 #endif

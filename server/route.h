@@ -89,8 +89,9 @@ struct query_job {
         int (*query)(struct store *s, struct query_job *q, struct error *e);
         json_t *out; /* the answer */
         unsigned status;
-        const char *code;       /* with status >= 400: the error's code */
-        const char *set_cookie; /* extra header lines of the answer */
+        const char *code;         /* with status >= 400: the error's code */
+        const char *set_cookie;   /* extra header lines of the answer */
+        const struct msgcat *cat; /* the reader's language; NULL for English */
 };
 
 typedef int route_query_fn(struct store *s, struct query_job *q, struct error *e);

@@ -1,4 +1,5 @@
 /* route_agents.c - the machines: the list of enrolled agents, and a machine's page. */
+#include "l10n.h"
 #include "route.h"
 
 static int agent_row(void *user, const struct agent *a)
@@ -27,8 +28,11 @@ static int query_agents(struct store *s, struct query_job *q, struct error *e)
 static int query_machine(struct store *s, struct query_job *q, struct error *e)
 {
         struct view_scope sc = api_scope(q);
+        int rc = api_not_found(q, view_machine(s, q->key, &sc, time(NULL), &q->out, e), e);
 
-        return api_not_found(q, view_machine(s, q->key, &sc, time(NULL), &q->out, e), e);
+        if (rc == 0)
+                l10n_findings(json_object_get(q->out, "findings"), q->cat);
+        return rc;
 }
 
 void route_agents(struct server *s, struct conn *c, struct http_request *r, const struct route *rt)

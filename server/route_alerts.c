@@ -4,28 +4,37 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "l10n.h"
 #include "route.h"
+
+struct alert_rows {
+        json_t *list;
+        const struct msgcat *cat;
+};
 
 static int alert_row(void *user, const struct alert *a)
 {
-        json_t *list = user;
+        struct alert_rows *rows = user;
+        char buf[1024];
+        const char *summary =
+            l10n_summary(rows->cat, a->check, a->summary, a->summary_fr, buf, sizeof(buf));
 
         return json_array_append_new(
-            list, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o}", "id",
-                            (json_int_t)a->id, "agent_id", a->agent_id, "hostname", a->hostname,
-                            "finess", a->finess, "check", a->check, "subject", a->subject,
-                            "severity", a->severity, "status", a->status, "summary", a->summary,
-                            "opened_at", api_time_json(a->opened_at), "acknowledged_at",
-                            api_time_json(a->acknowledged_at), "resolved_at",
-                            api_time_json(a->resolved_at)));
+            rows->list, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o}",
+                                  "id", (json_int_t)a->id, "agent_id", a->agent_id, "hostname",
+                                  a->hostname, "finess", a->finess, "check", a->check, "subject",
+                                  a->subject, "severity", a->severity, "status", a->status,
+                                  "summary", summary, "opened_at", api_time_json(a->opened_at),
+                                  "acknowledged_at", api_time_json(a->acknowledged_at),
+                                  "resolved_at", api_time_json(a->resolved_at)));
 }
 
 static int query_alerts(struct store *s, struct query_job *q, struct error *e)
 {
-        json_t *list = json_array();
-        int rc = store_alert_list(s, &q->filter, alert_row, list, e);
+        struct alert_rows rows = { json_array(), q->cat };
+        int rc = store_alert_list(s, &q->filter, alert_row, &rows, e);
 
-        q->out = json_pack("{s:o}", "alerts", list);
+        q->out = json_pack("{s:o}", "alerts", rows.list);
         return rc;
 }
 

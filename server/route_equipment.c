@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "l10n.h"
 #include "route.h"
 
 static int answer_csv(struct query_job *q, const char *list, const char *const *columns)
@@ -83,7 +84,7 @@ static void start_export(struct server *s, struct conn *c, struct http_request *
         if (!q)
                 return;
         if (want_csv(r, &q->csv) < 0)
-                q->bad_request = "format must be csv or json";
+                q->bad_request = N_("format must be csv or json");
         db_submit(&s->db, &q->job);
 }
 

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "l10n.h"
 #include "records.h"
 #include "route.h"
 
@@ -32,25 +33,32 @@ static int query_establishment(struct store *s, struct query_job *q, struct erro
 
         if (rc < 0)
                 return rc;
-        return api_not_found(q, view_establishment(s, api_rules(q), &sc, time(NULL), &q->out, e),
-                             e);
+        rc = api_not_found(q, view_establishment(s, api_rules(q), &sc, time(NULL), &q->out, e), e);
+        if (rc == 0)
+                l10n_alerts(json_object_get(q->out, "plan_alerts"), q->cat);
+        return rc;
 }
 
 static int record_in_tx(struct store *s, void *user, struct error *e)
 {
         struct query_job *q = user;
         char detail[64];
-        struct audit a = { time(NULL), q->who.login, "record.add", q->key, detail };
+        time_t now = time(NULL);
+        struct audit a = { now, q->who.login, "record.add", q->key, detail };
+        json_t *resolved;
         long long id;
         int rc;
 
         if (!q->body)
                 return api_refuse(q, 400, "bad_request", e, "the body must be a JSON object");
-        rc = records_add(s, api_rules(q), q->key, q->body, q->who.login, time(NULL), &id, e);
+        rc = records_add(s, api_rules(q), q->cat, q->key, q->body, q->who.login, now, &id, e);
         if (rc == -EINVAL)
                 return api_refuse(q, 400, "bad_request", e, e->msg);
-        if (rc < 0 || (rc = view_record(s, id, &q->out, e)) < 0)
+        if (rc < 0 || (rc = view_record(s, id, &q->out, e)) < 0 ||
+            (rc = view_resolved_by(s, q->key, now, &resolved, e)) < 0)
                 return rc;
+        l10n_alerts(resolved, q->cat);
+        json_object_set_new(q->out, "resolved", resolved);
         snprintf(detail, sizeof(detail), "%s %lld",
                  json_string_value(json_object_get(q->out, "kind")),
                  (long long)json_integer_value(json_object_get(q->out, "id")));

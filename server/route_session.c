@@ -157,7 +157,9 @@ static void login_tried(struct db_job *j)
                 snprintf(retry, sizeof(retry), "Retry-After: %lld\r\n", l->wait);
                 api_reply_json(l->c, 429,
                                json_pack("{s:{s:s, s:s}}", "error", "code", "too_many_attempts",
-                                         "message", "too many failed logins: wait, then try again"),
+                                         "message",
+                                         lang_tr(conn_reader(l->c),
+                                                 "too many failed logins: wait, then try again")),
                                retry);
                 login_free(l);
                 return;

@@ -243,18 +243,38 @@ void conn_reply(struct conn *c, unsigned status, const char *type, const char *b
                 response_done(c);
 }
 
+const struct msgcat *server_reader(struct server *s, struct http_request *r)
+{
+        char v[8];
+        int l = -1;
+
+        if (http_query(r, "lang", v, sizeof(v)) == 0)
+                l = lang_from_code(v);
+        if (l < 0)
+                l = (int)lang_from_accept(http_header(r, "Accept-Language"), LANG_EN);
+        return l == LANG_FR && s->fr.data ? &s->fr : NULL;
+}
+
+const struct msgcat *conn_reader(struct conn *c)
+{
+        return c->req ? server_reader(c->srv, c->req) : NULL;
+}
+
 void conn_reply_error(struct conn *c, unsigned status, const char *code, const char *fmt, ...)
 {
         /* What a request sent comes back in messages: as text that always
          * encodes, whatever bytes it held. */
+        const struct msgcat *cat = conn_reader(c);
         char msg[512], clean[sizeof(msg) * 3];
         json_t *o;
         char *text;
         va_list ap;
 
         va_start(ap, fmt);
-        vsnprintf(msg, sizeof(msg), fmt, ap);
+        vsnprintf(msg, sizeof(msg), lang_tr(cat, fmt), ap);
         va_end(ap);
+        if (cat && strcmp(fmt, "%s") == 0)
+                snprintf(msg, sizeof(msg), "%s", lang_tr(cat, msg));
         util_utf8_trim(msg);
         util_text_clean(msg, clean, sizeof(clean));
         o = json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", clean);
@@ -607,6 +627,8 @@ int server_run(const struct server_config *cfg, struct error *e)
         if ((rc = ca_load(cfg->data_dir, &s->ca, e)) < 0 ||
             (rc = read_ca_pem(cfg->data_dir, &s->ca_pem, e)) < 0)
                 goto out;
+        if ((rc = lang_load(&s->fr, LANG_FR, e)) < 0)
+                goto out;
         if ((rc = db_start(&s->db, loop, cfg->database, cfg->data_dir, e)) < 0)
                 goto out;
         if ((rc = duties_start(&s->duties, cfg, e)) < 0) {
@@ -644,6 +666,7 @@ out:
         if (s->ca)
                 ca_free(s->ca);
         free(s->ca_pem);
+        msgcat_free(&s->fr);
         SSL_CTX_free(s->tls);
         uv_loop_close(loop);
         free(s);

@@ -12,6 +12,7 @@
 #include "db.h"
 #include "error.h"
 #include "http.h"
+#include "lang.h"
 #include "duties.h"
 #include "tls.h"
 
@@ -43,6 +44,7 @@ struct server {
         struct duties duties;
         struct conn *conns; /* all open connections */
         struct server_metrics m;
+        struct msgcat fr; /* the French readers' catalogue */
         bool stopping;
         char readbuf[64 * 1024];
 };
@@ -64,7 +66,13 @@ const char *conn_address(struct conn *c);
  * each ending in \r\n, or NULL. */
 void conn_reply(struct conn *c, unsigned status, const char *type, const char *body, size_t len,
                 const char *extra);
-/* {"error": {"code": code, "message": ...}} */
+/* The catalogue of request r's reader: its "lang" parameter (fr, en), else
+ * its Accept-Language; NULL for English. conn_reader: of the request c is
+ * answering. */
+const struct msgcat *server_reader(struct server *s, struct http_request *r);
+const struct msgcat *conn_reader(struct conn *c);
+/* {"error": {"code": code, "message": ...}}, in the reader's language: fmt
+ * is looked up in the catalogue, and so is the message of a "%s" whole. */
 void conn_reply_error(struct conn *c, unsigned status, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 

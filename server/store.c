@@ -120,7 +120,9 @@ size_t store_plan_alerts(const struct store_report *r, int threshold, struct sto
                                 continue; /* the same finding twice in one report */
                         l->kept = true;
                         if (strcmp(l->severity, severity_name(f->severity)) != 0 ||
-                            strncmp(l->summary, f->summary, sizeof(l->summary) - 1) != 0)
+                            strncmp(l->summary, f->summary, sizeof(l->summary) - 1) != 0 ||
+                            strncmp(l->summary_fr, f->summary_fr ? f->summary_fr : "",
+                                    sizeof(l->summary_fr) - 1) != 0)
                                 steps[n++] = (struct store_step){ STORE_UPDATE, l->id, f };
                         continue;
                 }

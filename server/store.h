@@ -38,6 +38,7 @@ struct agent {
 struct store_finding {
         const char *check, *subject, *summary; /* subject "" when the check has one finding */
         int status, severity;                  /* enum status, enum severity */
+        const char *summary_fr;                /* the summary in French, or NULL */
 };
 
 /* A validated report on its way into the store. */
@@ -100,7 +101,7 @@ struct alert {
         long long id;
         char agent_id[37], hostname[256], finess[10];
         char check[64], subject[256], severity[16], status[16];
-        char summary[512];
+        char summary[512], summary_fr[512];                /* summary_fr "" when none */
         long long opened_at, acknowledged_at, resolved_at; /* 0: not yet */
 };
 
@@ -169,7 +170,7 @@ bool store_finding_alerts(const struct store_finding *f, int threshold);
 /* An agent's alert not resolved, as the store holds it. */
 struct store_live {
         long long id;
-        char check[64], subject[256], severity[16], summary[512];
+        char check[64], subject[256], severity[16], summary[512], summary_fr[512];
         bool kept;
 };
 #define STORE_LIVE_MAX        1024

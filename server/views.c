@@ -281,8 +281,8 @@ int view_establishment(struct store *s, const struct store_rules *r, const struc
                                                     "#last_seen",
                                                     "#open_alerts",
                                                     NULL };
-        static const char *const check_keys[] = { "check",   "subject",    "severity",
-                                                  "summary", "#opened_at", NULL };
+        static const char *const check_keys[] = { "check",      "subject",    "severity", "summary",
+                                                  "summary_fr", "#opened_at", NULL };
         static const char *const job_keys[] = { "job", "@last_restore_test", NULL };
         struct est_list l;
         json_t *o, *history = NULL, *machines = NULL, *records = NULL, *alerts = NULL, *jobs = NULL;
@@ -318,7 +318,8 @@ int view_establishment(struct store *s, const struct store_rules *r, const struc
                         " ORDER BY day DESC, id DESC LIMIT 200",
                         1, p, record_keys, &records, e)) < 0 ||
             (rc = table(s,
-                        "SELECT check_id, subject, severity, summary, opened_at FROM alerts"
+                        "SELECT check_id, subject, severity, summary, summary_fr, opened_at"
+                        " FROM alerts"
                         " WHERE finess = $1 AND agent_id IS NULL AND status <> 'resolved'"
                         " ORDER BY check_id, subject",
                         1, p, check_keys, &alerts, e)) < 0 ||
@@ -808,6 +809,20 @@ int view_record(struct store *s, long long id, json_t **out, struct error *e)
         *out = json_incref(json_array_get(list, 0));
         json_decref(list);
         return *out ? 0 : -ENOENT;
+}
+
+int view_resolved_by(struct store *s, const char *finess, time_t now, json_t **out, struct error *e)
+{
+        static const char *const keys[] = { "check", "subject", "severity", "summary", NULL };
+        char at[24];
+        const char *p[] = { finess, at };
+
+        snprintf(at, sizeof(at), "%lld", (long long)now);
+        return table(s,
+                     "SELECT check_id, subject, severity, summary FROM alerts WHERE finess = $1"
+                     " AND agent_id IS NULL AND status = 'resolved'"
+                     " AND resolved_at = CAST($2 AS BIGINT) ORDER BY check_id, subject",
+                     2, p, keys, out, e);
 }
 
 int view_scores(struct store *s, const struct store_rules *r, time_t now, view_score_fn *fn,

@@ -47,6 +47,10 @@ int view_csv(const json_t *list, const char *const *columns, char **csv, size_t 
 
 /* One record as the establishment page lists it; -ENOENT when none. */
 int view_record(struct store *s, long long id, json_t **out, struct error *e);
+/* The establishment's own alerts (the plan's) resolved at now, as a record
+ * made then resolves them: [{"check", "subject", "severity", "summary"}]. */
+int view_resolved_by(struct store *s, const char *finess, time_t now, json_t **out,
+                     struct error *e);
 
 /* Calls fn for each establishment that has a score now, with its number of
  * machines; stops at fn's non-zero return and returns it. */

@@ -36,12 +36,14 @@ add --finess 750712184 --name Again --region Y --department 75 || rc=$?
 [ "$(jq -c '[.establishments[].finess]' "$tmp/list")" = '["2A0000012","750712184"]' ] ||
 	fail "list: $(cat "$tmp/list")"
 [ "$(sqlite3 "$d/hygie.db" 'PRAGMA journal_mode')" = wal ] || fail "not in WAL mode"
-[ "$(sqlite3 "$d/hygie.db" 'SELECT max(version) FROM schema_migrations')" = 9 ] || fail "migrations"
+[ "$(sqlite3 "$d/hygie.db" 'SELECT max(version) FROM schema_migrations')" = 10 ] || fail "migrations"
 # A database the engine's own migrations left at 8 takes the shared ones.
-sqlite3 "$d/hygie.db" 'DROP TABLE duties; DELETE FROM schema_migrations WHERE version = 9'
+sqlite3 "$d/hygie.db" 'DROP TABLE duties; ALTER TABLE alerts DROP COLUMN summary_fr;
+	DELETE FROM schema_migrations WHERE version > 8'
 "$server" establishment list --data "$d" >/dev/null || fail "reopening at version 8"
 [ "$(sqlite3 "$d/hygie.db" 'SELECT max(version) FROM schema_migrations;
-	SELECT count(*) FROM duties')" = "9
+	SELECT count(*) FROM duties; SELECT count(summary_fr) FROM alerts')" = "10
+0
 0" ] || fail "migrating from 8"
 
 # Tokens: printed once, stored hashed, bound to a registered establishment.

@@ -39,7 +39,7 @@ static int alert_row(void *user, int ncols, const char *const *v)
         struct alert_list *l = user;
         struct alert a;
 
-        if (ncols != 12)
+        if (ncols != 13)
                 return -EIO;
         memset(&a, 0, sizeof(a));
         a.id = store_num(v[0]);
@@ -54,6 +54,7 @@ static int alert_row(void *user, int ncols, const char *const *v)
         a.opened_at = store_num(v[9]);
         a.acknowledged_at = store_num(v[10]);
         a.resolved_at = store_num(v[11]);
+        store_copy(a.summary_fr, sizeof(a.summary_fr), v[12]);
         return l->fn(l->user, &a);
 }
 
@@ -63,7 +64,8 @@ int store_alert_list(struct store *s, const struct store_filter *f, store_alert_
         static const char sql[] =
             "SELECT al.id, coalesce(al.agent_id, ''), coalesce(ag.hostname, ''), al.finess,"
             " al.check_id, al.subject, al.severity, al.status, al.summary, al.opened_at,"
-            " coalesce(al.acknowledged_at, 0), coalesce(al.resolved_at, 0)"
+            " coalesce(al.acknowledged_at, 0), coalesce(al.resolved_at, 0),"
+            " coalesce(al.summary_fr, '')"
             " FROM alerts al LEFT JOIN agents ag ON ag.id = al.agent_id"
             " JOIN establishments e ON e.finess = al.finess WHERE" SCOPE
             " AND (CAST($4 AS TEXT) IS NULL OR al.check_id = $4)"

@@ -14,6 +14,10 @@ const char *const store_migrations[] = {
         "  node TEXT NOT NULL,"
         "  started_at BIGINT NOT NULL,"
         "  finished_at BIGINT NOT NULL)",
+
+        /* 10: an alert's summary in French, as the agent sent it beside the
+         * English (NULL: none, an older agent's or the collector's own). */
+        "ALTER TABLE alerts ADD COLUMN summary_fr TEXT",
 };
 
 const int store_migrations_count = sizeof(store_migrations) / sizeof(store_migrations[0]);

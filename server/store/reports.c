@@ -47,7 +47,8 @@ struct intake {
         void *user;
 };
 
-static const char live_sql[] = "SELECT id, check_id, subject, severity, summary FROM alerts"
+static const char live_sql[] = "SELECT id, check_id, subject, severity, summary,"
+                               " coalesce(summary_fr, '') FROM alerts"
                                " WHERE agent_id = $1 AND status <> 'resolved' LIMIT 1024";
 static const char report_sql[] =
     "INSERT INTO reports (agent_id, report_id, seq, collected_at, received_at, encoding, body)"
@@ -55,13 +56,14 @@ static const char report_sql[] =
     " RETURNING 1";
 static const char upsert_sql[] =
     "INSERT INTO alerts (agent_id, check_id, subject, severity, summary, status,"
-    " opened_at, last_seen, last_seq, finess)"
-    " VALUES ($1, $2, $3, $4, $5, 'open', $6, $6, $7, $8)"
+    " opened_at, last_seen, last_seq, finess, summary_fr)"
+    " VALUES ($1, $2, $3, $4, $5, 'open', $6, $6, $7, $8, $9)"
     " ON CONFLICT (agent_id, check_id, subject) WHERE status <> 'resolved'"
     " DO UPDATE SET severity = excluded.severity, summary = excluded.summary,"
-    " last_seen = excluded.last_seen, last_seq = excluded.last_seq";
+    " summary_fr = excluded.summary_fr, last_seen = excluded.last_seen,"
+    " last_seq = excluded.last_seq";
 static const char update_sql[] = "UPDATE alerts SET severity = $2, summary = $3, last_seen = $4,"
-                                 " last_seq = $5 WHERE id = $1";
+                                 " last_seq = $5, summary_fr = $6 WHERE id = $1";
 static const char resolve_sql[] =
     "UPDATE alerts SET status = 'resolved', resolved_at = $2 WHERE id = $1";
 static const char silent_sql[] = "UPDATE alerts SET status = 'resolved', resolved_at = $2"
@@ -108,7 +110,7 @@ static int live_row(void *user, int ncols, const char *const *v)
         struct intake *in = it->in;
         struct store_live *l;
 
-        if (ncols != 5)
+        if (ncols != 6)
                 return -EIO;
         if (it->nlive == STORE_LIVE_MAX)
                 return 0;
@@ -128,6 +130,7 @@ static int live_row(void *user, int ncols, const char *const *v)
         store_copy(l->subject, sizeof(l->subject), v[2]);
         store_copy(l->severity, sizeof(l->severity), v[3]);
         store_copy(l->summary, sizeof(l->summary), v[4]);
+        store_copy(l->summary_fr, sizeof(l->summary_fr), v[5]);
         return 0;
 }
 
@@ -214,7 +217,7 @@ static int insert_reports(struct store *s, struct intake *in, size_t n, struct e
 
 static int queue_upsert(struct store *s, const struct item *it, const char *check,
                         const char *subject, const char *severity, const char *summary,
-                        long long seq, struct error *e)
+                        const char *summary_fr, long long seq, struct error *e)
 {
         const struct sql_arg a[] = { sql_text(it->r->agent_id),
                                      sql_text(check),
@@ -223,9 +226,10 @@ static int queue_upsert(struct store *s, const struct item *it, const char *chec
                                      sql_text(summary),
                                      sql_int(it->in->now),
                                      sql_int(seq),
-                                     sql_text(it->finess) };
+                                     sql_text(it->finess),
+                                     sql_text(summary_fr) };
 
-        return s->drv->queue(s, upsert_sql, 8, a, NULL, NULL, e);
+        return s->drv->queue(s, upsert_sql, 9, a, NULL, NULL, e);
 }
 
 /* A newer report: its alerts planned against the live ones, then its
@@ -248,14 +252,16 @@ static int queue_findings(struct store *s, struct item *it, struct error *e)
 
                 if (p->act == STORE_INSERT) {
                         rc = queue_upsert(s, it, p->f->check, p->f->subject,
-                                          severity_name(p->f->severity), p->f->summary, r->seq, e);
+                                          severity_name(p->f->severity), p->f->summary,
+                                          p->f->summary_fr, r->seq, e);
                 } else if (p->act == STORE_UPDATE) {
-                        const struct sql_arg a[] = { sql_int(p->id),
-                                                     sql_text(severity_name(p->f->severity)),
-                                                     sql_text(p->f->summary), sql_int(in->now),
-                                                     sql_int(r->seq) };
+                        const struct sql_arg a[] = {
+                                sql_int(p->id),          sql_text(severity_name(p->f->severity)),
+                                sql_text(p->f->summary), sql_int(in->now),
+                                sql_int(r->seq),         sql_text(p->f->summary_fr)
+                        };
 
-                        rc = s->drv->queue(s, update_sql, 5, a, NULL, NULL, e);
+                        rc = s->drv->queue(s, update_sql, 6, a, NULL, NULL, e);
                 } else {
                         const struct sql_arg a[] = { sql_int(p->id), sql_int(in->now) };
 
@@ -301,7 +307,7 @@ static int apply_reports(struct store *s, struct intake *in, size_t n, struct er
 
                         store_duplicate_summary(r, summary, sizeof(summary));
                         if ((rc = queue_upsert(s, it, "agent.duplicate", r->machine, "high",
-                                               summary, it->last_seq, e)) == 0)
+                                               summary, NULL, it->last_seq, e)) == 0)
                                 rc = s->drv->queue(s, seen_sql, 2, a, NULL, NULL, e);
                         continue;
                 }

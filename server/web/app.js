@@ -59,7 +59,7 @@ class ApiError extends Error {
 }
 
 async function api(method, path, body) {
-  const headers = { Accept: "application/json" };
+  const headers = { Accept: "application/json", "Accept-Language": state.lang };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (method !== "GET" && state.session) headers["X-CSRF-Token"] = state.session.csrf_token;
   const res = await fetch(path, {
@@ -441,9 +441,13 @@ async function machinePage(id) {
     h("h2", {}, t("machine.findings")),
     h("ul.findings", {}, findings.map((f) =>
       h("li.finding.st-" + f.status, {},
-        h("div.head", {}, h("span.badge.st-" + f.status, {}, f.status), " ", severityBadge(f.severity), " ", h("strong", {}, checkName(f.check)), f.subject ? " — " + f.subject : ""),
+        h("div.head", {}, h("span.badge.st-" + f.status, {}, t("finding." + f.status)), " ", severityBadge(f.severity), " ", h("strong", {}, checkName(f.check)), f.subject ? " — " + f.subject : ""),
         h("p", {}, f.summary),
-        f.remediation ? h("p.remediation", {}, h("span.label", {}, t("machine.remediation") + " : "), f.remediation) : ""))),
+        f.remediation ? h("p.remediation", {}, h("span.label", {}, t("machine.remediation") + " : "), f.remediation) : "",
+        f.status === "error" && f.evidence && f.evidence.message
+          ? h("details.alt", {}, h("summary", {}, t("machine.technical")),
+              h("p", {}, [f.evidence.file, f.evidence.line > 0 ? f.evidence.line : null].filter(Boolean).join(":"), " ", f.evidence.message))
+          : ""))),
     h("h2", {}, t("machine.facts")),
     h("details", {}, h("summary", {}, t("machine.facts")), h("pre", {}, JSON.stringify(m.facts, null, 2))));
 }
@@ -455,7 +459,7 @@ async function equipmentPage() {
   const max = Math.max(1, ...top.map((e) => e.estimated_cost_eur));
   show(t("equip.title"),
     h("p", {}, t("equip.intro", data.costs_eur)),
-    h("p", {}, h("a.button", { href: "/api/v1/equipment?format=csv", download: "hygie-equipment.csv" }, t("equip.csv"))),
+    h("p", {}, h("a.button", { href: "/api/v1/equipment?format=csv&lang=" + state.lang, download: "hygie-equipment.csv" }, t("equip.csv"))),
     top.length ? barChart(t("equip.chart"), top.map((e) => ({ label: e.name, value: e.estimated_cost_eur, text: num(e.estimated_cost_eur) + " €" })), max) : "",
     table(t("equip.title"), [t("col.rank"), t("col.establishment"), "FINESS", t("col.department"), t("col.machines"), t("col.to_replace"), t("col.to_upgrade"), t("col.cost"), t("col.score"), t("col.need")],
       list.map((e) => [String(e.need_rank), e.name, e.finess, e.department, num(e.machines), num(e.to_replace), num(e.to_upgrade), num(e.estimated_cost_eur), scoreBadge(e.hygiene_score), String(e.need)])));
@@ -475,7 +479,7 @@ async function opendataPage() {
   const d = await api("GET", "/api/v1/opendata/departments.json");
   show(t("opendata.title"),
     h("p", {}, t("opendata.intro", { n: d.minimum_establishments })),
-    h("p", {}, h("a.button", { href: "/api/v1/opendata/departments.csv", download: "hygie-departements.csv" }, t("opendata.csv")), " ",
+    h("p", {}, h("a.button", { href: "/api/v1/opendata/departments.csv?lang=" + state.lang, download: "hygie-departements.csv" }, t("opendata.csv")), " ",
       h("a.button", { href: "/api/v1/opendata/departments.json", download: "hygie-departements.json" }, t("opendata.json"))),
     table(t("opendata.title"), [t("col.department"), t("col.establishments"), t("col.machines"), t("col.median_score"), t("col.supported_os"), t("col.flagged"), t("col.exercise_share")],
       d.departments.map((r) => [r.department, num(r.establishments), num(r.machines), num(r.median_score), pct(r.supported_os_share), pct(r.equipment_flagged_share), pct(r.exercise_share)])));

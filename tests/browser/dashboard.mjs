@@ -60,6 +60,16 @@ async function body(page) {
   return page.locator("main").innerText();
 }
 
+// Words a French page has only when a text came through in English.
+const ENGLISH = /\b(the|is|are|has|have|was|not|no|of|and|with|without|from|days?|hours?|ago|pending|updates?|backups?|password|accounts?|security|found|recorded|report|older|newer|than|fail|warn|pass|skip)\b/i;
+
+async function noEnglish(page, where) {
+  // Paths and names are the machines' own: not words of either language.
+  const lines = (await body(page)).split("\n")
+    .filter((l) => ENGLISH.test(l.replace(/\S*[/\\]\S*/g, "")));
+  assert.deepEqual(lines, [], `${where}: English on a French page`);
+}
+
 // Regional support: alerts of its region only, acknowledges one.
 await as("idf-support", "fr-FR", async (page) => {
   await page.waitForURL(/#\/alerts/);
@@ -70,6 +80,7 @@ await as("idf-support", "fr-FR", async (page) => {
   assert.ok(text.includes("EHPAD Les Tilleuls"), "regional: its establishment is missing");
   assert.ok(!text.includes("Odet"), "regional: sees another region");
   await accessible(page, "alerts");
+  await noEnglish(page, "alerts");
   const ack = page.getByRole("button", { name: /Prendre en compte/ }).first();
   await ack.focus();
   await page.keyboard.press("Enter");
@@ -89,6 +100,8 @@ await as("idf-support", "fr-FR", async (page) => {
   await page.getByRole("link", { name: "poste-accueil" }).click();
   await page.getByRole("heading", { name: /Poste poste-accueil/ }).waitFor();
   assert.ok((await body(page)).includes("Que faire"), "machine: no remediation");
+  assert.ok((await body(page)).includes("non conforme"), "machine: no failing finding");
+  await noEnglish(page, "machine");
   await accessible(page, "machine");
   await page.screenshot({ path: `${artifacts}/regional-machine.png`, fullPage: true });
 
@@ -104,6 +117,8 @@ await as("tilleuls-direction", "fr-FR", async (page) => {
   await page.getByRole("heading", { name: "EHPAD Les Tilleuls" }).waitFor();
   let text = await body(page);
   assert.ok(text.includes("Exercice de crise cyber annuel"), "the missing exercise is not shown");
+  assert.ok(text.includes("aucun exercice de crise cyber enregistré depuis 12 mois"), "the plan in English");
+  await noEnglish(page, "establishment");
   await accessible(page, "establishment");
   const form = page.getByRole("form", { name: "Enregistrer un exercice de crise cyber" });
   await form.getByLabel("Date").fill("2026-10-15");

@@ -198,6 +198,47 @@ static void test_intake_refuses_times_that_are_not_real(void **state)
         assert_int_equal(parse_with("{}", "2026-1-22T10:00:00ZZZ", "", &e), -EINVAL);
 }
 
+/* A finding's French texts: the summary is kept for the alert, other
+ * languages and the remediation go with the body. */
+static void test_intake_takes_a_findings_french_summary(void **state)
+{
+        static const char *const bad[][2] = {
+                { ",\"texts\":[]", "findings[0]: \"texts\" is not an object" },
+                { ",\"texts\":{\"fr\":\"x\"}", "findings[0]: \"texts.fr\" is not an object" },
+                { ",\"texts\":{\"fr\":{\"summary\":1}}",
+                  "findings[0]: \"texts.fr.summary\" is not a line of text of at most 1024 "
+                  "bytes" },
+                { ",\"texts\":{\"fr\":{\"summary\":\"a\\nb\"}}",
+                  "findings[0]: \"texts.fr.summary\" is not a line of text of at most 1024 "
+                  "bytes" },
+                { ",\"texts\":{\"fr\":{\"summary\":\"a\",\"summary\":\"b\"}}",
+                  "summary: given twice" },
+        };
+        const char *ok = "{\"schema\":\"hygie.report/1\","
+                         "\"report_id\":\"5d6fe9ca-cd36-436f-a82a-7a5f54ea9fd3\",\"seq\":1,"
+                         "\"agent\":{\"id\":\"26c53637-b96c-4e24-80ac-27e127e31afa\","
+                         "\"hostname\":\"p\"},\"collected_at\":\"2026-11-22T10:00:00Z\","
+                         "\"facts\":{},\"findings\":["
+                         "{\"check\":\"a.b\",\"status\":\"fail\",\"severity\":\"high\","
+                         "\"summary\":\"s\",\"texts\":{\"de\":{\"summary\":[1]},"
+                         "\"fr\":{\"remediation\":\"r\",\"summary\":\"R\u00e9sum\u00e9\"}}},"
+                         "{\"check\":\"a.c\",\"status\":\"pass\",\"severity\":\"low\","
+                         "\"summary\":\"t\"}]}";
+        struct intake in;
+        struct error e;
+
+        (void)state;
+        assert_int_equal(intake_parse(&in, ok, strlen(ok), &e), 0);
+        assert_int_equal(in.nfindings, 2);
+        assert_string_equal(in.findings[0].summary_fr, "R\xc3\xa9sum\xc3\xa9");
+        assert_null(in.findings[1].summary_fr);
+        intake_free(&in);
+        for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+                assert_int_equal(parse_with("{}", "2026-11-22T10:00:00Z", bad[i][0], &e), -EINVAL);
+                assert_string_equal(e.msg, bad[i][1]);
+        }
+}
+
 static int teardown(void **state)
 {
         (void)state;
@@ -210,6 +251,7 @@ int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_intake_plain_report_passes),
+                cmocka_unit_test(test_intake_takes_a_findings_french_summary),
                 cmocka_unit_test(test_intake_refuses_what_jansson_cannot_read),
                 cmocka_unit_test(test_intake_refuses_bytes_after_the_document),
                 cmocka_unit_test(test_intake_bounds_nesting),

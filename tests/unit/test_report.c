@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include "lang.h"
 #include "report.h"
 #include "report_limits.h"
 
@@ -105,7 +106,7 @@ static void test_report_family_within_limit_goes_whole(void **state)
         json_t *doc;
 
         json_object_set_new(f->facts, "passwords", accounts(100));
-        doc = report_build(&meta, &f->policy, f->facts, &f->findings);
+        doc = report_build(&meta, &f->policy, f->facts, &f->findings, NULL);
         assert_non_null(doc);
         assert_true(json_equal(json_object_get(doc, "facts"), f->facts));
         assert_int_equal(json_array_size(json_object_get(doc, "findings")), 4);
@@ -122,7 +123,7 @@ static void test_report_family_over_limit_goes_as_its_size(void **state)
 
         assert_true(bytes > REPORT_FAMILY_MAX);
         json_object_set_new(f->facts, "passwords", passwords);
-        doc = report_build(&meta, &f->policy, f->facts, &f->findings);
+        doc = report_build(&meta, &f->policy, f->facts, &f->findings, NULL);
         assert_non_null(doc);
         sent = json_object_get(json_object_get(doc, "facts"), "passwords");
         assert_true(json_is_true(json_object_get(sent, "too_large")));
@@ -174,7 +175,7 @@ static void test_report_finding_over_limit_goes_without_its_evidence(void **stat
         assert_true(bytes > REPORT_FINDING_MAX);
         finding_add(&f->findings, checks_find("patch.updates_pending"), &f->ctx, STATUS_WARN, NULL,
                     evidence, NULL, "2000 updates waiting");
-        doc = report_build(&meta, &f->policy, f->facts, &f->findings);
+        doc = report_build(&meta, &f->policy, f->facts, &f->findings, NULL);
         assert_non_null(doc);
         x = finding_of(doc, "patch.updates_pending");
         assert_string_equal(json_string_value(json_object_get(x, "status")), "warn");
@@ -189,9 +190,58 @@ static void test_report_finding_over_limit_goes_without_its_evidence(void **stat
         json_decref(doc);
 }
 
+/* The same run in French: each finding whose texts differ carries them. */
+static void test_report_carries_french_texts_that_differ(void **state)
+{
+        struct fixture *f = *state;
+        struct findings fr = { 0 };
+        struct msgcat cat;
+        struct error e;
+        struct check_ctx ctx = f->ctx;
+        const json_t *x, *texts;
+        json_t *doc;
+
+        assert_int_equal(lang_load(&cat, LANG_FR, &e), 0);
+        ctx.cat = &cat;
+        /* os.supported's summary is not in the catalogue: no texts. */
+        finding_add(&fr, checks_find("os.supported"), &ctx, STATUS_PASS, NULL, NULL, NULL,
+                    "Debian GNU/Linux 12 (bookworm) has security support");
+        for (int i = 1; i <= 2; i++) {
+                char who[16];
+
+                snprintf(who, sizeof(who), "user%06d", i);
+                finding_add(&fr, checks_find("password.empty"), &ctx, STATUS_FAIL, who, NULL,
+                            tr(&ctx, "Set a password or lock the account."),
+                            tr(&ctx, "Account %s can log in without a password"), who);
+        }
+        finding_add(&fr, checks_find("password.max_age"), &ctx, STATUS_PASS, NULL, NULL, NULL,
+                    "Passwords expire within 365 days");
+        doc = report_build(&meta, &f->policy, f->facts, &f->findings, &fr);
+        assert_non_null(doc);
+        assert_null(json_object_get(finding_of(doc, "os.supported"), "texts"));
+        x = finding_of(doc, "password.empty");
+        texts = json_object_get(json_object_get(x, "texts"), "fr");
+        assert_string_equal(json_string_value(json_object_get(texts, "summary")),
+                            "Le compte user000001 peut se connecter sans mot de passe");
+        /* The English run had no remediation: none is sent in French. */
+        assert_null(json_object_get(texts, "remediation"));
+        json_decref(doc);
+
+        /* A run that does not match (a finding less) sends no texts. */
+        findings_free(&fr);
+        finding_add(&fr, checks_find("os.supported"), &ctx, STATUS_PASS, NULL, NULL, NULL, "x");
+        doc = report_build(&meta, &f->policy, f->facts, &f->findings, &fr);
+        assert_null(json_object_get(finding_of(doc, "password.empty"), "texts"));
+        json_decref(doc);
+        findings_free(&fr);
+        msgcat_free(&cat);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
+                cmocka_unit_test_setup_teardown(test_report_carries_french_texts_that_differ, setup,
+                                                teardown),
                 cmocka_unit_test_setup_teardown(test_report_family_within_limit_goes_whole, setup,
                                                 teardown),
                 cmocka_unit_test_setup_teardown(test_report_family_over_limit_goes_as_its_size,

@@ -44,7 +44,7 @@ static int record_add(struct store *s, const struct store_rules *r, const char *
                       struct error *e)
 {
         long long id;
-        int rc = records_add(s, r, finess, body, actor, now, &id, e);
+        int rc = records_add(s, r, NULL, finess, body, actor, now, &id, e);
 
         return rc < 0 ? rc : view_record(s, id, out, e);
 }
@@ -328,15 +328,15 @@ static void test_store_alerts_open_once_and_resolve_when_fixed(void **state)
 {
         struct fixture *f = *state;
         const struct store_finding bad[] = {
-                { "backup.recent", "nightly", "30 h old", STATUS_FAIL, SEV_HIGH },
-                { "backup.recent", "weekly", "fine", STATUS_PASS, SEV_HIGH },
-                { "patch.updates_pending", "", "3 pending", STATUS_FAIL, SEV_LOW },
-                { "os.supported", "", "ends soon", STATUS_WARN, SEV_HIGH },
-                { "antivirus.present", "", "none", STATUS_FAIL, SEV_HIGH },
+                { "backup.recent", "nightly", "30 h old", STATUS_FAIL, SEV_HIGH, NULL },
+                { "backup.recent", "weekly", "fine", STATUS_PASS, SEV_HIGH, NULL },
+                { "patch.updates_pending", "", "3 pending", STATUS_FAIL, SEV_LOW, NULL },
+                { "os.supported", "", "ends soon", STATUS_WARN, SEV_HIGH, NULL },
+                { "antivirus.present", "", "none", STATUS_FAIL, SEV_HIGH, NULL },
         };
         const struct store_finding backup_fixed[] = {
-                { "backup.recent", "nightly", "2 h old", STATUS_PASS, SEV_HIGH },
-                { "backup.recent", "weekly", "fine", STATUS_PASS, SEV_HIGH },
+                { "backup.recent", "nightly", "2 h old", STATUS_PASS, SEV_HIGH, NULL },
+                { "backup.recent", "weekly", "fine", STATUS_PASS, SEV_HIGH, NULL },
         };
         struct store_report r[2] = {
                 report("11111111-1111-4111-8111-111111111111", 1, bad, 5),
@@ -380,10 +380,10 @@ static void test_store_batch_applies_in_order(void **state)
 {
         struct fixture *f = *state;
         const struct store_finding bad[] = {
-                { "antivirus.present", "", "none", STATUS_FAIL, SEV_HIGH },
+                { "antivirus.present", "", "none", STATUS_FAIL, SEV_HIGH, NULL },
         };
         const struct store_finding good[] = {
-                { "antivirus.present", "", "ClamAV", STATUS_PASS, SEV_HIGH },
+                { "antivirus.present", "", "ClamAV", STATUS_PASS, SEV_HIGH, NULL },
         };
         struct agent other = { .id = "b0000000-0000-4000-8000-00000000000b",
                                .finess = "750712184",
@@ -417,10 +417,10 @@ static void test_store_seq_cannot_run_far_ahead(void **state)
 {
         struct fixture *f = *state;
         const struct store_finding bad[] = {
-                { "antivirus.present", "", "no antivirus", STATUS_FAIL, SEV_HIGH },
+                { "antivirus.present", "", "no antivirus", STATUS_FAIL, SEV_HIGH, NULL },
         };
         const struct store_finding good[] = {
-                { "antivirus.present", "", "ClamAV", STATUS_PASS, SEV_HIGH },
+                { "antivirus.present", "", "ClamAV", STATUS_PASS, SEV_HIGH, NULL },
         };
         struct store_report first = report("11111111-1111-4111-8111-111111111111", 1, bad, 1);
         struct store_report huge =
@@ -455,11 +455,11 @@ static void test_store_alert_follows_its_finding(void **state)
 {
         struct fixture *f = *state;
         const struct store_finding twice[] = {
-                { "patch.security_pending", "", "3 pending", STATUS_FAIL, SEV_HIGH },
-                { "patch.security_pending", "", "3 pending", STATUS_FAIL, SEV_HIGH },
+                { "patch.security_pending", "", "3 pending", STATUS_FAIL, SEV_HIGH, NULL },
+                { "patch.security_pending", "", "3 pending", STATUS_FAIL, SEV_HIGH, NULL },
         };
         const struct store_finding worse[] = {
-                { "patch.security_pending", "", "9 pending", STATUS_FAIL, SEV_CRITICAL },
+                { "patch.security_pending", "", "9 pending", STATUS_FAIL, SEV_CRITICAL, NULL },
         };
         struct store_report r = report("11111111-1111-4111-8111-111111111111", 1, twice, 2);
         struct store_report r2 = report("22222222-2222-4222-8222-222222222222", 2, worse, 1);
@@ -522,7 +522,7 @@ static void test_store_report_from_another_machine_raises_duplicate(void **state
 {
         struct fixture *f = *state;
         const struct store_finding bad[] = {
-                { "antivirus.present", "", "none", STATUS_FAIL, SEV_HIGH },
+                { "antivirus.present", "", "none", STATUS_FAIL, SEV_HIGH, NULL },
         };
         struct store_report r = report("11111111-1111-4111-8111-111111111111", 1, bad, 1);
         struct collected c;
@@ -621,7 +621,7 @@ static void test_store_alert_acknowledged_in_scope(void **state)
 {
         struct fixture *f = *state;
         const struct store_finding bad[] = {
-                { "antivirus.present", "", "none", STATUS_FAIL, SEV_HIGH },
+                { "antivirus.present", "", "none", STATUS_FAIL, SEV_HIGH, NULL },
         };
         struct store_report r = report("11111111-1111-4111-8111-111111111111", 1, bad, 1);
         struct store_filter other = { .region = "Bretagne", .limit = 1 };
@@ -757,15 +757,15 @@ static void test_views_machine_score_merges_its_reports(void **state)
         struct fixture *f = *state;
         const struct store_rules *r = baseline_rules(NULL, "");
         struct store_finding first[] = {
-                { "patch.security_pending", "", "3 pending", STATUS_FAIL, SEV_HIGH },
-                { "os.supported", "", "supported", STATUS_PASS, SEV_HIGH },
-                { "equipment.ram", "", "4 GiB", STATUS_FAIL, SEV_LOW },
-                { "password.common", "alice", "common", STATUS_FAIL, SEV_CRITICAL },
-                { "password.common", "bob", "fine", STATUS_PASS, SEV_CRITICAL },
-                { "backup.offsite", "docs", "same disk", STATUS_WARN, SEV_MEDIUM },
+                { "patch.security_pending", "", "3 pending", STATUS_FAIL, SEV_HIGH, NULL },
+                { "os.supported", "", "supported", STATUS_PASS, SEV_HIGH, NULL },
+                { "equipment.ram", "", "4 GiB", STATUS_FAIL, SEV_LOW, NULL },
+                { "password.common", "alice", "common", STATUS_FAIL, SEV_CRITICAL, NULL },
+                { "password.common", "bob", "fine", STATUS_PASS, SEV_CRITICAL, NULL },
+                { "backup.offsite", "docs", "same disk", STATUS_WARN, SEV_MEDIUM, NULL },
         };
         struct store_finding patched[] = {
-                { "patch.security_pending", "", "none", STATUS_PASS, SEV_HIGH },
+                { "patch.security_pending", "", "none", STATUS_PASS, SEV_HIGH, NULL },
         };
         struct view_scope sc = { 0 };
         struct error e;
@@ -811,10 +811,10 @@ static void test_views_weekly_trend_from_kept_scores(void **state)
         struct fixture *f = *state;
         const struct store_rules *r = baseline_rules(NULL, "");
         struct store_finding bad[] = {
-                { "antivirus.present", "", "none", STATUS_FAIL, SEV_HIGH },
+                { "antivirus.present", "", "none", STATUS_FAIL, SEV_HIGH, NULL },
         };
         struct store_finding good[] = {
-                { "antivirus.present", "", "clamav", STATUS_PASS, SEV_HIGH },
+                { "antivirus.present", "", "clamav", STATUS_PASS, SEV_HIGH, NULL },
         };
         struct view_scope sc = { .finess = "750712184" };
         struct error e;
@@ -840,7 +840,7 @@ static void test_views_plan_checks_open_and_resolve(void **state)
         struct fixture *f = *state;
         const struct store_rules *r = baseline_rules(NULL, "");
         struct store_finding backup[] = {
-                { "backup.recent", "dossiers", "12 h old", STATUS_PASS, SEV_HIGH },
+                { "backup.recent", "dossiers", "12 h old", STATUS_PASS, SEV_HIGH, NULL },
         };
         json_t *ex = json_pack("{s:s, s:s, s:s, s:i, s:s}", "kind", "exercise", "date",
                                "2026-06-02", "scenario", "ransomware on the care records",
@@ -859,6 +859,8 @@ static void test_views_plan_checks_open_and_resolve(void **state)
                           "audience", "", "reached", 3),
                 json_pack("{s:s, s:s, s:s, s:s}", "kind", "restore_test", "date", "2026-01-01",
                           "job", "dossiers", "result", "maybe"),
+                json_pack("{s:s, s:s, s:s, s:s}", "kind", "restore_test", "date", "2026-01-01",
+                          "job", "dosiers", "result", "success"),
         };
         struct collected c;
         struct error e;
@@ -911,6 +913,9 @@ static void test_views_plan_checks_open_and_resolve(void **state)
                     record_add(f->s, r, "750712184", bad[i], "direction", NOW, &out, &e), -EINVAL);
                 json_decref(bad[i]);
         }
+        /* The last, a typo of the job's name, names the jobs there are. */
+        assert_string_equal(e.msg, "\"job\" must be one of the backup jobs the machines report: "
+                                   "\"dossiers\"");
         json_decref(ex);
         json_decref(restore_failed);
         json_decref(restore_ok);
@@ -924,7 +929,7 @@ static void test_views_sweep_past_2038(void **state)
         const struct store_rules *r = baseline_rules(NULL, "");
         const long long later = 2200000000LL; /* 2039-09-18 */
         struct store_finding backup[] = {
-                { "backup.recent", "dossiers", "12 h old", STATUS_PASS, SEV_HIGH },
+                { "backup.recent", "dossiers", "12 h old", STATUS_PASS, SEV_HIGH, NULL },
         };
         struct collected c;
         struct error e;
@@ -943,16 +948,17 @@ static void test_views_equipment_ranking(void **state)
         struct fixture *f = *state;
         const struct store_rules *r = baseline_rules(NULL, "");
         struct store_finding old[] = {
-                { "equipment.win11_ready", "", "no", STATUS_FAIL, SEV_LOW },
-                { "equipment.ram", "", "4 GiB", STATUS_FAIL, SEV_LOW },
+                { "equipment.win11_ready", "", "no", STATUS_FAIL, SEV_LOW, NULL },
+                { "equipment.ram", "", "4 GiB", STATUS_FAIL, SEV_LOW, NULL },
         };
-        struct store_finding ram[] = { { "equipment.ram", "", "4 GiB", STATUS_FAIL, SEV_LOW } };
+        struct store_finding ram[] = { { "equipment.ram", "", "4 GiB", STATUS_FAIL, SEV_LOW,
+                                         NULL } };
         struct store_finding both[] = {
-                { "equipment.ram", "", "4 GiB", STATUS_FAIL, SEV_LOW },
-                { "equipment.storage", "", "hdd", STATUS_FAIL, SEV_LOW },
+                { "equipment.ram", "", "4 GiB", STATUS_FAIL, SEV_LOW, NULL },
+                { "equipment.storage", "", "hdd", STATUS_FAIL, SEV_LOW, NULL },
         };
         struct store_finding fine[] = {
-                { "equipment.win11_ready", "", "yes", STATUS_PASS, SEV_LOW },
+                { "equipment.win11_ready", "", "yes", STATUS_PASS, SEV_LOW, NULL },
         };
         struct view_scope all = { 0 };
         struct error e;
@@ -1020,7 +1026,8 @@ static void test_views_opendata_suppresses_small_cells(void **state)
         const struct store_rules *r = baseline_rules(NULL, "");
         static const char *const paris[] = { "750000010", "750000028", "750000036", "750000044",
                                              "750000051" };
-        struct store_finding fine[] = { { "os.supported", "", "yes", STATUS_PASS, SEV_HIGH } };
+        struct store_finding fine[] = { { "os.supported", "", "yes", STATUS_PASS, SEV_HIGH,
+                                          NULL } };
         json_t *v, *deps, *o, *ex;
         struct error e;
         char agent[40];

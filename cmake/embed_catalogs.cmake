@@ -1,0 +1,26 @@
+# embed_catalogs.cmake - compiles each language's catalogue (po/LANG.po) and
+# writes it into a C source, so that a binary writes French for a reader
+# whatever its own locale, with no file to find at run time.
+# cmake -DMSGFMT=msgfmt -DPO_DIR=po -DLANGS=fr -DOUT=catalogs.c -P embed_catalogs.cmake
+string(REPLACE "," ";" LANGS "${LANGS}")
+set(body "/* Generated from the po catalogues by embed_catalogs.cmake: do not edit. */\n#include \"lang.h\"\n\n")
+set(table "")
+foreach(lang ${LANGS})
+  set(mo "${OUT}.${lang}.mo")
+  execute_process(COMMAND ${MSGFMT} --check -o ${mo} ${PO_DIR}/${lang}.po RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "msgfmt failed on ${PO_DIR}/${lang}.po")
+  endif()
+  file(READ "${mo}" hex HEX)
+  file(REMOVE "${mo}")
+  string(LENGTH "${hex}" n)
+  math(EXPR len "${n} / 2")
+  string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
+  string(REGEX REPLACE "(0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,)" "\\1\n" bytes "${bytes}")
+  string(APPEND body "static const unsigned char catalog_${lang}[] = {\n${bytes}0 };\n")
+  string(APPEND table "        { \"${lang}\", catalog_${lang}, ${len} },\n")
+endforeach()
+string(APPEND body "\nconst struct lang_blob lang_blobs[] = {\n${table}        { 0 },\n};\n")
+file(WRITE "${OUT}.tmp" "${body}")
+file(COPY_FILE "${OUT}.tmp" "${OUT}" ONLY_IF_DIFFERENT)
+file(REMOVE "${OUT}.tmp")
