@@ -80,6 +80,7 @@ static const struct key keys[] = {
         LONG_KEY("score", "low", score_weight[SEV_LOW], 0, 100),
         LONG_KEY("score", "info", score_weight[SEV_INFO], 0, 100),
         LONG_KEY("score", "warn_percent", score_warn_percent, 0, 100),
+        LONG_KEY("score", "plan_percent", score_plan_percent, 0, 100),
         LONG_KEY("establishment", "exercise_months", exercise_months, 1, 120),
         LONG_KEY("establishment", "awareness_months", awareness_months, 1, 120),
         LONG_KEY("establishment", "restore_test_months", restore_test_months, 1, 120),
@@ -141,12 +142,13 @@ void policy_defaults(struct policy *p)
         p->schedule[FAM_ANTIVIRUS] = 4 * 3600;
         p->schedule[FAM_HARDWARE] = 86400;
         p->schedule_jitter_percent = 10;
-        p->score_weight[SEV_CRITICAL] = 30;
+        p->score_weight[SEV_CRITICAL] = 40;
         p->score_weight[SEV_HIGH] = 15;
         p->score_weight[SEV_MEDIUM] = 6;
         p->score_weight[SEV_LOW] = 2;
         p->score_weight[SEV_INFO] = 0;
         p->score_warn_percent = 50;
+        p->score_plan_percent = 20;
         p->exercise_months = 12;
         p->awareness_months = 12;
         p->restore_test_months = 6;

@@ -82,6 +82,7 @@ struct policy {
          * checks, the equipment catch-up prices (euros). */
         long score_weight[SEV_COUNT];
         long score_warn_percent;
+        long score_plan_percent;
         long exercise_months, awareness_months, restore_test_months;
         long cost_pc, cost_ram, cost_ssd;
 

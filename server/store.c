@@ -210,17 +210,20 @@ static size_t parse_checks(const char *s, struct check_state *out, size_t max)
 
 static int checks_score(const struct check_state *c, size_t n, const struct store_rules *rules)
 {
-        long lost = 0; /* in hundredths of a point */
+        long long earned = 0, weight = 0; /* in hundredths */
 
         for (size_t i = 0; i < n; i++) {
-                long w = rules->weight[c[i].severity] * 100L;
+                long long w = rules->weight[c[i].severity] * 100LL;
 
-                if (status_rank(c[i].status) == 2)
-                        lost += w;
+                if (c[i].status == STATUS_SKIP)
+                        continue;
+                weight += w;
+                if (c[i].status == STATUS_PASS)
+                        earned += w;
                 else if (c[i].status == STATUS_WARN)
-                        lost += w * rules->warn_percent / 100;
+                        earned += w * (100 - rules->warn_percent) / 100;
         }
-        return lost >= 10000 ? 0 : (int)((10000 - lost + 50) / 100);
+        return weight ? (int)((earned * 100 + weight / 2) / weight) : -1;
 }
 
 int store_checks_score(const char *text, const struct store_rules *rules)
@@ -306,6 +309,7 @@ void store_rules_of(const struct policy *p, struct store_rules *r)
         for (int i = 0; i < SEV_COUNT; i++)
                 r->weight[i] = (int)p->score_weight[i];
         r->warn_percent = (int)p->score_warn_percent;
+        r->plan_percent = (int)p->score_plan_percent;
         r->exercise_months = (int)p->exercise_months;
         r->awareness_months = (int)p->awareness_months;
         r->restore_test_months = (int)p->restore_test_months;

@@ -62,10 +62,15 @@ struct store_report {
 #define STORE_SEQ_AHEAD  3
 
 /* What an establishment's policy tells the collector. */
+/* A backup job no machine has reported for this long is no longer the
+ * plan's: no restore test is asked of it. */
+#define STORE_JOB_FORGOTTEN (30 * STORE_DAY)
+
 struct store_rules {
         int threshold;         /* enum severity: failing findings at or above raise alerts */
-        int weight[SEV_COUNT]; /* points a failing check of each severity takes off 100 */
-        int warn_percent;      /* the share of its weight a warning takes */
+        int weight[SEV_COUNT]; /* what a check of each severity weighs in the score */
+        int warn_percent;      /* the share of its weight a warning loses */
+        int plan_percent;      /* the plan's share of an establishment's score */
         int exercise_months, awareness_months, restore_test_months;
         long cost_pc, cost_ram, cost_ssd; /* euros */
 };
@@ -81,16 +86,18 @@ void store_rules_of(const struct policy *p, struct store_rules *r);
 #define MACHINE_CHECKS_MAX 4096
 struct machine_state {
         char checks[MACHINE_CHECKS_MAX]; /* "check=SV;"...: status letter, severity digit */
-        int score;                       /* 0 to 100 */
+        int score;                       /* 0 to 100, -1 when no check weighs */
         unsigned equipment;              /* EQUIP_* */
         int os_supported;                /* 1, 0, or -1 not known */
 };
 /* Merges report r over before (a checks string as stored) into ms, and
- * scores it: 100 minus, for each check, its weight when it fails (or could
- * not run), warn_percent of it when it warns; at least 0. */
+ * scores it: the weighted share of its checks that pass, 0 to 100, where a
+ * check weighs its severity's weight, a warning earns (100 - warn_percent) %
+ * of it, a failure or a check that could not run nothing, and a skipped
+ * check does not count. */
 void store_machine_update(const char *before, const struct store_report *r,
                           const struct store_rules *rules, struct machine_state *ms);
-/* The score of a checks string. */
+/* The score of a checks string, -1 when no check weighs. */
 int store_checks_score(const char *text, const struct store_rules *rules);
 
 /* One row of a query: each value as text, NULL for SQL NULL. */

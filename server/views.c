@@ -1,9 +1,10 @@
 /* views.c - the dashboard's figures, from SQL both engines run.
  *
  * Days are whole UTC days since the epoch. An establishment's hygiene score
- * is its machines' average score minus the weights of its own failing
- * checks (the plan's exercise, awareness and restore tests), at least 0;
- * unknown (null) until one of its machines has reported. */
+ * weighs its machines' average score and the plan's (the weighted share of
+ * its own checks passed: the exercise, awareness and a restore test per
+ * backup job) by the policy's plan_percent; unknown (null) until one of its
+ * machines has been scored. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -50,13 +51,14 @@ static void copy(char *dst, size_t size, const char *src)
 struct est {
         char finess[10], name[256], region[128], department[4];
         long machines, to_replace, ram, ssd, to_upgrade, os_ok, os_known, open_alerts;
-        long last_exercise, last_awareness; /* days, -1 none */
-        int score, week_ago;                /* -1 unknown */
+        long last_exercise, last_awareness;              /* days, -1 none */
+        int score, score_machines, score_plan, week_ago; /* -1 unknown */
 };
 
 struct est_list {
         struct est *v;
         size_t n, cap;
+        const struct store_rules *rules;
 };
 
 #define SCOPE_WHERE                                                                                \
@@ -64,7 +66,7 @@ struct est_list {
         " AND (CAST($2 AS TEXT) IS NULL OR e.region = $2)"                                         \
         " AND (CAST($3 AS TEXT) IS NULL OR e.department = $3)"
 
-/* Points the open alerts of an establishment's own checks take off. */
+/* The weight of the open alerts of an establishment's own checks. */
 #define PENALTY                                                                                    \
         "(SELECT sum(CASE al.severity WHEN 'critical' THEN CAST($4 AS INTEGER)"                    \
         "   WHEN 'high' THEN CAST($5 AS INTEGER) WHEN 'medium' THEN CAST($6 AS INTEGER)"           \
@@ -82,7 +84,10 @@ struct est_list {
         ", " TREND ","                                                                             \
         " (SELECT max(r.day) FROM records r WHERE r.finess = e.finess AND r.kind = 'exercise'),"   \
         " (SELECT max(r.day) FROM records r WHERE r.finess = e.finess AND r.kind = 'awareness'),"  \
-        " " OPEN " FROM establishments e LEFT JOIN"                                                \
+        " " OPEN ","                                                                               \
+        " (SELECT count(*) FROM backup_jobs j WHERE j.finess = e.finess"                           \
+        "   AND j.last_seen >= CAST($9 AS BIGINT))"                                                \
+        " FROM establishments e LEFT JOIN"                                                         \
         " (SELECT a.finess, count(*) AS machines, avg(a.score) AS score,"                          \
         "   sum(CASE WHEN (a.equipment & 1) <> 0 THEN 1 ELSE 0 END) AS to_replace,"                \
         "   sum(CASE WHEN (a.equipment & 1) = 0 AND (a.equipment & 2) <> 0 THEN 1 ELSE 0 END)"     \
@@ -100,16 +105,16 @@ struct est_list {
 
 static const char summary_sql[] = SUMMARY_SQL(
     "(SELECT d.score FROM establishment_days d WHERE d.finess = e.finess"
-    "   AND d.day <= CAST($9 AS BIGINT) ORDER BY d.day DESC LIMIT 1)",
+    "   AND d.day <= CAST($10 AS BIGINT) ORDER BY d.day DESC LIMIT 1)",
     "(SELECT count(*) FROM alerts al WHERE al.finess = e.finess AND al.status = 'open')");
-static const char summary_short_sql[] = SUMMARY_SQL("NULL", "0"); /* $9 unused */
+static const char summary_short_sql[] = SUMMARY_SQL("NULL", "0"); /* $10 unused */
 
 static int est_row(void *user, int ncols, const char *const *v)
 {
         struct est_list *l = user;
         struct est *x;
 
-        if (ncols < 17)
+        if (ncols < 18)
                 return -EIO;
         if (l->n == l->cap) {
                 size_t cap = l->cap ? 2 * l->cap : 64;
@@ -136,11 +141,19 @@ static int est_row(void *user, int ncols, const char *const *v)
         x->last_exercise = num(v[14], -1);
         x->last_awareness = num(v[15], -1);
         x->open_alerts = num(v[16], 0);
-        x->score = -1;
+        x->score = x->score_machines = x->score_plan = -1;
         if (v[5]) {
-                long s = lround(strtod(v[5], NULL)) - num(v[12], 0);
+                const struct store_rules *r = l->rules;
+                double machines = strtod(v[5], NULL), plan = 100;
+                long weight = r->weight[SEV_HIGH] * (1 + num(v[17], 0)) + r->weight[SEV_MEDIUM];
+                long lost = num(v[12], 0);
 
-                x->score = s < 0 ? 0 : s > 100 ? 100 : (int)s;
+                if (weight > 0)
+                        plan = 100.0 * (double)(weight - (lost < weight ? lost : weight)) / weight;
+                x->score_machines = (int)lround(machines);
+                x->score_plan = (int)lround(plan);
+                x->score = (int)lround(
+                    (machines * (100 - r->plan_percent) + plan * r->plan_percent) / 100.0);
         }
         return 0;
 }
@@ -148,20 +161,23 @@ static int est_row(void *user, int ncols, const char *const *v)
 static int summaries(struct store *s, const struct store_rules *r, const struct view_scope *sc,
                      time_t now, bool full, struct est_list *out, struct error *e)
 {
-        char w[SEV_COUNT][12], week[24];
-        const char *p[9] = { sc ? sc->finess : NULL, sc ? sc->region : NULL,
-                             sc ? sc->department : NULL };
+        char w[SEV_COUNT][12], week[24], jobs[24];
+        const char *p[10] = { sc ? sc->finess : NULL, sc ? sc->region : NULL,
+                              sc ? sc->department : NULL };
         int rc;
 
         for (int i = 0; i < SEV_COUNT; i++) {
                 snprintf(w[i], sizeof(w[i]), "%d", r->weight[i]);
                 p[3 + (SEV_CRITICAL - i)] = w[i];
         }
+        snprintf(jobs, sizeof(jobs), "%lld", (long long)(now - STORE_JOB_FORGOTTEN));
         snprintf(week, sizeof(week), "%ld", store_day(now) - 7);
-        p[8] = week;
+        p[8] = jobs;
+        p[9] = week;
         memset(out, 0, sizeof(*out));
-        rc =
-            store_rows(s, full ? summary_sql : summary_short_sql, full ? 9 : 8, p, est_row, out, e);
+        out->rules = r;
+        rc = store_rows(s, full ? summary_sql : summary_short_sql, full ? 10 : 9, p, est_row, out,
+                        e);
         if (rc == -ENOMEM)
                 error_set(e, "", 0, "out of memory");
         if (rc < 0) {
@@ -174,9 +190,10 @@ static int summaries(struct store *s, const struct store_rules *r, const struct 
 static json_t *est_json(const struct est *x)
 {
         return json_pack(
-            "{s:s, s:s, s:s, s:s, s:I, s:o, s:o, s:I, s:o, s:o}", "finess", x->finess, "name",
-            x->name, "region", x->region, "department", x->department, "machines",
-            (json_int_t)x->machines, "hygiene_score", maybe_int(x->score), "trend",
+            "{s:s, s:s, s:s, s:s, s:I, s:o, s:o, s:o, s:o, s:I, s:o, s:o}", "finess", x->finess,
+            "name", x->name, "region", x->region, "department", x->department, "machines",
+            (json_int_t)x->machines, "hygiene_score", maybe_int(x->score), "score_machines",
+            maybe_int(x->score_machines), "score_plan", maybe_int(x->score_plan), "trend",
             x->score >= 0 && x->week_ago >= 0 ? json_integer(x->score - x->week_ago) : json_null(),
             "open_alerts", (json_int_t)x->open_alerts, "last_exercise", day_json(x->last_exercise),
             "last_awareness", day_json(x->last_awareness));
@@ -336,6 +353,7 @@ int view_establishment(struct store *s, const struct store_rules *r, const struc
                 json_decref(alerts);
                 return rc;
         }
+        json_object_set_new(o, "plan_percent", json_integer(r->plan_percent));
         json_object_set_new(o, "weekly", weekly(history, now));
         json_object_set_new(o, "history", history);
         json_object_set_new(o, "machines", machines);

@@ -193,8 +193,6 @@ static const char resolve_restore_sql[] =
     "     OR NOT EXISTS (SELECT 1 FROM backup_jobs j WHERE j.finess = alerts.finess"
     "       AND j.job = alerts.subject AND j.last_seen >= CAST($3 AS BIGINT)))";
 
-#define JOB_FORGOTTEN (30 * STORE_DAY) /* a job no machine reported for this long */
-
 static int plan_check(struct store *s, time_t now, const char *check, const char *severity,
                       const char *summary, const char *kind, int months, struct error *e)
 {
@@ -229,7 +227,7 @@ int store_plan_checks(struct store *s, const struct store_rules *r, time_t now, 
         snprintf(since, sizeof(since), "%ld",
                  store_day(now) - store_months_days(r->restore_test_months));
         snprintf(months, sizeof(months), "%d", r->restore_test_months);
-        snprintf(seen, sizeof(seen), "%lld", (long long)(now - JOB_FORGOTTEN));
+        snprintf(seen, sizeof(seen), "%lld", (long long)(now - STORE_JOB_FORGOTTEN));
         if ((rc = store_rows(s, resolve_restore_sql, 3, p, NULL, NULL, e)) < 0)
                 return rc;
         return store_rows(s, open_restore_sql, 4, p, NULL, NULL, e);

@@ -330,7 +330,7 @@ static int apply_reports(struct store *s, struct intake *in, size_t n, struct er
                                 sql_int(r->interval),
                                 sql_text(r->machine ? r->machine : ""),
                                 newer ? sql_text(ms->checks) : sql_text(NULL),
-                                newer ? sql_int(ms->score) : sql_text(NULL),
+                                newer && ms->score >= 0 ? sql_int(ms->score) : sql_text(NULL),
                                 newer ? sql_int(ms->equipment) : sql_text(NULL),
                                 newer && ms->os_supported >= 0 ? sql_int(ms->os_supported)
                                                                : sql_text(NULL),

@@ -99,10 +99,11 @@ function severityBadge(sev) {
   return h("span.badge.sev-" + sev, {}, t("severity." + sev));
 }
 
-function scoreBadge(score) {
+// A score out of 100; big ones say so.
+function scoreBadge(score, big) {
   if (score === null || score === undefined) return h("span.score.score-none", { title: t("unknown") }, "—");
-  const band = score >= 80 ? "good" : score >= 50 ? "fair" : "poor";
-  return h("span.score.score-" + band, {}, String(score));
+  const band = score >= 90 ? "good" : score >= 70 ? "fair" : "poor";
+  return h("span.score.score-" + band, {}, String(score), big ? h("small", {}, " /100") : "");
 }
 
 function trendText(n) {
@@ -401,12 +402,16 @@ async function establishmentPage(finess) {
     : notice(t("est.plan_ok"));
   show(e.name,
     h("section.summary", { "aria-label": t("est.score") },
-      h("div.big", {}, h("span.label", {}, t("est.score")), scoreBadge(e.hygiene_score), h("span.trend", {}, trendText(e.trend))),
+      h("div.big", {}, h("span.label", {}, t("est.score")), scoreBadge(e.hygiene_score, true), h("span.trend", {}, trendText(e.trend))),
+      h("dl.parts", { "aria-label": t("score.how") },
+        h("dt", {}, t("score.machines")), h("dd", {}, scoreBadge(e.score_machines, true)),
+        h("dt", {}, t("score.plan")), h("dd", {}, scoreBadge(e.score_plan, true))),
       h("dl", {},
         h("dt", {}, "FINESS"), h("dd", {}, e.finess),
         h("dt", {}, t("col.region")), h("dd", {}, e.region + " (" + e.department + ")"),
         h("dt", {}, t("est.last_exercise")), h("dd", {}, day(e.last_exercise)),
         h("dt", {}, t("est.last_awareness")), h("dd", {}, day(e.last_awareness)))),
+    h("details.alt", {}, h("summary", {}, t("score.how")), h("p", {}, t("score.explain", { m: 100 - e.plan_percent, p: e.plan_percent }))),
     lineChart(t("est.trend_chart"), weeks),
     h("h2", {}, t("est.plan")), plan,
     h("h2", {}, t("est.machines")),
@@ -432,7 +437,7 @@ async function machinePage(id) {
   const history = m.history.map((d) => ({ label: day(d.day), score: d.score }));
   show(t("machine.title", { h: m.hostname }),
     h("section.summary", { "aria-label": t("est.score") },
-      h("div.big", {}, h("span.label", {}, t("est.score")), scoreBadge(m.hygiene_score)),
+      h("div.big", {}, h("span.label", {}, t("est.score")), scoreBadge(m.hygiene_score, true)),
       h("dl", {},
         h("dt", {}, t("col.establishment")), h("dd", {}, link("#/establishment/" + m.finess, m.establishment)),
         h("dt", {}, t("col.last_seen")), h("dd", {}, when(m.last_seen)),

@@ -120,6 +120,10 @@ await as("tilleuls-direction", "fr-FR", async (page) => {
   assert.ok(text.includes("aucun exercice de crise cyber enregistré depuis 12 mois"), "the plan in English");
   await noEnglish(page, "establishment");
   await accessible(page, "establishment");
+  const score = async () => Number.parseInt(await page.locator(".big .score").innerText(), 10);
+  const plan = async () => Number.parseInt(await page.locator("dl.parts dd").nth(1).innerText(), 10);
+  const before = [await score(), await plan()];
+  assert.ok((await page.locator(".big .score").innerText()).includes("/100"), "the score is not out of 100");
   const form = page.getByRole("form", { name: "Enregistrer un exercice de crise cyber" });
   await form.getByLabel("Date").fill("2026-10-15");
   await form.getByLabel("Scénario").fill("Rançongiciel sur le dossier de soins");
@@ -130,6 +134,8 @@ await as("tilleuls-direction", "fr-FR", async (page) => {
   await page.getByRole("cell", { name: "Rançongiciel sur le dossier de soins" }).waitFor();
   text = await body(page);
   assert.ok(!text.includes("Exercice de crise cyber annuel"), "the exercise alert is still shown");
+  const after = [await score(), await plan()];
+  assert.ok(after[1] > before[1] && after[0] > before[0], `the exercise did not move the score: ${before} -> ${after}`);
   await page.screenshot({ path: `${artifacts}/establishment-page.png`, fullPage: true });
 
   // English by the switch; the choice sticks.

@@ -752,6 +752,25 @@ static long long int_of(json_t *o, const char *key)
 #define A1 "a1000000-0000-4000-8000-000000000001"
 #define A2 "a2000000-0000-4000-8000-000000000002"
 
+/* The score is the weighted share of the checks that apply: it never
+ * stops at 0, so two poor machines still rank. */
+static void test_store_score_is_the_weighted_share(void **state)
+{
+        const struct store_rules *r = baseline_rules(NULL, "");
+
+        (void)state;
+        /* Critical 40, high 15, medium 6, low 2; a warning earns half. */
+        assert_int_equal(store_checks_score("a.b=p4;c.d=p3;", r), 100);
+        assert_int_equal(store_checks_score("a.b=f4;c.d=p3;", r), 27); /* 15 / 55 */
+        assert_int_equal(store_checks_score("a.b=f4;c.d=f3;", r), 0);
+        assert_int_equal(store_checks_score("a.b=f4;c.d=w3;", r), 14);        /* 7.5 / 55 */
+        assert_int_equal(store_checks_score("a.b=e4;c.d=w3;e.f=p1;", r), 17); /* 9.5 / 57 */
+        /* A skipped check does not count; nothing that weighs: no score. */
+        assert_int_equal(store_checks_score("a.b=s4;c.d=p3;", r), 100);
+        assert_int_equal(store_checks_score("a.b=s4;c.d=p0;", r), -1);
+        assert_int_equal(store_checks_score("", r), -1);
+}
+
 static void test_views_machine_score_merges_its_reports(void **state)
 {
         struct fixture *f = *state;
@@ -774,9 +793,10 @@ static void test_views_machine_score_merges_its_reports(void **state)
         agent_in(f, A1, "750712184");
         report_from(f, A1, 1, first, 6, NOW);
         assert_int_equal(view_machine(f->s, A1, &sc, NOW, &m, &e), 0);
-        /* 100 - 15 (high) - 2 (low) - 30 (critical, one account is enough)
-         * - 3 (a medium warning, half its weight) */
-        assert_int_equal(int_of(m, "hygiene_score"), 50);
+        /* The weighted share passed: of 15 (high) + 15 (high) + 2 (low)
+         * + 40 (critical, one account failing is enough) + 6 (medium), the
+         * supported OS earns 15 and the medium warning half its 6: 18 / 78 */
+        assert_int_equal(int_of(m, "hygiene_score"), 23);
         assert_int_equal(int_of(m, "equipment"), EQUIP_RAM);
         assert_int_equal(int_of(m, "os_supported"), 1);
         json_decref(m);
@@ -786,17 +806,20 @@ static void test_views_machine_score_merges_its_reports(void **state)
         /* An older report changes nothing. */
         report_from(f, A1, 0, patched, 0, NOW);
         assert_int_equal(view_machine(f->s, A1, &sc, NOW, &m, &e), 0);
-        assert_int_equal(int_of(m, "hygiene_score"), 65);
+        assert_int_equal(int_of(m, "hygiene_score"), 42); /* 33 / 78 */
         assert_non_null(
             strstr(json_string_value(json_object_get(m, "checks")), "patch.security_pending=p3;"));
         json_decref(m);
 
-        /* The establishment's score is its machines' average. */
+        /* The establishment's score: its machines' average for 80 %, the
+         * plan (no check of it open: no sweep ran) for 20 %. */
         agent_in(f, A2, "750712184");
         report_from(f, A2, 1, patched, 1, NOW);
         assert_int_equal(view_establishments(f->s, r, &sc, NOW, &est, &e), 0);
         m = find_by(json_object_get(est, "establishments"), "finess", "750712184");
-        assert_int_equal(int_of(m, "hygiene_score"), 83); /* (65 + 100) / 2, rounded */
+        assert_int_equal(int_of(m, "score_machines"), 71); /* (42 + 100) / 2 */
+        assert_int_equal(int_of(m, "score_plan"), 100);
+        assert_int_equal(int_of(m, "hygiene_score"), 77); /* 0.8 * 71 + 0.2 * 100 */
         assert_int_equal(int_of(m, "machines"), 2);
         assert_true(json_is_null(json_object_get(m, "trend")));
         json_decref(est);
@@ -826,12 +849,14 @@ static void test_views_weekly_trend_from_kept_scores(void **state)
         report_from(f, A1, 2, good, 1, NOW);
         assert_int_equal(sweep_at(f->s, r, NOW, true, &e), 0);
         assert_int_equal(view_establishment(f->s, r, &sc, NOW, &v, &e), 0);
-        /* No exercise and no awareness action: 15 + 6 points off. */
-        assert_int_equal(int_of(v, "hygiene_score"), 79);
-        assert_int_equal(int_of(v, "trend"), 79 - 64);
+        /* No exercise and no awareness action: the plan's share is 0. Ten
+         * days before, the machine's was 0 too. */
+        assert_int_equal(int_of(v, "hygiene_score"), 80);
+        assert_int_equal(int_of(v, "score_plan"), 0);
+        assert_int_equal(int_of(v, "trend"), 80 - 0);
         assert_int_equal(json_array_size(json_object_get(v, "history")), 2);
         o = json_array_get(json_object_get(v, "weekly"), 11);
-        assert_int_equal(int_of(o, "score"), 79);
+        assert_int_equal(int_of(o, "score"), 80);
         json_decref(v);
 }
 
@@ -985,10 +1010,10 @@ static void test_views_equipment_ranking(void **state)
         assert_int_equal(view_equipment(f->s, r, &all, NOW, &v, &e), 0);
         list = json_object_get(v, "establishments");
         assert_int_equal(json_array_size(list), 3);
-        /* 750712184: 1 of 2 to replace, score (96 + 100) / 2 = 98:
-         *   need 70 * 0.5 + 30 * 0.02 = 35.6
-         * 750000010: 2 of 3 to upgrade, score (98 + 96 + 100) / 3 = 98:
-         *   need 70 * 2/3 + 30 * 0.02 = 47.3
+        /* 750712184: 1 of 2 to replace, machines (0 + 100) / 2, score
+         *   0.8 * 50 + 0.2 * 100 = 60: need 70 * 0.5 + 30 * 0.4 = 47
+         * 750000010: 2 of 3 to upgrade, machines (0 + 0 + 100) / 3, score
+         *   0.8 * 33.3 + 20 = 47: need 70 * 2/3 + 30 * 0.53 = 62.6
          * 290000025: nothing flagged, score 100: need 0 */
         o = json_array_get(list, 0);
         assert_string_equal(json_string_value(json_object_get(o, "finess")), "750000010");
@@ -996,7 +1021,7 @@ static void test_views_equipment_ranking(void **state)
         assert_int_equal(int_of(o, "to_upgrade"), 2);
         assert_int_equal(int_of(o, "to_replace"), 0);
         assert_int_equal(int_of(o, "estimated_cost_eur"), 60 + 60 + 70);
-        assert_int_equal(int_of(o, "hygiene_score"), 98);
+        assert_int_equal(int_of(o, "hygiene_score"), 47);
         o = json_array_get(list, 1);
         assert_string_equal(json_string_value(json_object_get(o, "finess")), "750712184");
         assert_int_equal(int_of(o, "to_replace"), 1);
@@ -1053,8 +1078,9 @@ static void test_views_opendata_suppresses_small_cells(void **state)
         assert_true(json_real_value(json_object_get(o, "supported_os_share")) == 1.0);
         assert_true(json_real_value(json_object_get(o, "exercise_share")) == 0.167);
         /* Recording the exercise swept the plan checks: one establishment
-         * lacks an awareness action (94), four lack both (79). */
-        assert_true(json_real_value(json_object_get(o, "median_score")) == 79.0);
+         * lacks an awareness action (80 + 0.2 * 15 / 21 * 100 = 94), four
+         * lack both (80). */
+        assert_true(json_real_value(json_object_get(o, "median_score")) == 80.0);
         o = find_by(deps, "department", "29");
         assert_true(json_is_null(json_object_get(o, "establishments")));
         assert_true(json_is_null(json_object_get(o, "exercise_share")));
@@ -1102,6 +1128,7 @@ int main(void)
                                                 teardown),
                 cmocka_unit_test_setup_teardown(test_store_alert_acknowledged_in_scope, setup,
                                                 teardown),
+                cmocka_unit_test(test_store_score_is_the_weighted_share),
                 cmocka_unit_test_setup_teardown(test_views_machine_score_merges_its_reports, setup,
                                                 teardown),
                 cmocka_unit_test_setup_teardown(test_views_weekly_trend_from_kept_scores, setup,
