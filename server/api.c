@@ -38,6 +38,10 @@ static const struct route routes[] = {
           NAMES_NONE },
         { HTTP_GET, "/api/v1/alerts", AUTH_USER, STAFF, false, SCOPE_OWN, route_alerts,
           NAMES_NONE },
+        { HTTP_GET, "/api/v1/alerts/groups", AUTH_USER, STAFF, false, SCOPE_OWN, route_alert_groups,
+          NAMES_NONE },
+        { HTTP_POST, "/api/v1/alerts/acknowledge", AUTH_USER, STAFF, true, SCOPE_OWN,
+          route_acknowledge_many, NAMES_NONE },
         { HTTP_POST, "/api/v1/alerts/*/acknowledge", AUTH_USER, STAFF, true, SCOPE_OWN,
           route_acknowledge, NAMES_ALERT },
         { HTTP_GET, "/api/v1/agents", AUTH_USER, STAFF, false, SCOPE_OWN, route_agents,
@@ -322,6 +326,24 @@ void api_query_done(struct db_job *j)
         free(q);
 }
 
+/* The whole number parameter name of the query string, from min to max:
+ * 0, -ENOENT when it is not there, -EINVAL when it is not such a number. */
+static int number(struct http_request *r, const char *name, long min, long max, long *out)
+{
+        char buf[24], *end;
+        int rc = http_query(r, name, buf, sizeof(buf));
+        long n;
+
+        if (rc < 0)
+                return rc == -ENOENT ? rc : -EINVAL;
+        errno = 0;
+        n = strtol(buf, &end, 10);
+        if (errno || *end || end == buf || n < min || n > max)
+                return -EINVAL;
+        *out = n;
+        return 0;
+}
+
 /* Reads the list filters from the query string. 0, or -EINVAL with e. */
 static int read_filter(struct http_request *r, struct query_job *q, struct error *e)
 {
@@ -329,7 +351,7 @@ static int read_filter(struct http_request *r, struct query_job *q, struct error
                                               "check",  "status", "agent" };
         const char **fields[6] = { &q->filter.finess, &q->filter.region, &q->filter.department,
                                    &q->filter.check,  &q->filter.status, &q->filter.agent_id };
-        char limit[16];
+        long n;
         int rc;
 
         for (int i = 0; i < 6; i++) {
@@ -347,17 +369,34 @@ static int read_filter(struct http_request *r, struct query_job *q, struct error
                           lang_tr(q->cat, "status must be open, acknowledged or resolved"));
                 return -EINVAL;
         }
+        rc = http_query(r, "severity", q->values[6], sizeof(q->values[6]));
+        if (rc != -ENOENT && (rc < 0 || severity_from_name(q->values[6]) < 0)) {
+                error_set(e, "", 0, "%s",
+                          lang_tr(q->cat, "severity must be critical, high, medium, low or info"));
+                return -EINVAL;
+        }
+        q->filter.severity = rc == 0 ? q->values[6] : NULL;
         q->filter.limit = 1000;
-        if ((rc = http_query(r, "limit", limit, sizeof(limit))) != -ENOENT) {
-                char *end;
-                long n = strtol(limit, &end, 10);
-
-                if (rc < 0 || *end || end == limit || n < 1 || n > 10000) {
-                        error_set(e, "", 0, "%s",
-                                  lang_tr(q->cat, "limit must be a number from 1 to 10000"));
-                        return -EINVAL;
-                }
+        if ((rc = number(r, "limit", 1, 10000, &n)) == 0)
                 q->filter.limit = n;
+        else if (rc != -ENOENT) {
+                error_set(e, "", 0, "%s",
+                          lang_tr(q->cat, "limit must be a number from 1 to 10000"));
+                return -EINVAL;
+        }
+        if ((rc = number(r, "offset", 0, 10000000, &n)) == 0)
+                q->filter.offset = n;
+        else if (rc != -ENOENT) {
+                error_set(e, "", 0, "%s",
+                          lang_tr(q->cat, "offset must be a number from 0 to 10000000"));
+                return -EINVAL;
+        }
+        if ((rc = number(r, "min_age_days", 0, 36500, &n)) == 0)
+                q->filter.opened_before = n ? (long long)time(NULL) - n * 86400LL : 0;
+        else if (rc != -ENOENT) {
+                error_set(e, "", 0, "%s",
+                          lang_tr(q->cat, "min_age_days must be a number of days from 0 to 36500"));
+                return -EINVAL;
         }
         return 0;
 }

@@ -77,7 +77,7 @@ struct query_job {
         char cookie[TOKEN_HASH_LEN + 1]; /* hash of the session token, or "" */
         char csrf_given[65];
         struct principal who;
-        char values[6][128];
+        char values[7][128];
         struct store_filter filter;
         long long id;            /* of the object a route names */
         char key[64];            /* or its name: a FINESS number, an agent id */
@@ -130,10 +130,11 @@ const struct store_rules *api_rules(struct query_job *q);
 struct view_scope api_scope(const struct query_job *q);
 
 /* The routes, by resource. */
-route_fn route_ca, route_enroll;                                  /* route_enrollment.c */
-route_fn route_reports, route_policy;                             /* route_reports.c: the agents' */
-route_fn route_login, route_session, route_logout;                /* route_session.c */
-route_fn route_alerts, route_acknowledge;                         /* route_alerts.c */
+route_fn route_ca, route_enroll;                   /* route_enrollment.c */
+route_fn route_reports, route_policy;              /* route_reports.c: the agents' */
+route_fn route_login, route_session, route_logout; /* route_session.c */
+route_fn route_alerts, route_alert_groups, route_acknowledge,
+    route_acknowledge_many;                                       /* route_alerts.c */
 route_fn route_agents, route_machine;                             /* route_agents.c */
 route_fn route_establishments, route_establishment, route_record; /* route_establishments.c */
 route_fn route_equipment, route_progress, route_opendata;         /* route_equipment.c */

@@ -273,8 +273,12 @@ void conn_reply_error(struct conn *c, unsigned status, const char *code, const c
         va_start(ap, fmt);
         vsnprintf(msg, sizeof(msg), lang_tr(cat, fmt), ap);
         va_end(ap);
-        if (cat && strcmp(fmt, "%s") == 0)
-                snprintf(msg, sizeof(msg), "%s", lang_tr(cat, msg));
+        if (cat && strcmp(fmt, "%s") == 0) {
+                const char *t = lang_tr(cat, msg);
+
+                if (t != msg)
+                        snprintf(msg, sizeof(msg), "%s", t);
+        }
         util_utf8_trim(msg);
         util_text_clean(msg, clean, sizeof(clean));
         o = json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", clean);

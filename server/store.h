@@ -115,7 +115,10 @@ struct alert {
 /* Filters of the list routes; NULL or "" fields do not filter. */
 struct store_filter {
         const char *finess, *region, *department, *check, *status, *agent_id;
-        long limit; /* at most this many rows (> 0) */
+        const char *severity;    /* alerts of this severity only */
+        long long opened_before; /* alerts opened before this time only (0: any) */
+        long limit;              /* at most this many rows (> 0) */
+        long offset;             /* after skipping this many */
 };
 
 typedef int store_alert_fn(void *user, const struct alert *a);
@@ -264,8 +267,30 @@ int store_plan_checks(struct store *s, const struct store_rules *r, time_t now, 
 int store_sweep_silent(struct store *s, time_t now, struct error *e);
 /* Alerts not resolved, by severity (counts[SEV_COUNT]). */
 int store_alert_counts(struct store *s, long *counts, struct error *e);
+/* The alerts f lets through, the most severe first, then the oldest: limit
+ * of them after offset. */
 int store_alert_list(struct store *s, const struct store_filter *f, store_alert_fn *fn, void *user,
                      struct error *e);
+/* How many alerts f lets through, per severity, whatever f's severity. */
+int store_alert_counts_of(struct store *s, const struct store_filter *f, long counts[SEV_COUNT],
+                          struct error *e);
+/* The alerts f lets through, grouped by check and establishment. */
+struct alert_group {
+        char check[64], finess[10], name[256];
+        long counts[SEV_COUNT]; /* per severity */
+        long machines;          /* distinct machines (none: the establishment's own check) */
+        long long oldest;       /* when the oldest opened */
+};
+typedef int store_group_fn(void *user, const struct alert_group *g);
+/* The most severe groups first, then the largest; limit after offset; *total
+ * how many groups there are. */
+int store_alert_groups(struct store *s, const struct store_filter *f, store_group_fn *fn,
+                       void *user, long *total, struct error *e);
+/* Acknowledges the open alerts f lets through (ids: among these only, when
+ * nids > 0), at now; *n how many. */
+int store_alert_acknowledge_many(struct store *s, const struct store_filter *f,
+                                 const long long *ids, size_t nids, time_t now, long *n,
+                                 struct error *e);
 int store_agent_list(struct store *s, const struct store_filter *f, store_agent_fn *fn, void *user,
                      struct error *e);
 /* The policy text for an establishment (its own, else the default one

@@ -58,6 +58,40 @@ static int alert_row(void *user, int ncols, const char *const *v)
         return l->fn(l->user, &a);
 }
 
+/* An alert filter as parameters: $1-$6 as store_filter_params, $7 opened
+ * before (NULL: any time), $8 the severity; then $9 and $10, the limit and
+ * the offset of a list. */
+struct alert_params {
+        const char *v[10];
+        char before[24], limit[24], offset[24];
+};
+
+static const char *const *alert_params(struct alert_params *ap, const struct store_filter *f)
+{
+        struct filter_params fp;
+
+        memcpy(ap->v, store_filter_params(&fp, f), 6 * sizeof(ap->v[0]));
+        snprintf(ap->before, sizeof(ap->before), "%lld", f->opened_before);
+        ap->v[6] = f->opened_before > 0 ? ap->before : NULL;
+        ap->v[7] = store_or_null(f->severity);
+        snprintf(ap->limit, sizeof(ap->limit), "%ld", f->limit > 0 ? f->limit : 1000);
+        snprintf(ap->offset, sizeof(ap->offset), "%ld", f->offset > 0 ? f->offset : 0);
+        ap->v[8] = ap->limit;
+        ap->v[9] = ap->offset;
+        return ap->v;
+}
+
+#define ALERTS_FROM                                                                                \
+        " FROM alerts al JOIN establishments e ON e.finess = al.finess"                            \
+        " WHERE" SCOPE " AND (CAST($4 AS TEXT) IS NULL OR al.check_id = $4)"                       \
+        " AND (CAST($5 AS TEXT) IS NULL OR al.status = $5)"                                        \
+        " AND (CAST($6 AS TEXT) IS NULL OR al.agent_id = $6)"                                      \
+        " AND (CAST($7 AS BIGINT) IS NULL OR al.opened_at < CAST($7 AS BIGINT))"
+#define ALERTS_OF_SEVERITY " AND (CAST($8 AS TEXT) IS NULL OR al.severity = $8)"
+#define SEVERITY_RANK                                                                              \
+        "CASE al.severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2"          \
+        " WHEN 'low' THEN 3 ELSE 4 END"
+
 int store_alert_list(struct store *s, const struct store_filter *f, store_alert_fn *fn, void *user,
                      struct error *e)
 {
@@ -65,17 +99,113 @@ int store_alert_list(struct store *s, const struct store_filter *f, store_alert_
             "SELECT al.id, coalesce(al.agent_id, ''), coalesce(ag.hostname, ''), al.finess,"
             " al.check_id, al.subject, al.severity, al.status, al.summary, al.opened_at,"
             " coalesce(al.acknowledged_at, 0), coalesce(al.resolved_at, 0),"
-            " coalesce(al.summary_fr, '')"
-            " FROM alerts al LEFT JOIN agents ag ON ag.id = al.agent_id"
-            " JOIN establishments e ON e.finess = al.finess WHERE" SCOPE
-            " AND (CAST($4 AS TEXT) IS NULL OR al.check_id = $4)"
-            " AND (CAST($5 AS TEXT) IS NULL OR al.status = $5)"
-            " AND (CAST($6 AS TEXT) IS NULL OR al.agent_id = $6)"
-            " ORDER BY al.id DESC LIMIT CAST($7 AS BIGINT)";
-        struct filter_params fp;
+            " coalesce(al.summary_fr, '') FROM (SELECT al.id" ALERTS_FROM ALERTS_OF_SEVERITY
+            " ORDER BY " SEVERITY_RANK ", al.opened_at, al.id"
+            " LIMIT CAST($9 AS BIGINT) OFFSET CAST($10 AS BIGINT)) page"
+            " JOIN alerts al ON al.id = page.id LEFT JOIN agents ag ON ag.id = al.agent_id"
+            " ORDER BY " SEVERITY_RANK ", al.opened_at, al.id";
+        struct alert_params ap;
         struct alert_list l = { .fn = fn, .user = user };
 
-        return store_rows(s, sql, 7, store_filter_params(&fp, f), alert_row, &l, e);
+        return store_rows(s, sql, 10, alert_params(&ap, f), alert_row, &l, e);
+}
+
+int store_alert_counts_of(struct store *s, const struct store_filter *f, long counts[SEV_COUNT],
+                          struct error *e)
+{
+        static const char sql[] =
+            "SELECT al.severity, count(*)" ALERTS_FROM " GROUP BY al.severity";
+        struct alert_params ap;
+
+        memset(counts, 0, SEV_COUNT * sizeof(*counts));
+        return store_rows(s, sql, 7, alert_params(&ap, f), count_row, counts, e);
+}
+
+struct group_list {
+        store_group_fn *fn;
+        void *user;
+        long *total;
+};
+
+static int group_row(void *user, int ncols, const char *const *v)
+{
+        struct group_list *l = user;
+        struct alert_group g;
+
+        if (ncols != 11)
+                return -EIO;
+        memset(&g, 0, sizeof(g));
+        store_copy(g.check, sizeof(g.check), v[0]);
+        store_copy(g.finess, sizeof(g.finess), v[1]);
+        store_copy(g.name, sizeof(g.name), v[2]);
+        for (int i = 0; i < SEV_COUNT; i++)
+                g.counts[SEV_CRITICAL - i] = (long)store_num(v[3 + i]);
+        g.machines = (long)store_num(v[8]);
+        g.oldest = store_num(v[9]);
+        *l->total = (long)store_num(v[10]);
+        return l->fn(l->user, &g);
+}
+
+int store_alert_groups(struct store *s, const struct store_filter *f, store_group_fn *fn,
+                       void *user, long *total, struct error *e)
+{
+        static const char sql[] =
+            "SELECT g.check_id, g.finess, e.name, g.c, g.h, g.m, g.l, g.i, g.machines, g.oldest,"
+            " count(*) OVER () FROM (SELECT al.check_id, al.finess,"
+            "   sum(CASE WHEN al.severity = 'critical' THEN 1 ELSE 0 END) AS c,"
+            "   sum(CASE WHEN al.severity = 'high' THEN 1 ELSE 0 END) AS h,"
+            "   sum(CASE WHEN al.severity = 'medium' THEN 1 ELSE 0 END) AS m,"
+            "   sum(CASE WHEN al.severity = 'low' THEN 1 ELSE 0 END) AS l,"
+            "   sum(CASE WHEN al.severity = 'info' THEN 1 ELSE 0 END) AS i,"
+            "   count(DISTINCT al.agent_id) AS machines, min(al.opened_at) AS oldest,"
+            "   min(" SEVERITY_RANK ") AS worst, count(*) AS n" ALERTS_FROM ALERTS_OF_SEVERITY
+            "   GROUP BY al.check_id, al.finess) g JOIN establishments e ON e.finess = g.finess"
+            " ORDER BY g.worst, g.n DESC, g.check_id, g.finess"
+            " LIMIT CAST($9 AS BIGINT) OFFSET CAST($10 AS BIGINT)";
+        struct alert_params ap;
+        struct group_list l = { fn, user, total };
+
+        *total = 0;
+        return store_rows(s, sql, 10, alert_params(&ap, f), group_row, &l, e);
+}
+
+static int changed_row(void *user, int ncols, const char *const *v)
+{
+        (void)ncols;
+        (void)v;
+        ++*(long *)user;
+        return 0;
+}
+
+int store_alert_acknowledge_many(struct store *s, const struct store_filter *f,
+                                 const long long *ids, size_t nids, time_t now, long *n,
+                                 struct error *e)
+{
+        /* $9 the time, $10 one alert's id or NULL for all. */
+        static const char sql[] =
+            "UPDATE alerts SET status = 'acknowledged', acknowledged_at = CAST($9 AS BIGINT)"
+            " WHERE status = 'open' AND id IN (SELECT al.id" ALERTS_FROM ALERTS_OF_SEVERITY
+            "   AND (CAST($10 AS BIGINT) IS NULL OR al.id = CAST($10 AS BIGINT)))"
+            " RETURNING id";
+        struct alert_params ap;
+        const char *const *p = alert_params(&ap, f);
+        const char *v[10];
+        char when[24], id[24];
+        int rc = 0;
+
+        memcpy(v, p, sizeof(v));
+        snprintf(when, sizeof(when), "%lld", (long long)now);
+        v[8] = when;
+        v[9] = NULL;
+        *n = 0;
+        if (nids == 0)
+                return store_rows(s, sql, 10, v, changed_row, n, e);
+        v[9] = id;
+        for (size_t i = 0; i < nids && rc >= 0; i++) {
+                snprintf(id, sizeof(id), "%lld", ids[i]);
+                rc = store_rows(s, sql, 10, v, changed_row, n, e);
+        }
+        return rc;
 }
 
 struct alert_status {

@@ -282,26 +282,46 @@ async function loadNames() {
   for (const e of list.establishments) state.names.set(e.finess, e.name);
 }
 
+const SEVERITIES = ["critical", "high", "medium", "low", "info"];
+const PAGE = 50;
+
+// A control with its label, for the filter forms.
+function field(id, label, input) {
+  return h("div.field", {}, h("label", { for: id }, label), input);
+}
+
+function pager(data, params, base) {
+  const from = data.total ? data.offset + 1 : 0, to = Math.min(data.offset + data.limit, data.total);
+  const go = (offset) => {
+    const p = new URLSearchParams(params);
+    if (offset > 0) p.set("offset", offset); else p.delete("offset");
+    return base + "?" + p;
+  };
+  return h("nav.pager", { "aria-label": t("pager.label") },
+    h("span", {}, t("pager.range", { from: num(from), to: num(to), n: num(data.total) })),
+    data.offset > 0 ? link(go(Math.max(0, data.offset - data.limit)), t("pager.previous")) : "",
+    to < data.total ? link(go(data.offset + data.limit), t("pager.next")) : "");
+}
+
+// Regional support's work list: groups of alerts by check and
+// establishment, or the alerts one by one; filters, counts and pages come
+// from the API, so the oldest critical alert of ten thousand is still there.
 async function alertsPage(params) {
   await loadNames();
+  const view = params.get("view") === "list" ? "list" : "groups";
   const q = new URLSearchParams();
-  for (const k of ["finess", "department", "check", "status"]) if (params.get(k)) q.set(k, params.get(k));
+  for (const k of ["finess", "department", "check", "status", "severity", "min_age_days", "offset"])
+    if (params.get(k)) q.set(k, params.get(k));
   if (!params.get("status")) q.set("status", "open");
-  const data = await api("GET", "/api/v1/alerts?" + q);
-  const minAge = Number(params.get("age") || 0);
-  const sev = params.get("severity") || "";
-  const now = Date.now();
-  const order = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
-  const alerts = data.alerts
-    .filter((a) => !sev || a.severity === sev)
-    .filter((a) => !minAge || now - Date.parse(a.opened_at) > minAge * 86400e3)
-    .sort((a, b) => order[a.severity] - order[b.severity] || Date.parse(a.opened_at) - Date.parse(b.opened_at));
-
-  const field = (name, label, input) => h("div.field", {}, h("label", { for: "f-" + name }, label), input);
+  q.set("limit", PAGE);
+  const live = h("div", { "aria-live": "polite" });
+  const current = (k) => params.get(k) || (k === "status" ? "open" : "");
   const select = (name, options) => h("select", { id: "f-" + name, name },
-    options.map(([v, text]) => h("option", { value: v, selected: (params.get(name) || (name === "status" ? "open" : "")) === v }, text)));
-  const input = (name, attrs) => h("input", Object.assign({ id: "f-" + name, name, value: params.get(name) || "" }, attrs));
+    options.map(([v, text]) => h("option", { value: v, selected: current(name) === v }, text)));
+  const establishments = [...state.names.entries()].sort((a, b) => a[1].localeCompare(b[1], state.lang));
+  const checks = Object.keys(CHECKS.fr).map((c) => [c, checkName(c)]).sort((a, b) => a[1].localeCompare(b[1], state.lang));
   const filters = h("form.filters", {
+    "aria-label": t("filter.label"),
     onsubmit: (ev) => {
       ev.preventDefault();
       const p = new URLSearchParams();
@@ -309,44 +329,96 @@ async function alertsPage(params) {
       location.hash = "#/alerts?" + p;
     },
   },
-  field("finess", t("filter.establishment"), input("finess", { inputmode: "numeric", maxlength: "9" })),
-  field("department", t("filter.department"), input("department", { maxlength: "3" })),
-  field("check", t("filter.check"), input("check", { list: "checks" })),
-  h("datalist", { id: "checks" }, Object.keys(CHECKS.fr).map((c) => h("option", { value: c }, checkName(c)))),
-  field("severity", t("filter.severity"), select("severity", [["", t("filter.all")], ...Object.keys(order).map((s) => [s, t("severity." + s)])])),
-  field("age", t("filter.age"), input("age", { type: "number", min: "0" })),
-  field("status", t("filter.status"), select("status", ["open", "acknowledged", "resolved"].map((s) => [s, t("status." + s)]))),
+  h("input", { type: "hidden", name: "view", value: view }),
+  state.session.role === "establishment" ? "" :
+    field("f-finess", t("filter.establishment"), select("finess", [["", t("filter.all")], ...establishments])),
+  state.session.role === "establishment" ? "" :
+    field("f-department", t("filter.department"), h("input", { id: "f-department", name: "department", value: current("department"), maxlength: "3", size: "3" })),
+  field("f-check", t("filter.check"), select("check", [["", t("filter.all")], ...checks])),
+  field("f-severity", t("filter.severity"), select("severity", [["", t("filter.all")], ...SEVERITIES.map((v) => [v, t("severity." + v)])])),
+  field("f-min_age_days", t("filter.age"), h("input", { id: "f-min_age_days", name: "min_age_days", type: "number", min: "0", max: "36500", value: current("min_age_days") })),
+  field("f-status", t("filter.status"), select("status", ["open", "acknowledged", "resolved"].map((v) => [v, t("status." + v)]))),
   h("button", { type: "submit" }, t("filter.apply")));
-
-  const live = h("div", { "aria-live": "polite" });
-  const canAck = ["admin", "regional", "establishment"].includes(state.session.role);
-  const rows = alerts.map((a) => [
-    severityBadge(a.severity),
-    h("span", { title: a.check }, checkName(a.check), a.subject ? " — " + a.subject : ""),
-    a.summary,
-    a.agent_id ? link("#/machine/" + a.agent_id, a.hostname) : "—",
-    link("#/establishment/" + a.finess, state.names.get(a.finess) || a.finess),
-    isoWhen(a.opened_at),
-    t("status." + a.status),
-    canAck && a.status === "open"
-      ? h("button.small", {
-          type: "button",
-          "aria-label": t("alerts.acknowledge") + " : " + checkName(a.check),
-          onclick: async (ev) => {
-            try {
-              await api("POST", `/api/v1/alerts/${a.id}/acknowledge`);
-              ev.target.replaceWith(t("status.acknowledged"));
-              live.replaceChildren(notice(t("alerts.acknowledged")));
-            } catch (e) {
-              live.replaceChildren(notice(t("error.generic", { m: e.message }), "error"));
-            }
-          },
-        }, t("alerts.acknowledge"))
-      : "",
-  ]);
-  show(t("alerts.title"), filters, live,
-    table(t("alerts.count", { n: alerts.length }),
-      [t("col.severity"), t("col.check"), t("col.summary"), t("col.machine"), t("col.establishment"), t("col.opened"), t("col.status"), t("col.action")], rows));
+  const tabs = h("p.tabs", {},
+    ...[["groups", t("alerts.by_group")], ["list", t("alerts.by_alert")]].map(([v, text]) => {
+      const p = new URLSearchParams(params);
+      p.set("view", v);
+      p.delete("offset");
+      return h("a", { href: "#/alerts?" + p, "aria-current": v === view ? "page" : null }, text);
+    }));
+  const canAck = current("status") === "open";
+  let data;
+  try {
+    data = await api("GET", (view === "groups" ? "/api/v1/alerts/groups?" : "/api/v1/alerts?") + q);
+  } catch (e) {
+    if (e.status === 401) throw e;
+    // The filters stay: the person corrects what the message names.
+    show(t("alerts.title"), filters, notice(t("error.generic", { m: e.message }), "error"));
+    return;
+  }
+  const acknowledge = async (body, done) => {
+    try {
+      const r = await api("POST", "/api/v1/alerts/acknowledge?" + q, body);
+      live.replaceChildren(notice(t("alerts.acknowledged_n", { n: r.acknowledged })));
+      done();
+    } catch (e) {
+      live.replaceChildren(notice(t("error.generic", { m: e.message }), "error"));
+    }
+  };
+  if (view === "groups") {
+    const rows = data.groups.map((g) => [
+      h("span.counts", {}, SEVERITIES.filter((v) => g.counts[v]).map((v) => h("span.badge.sev-" + v, { title: t("severity." + v) }, `${g.counts[v]} ${t("severity." + v)}`))),
+      link("#/alerts?" + new URLSearchParams({ view: "list", check: g.check, finess: g.finess, status: current("status") }), checkName(g.check)),
+      link("#/establishment/" + g.finess, g.name),
+      g.machines ? num(g.machines) : t("alerts.establishment_own"),
+      isoWhen(g.oldest_opened_at),
+      canAck ? h("button.small", {
+        type: "button",
+        "aria-label": t("alerts.acknowledge_group", { c: checkName(g.check), e: g.name }),
+        onclick: (ev) => acknowledge({ check: g.check, finess: g.finess }, () => ev.target.replaceWith(t("status.acknowledged"))),
+      }, t("alerts.acknowledge")) : "",
+    ]);
+    show(t("alerts.title"), filters, tabs, live,
+      table(t("alerts.groups_count", { n: num(data.total) }),
+        [t("col.severity"), t("col.check"), t("col.establishment"), t("col.machines"), t("col.oldest"), t("col.action")], rows),
+      pager(data, params, "#/alerts"));
+    return;
+  }
+  const counts = h("p.counts", {}, SEVERITIES.filter((v) => data.counts[v]).map((v) => {
+    const p = new URLSearchParams(params);
+    p.set("severity", v);
+    p.delete("offset");
+    return h("a.badge.sev-" + v, { href: "#/alerts?" + p }, `${num(data.counts[v])} ${t("severity." + v)}`);
+  }));
+  const boxes = [];
+  const rows = data.alerts.map((a) => {
+    const box = canAck && a.status === "open"
+      ? h("input", { type: "checkbox", value: String(a.id), "aria-label": t("alerts.select", { c: checkName(a.check), m: a.hostname || state.names.get(a.finess) || a.finess }) })
+      : "";
+    if (box) boxes.push(box);
+    return [
+      box,
+      severityBadge(a.severity),
+      h("span", { title: a.check }, checkName(a.check), a.subject ? " — " + a.subject : ""),
+      a.summary,
+      a.agent_id ? link("#/machine/" + a.agent_id, a.hostname) : "—",
+      link("#/establishment/" + a.finess, state.names.get(a.finess) || a.finess),
+      isoWhen(a.opened_at),
+      t("status." + a.status),
+    ];
+  });
+  const bulk = canAck && boxes.length ? h("p", {}, h("button", {
+    type: "button",
+    onclick: () => {
+      const ids = boxes.filter((b) => b.checked).map((b) => Number(b.value));
+      if (!ids.length) return live.replaceChildren(notice(t("alerts.none_selected"), "error"));
+      acknowledge({ ids }, () => setTimeout(route, 600));
+    },
+  }, t("alerts.acknowledge_selected"))) : "";
+  show(t("alerts.title"), filters, tabs, counts, live, bulk,
+    table(t("alerts.count", { n: num(data.total) }),
+      [t("col.select"), t("col.severity"), t("col.check"), t("col.summary"), t("col.machine"), t("col.establishment"), t("col.opened"), t("col.status")], rows),
+    pager(data, params, "#/alerts"));
 }
 
 async function establishmentsPage() {

@@ -352,9 +352,9 @@ static void test_store_alerts_open_once_and_resolve_when_fixed(void **state)
         /* Two reports in one transaction: one alert per (check, subject). */
         assert_int_equal(store_reports_put(f->s, r, 2, 1700000100, threshold_medium, NULL, &e), 0);
         c = alerts(f, "open");
-        assert_int_equal(c.n, 2);
-        assert_string_equal(c.lines[0], "antivirus.present - high open -");
-        assert_string_equal(c.lines[1], "backup.recent nightly high open -");
+        assert_int_equal(c.n, 2); /* as severe and as old: in the order they opened */
+        assert_string_equal(c.lines[0], "backup.recent nightly high open -");
+        assert_string_equal(c.lines[1], "antivirus.present - high open -");
         /* A report of the backup family alone resolves its alerts only. */
         assert_int_equal(store_reports_put(f->s, &fixed, 1, 1700000200, threshold_medium, NULL, &e),
                          0);
@@ -771,6 +771,93 @@ static void test_store_score_is_the_weighted_share(void **state)
         assert_int_equal(store_checks_score("", r), -1);
 }
 
+/* Alerts at scale: the most severe and oldest first, a page at a time, with
+ * the counts per severity; grouped by check and establishment; many
+ * acknowledged at once, within the scope. */
+static int collect_group(void *user, const struct alert_group *g)
+{
+        struct collected *c = user;
+
+        if (c->n < 16)
+                snprintf(c->lines[c->n++], sizeof(c->lines[0]), "%s %s c%ld h%ld m%ld on %ld",
+                         g->check, g->finess, g->counts[SEV_CRITICAL], g->counts[SEV_HIGH],
+                         g->counts[SEV_MEDIUM], g->machines);
+        return 0;
+}
+
+static void test_store_alerts_at_scale(void **state)
+{
+        struct fixture *f = *state;
+        struct store_finding one[] = {
+                { "password.empty", "alice", "a", STATUS_FAIL, SEV_CRITICAL, NULL },
+                { "password.empty", "bob", "b", STATUS_FAIL, SEV_CRITICAL, NULL },
+                { "patch.security_pending", "", "p", STATUS_FAIL, SEV_HIGH, NULL },
+                { "backup.offsite", "docs", "o", STATUS_FAIL, SEV_MEDIUM, NULL },
+        };
+        struct store_finding two[] = {
+                { "password.empty", "carol", "c", STATUS_FAIL, SEV_CRITICAL, NULL },
+                { "antivirus.present", "", "v", STATUS_FAIL, SEV_HIGH, NULL },
+        };
+        struct store_filter fl = { .status = "open", .limit = 100 };
+        struct collected c = { .n = 0 };
+        long counts[SEV_COUNT], total, n;
+        long long ids[2];
+        struct error e;
+
+        est_add(f, "290000025", "Bretagne", "29");
+        agent_in(f, A1, "750712184");
+        agent_in(f, A2, "750712184");
+        report_from(f, A1, 1, one, 4, NOW - 2 * DAYS);
+        report_from(f, A2, 1, two, 2, NOW);
+        assert_int_equal(store_alert_list(f->s, &fl, collect_alert, &c, &e), 0);
+        assert_int_equal(c.n, 6);
+        assert_string_equal(c.lines[0], "password.empty alice critical open -");
+        assert_string_equal(c.lines[2], "password.empty carol critical open -"); /* newer */
+        assert_string_equal(c.lines[3], "patch.security_pending - high open -");
+        assert_string_equal(c.lines[5], "backup.offsite docs medium open -");
+        ids[0] = c.ids[0];
+        ids[1] = c.ids[2];
+
+        /* A page: the second and third; the counts are the whole filter's. */
+        fl.limit = 2;
+        fl.offset = 1;
+        c.n = 0;
+        assert_int_equal(store_alert_list(f->s, &fl, collect_alert, &c, &e), 0);
+        assert_int_equal(c.n, 2);
+        assert_string_equal(c.lines[0], "password.empty bob critical open -");
+        fl.severity = "high";
+        assert_int_equal(store_alert_counts_of(f->s, &fl, counts, &e), 0);
+        assert_int_equal(counts[SEV_CRITICAL], 3);
+        assert_int_equal(counts[SEV_HIGH], 2);
+        assert_int_equal(counts[SEV_MEDIUM], 1);
+        /* Opened more than a day ago: A1's only. */
+        fl = (struct store_filter){ .status = "open", .limit = 100, .opened_before = NOW - DAYS };
+        assert_int_equal(store_alert_counts_of(f->s, &fl, counts, &e), 0);
+        assert_int_equal(counts[SEV_CRITICAL] + counts[SEV_HIGH] + counts[SEV_MEDIUM], 4);
+
+        fl.opened_before = 0;
+        c.n = 0;
+        assert_int_equal(store_alert_groups(f->s, &fl, collect_group, &c, &total, &e), 0);
+        assert_int_equal(total, 4);
+        assert_string_equal(c.lines[0], "password.empty 750712184 c3 h0 m0 on 2");
+        assert_string_equal(c.lines[3], "backup.offsite 750712184 c0 h0 m1 on 1");
+
+        /* Out of scope, nothing is acknowledged. */
+        fl.region = "Bretagne";
+        assert_int_equal(store_alert_acknowledge_many(f->s, &fl, ids, 2, NOW, &n, &e), 0);
+        assert_int_equal(n, 0);
+        fl.region = NULL;
+        assert_int_equal(store_alert_acknowledge_many(f->s, &fl, ids, 2, NOW, &n, &e), 0);
+        assert_int_equal(n, 2);
+        fl.check = "patch.security_pending";
+        fl.finess = "750712184";
+        assert_int_equal(store_alert_acknowledge_many(f->s, &fl, NULL, 0, NOW, &n, &e), 0);
+        assert_int_equal(n, 1);
+        fl = (struct store_filter){ .status = "open", .limit = 100 };
+        assert_int_equal(store_alert_counts_of(f->s, &fl, counts, &e), 0);
+        assert_int_equal(counts[SEV_CRITICAL] + counts[SEV_HIGH] + counts[SEV_MEDIUM], 3);
+}
+
 static void test_views_machine_score_merges_its_reports(void **state)
 {
         struct fixture *f = *state;
@@ -896,9 +983,9 @@ static void test_views_plan_checks_open_and_resolve(void **state)
         assert_int_equal(sweep_at(f->s, r, NOW, false, &e), 0);
         c = alerts(f, "open");
         assert_int_equal(c.n, 3);
-        assert_string_equal(c.lines[0], "backup.restore_tested dossiers high open -");
-        assert_string_equal(c.lines[1], "establishment.awareness - medium open -");
-        assert_string_equal(c.lines[2], "establishment.crisis_exercise - high open -");
+        assert_string_equal(c.lines[0], "establishment.crisis_exercise - high open -");
+        assert_string_equal(c.lines[1], "backup.restore_tested dossiers high open -");
+        assert_string_equal(c.lines[2], "establishment.awareness - medium open -");
 
         assert_int_equal(record_add(f->s, r, "750712184", ex, "direction", NOW, &out, &e), 0);
         assert_int_equal(int_of(out, "people"), 9);
@@ -965,7 +1052,7 @@ static void test_views_sweep_past_2038(void **state)
                 fail_msg("%s", e.msg);
         c = alerts(f, "open");
         assert_int_equal(c.n, 3);
-        assert_string_equal(c.lines[2], "establishment.crisis_exercise - high open -");
+        assert_string_equal(c.lines[0], "establishment.crisis_exercise - high open -");
 }
 
 static void test_views_equipment_ranking(void **state)
@@ -1129,6 +1216,7 @@ int main(void)
                 cmocka_unit_test_setup_teardown(test_store_alert_acknowledged_in_scope, setup,
                                                 teardown),
                 cmocka_unit_test(test_store_score_is_the_weighted_share),
+                cmocka_unit_test_setup_teardown(test_store_alerts_at_scale, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_views_machine_score_merges_its_reports, setup,
                                                 teardown),
                 cmocka_unit_test_setup_teardown(test_views_weekly_trend_from_kept_scores, setup,
