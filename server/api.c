@@ -48,6 +48,8 @@ static const struct route routes[] = {
           NAMES_NONE },
         { HTTP_GET, "/api/v1/agents/*", AUTH_USER, STAFF, false, SCOPE_OWN, route_machine,
           NAMES_MACHINE },
+        { HTTP_GET, "/api/v1/machines", AUTH_USER, STAFF, false, SCOPE_OWN, route_machines,
+          NAMES_NONE },
         { HTTP_GET, "/api/v1/establishments", AUTH_USER, EVERYONE, false, SCOPE_OWN,
           route_establishments, NAMES_NONE },
         { HTTP_GET, "/api/v1/establishments/*", AUTH_USER, STAFF, false, SCOPE_OWN,

@@ -165,7 +165,9 @@ struct sax {
         int depth;
         struct part part; /* the bounded value under way, max 0 none */
         size_t families;
-        size_t end; /* where the document's last brace ends */
+        int family;        /* of the part under way: 1 os, 2 hardware, 0 another */
+        size_t span[3][2]; /* where the os and hardware facts lie, [1] and [2] */
+        size_t end;        /* where the document's last brace ends */
         enum where where[DEPTH_MAX];
         int key;          /* the key whose value comes next in the open container, -1 other */
         unsigned seen[5]; /* root, agent, the finding under way, its texts, one language's */
@@ -247,6 +249,11 @@ static int part_end(struct sax *x)
                 return 1;
         size = yajl_get_bytes_consumed(x->h) - x->part.start;
         x->part.max = 0;
+        if (x->family) {
+                x->span[x->family][0] = x->part.start;
+                x->span[x->family][1] = x->part.start + size;
+                x->family = 0;
+        }
         return size <= max ? 1 : fail(x, x->part.name, "larger than %zu bytes", max);
 }
 
@@ -526,6 +533,7 @@ static int on_key(void *ctx, const unsigned char *s, size_t n)
                 memcpy(name, s, n);
                 name[n] = '\0';
                 part_start(x, REPORT_FAMILY_MAX, "facts.%s", name);
+                x->family = strcmp(name, "os") == 0 ? 1 : strcmp(name, "hardware") == 0 ? 2 : 0;
                 return 1;
         }
         for (int i = 0; keys && keys[i]; i++) {
@@ -602,6 +610,75 @@ static int check_complete(struct sax *x)
         return 1;
 }
 
+/* The JSON value at text[span[0], span[1]) (after the key's colon), or
+ * NULL. */
+static json_t *span_value(const char *text, const size_t span[2])
+{
+        size_t at = span[0];
+
+        while (at < span[1] && strchr(" \t\r\n:", text[at]))
+                at++;
+        return at < span[1] ? json_loadb(text + at, span[1] - at, JSON_DISABLE_EOF_CHECK, NULL)
+                            : NULL;
+}
+
+static void copy_line(char *dst, size_t size, const char *a, const char *b)
+{
+        snprintf(dst, size, "%s%s%s", a ? a : "", a && *a && b && *b ? " " : "", b ? b : "");
+        for (char *p = dst; *p; p++)
+                if ((unsigned char)*p < 0x20)
+                        *p = ' ';
+        util_utf8_trim(dst);
+}
+
+/* What the machine list shows, from the os and hardware facts (checked by
+ * the parse: objects within their bounds, UTF-8 strings). */
+static void machine_facts(struct machine_facts *m, const char *text, size_t span[3][2])
+{
+        json_t *os = span[1][1] ? span_value(text, span[1]) : NULL;
+        json_t *hw = span[2][1] ? span_value(text, span[2]) : NULL;
+
+        memset(m, 0, sizeof(*m));
+        m->ram_mib = m->disk_gb = -1;
+        if (json_is_object(os)) {
+                m->os = true;
+                copy_line(m->os_name, sizeof(m->os_name),
+                          json_string_value(json_object_get(os, "pretty_name")), NULL);
+        }
+        if (json_is_object(hw)) {
+                const json_t *dmi = json_object_get(hw, "dmi"), *d;
+                const char *sys =
+                    json_string_value(json_object_get(json_object_get(hw, "system_disk"), "name"));
+                json_int_t kib =
+                    json_integer_value(json_object_get(json_object_get(hw, "memory"), "total_kib"));
+                size_t i;
+
+                m->hardware = true;
+                copy_line(m->model, sizeof(m->model),
+                          json_string_value(json_object_get(dmi, "sys_vendor")),
+                          json_string_value(json_object_get(dmi, "product_name")));
+                if (kib > 0)
+                        m->ram_mib = kib / 1024;
+                json_array_foreach(json_object_get(hw, "disks"), i, d)
+                {
+                        const char *name = json_string_value(json_object_get(d, "name"));
+                        const json_t *rot = json_object_get(d, "rotational");
+                        json_int_t bytes = json_integer_value(json_object_get(d, "size_bytes"));
+
+                        if (!sys || !name || strcmp(name, sys) != 0)
+                                continue;
+                        if (json_is_boolean(rot))
+                                snprintf(m->disk, sizeof(m->disk), "%s",
+                                         json_is_true(rot) ? "hdd" : "ssd");
+                        if (bytes > 0)
+                                m->disk_gb = bytes / 1000000000;
+                        break;
+                }
+        }
+        json_decref(os);
+        json_decref(hw);
+}
+
 int intake_parse(struct intake *in, const char *text, size_t len, struct error *e)
 {
         struct sax x = { .in = in, .e = e, .key = -1 };
@@ -642,6 +719,8 @@ int intake_parse(struct intake *in, const char *text, size_t len, struct error *
         if (x.rc == 0 && x.nfindings > 0 &&
             !(in->findings = calloc(x.nfindings, sizeof(*in->findings))))
                 x.rc = -ENOMEM;
+        if (x.rc == 0)
+                machine_facts(&in->facts, text, x.span);
         if (x.rc == 0) {
                 /* Offsets become pointers now that the buffer stays put. */
                 in->strings = x.strings;

@@ -23,6 +23,7 @@ struct intake {
         long long seq, collected_at, interval;
         struct store_finding *findings; /* owned */
         size_t nfindings;
+        struct machine_facts facts;
 };
 
 /* Parses and checks a report of len bytes, and keeps only what the store

@@ -35,6 +35,20 @@ static int query_machine(struct store *s, struct query_job *q, struct error *e)
         return rc;
 }
 
+static int query_machines(struct store *s, struct query_job *q, struct error *e)
+{
+        struct view_scope sc = api_scope(q);
+        int rc = view_machines(s, &sc, time(NULL), q->filter.limit, q->filter.offset, &q->out, e);
+
+        return rc;
+}
+
+void route_machines(struct server *s, struct conn *c, struct http_request *r,
+                    const struct route *rt)
+{
+        api_start_query(s, c, r, rt, query_machines);
+}
+
 void route_agents(struct server *s, struct conn *c, struct http_request *r, const struct route *rt)
 {
         api_start_query(s, c, r, rt, query_agents);

@@ -148,6 +148,7 @@ static void report_checked(uv_work_t *w, int status)
                 .encoding = rj->gz ? "gzip" : "identity",
                 .findings = rj->in.findings,
                 .nfindings = rj->in.nfindings,
+                .facts = rj->in.facts.os || rj->in.facts.hardware ? &rj->in.facts : NULL,
         };
         rj->job.report = &rj->report;
         rj->job.done = report_done;

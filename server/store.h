@@ -41,6 +41,17 @@ struct store_finding {
         const char *summary_fr;                /* the summary in French, or NULL */
 };
 
+/* What the machine list shows of a machine, from its os and hardware facts
+ * when a report carries them. */
+struct machine_facts {
+        bool os, hardware; /* which families the report carried */
+        char os_name[128]; /* os.pretty_name, "" unknown */
+        char model[160];   /* hardware.dmi: maker and product, "" unknown */
+        long long ram_mib; /* -1 unknown */
+        char disk[4];      /* the system disk: "ssd", "hdd", "" unknown */
+        long long disk_gb; /* -1 unknown */
+};
+
 /* A validated report on its way into the store. */
 struct store_report {
         const char *agent_id, *report_id, *hostname, *machine;
@@ -50,6 +61,7 @@ struct store_report {
         const char *encoding; /* "gzip" or "identity" */
         const struct store_finding *findings;
         size_t nfindings;
+        const struct machine_facts *facts; /* NULL: none */
         /* Set by reports_put: 0 stored and applied, STORE_SUPERSEDED stored
          * but older than the newest applied (it changes nothing),
          * STORE_DUPLICATE already there, STORE_SEQ_AHEAD refused (seq runs

@@ -829,6 +829,74 @@ int view_record(struct store *s, long long id, json_t **out, struct error *e)
         return *out ? 0 : -ENOENT;
 }
 
+int view_machines(struct store *s, const struct view_scope *sc, time_t now, long limit, long offset,
+                  json_t **out, struct error *e)
+{
+        static const char *const keys[] = {
+                "id",           "hostname", "finess",   "establishment",
+                "#last_seen",   "#silent",  "os",       "model",
+                "#ram_mib",     "disk",     "#disk_gb", "#hygiene_score",
+                "#open_alerts", "#total",   NULL
+        };
+        /* The page first, then what each of its machines needs counting. */
+        static const char sql[] =
+            "SELECT a.id, a.hostname, a.finess, e.name, a.last_seen, p.silent, a.os, a.model,"
+            " a.ram_mib, a.disk, a.disk_gb, a.score,"
+            " (SELECT count(*) FROM alerts al WHERE al.agent_id = a.id AND al.status <> "
+            "'resolved'),"
+            " p.total FROM (SELECT x.id, x.silent, x.seen, x.score, x.hostname,"
+            "   count(*) OVER () AS total FROM (SELECT a.id, a.hostname,"
+            "     CASE WHEN coalesce(a.last_seen, a.enrolled_at)"
+            "       < CAST($4 AS BIGINT) - 3 * a.report_interval THEN 1 ELSE 0 END AS silent,"
+            "     coalesce(a.last_seen, a.enrolled_at) AS seen, coalesce(a.score, -1) AS score"
+            "     FROM agents a JOIN establishments e ON e.finess = a.finess"
+            "     WHERE a.revoked_at IS NULL AND" SCOPE_WHERE ") x"
+            "   ORDER BY x.silent DESC, CASE WHEN x.silent = 1 THEN x.seen ELSE 0 END, x.score,"
+            "     x.hostname, x.id LIMIT CAST($5 AS BIGINT) OFFSET CAST($6 AS BIGINT)) p"
+            " JOIN agents a ON a.id = p.id JOIN establishments e ON e.finess = a.finess"
+            " ORDER BY p.silent DESC, CASE WHEN p.silent = 1 THEN p.seen ELSE 0 END, p.score,"
+            " p.hostname, p.id";
+        char at[24], lim[24], off[24];
+        const char *p[6] = { sc ? sc->finess : NULL,
+                             sc ? sc->region : NULL,
+                             sc ? sc->department : NULL,
+                             at,
+                             lim,
+                             off };
+        json_t *rows, *o;
+        long long total = 0;
+        size_t i;
+        int rc;
+
+        snprintf(at, sizeof(at), "%lld", (long long)now);
+        snprintf(lim, sizeof(lim), "%ld", limit);
+        snprintf(off, sizeof(off), "%ld", offset);
+        if ((rc = table(s, sql, 6, p, keys, &rows, e)) < 0)
+                return rc;
+        json_array_foreach(rows, i, o)
+        {
+                total = json_integer_value(json_object_get(o, "total"));
+                json_object_del(o, "total");
+                json_object_set_new(o, "silent",
+                                    json_boolean(json_integer_value(json_object_get(o, "silent"))));
+        }
+        if (json_array_size(rows) == 0 && offset > 0) {
+                /* Past the end: the total still counts. */
+                const char *q[6] = { p[0], p[1], p[2], at, "1", "0" };
+                json_t *first;
+
+                if ((rc = table(s, sql, 6, q, keys, &first, e)) < 0) {
+                        json_decref(rows);
+                        return rc;
+                }
+                total = json_integer_value(json_object_get(json_array_get(first, 0), "total"));
+                json_decref(first);
+        }
+        *out = json_pack("{s:o, s:I, s:I, s:I}", "machines", rows, "total", (json_int_t)total,
+                         "offset", (json_int_t)offset, "limit", (json_int_t)limit);
+        return 0;
+}
+
 int view_resolved_by(struct store *s, const char *finess, time_t now, json_t **out, struct error *e)
 {
         static const char *const keys[] = { "check", "subject", "severity", "summary", NULL };

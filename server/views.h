@@ -29,6 +29,11 @@ int view_establishment(struct store *s, const struct store_rules *r, const struc
  * remediation) and facts of its latest reports. -ENOENT when not in scope. */
 int view_machine(struct store *s, const char *agent_id, const struct view_scope *sc, time_t now,
                  json_t **out, struct error *e);
+/* The machines in scope, silent ones first (the longest silent first), then
+ * the lowest score: {"machines": [...], "total"}, limit of them after
+ * offset. */
+int view_machines(struct store *s, const struct view_scope *sc, time_t now, long limit, long offset,
+                  json_t **out, struct error *e);
 /* The equipment catch-up ranking: {"establishments": [...]} by need_rank. */
 int view_equipment(struct store *s, const struct store_rules *r, const struct view_scope *sc,
                    time_t now, json_t **out, struct error *e);

@@ -18,6 +18,14 @@ const char *const store_migrations[] = {
         /* 10: an alert's summary in French, as the agent sent it beside the
          * English (NULL: none, an older agent's or the collector's own). */
         "ALTER TABLE alerts ADD COLUMN summary_fr TEXT",
+
+        /* 11: what the machine list shows of a machine, from its latest os
+         * and hardware facts (intake.c). */
+        "ALTER TABLE agents ADD COLUMN os TEXT;"
+        "ALTER TABLE agents ADD COLUMN model TEXT;"
+        "ALTER TABLE agents ADD COLUMN ram_mib BIGINT;"
+        "ALTER TABLE agents ADD COLUMN disk TEXT;"
+        "ALTER TABLE agents ADD COLUMN disk_gb BIGINT",
 };
 
 const int store_migrations_count = sizeof(store_migrations) / sizeof(store_migrations[0]);

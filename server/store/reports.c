@@ -75,6 +75,10 @@ static const char applied_sql[] =
     " machine = coalesce(machine, nullif($6, '')), checks = coalesce($7, checks),"
     " score = coalesce($8, score), equipment = coalesce($9, equipment),"
     " os_supported = CASE WHEN $7 IS NULL THEN os_supported ELSE $10 END WHERE id = $1";
+/* A newer report's os and hardware facts, when it carries them. */
+static const char os_sql[] = "UPDATE agents SET os = $2 WHERE id = $1";
+static const char hardware_sql[] =
+    "UPDATE agents SET model = $2, ram_mib = $3, disk = $4, disk_gb = $5 WHERE id = $1";
 static const char backup_sql[] =
     "INSERT INTO backup_jobs (finess, job, last_seen) VALUES ($1, $2, $3)"
     " ON CONFLICT (finess, job) DO UPDATE SET last_seen = excluded.last_seen"
@@ -337,6 +341,24 @@ static int apply_reports(struct store *s, struct intake *in, size_t n, struct er
                         };
 
                         rc = s->drv->queue(s, applied_sql, 10, a, NULL, NULL, e);
+                }
+                if (rc == 0 && newer && r->facts && r->facts->os) {
+                        const struct sql_arg a[] = { sql_text(r->agent_id),
+                                                     sql_text(r->facts->os_name) };
+
+                        rc = s->drv->queue(s, os_sql, 2, a, NULL, NULL, e);
+                }
+                if (rc == 0 && newer && r->facts && r->facts->hardware) {
+                        const struct machine_facts *m = r->facts;
+                        const struct sql_arg a[] = {
+                                sql_text(r->agent_id),
+                                sql_text(m->model),
+                                m->ram_mib >= 0 ? sql_int(m->ram_mib) : sql_text(NULL),
+                                sql_text(m->disk),
+                                m->disk_gb >= 0 ? sql_int(m->disk_gb) : sql_text(NULL),
+                        };
+
+                        rc = s->drv->queue(s, hardware_sql, 5, a, NULL, NULL, e);
                 }
         }
         return rc;

@@ -121,14 +121,16 @@ function equipmentText(mask) {
   return parts.length ? parts.join(", ") : t("equipment.ok");
 }
 
+// A table in its own scrolling box, so a narrow screen scrolls the table
+// and not the page; on a phone each cell also carries its column's name.
 function table(caption, columns, rows) {
-  return h(
+  return h("div.scroll", { role: "region", "aria-label": caption, tabindex: "0" }, h(
     "table",
     {},
     h("caption", {}, caption),
     h("thead", {}, h("tr", {}, columns.map((c) => h("th", { scope: "col" }, c)))),
-    h("tbody", {}, rows.map((cells) => h("tr", {}, cells.map((c) => h("td", {}, c))))),
-  );
+    h("tbody", {}, rows.map((cells) => h("tr", {}, cells.map((c, i) => h("td", { "data-label": columns[i] }, c))))),
+  ));
 }
 
 function link(href, text) {
@@ -141,8 +143,14 @@ function notice(text, kind) {
 
 // Charts: SVG with a text alternative.
 
+// On a phone a chart is drawn at the screen's own width, so its text keeps
+// its size instead of shrinking with the drawing.
+function narrow() {
+  return window.matchMedia("(max-width: 600px)").matches;
+}
+
 function lineChart(title, points) {
-  const W = 560, H = 180, P = 32;
+  const W = narrow() ? 340 : 560, H = 180, P = 32;
   const known = points.filter((p) => p.score !== null && p.score !== undefined);
   const fig = h("figure.chart", {}, h("figcaption", {}, title));
   if (!known.length) {
@@ -171,13 +179,13 @@ function lineChart(title, points) {
 }
 
 function barChart(title, bars, max, target) {
-  const W = 560, row = 26, P = 180;
+  const W = narrow() ? 340 : 560, row = 26, P = narrow() ? 120 : 180, chars = narrow() ? 17 : 28;
   const H = bars.length * row + 10;
   const svg = s("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": title, class: "bars" });
   const scale = (v) => ((W - P - 60) * v) / (max || 1);
   bars.forEach((b, i) => {
     const yy = 5 + i * row;
-    svg.append(s("text", { x: 0, y: yy + 16, class: "axis" }, b.label.slice(0, 28)));
+    svg.append(s("text", { x: 0, y: yy + 16, class: "axis" }, b.label.length > chars ? b.label.slice(0, chars - 1) + "…" : b.label));
     svg.append(s("rect", { x: P, y: yy + 4, width: Math.max(scale(b.value), 1), height: 16, class: "bar" },
       s("title", {}, `${b.label}: ${b.text}`)));
     svg.append(s("text", { x: P + scale(b.value) + 6, y: yy + 16, class: "axis" }, b.text));
@@ -193,10 +201,10 @@ function navigation() {
   const role = state.session && state.session.role;
   const items = [];
   if (role === "admin" || role === "regional") {
-    items.push(["#/alerts", t("nav.alerts")], ["#/establishments", t("nav.establishments")]);
+    items.push(["#/alerts", t("nav.alerts")], ["#/establishments", t("nav.establishments")], ["#/machines", t("nav.machines")]);
   }
   if (role === "establishment") {
-    items.push(["#/establishment/" + state.session.finess, t("nav.mine")], ["#/alerts", t("nav.alerts")]);
+    items.push(["#/establishment/" + state.session.finess, t("nav.mine")], ["#/alerts", t("nav.alerts")], ["#/machines", t("nav.machines")]);
   }
   if (role) items.push(["#/equipment", t("nav.equipment")], ["#/progress", t("nav.progress")], ["#/opendata", t("nav.opendata")]);
   const here = location.hash || "#/";
@@ -529,6 +537,38 @@ async function machinePage(id) {
     h("details", {}, h("summary", {}, t("machine.facts")), h("pre", {}, JSON.stringify(m.facts, null, 2))));
 }
 
+function size(mib) {
+  if (mib === null || mib === undefined) return "—";
+  return mib >= 1024 ? num(Math.round(mib / 102.4) / 10) + " " + t("unit.gib") : num(mib) + " " + t("unit.mib");
+}
+
+function diskText(m) {
+  if (!m.disk && (m.disk_gb === null || m.disk_gb === undefined)) return "—";
+  return [m.disk ? t("disk." + m.disk) : "", m.disk_gb !== null && m.disk_gb !== undefined ? num(m.disk_gb) + " " + t("unit.gb") : ""].filter(Boolean).join(", ");
+}
+
+// Every machine in scope, the silent ones first, then the worst.
+async function machinesPage(params) {
+  const q = new URLSearchParams({ limit: PAGE });
+  if (params.get("offset")) q.set("offset", params.get("offset"));
+  const data = await api("GET", "/api/v1/machines?" + q);
+  const rows = data.machines.map((m) => [
+    link("#/machine/" + m.id, m.hostname),
+    link("#/establishment/" + m.finess, m.establishment),
+    h("span", {}, when(m.last_seen), m.silent ? [" ", h("span.badge.sev-high", {}, t("machines.silent"))] : ""),
+    m.os || "—",
+    m.model || "—",
+    size(m.ram_mib),
+    diskText(m),
+    scoreBadge(m.hygiene_score),
+    num(m.open_alerts),
+  ]);
+  show(t("machines.title"), h("p", {}, t("machines.intro")),
+    table(t("machines.count", { n: num(data.total) }),
+      [t("col.machine"), t("col.establishment"), t("col.last_seen"), t("col.os"), t("col.model"), t("col.ram"), t("col.disk"), t("col.score"), t("col.open_alerts")], rows),
+    pager(data, params, "#/machines"));
+}
+
 async function equipmentPage() {
   const data = await api("GET", "/api/v1/equipment");
   const list = data.establishments;
@@ -590,6 +630,7 @@ async function route() {
       case "establishments": return await establishmentsPage();
       case "establishment": return await establishmentPage(parts[1] || "");
       case "machine": return await machinePage(parts[1] || "");
+      case "machines": return await machinesPage(params);
       case "equipment": return await equipmentPage();
       case "progress": return await progressPage();
       case "opendata": return await opendataPage();

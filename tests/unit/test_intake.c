@@ -239,6 +239,36 @@ static void test_intake_takes_a_findings_french_summary(void **state)
         }
 }
 
+/* What the machine list shows, from the os and hardware facts. */
+static void test_intake_reads_what_the_machine_list_shows(void **state)
+{
+        static const char doc_text[] =
+            "{\"schema\":\"hygie.report/1\","
+            "\"report_id\":\"5d6fe9ca-cd36-436f-a82a-7a5f54ea9fd3\",\"seq\":1,"
+            "\"agent\":{\"id\":\"26c53637-b96c-4e24-80ac-27e127e31afa\",\"hostname\":\"p\"},"
+            "\"collected_at\":\"2026-11-22T10:00:00Z\",\"facts\":{"
+            "\"os\" : {\"pretty_name\":\"Windows 11 Pro 24H2 (26100.2605)\"},"
+            "\"hardware\":{\"dmi\":{\"sys_vendor\":\"Dell Inc.\",\"product_name\":"
+            "\"OptiPlex 3020\"},\"memory\":{\"total_kib\":3918208},\"system_disk\":"
+            "{\"name\":\"sda\"},\"disks\":[{\"name\":\"sdb\",\"rotational\":false},"
+            "{\"name\":\"sda\",\"rotational\":true,\"size_bytes\":500107862016}]}},"
+            "\"findings\":[]}";
+        struct intake in;
+        struct error e;
+
+        (void)state;
+        assert_int_equal(intake_parse(&in, doc_text, strlen(doc_text), &e), 0);
+        assert_true(in.facts.os && in.facts.hardware);
+        assert_string_equal(in.facts.os_name, "Windows 11 Pro 24H2 (26100.2605)");
+        assert_string_equal(in.facts.model, "Dell Inc. OptiPlex 3020");
+        assert_int_equal(in.facts.ram_mib, 3826);
+        assert_string_equal(in.facts.disk, "hdd");
+        assert_int_equal(in.facts.disk_gb, 500);
+        intake_free(&in);
+        /* A report without them says nothing of them. */
+        assert_int_equal(parse("{\"patch\":{}}", &e), 0);
+}
+
 static int teardown(void **state)
 {
         (void)state;
@@ -252,6 +282,7 @@ int main(void)
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_intake_plain_report_passes),
                 cmocka_unit_test(test_intake_takes_a_findings_french_summary),
+                cmocka_unit_test(test_intake_reads_what_the_machine_list_shows),
                 cmocka_unit_test(test_intake_refuses_what_jansson_cannot_read),
                 cmocka_unit_test(test_intake_refuses_bytes_after_the_document),
                 cmocka_unit_test(test_intake_bounds_nesting),

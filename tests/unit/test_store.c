@@ -916,6 +916,43 @@ static void test_views_machine_score_merges_its_reports(void **state)
         assert_int_equal(view_machine(f->s, A1, &sc, NOW, &m, &e), -ENOENT);
 }
 
+/* The machine list: silent machines first, then the lowest score. */
+static void test_views_machine_list_puts_silent_ones_first(void **state)
+{
+        struct fixture *f = *state;
+        struct store_finding bad[] = { { "antivirus.present", "", "none", STATUS_FAIL, SEV_HIGH,
+                                         NULL } };
+        struct store_finding good[] = { { "antivirus.present", "", "ok", STATUS_PASS, SEV_HIGH,
+                                          NULL } };
+        struct view_scope sc = { 0 };
+        struct error e;
+        json_t *v, *list;
+
+        agent_in(f, A1, "750712184");
+        agent_in(f, A2, "750712184");
+        agent_in(f, "a3000000-0000-4000-8000-000000000003", "750712184");
+        report_from(f, A2, 1, good, 1, NOW);
+        report_from(f, "a3000000-0000-4000-8000-000000000003", 1, bad, 1, NOW);
+        assert_int_equal(view_machines(f->s, &sc, NOW, 50, 0, &v, &e), 0);
+        list = json_object_get(v, "machines");
+        assert_int_equal(int_of(v, "total"), 3);
+        assert_string_equal(json_string_value(json_object_get(json_array_get(list, 0), "id")), A1);
+        assert_true(json_is_true(json_object_get(json_array_get(list, 0), "silent")));
+        assert_int_equal(int_of(json_array_get(list, 1), "hygiene_score"), 0);
+        assert_int_equal(int_of(json_array_get(list, 1), "open_alerts"), 1);
+        assert_int_equal(int_of(json_array_get(list, 2), "hygiene_score"), 100);
+        json_decref(v);
+        /* A page past the end still counts them. */
+        assert_int_equal(view_machines(f->s, &sc, NOW, 50, 10, &v, &e), 0);
+        assert_int_equal(json_array_size(json_object_get(v, "machines")), 0);
+        assert_int_equal(int_of(v, "total"), 3);
+        json_decref(v);
+        sc.region = "Bretagne";
+        assert_int_equal(view_machines(f->s, &sc, NOW, 50, 0, &v, &e), 0);
+        assert_int_equal(int_of(v, "total"), 0);
+        json_decref(v);
+}
+
 static void test_views_weekly_trend_from_kept_scores(void **state)
 {
         struct fixture *f = *state;
@@ -1219,6 +1256,8 @@ int main(void)
                 cmocka_unit_test_setup_teardown(test_store_alerts_at_scale, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_views_machine_score_merges_its_reports, setup,
                                                 teardown),
+                cmocka_unit_test_setup_teardown(test_views_machine_list_puts_silent_ones_first,
+                                                setup, teardown),
                 cmocka_unit_test_setup_teardown(test_views_weekly_trend_from_kept_scores, setup,
                                                 teardown),
                 cmocka_unit_test_setup_teardown(test_views_plan_checks_open_and_resolve, setup,
