@@ -136,6 +136,7 @@ route_fn route_login, route_session, route_logout; /* route_session.c */
 route_fn route_alerts, route_alert_groups, route_acknowledge,
     route_acknowledge_many;                                       /* route_alerts.c */
 route_fn route_agents, route_machine, route_machines;             /* route_agents.c */
+route_fn route_checks, route_check_machines;                      /* route_checks.c */
 route_fn route_establishments, route_establishment, route_record; /* route_establishments.c */
 route_fn route_equipment, route_progress, route_opendata;         /* route_equipment.c */
 route_fn route_metrics, route_health;                             /* route_metrics.c */

@@ -226,6 +226,19 @@ static int checks_score(const struct check_state *c, size_t n, const struct stor
         return weight ? (int)((earned * 100 + weight / 2) / weight) : -1;
 }
 
+bool store_checks_next(const char **text, char id[64], int *status, int *severity)
+{
+        struct check_state c;
+
+        if (parse_checks(*text, &c, 1) != 1)
+                return false;
+        memcpy(id, c.id, sizeof(c.id));
+        *status = c.status;
+        *severity = c.severity;
+        *text = strchr(*text, ';') + 1;
+        return true;
+}
+
 int store_checks_score(const char *text, const struct store_rules *rules)
 {
         struct check_state c[MACHINE_MAX];

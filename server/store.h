@@ -109,6 +109,9 @@ struct machine_state {
  * check does not count. */
 void store_machine_update(const char *before, const struct store_report *r,
                           const struct store_rules *rules, struct machine_state *ms);
+/* The next entry of a checks string at *text (which moves past it): its
+ * check id, status and severity. false at the end or at what is not one. */
+bool store_checks_next(const char **text, char id[64], int *status, int *severity);
 /* The score of a checks string, -1 when no check weighs. */
 int store_checks_score(const char *text, const struct store_rules *rules);
 

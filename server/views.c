@@ -897,6 +897,160 @@ int view_machines(struct store *s, const struct view_scope *sc, time_t now, long
         return 0;
 }
 
+/* The fleet per check, counted from each machine's checks string: one pass
+ * over the machines in scope. */
+
+#define CHECKS_MAX 256 /* distinct checks a fleet reports */
+
+struct check_count {
+        char id[64];
+        long n[STATUS_COUNT];
+};
+
+struct check_counts {
+        struct check_count v[CHECKS_MAX];
+        size_t n;
+        long machines;
+};
+
+static int count_checks_row(void *user, int ncols, const char *const *v)
+{
+        struct check_counts *c = user;
+        const char *text = ncols == 1 && v[0] ? v[0] : "";
+        char id[64];
+        int status, severity;
+
+        c->machines++;
+        while (store_checks_next(&text, id, &status, &severity)) {
+                size_t i = 0;
+
+                while (i < c->n && strcmp(c->v[i].id, id) != 0)
+                        i++;
+                if (i == c->n) {
+                        if (c->n == CHECKS_MAX)
+                                continue;
+                        memset(&c->v[c->n], 0, sizeof(c->v[0]));
+                        memcpy(c->v[c->n++].id, id, sizeof(id));
+                }
+                c->v[i].n[status]++;
+        }
+        return 0;
+}
+
+static int by_failing(const void *a, const void *b)
+{
+        const struct check_count *x = a, *y = b;
+        long fx = x->n[STATUS_FAIL] + x->n[STATUS_ERROR],
+             fy = y->n[STATUS_FAIL] + y->n[STATUS_ERROR];
+
+        if (fx != fy)
+                return fx > fy ? -1 : 1;
+        if (x->n[STATUS_WARN] != y->n[STATUS_WARN])
+                return x->n[STATUS_WARN] > y->n[STATUS_WARN] ? -1 : 1;
+        return strcmp(x->id, y->id);
+}
+
+int view_checks(struct store *s, const struct view_scope *sc, json_t **out, struct error *e)
+{
+        const char *p[3] = { sc ? sc->finess : NULL, sc ? sc->region : NULL,
+                             sc ? sc->department : NULL };
+        struct check_counts *c = calloc(1, sizeof(*c));
+        json_t *list;
+        int rc;
+
+        if (!c)
+                return -ENOMEM;
+        rc = store_rows(s,
+                        "SELECT a.checks FROM agents a JOIN establishments e ON e.finess = a.finess"
+                        " WHERE a.revoked_at IS NULL AND" SCOPE_WHERE,
+                        3, p, count_checks_row, c, e);
+        if (rc < 0) {
+                free(c);
+                return rc;
+        }
+        qsort(c->v, c->n, sizeof(c->v[0]), by_failing);
+        list = json_array();
+        for (size_t i = 0; i < c->n; i++) {
+                const long *n = c->v[i].n;
+
+                json_array_append_new(
+                    list,
+                    json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I}", "check", c->v[i].id, "fail",
+                              (json_int_t)n[STATUS_FAIL], "error", (json_int_t)n[STATUS_ERROR],
+                              "warn", (json_int_t)n[STATUS_WARN], "pass",
+                              (json_int_t)n[STATUS_PASS], "skip", (json_int_t)n[STATUS_SKIP],
+                              "machines", (json_int_t)(n[0] + n[1] + n[2] + n[3] + n[4])));
+        }
+        *out = json_pack("{s:o, s:I}", "checks", list, "machines", (json_int_t)c->machines);
+        free(c);
+        return 0;
+}
+
+struct check_machines {
+        const char *check;
+        int status;
+        long limit, offset, total;
+        json_t *list;
+};
+
+static int check_machine_row(void *user, int ncols, const char *const *v)
+{
+        struct check_machines *m = user;
+        const char *text = v[5] ? v[5] : "";
+        char id[64];
+        int status, severity;
+
+        if (ncols != 6)
+                return -EIO;
+        while (store_checks_next(&text, id, &status, &severity)) {
+                if (strcmp(id, m->check) != 0)
+                        continue;
+                if (status != m->status)
+                        return 0;
+                if (m->total >= m->offset && m->total < m->offset + m->limit)
+                        json_array_append_new(
+                            m->list,
+                            json_pack("{s:s, s:s, s:s, s:s, s:o, s:s}", "id", v[0], "hostname",
+                                      v[1] ? v[1] : "", "finess", v[2] ? v[2] : "", "establishment",
+                                      v[3] ? v[3] : "", "last_seen",
+                                      v[4] ? json_integer(strtoll(v[4], NULL, 10)) : json_null(),
+                                      "severity", severity_name(severity)));
+                m->total++;
+                return 0;
+        }
+        return 0;
+}
+
+int view_check_machines(struct store *s, const struct view_scope *sc, const char *check,
+                        const char *status, long limit, long offset, json_t **out, struct error *e)
+{
+        const char *p[4] = { sc ? sc->finess : NULL, sc ? sc->region : NULL,
+                             sc ? sc->department : NULL, check };
+        struct check_machines m = { check, status_from_name(status), limit, offset, 0, NULL };
+        int rc;
+
+        if (m.status < 0)
+                return -EINVAL;
+        m.list = json_array();
+        /* LIKE only narrows: '_' in a check id matches any character, and
+         * the parse above keeps the exact ones. */
+        rc = store_rows(s,
+                        "SELECT a.id, a.hostname, a.finess, e.name, a.last_seen, a.checks"
+                        " FROM agents a JOIN establishments e ON e.finess = a.finess"
+                        " WHERE a.revoked_at IS NULL AND" SCOPE_WHERE
+                        " AND a.checks LIKE '%' || CAST($4 AS TEXT) || '=%'"
+                        " ORDER BY e.name, a.hostname, a.id",
+                        4, p, check_machine_row, &m, e);
+        if (rc < 0) {
+                json_decref(m.list);
+                return rc;
+        }
+        *out = json_pack("{s:s, s:s, s:o, s:I, s:I, s:I}", "check", check, "status", status,
+                         "machines", m.list, "total", (json_int_t)m.total, "offset",
+                         (json_int_t)offset, "limit", (json_int_t)limit);
+        return 0;
+}
+
 int view_resolved_by(struct store *s, const char *finess, time_t now, json_t **out, struct error *e)
 {
         static const char *const keys[] = { "check", "subject", "severity", "summary", NULL };

@@ -34,6 +34,16 @@ int view_machine(struct store *s, const char *agent_id, const struct view_scope 
  * offset. */
 int view_machines(struct store *s, const struct view_scope *sc, time_t now, long limit, long offset,
                   json_t **out, struct error *e);
+/* The fleet per check: for each check the machines in scope report, how
+ * many fail it (or could not run it), warn, pass and skip it, the most
+ * failing first: {"checks": [{"check", "fail", "error", "warn", "pass",
+ * "skip", "machines"}], "machines"}. */
+int view_checks(struct store *s, const struct view_scope *sc, json_t **out, struct error *e);
+/* The machines in scope whose latest result of check is status (a status
+ * name), by establishment and host name: {"machines": [...], "total"},
+ * limit of them after offset. */
+int view_check_machines(struct store *s, const struct view_scope *sc, const char *check,
+                        const char *status, long limit, long offset, json_t **out, struct error *e);
 /* The equipment catch-up ranking: {"establishments": [...]} by need_rank. */
 int view_equipment(struct store *s, const struct store_rules *r, const struct view_scope *sc,
                    time_t now, json_t **out, struct error *e);

@@ -201,10 +201,10 @@ function navigation() {
   const role = state.session && state.session.role;
   const items = [];
   if (role === "admin" || role === "regional") {
-    items.push(["#/alerts", t("nav.alerts")], ["#/establishments", t("nav.establishments")], ["#/machines", t("nav.machines")]);
+    items.push(["#/alerts", t("nav.alerts")], ["#/establishments", t("nav.establishments")], ["#/machines", t("nav.machines")], ["#/checks", t("nav.checks")]);
   }
   if (role === "establishment") {
-    items.push(["#/establishment/" + state.session.finess, t("nav.mine")], ["#/alerts", t("nav.alerts")], ["#/machines", t("nav.machines")]);
+    items.push(["#/establishment/" + state.session.finess, t("nav.mine")], ["#/alerts", t("nav.alerts")], ["#/machines", t("nav.machines")], ["#/checks", t("nav.checks")]);
   }
   if (role) items.push(["#/equipment", t("nav.equipment")], ["#/progress", t("nav.progress")], ["#/opendata", t("nav.opendata")]);
   const here = location.hash || "#/";
@@ -569,6 +569,32 @@ async function machinesPage(params) {
     pager(data, params, "#/machines"));
 }
 
+const RESULTS = ["fail", "error", "warn", "pass", "skip"];
+
+// The fleet per check: how many machines fail each, down to which ones.
+async function checksPage(params) {
+  if (params.get("check")) return checkMachinesPage(params);
+  const data = await api("GET", "/api/v1/checks");
+  const count = (c, r) => c[r]
+    ? link("#/checks?" + new URLSearchParams({ check: c.check, result: r }), num(c[r]))
+    : "0";
+  show(t("checks.title"), h("p", {}, t("checks.intro", { n: num(data.machines) })),
+    table(t("checks.title"), [t("col.check"), ...RESULTS.map((r) => t("finding." + r)), t("col.in_scope")],
+      data.checks.map((c) => [h("span", { title: c.check }, checkName(c.check)), ...RESULTS.map((r) => count(c, r)), num(c.machines - c.skip)])));
+}
+
+async function checkMachinesPage(params) {
+  const result = RESULTS.includes(params.get("result")) ? params.get("result") : "fail";
+  const q = new URLSearchParams({ check: params.get("check"), result, limit: PAGE });
+  if (params.get("offset")) q.set("offset", params.get("offset"));
+  const data = await api("GET", "/api/v1/checks/machines?" + q);
+  show(t("checks.machines", { c: checkName(data.check), r: t("finding." + result) }),
+    h("p", {}, link("#/checks", t("checks.back"))),
+    table(t("machines.count", { n: num(data.total) }), [t("col.machine"), t("col.establishment"), t("col.severity"), t("col.last_seen")],
+      data.machines.map((m) => [link("#/machine/" + m.id, m.hostname), link("#/establishment/" + m.finess, m.establishment), severityBadge(m.severity), when(m.last_seen)])),
+    pager(data, params, "#/checks"));
+}
+
 async function equipmentPage() {
   const data = await api("GET", "/api/v1/equipment");
   const list = data.establishments;
@@ -631,6 +657,7 @@ async function route() {
       case "establishment": return await establishmentPage(parts[1] || "");
       case "machine": return await machinePage(parts[1] || "");
       case "machines": return await machinesPage(params);
+      case "checks": return await checksPage(params);
       case "equipment": return await equipmentPage();
       case "progress": return await progressPage();
       case "opendata": return await opendataPage();

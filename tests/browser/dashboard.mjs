@@ -22,8 +22,8 @@ const browser = await chromium.launch({
 const problems = [];
 
 // A fresh browser profile per role, in French unless told otherwise.
-async function as(login, locale, fn) {
-  const context = await browser.newContext({ ignoreHTTPSErrors: true, locale, acceptDownloads: true });
+async function as(login, locale, fn, viewport = { width: 1366, height: 900 }) {
+  const context = await browser.newContext({ ignoreHTTPSErrors: true, locale, acceptDownloads: true, viewport });
   const page = await context.newPage();
   page.on("pageerror", (e) => problems.push(`${login}: page error: ${e.message}`));
   page.on("console", (m) => {
@@ -62,6 +62,26 @@ async function body(page) {
 
 // Words a French page has only when a text came through in English.
 const ENGLISH = /\b(the|is|are|has|have|was|not|no|of|and|with|without|from|days?|hours?|ago|pending|updates?|backups?|password|accounts?|security|found|recorded|report|older|newer|than|fail|warn|pass|skip)\b/i;
+
+// Words an English page has only when a text came through in French (what
+// people typed in, the names of places and machines, is theirs).
+const FRENCH = /\b(aucun|aucune|depuis|est|sur|sans|pas|mot de passe|sauvegardes?|mises? à jour|conforme|postes?)\b/i;
+
+async function noFrench(page, where) {
+  const lines = (await body(page)).split("\n")
+    .filter((l) => FRENCH.test(l.replace(/\S*[/\\]\S*/g, "").replace(/EHPAD Les Tilleuls|poste-\w+|Rançongiciel sur le dossier de soins|Imprimer la liste d'astreinte/g, "")));
+  assert.deepEqual(lines, [], `${where}: French on an English page`);
+}
+
+// Nothing wider than the screen but inside a table's own scrolling box;
+// chart text no smaller than 9 px.
+async function fits(page, width, where) {
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(wide <= width + 1, `${where}: ${wide} px wide on a ${width} px screen`);
+  const small = await page.evaluate(() =>
+    Math.min(99, ...[...document.querySelectorAll("svg text")].map((t) => t.getBoundingClientRect().height)));
+  assert.ok(small >= 9, `${where}: chart text ${small} px high`);
+}
 
 async function noEnglish(page, where) {
   // Paths and names are the machines' own: not words of either language.
@@ -124,6 +144,22 @@ await as("idf-support", "fr-FR", async (page) => {
   await noEnglish(page, "machine");
   await accessible(page, "machine");
   await page.screenshot({ path: `${artifacts}/regional-machine.png`, fullPage: true });
+
+  // The machine list and the fleet per check, down to the machines.
+  await page.getByRole("link", { name: "Postes", exact: true }).click();
+  await page.getByRole("heading", { name: "Postes" }).waitFor();
+  assert.equal(await page.locator("main tbody tr").count(), 2, "machines: not the region's two");
+  assert.ok((await body(page)).includes("Mémoire"), "machines: no memory column");
+  await noEnglish(page, "machines");
+  await page.screenshot({ path: `${artifacts}/regional-machines.png`, fullPage: true });
+  await page.getByRole("link", { name: "Contrôles" }).click();
+  await page.getByRole("heading", { name: "Contrôles sur le parc" }).waitFor();
+  const antivirus = page.getByRole("row", { name: /Antivirus installé/ });
+  await antivirus.getByRole("link").first().click();
+  await page.getByRole("heading", { name: /Antivirus installé : postes « non conforme »/ }).waitFor();
+  assert.equal(await page.locator("main tbody tr").count(), 2, "checks: not the two machines without antivirus");
+  await noEnglish(page, "check machines");
+  await page.screenshot({ path: `${artifacts}/regional-check-machines.png`, fullPage: true });
 
   // Another region's establishment does not exist for this user.
   await page.goto(`${url}/#/establishment/${other}`);
@@ -215,6 +251,36 @@ await as("root-admin", "fr-FR", async (page) => {
   await page.getByRole("button", { name: "Se déconnecter" }).click();
   await page.getByRole("heading", { name: "Connexion" }).waitFor();
 });
+
+// Each page at a phone's and a laptop's width, in French and in English.
+for (const [locale, width] of [["fr-FR", 390], ["en-GB", 390], ["en-GB", 1366]]) {
+  await as("tilleuls-direction", locale, async (page) => {
+    const english = locale.startsWith("en");
+    const tag = `${locale}-${width}`;
+    await page.waitForURL(new RegExp(`#/establishment/${finess}`));
+    await page.getByRole("heading", { name: "EHPAD Les Tilleuls" }).waitFor();
+    const pages = [["establishment", null], ["machines", "#/machines"], ["checks", "#/checks"],
+      ["alerts", "#/alerts?view=list"], ["equipment", "#/equipment"]];
+    for (const [name, hash] of pages) {
+      if (hash) {
+        await page.goto(`${url}/${hash}`);
+        await page.locator("main h1").waitFor();
+        await page.locator("main table, main .notice").first().waitFor();
+      }
+      await fits(page, width, `${tag} ${name}`);
+      if (english) await noFrench(page, `${tag} ${name}`);
+      else await noEnglish(page, `${tag} ${name}`);
+      await page.screenshot({ path: `${artifacts}/${tag}-${name}.png`, fullPage: true });
+    }
+    await page.goto(`${url}/#/machines`);
+    await page.locator("main tbody tr a").first().click();
+    await page.locator("ul.findings").waitFor();
+    await fits(page, width, `${tag} machine`);
+    if (english) await noFrench(page, `${tag} machine`);
+    else await noEnglish(page, `${tag} machine`);
+    await page.screenshot({ path: `${artifacts}/${tag}-machine.png`, fullPage: true });
+  }, { width, height: width < 600 ? 844 : 900 });
+}
 
 await browser.close();
 assert.deepEqual(problems, [], "errors in the pages");

@@ -953,6 +953,58 @@ static void test_views_machine_list_puts_silent_ones_first(void **state)
         json_decref(v);
 }
 
+/* The fleet per check, and the machines behind a count. */
+static void test_views_fleet_per_check(void **state)
+{
+        struct fixture *f = *state;
+        struct store_finding one[] = {
+                { "password.empty", "alice", "a", STATUS_FAIL, SEV_CRITICAL, NULL },
+                { "password.empty", "bob", "b", STATUS_PASS, SEV_CRITICAL, NULL },
+                { "antivirus.present", "", "ok", STATUS_PASS, SEV_HIGH, NULL },
+                { "disk.encryption", "", "n/a", STATUS_SKIP, SEV_MEDIUM, NULL },
+        };
+        struct store_finding two[] = {
+                { "antivirus.present", "", "none", STATUS_FAIL, SEV_HIGH, NULL },
+                { "patch_x.y_z", "", "w", STATUS_WARN, SEV_LOW, NULL },
+        };
+        struct view_scope sc = { 0 };
+        struct error e;
+        json_t *v, *o;
+
+        agent_in(f, A1, "750712184");
+        agent_in(f, A2, "750712184");
+        report_from(f, A1, 1, one, 4, NOW);
+        report_from(f, A2, 1, two, 2, NOW);
+        assert_int_equal(view_checks(f->s, &sc, &v, &e), 0);
+        assert_int_equal(int_of(v, "machines"), 2);
+        o = json_array_get(json_object_get(v, "checks"), 0); /* ties: by id */
+        assert_string_equal(json_string_value(json_object_get(o, "check")), "antivirus.present");
+        assert_int_equal(int_of(o, "fail"), 1);
+        assert_int_equal(int_of(o, "pass"), 1);
+        assert_int_equal(int_of(o, "machines"), 2);
+        o = find_by(json_object_get(v, "checks"), "check", "disk.encryption");
+        assert_int_equal(int_of(o, "skip"), 1);
+        json_decref(v);
+
+        assert_int_equal(view_check_machines(f->s, &sc, "antivirus.present", "fail", 50, 0, &v, &e),
+                         0);
+        assert_int_equal(int_of(v, "total"), 1);
+        o = json_array_get(json_object_get(v, "machines"), 0);
+        assert_string_equal(json_string_value(json_object_get(o, "id")), A2);
+        json_decref(v);
+        /* '_' in an id is not a wildcard: patch_x.y_z matches itself only. */
+        assert_int_equal(view_check_machines(f->s, &sc, "patch_x.y_z", "warn", 50, 0, &v, &e), 0);
+        assert_int_equal(int_of(v, "total"), 1);
+        json_decref(v);
+        assert_int_equal(view_check_machines(f->s, &sc, "patchXx.yXz", "warn", 50, 0, &v, &e), 0);
+        assert_int_equal(int_of(v, "total"), 0);
+        json_decref(v);
+        sc.region = "Bretagne";
+        assert_int_equal(view_checks(f->s, &sc, &v, &e), 0);
+        assert_int_equal(json_array_size(json_object_get(v, "checks")), 0);
+        json_decref(v);
+}
+
 static void test_views_weekly_trend_from_kept_scores(void **state)
 {
         struct fixture *f = *state;
@@ -1258,6 +1310,7 @@ int main(void)
                                                 teardown),
                 cmocka_unit_test_setup_teardown(test_views_machine_list_puts_silent_ones_first,
                                                 setup, teardown),
+                cmocka_unit_test_setup_teardown(test_views_fleet_per_check, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_views_weekly_trend_from_kept_scores, setup,
                                                 teardown),
                 cmocka_unit_test_setup_teardown(test_views_plan_checks_open_and_resolve, setup,
