@@ -124,15 +124,17 @@ static bool number_ok(const char *s, size_t n)
         return !(errno == ERANGE && isinf(v)) && *end == '\0';
 }
 
+#define REMEDIATION_MAX 2048 /* bytes of what to do an alert keeps */
+
 /* Where the parser is: the kind of each open container. */
 enum where { W_ROOT, W_AGENT, W_FACTS, W_FINDINGS, W_FINDING, W_TEXTS, W_TEXT, W_OTHER };
 
 /* The keys the collector reads, per container; bit i of "seen" is key i. */
 enum { K_SCHEMA, K_REPORT_ID, K_SEQ, K_AGENT, K_COLLECTED_AT, K_FACTS, K_FINDINGS };
 enum { A_ID, A_HOSTNAME, A_INTERVAL, A_MACHINE };
-enum { F_CHECK, F_STATUS, F_SEVERITY, F_SUMMARY, F_SUBJECT, F_TEXTS };
+enum { F_CHECK, F_STATUS, F_SEVERITY, F_SUMMARY, F_SUBJECT, F_TEXTS, F_REMEDIATION };
 enum { T_FR };
-enum { X_SUMMARY };
+enum { X_SUMMARY, X_REMEDIATION };
 
 static const char *const root_keys[] = { "schema",       "report_id", "seq",      "agent",
                                          "collected_at", "facts",     "findings", NULL };
@@ -142,11 +144,11 @@ static const char *const finding_keys[] = { "check",   "status", "severity", "su
 /* A finding's texts in other languages than its own English: those the
  * collector shows (French), each a summary and a remediation. */
 static const char *const texts_keys[] = { "fr", NULL };
-static const char *const text_keys[] = { "summary", NULL };
+static const char *const text_keys[] = { "summary", "remediation", NULL };
 
 /* A finding under way: its strings are offsets until the buffer stays put. */
 struct pending {
-        size_t check, subject, summary, summary_fr;
+        size_t check, subject, summary, summary_fr, remediation, remediation_fr;
         int status, severity;
 };
 
@@ -290,6 +292,7 @@ static int value(struct sax *x, char type, const unsigned char *s, size_t n)
                 }
                 f = &x->fv[x->nfindings++];
                 f->check = f->subject = f->summary = f->summary_fr = SIZE_MAX;
+                f->remediation = f->remediation_fr = SIZE_MAX;
                 x->seen[2] = 0;
                 snprintf(index, sizeof(index), "%zu", x->nfindings - 1);
                 part_start(x, REPORT_FINDING_MAX, "findings[%s]", index);
@@ -394,6 +397,12 @@ static int value(struct sax *x, char type, const unsigned char *s, size_t n)
                                 return finding_fail(x, "\"subject\" is not a line of text of at "
                                                        "most 255 bytes");
                         return keep(x, s, n, &f->subject);
+                case F_REMEDIATION:
+                        /* Kept when it is a line of text; anything else is
+                         * the body's only, not a reason to refuse. */
+                        if (type == 's' && util_line_ok((const char *)s, n, REMEDIATION_MAX))
+                                return keep(x, s, n, &f->remediation);
+                        return 1;
                 case F_TEXTS:
                         x->seen[3] = 0;
                         return type == '{' ? 1 : finding_fail(x, "\"texts\" is not an object");
@@ -410,6 +419,12 @@ static int value(struct sax *x, char type, const unsigned char *s, size_t n)
                         return finding_fail(x, "\"texts.fr.summary\" is not a line of text of "
                                                "at most 1024 bytes");
                 return keep(x, s, n, &f->summary_fr);
+        }
+        if (w == W_TEXT && k == X_REMEDIATION) {
+                struct pending *f = &x->fv[x->nfindings - 1];
+
+                if (type == 's' && util_line_ok((const char *)s, n, REMEDIATION_MAX))
+                        return keep(x, s, n, &f->remediation_fr);
         }
         return 1;
 }
@@ -735,6 +750,12 @@ int intake_parse(struct intake *in, const char *text, size_t len, struct error *
                                 .summary = in->strings + f->summary,
                                 .summary_fr =
                                     f->summary_fr == SIZE_MAX ? NULL : in->strings + f->summary_fr,
+                                .remediation = f->remediation == SIZE_MAX
+                                                   ? NULL
+                                                   : in->strings + f->remediation,
+                                .remediation_fr = f->remediation_fr == SIZE_MAX
+                                                      ? NULL
+                                                      : in->strings + f->remediation_fr,
                                 .subject = f->subject == SIZE_MAX ? "" : in->strings + f->subject,
                                 .status = f->status,
                                 .severity = f->severity,

@@ -36,9 +36,10 @@ struct agent {
 
 /* One finding of a report, as the alert logic needs it. */
 struct store_finding {
-        const char *check, *subject, *summary; /* subject "" when the check has one finding */
-        int status, severity;                  /* enum status, enum severity */
-        const char *summary_fr;                /* the summary in French, or NULL */
+        const char *check, *subject, *summary;    /* subject "" when the check has one finding */
+        int status, severity;                     /* enum status, enum severity */
+        const char *summary_fr;                   /* the summary in French, or NULL */
+        const char *remediation, *remediation_fr; /* what to do, or NULL */
 };
 
 /* What the machine list shows of a machine, from its os and hardware facts

@@ -26,6 +26,11 @@ const char *const store_migrations[] = {
         "ALTER TABLE agents ADD COLUMN ram_mib BIGINT;"
         "ALTER TABLE agents ADD COLUMN disk TEXT;"
         "ALTER TABLE agents ADD COLUMN disk_gb BIGINT",
+
+        /* 12: what to do about an alert, in English and French, as the
+         * agent's finding said (the establishment's "what to do first"). */
+        "ALTER TABLE alerts ADD COLUMN remediation TEXT;"
+        "ALTER TABLE alerts ADD COLUMN remediation_fr TEXT",
 };
 
 const int store_migrations_count = sizeof(store_migrations) / sizeof(store_migrations[0]);

@@ -56,14 +56,16 @@ static const char report_sql[] =
     " RETURNING 1";
 static const char upsert_sql[] =
     "INSERT INTO alerts (agent_id, check_id, subject, severity, summary, status,"
-    " opened_at, last_seen, last_seq, finess, summary_fr)"
-    " VALUES ($1, $2, $3, $4, $5, 'open', $6, $6, $7, $8, $9)"
+    " opened_at, last_seen, last_seq, finess, summary_fr, remediation, remediation_fr)"
+    " VALUES ($1, $2, $3, $4, $5, 'open', $6, $6, $7, $8, $9, $10, $11)"
     " ON CONFLICT (agent_id, check_id, subject) WHERE status <> 'resolved'"
     " DO UPDATE SET severity = excluded.severity, summary = excluded.summary,"
     " summary_fr = excluded.summary_fr, last_seen = excluded.last_seen,"
-    " last_seq = excluded.last_seq";
+    " last_seq = excluded.last_seq, remediation = excluded.remediation,"
+    " remediation_fr = excluded.remediation_fr";
 static const char update_sql[] = "UPDATE alerts SET severity = $2, summary = $3, last_seen = $4,"
-                                 " last_seq = $5, summary_fr = $6 WHERE id = $1";
+                                 " last_seq = $5, summary_fr = $6, remediation = $7,"
+                                 " remediation_fr = $8 WHERE id = $1";
 static const char resolve_sql[] =
     "UPDATE alerts SET status = 'resolved', resolved_at = $2 WHERE id = $1";
 static const char silent_sql[] = "UPDATE alerts SET status = 'resolved', resolved_at = $2"
@@ -221,7 +223,7 @@ static int insert_reports(struct store *s, struct intake *in, size_t n, struct e
 
 static int queue_upsert(struct store *s, const struct item *it, const char *check,
                         const char *subject, const char *severity, const char *summary,
-                        const char *summary_fr, long long seq, struct error *e)
+                        const struct store_finding *f, long long seq, struct error *e)
 {
         const struct sql_arg a[] = { sql_text(it->r->agent_id),
                                      sql_text(check),
@@ -231,9 +233,11 @@ static int queue_upsert(struct store *s, const struct item *it, const char *chec
                                      sql_int(it->in->now),
                                      sql_int(seq),
                                      sql_text(it->finess),
-                                     sql_text(summary_fr) };
+                                     sql_text(f ? f->summary_fr : NULL),
+                                     sql_text(f ? f->remediation : NULL),
+                                     sql_text(f ? f->remediation_fr : NULL) };
 
-        return s->drv->queue(s, upsert_sql, 9, a, NULL, NULL, e);
+        return s->drv->queue(s, upsert_sql, 11, a, NULL, NULL, e);
 }
 
 /* A newer report: its alerts planned against the live ones, then its
@@ -256,16 +260,21 @@ static int queue_findings(struct store *s, struct item *it, struct error *e)
 
                 if (p->act == STORE_INSERT) {
                         rc = queue_upsert(s, it, p->f->check, p->f->subject,
-                                          severity_name(p->f->severity), p->f->summary,
-                                          p->f->summary_fr, r->seq, e);
+                                          severity_name(p->f->severity), p->f->summary, p->f,
+                                          r->seq, e);
                 } else if (p->act == STORE_UPDATE) {
                         const struct sql_arg a[] = {
-                                sql_int(p->id),          sql_text(severity_name(p->f->severity)),
-                                sql_text(p->f->summary), sql_int(in->now),
-                                sql_int(r->seq),         sql_text(p->f->summary_fr)
+                                sql_int(p->id),
+                                sql_text(severity_name(p->f->severity)),
+                                sql_text(p->f->summary),
+                                sql_int(in->now),
+                                sql_int(r->seq),
+                                sql_text(p->f->summary_fr),
+                                sql_text(p->f->remediation),
+                                sql_text(p->f->remediation_fr),
                         };
 
-                        rc = s->drv->queue(s, update_sql, 6, a, NULL, NULL, e);
+                        rc = s->drv->queue(s, update_sql, 8, a, NULL, NULL, e);
                 } else {
                         const struct sql_arg a[] = { sql_int(p->id), sql_int(in->now) };
 

@@ -297,6 +297,14 @@ static char *blob_hex(sqlite3_stmt *st, int col)
 
 static int bind(sqlite3_stmt *st, int n, const struct sql_arg *args)
 {
+        /* A statement wanting more parameters than given is a mistake
+         * PostgreSQL refuses: so does this. */
+        for (int j = 1; j <= sqlite3_bind_parameter_count(st); j++) {
+                const char *name = sqlite3_bind_parameter_name(st, j);
+
+                if (!name || name[0] != '$' || atoi(name + 1) > n)
+                        return SQLITE_RANGE;
+        }
         for (int i = 0; i < n; i++) {
                 const struct sql_arg *a = &args[i];
                 char name[16];

@@ -58,7 +58,13 @@ class ApiError extends Error {
   }
 }
 
+// A page whose answer comes back after another page was asked for is
+// dropped: the later page is the one the person sees.
+class Stale extends Error {}
+let generation = 0;
+
 async function api(method, path, body) {
+  const g = generation;
   const headers = { Accept: "application/json", "Accept-Language": state.lang };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (method !== "GET" && state.session) headers["X-CSRF-Token"] = state.session.csrf_token;
@@ -69,6 +75,7 @@ async function api(method, path, body) {
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
+  if (method === "GET" && g !== generation) throw new Stale();
   const json = text ? JSON.parse(text) : null;
   if (!res.ok) {
     const err = new ApiError(res.status, json);
@@ -359,7 +366,7 @@ async function alertsPage(params) {
   try {
     data = await api("GET", (view === "groups" ? "/api/v1/alerts/groups?" : "/api/v1/alerts?") + q);
   } catch (e) {
-    if (e.status === 401) throw e;
+    if (e.status === 401 || e instanceof Stale) throw e;
     // The filters stay: the person corrects what the message names.
     show(t("alerts.title"), filters, notice(t("error.generic", { m: e.message }), "error"));
     return;
@@ -631,6 +638,7 @@ async function opendataPage() {
 // Routing: #/page/arg?query
 
 async function route() {
+  generation++;
   const [path, query] = (location.hash.slice(1) || "/").split("?");
   const params = new URLSearchParams(query || "");
   const parts = path.split("/").filter(Boolean);
@@ -638,6 +646,7 @@ async function route() {
     try {
       state.session = await api("GET", "/api/v1/session");
     } catch (e) {
+      if (e instanceof Stale) return;
       renderChrome();
       loginPage();
       return;
@@ -664,6 +673,7 @@ async function route() {
       default: location.hash = homeOf(state.session);
     }
   } catch (e) {
+    if (e instanceof Stale) return;
     if (e.status === 401) {
       state.session = null;
       renderChrome();

@@ -328,15 +328,16 @@ static void test_store_alerts_open_once_and_resolve_when_fixed(void **state)
 {
         struct fixture *f = *state;
         const struct store_finding bad[] = {
-                { "backup.recent", "nightly", "30 h old", STATUS_FAIL, SEV_HIGH, NULL },
-                { "backup.recent", "weekly", "fine", STATUS_PASS, SEV_HIGH, NULL },
-                { "patch.updates_pending", "", "3 pending", STATUS_FAIL, SEV_LOW, NULL },
-                { "os.supported", "", "ends soon", STATUS_WARN, SEV_HIGH, NULL },
-                { "antivirus.present", "", "none", STATUS_FAIL, SEV_HIGH, NULL },
+                { "backup.recent", "nightly", "30 h old", STATUS_FAIL, SEV_HIGH, NULL, NULL, NULL },
+                { "backup.recent", "weekly", "fine", STATUS_PASS, SEV_HIGH, NULL, NULL, NULL },
+                { "patch.updates_pending", "", "3 pending", STATUS_FAIL, SEV_LOW, NULL, NULL,
+                  NULL },
+                { "os.supported", "", "ends soon", STATUS_WARN, SEV_HIGH, NULL, NULL, NULL },
+                { "antivirus.present", "", "none", STATUS_FAIL, SEV_HIGH, NULL, NULL, NULL },
         };
         const struct store_finding backup_fixed[] = {
-                { "backup.recent", "nightly", "2 h old", STATUS_PASS, SEV_HIGH, NULL },
-                { "backup.recent", "weekly", "fine", STATUS_PASS, SEV_HIGH, NULL },
+                { "backup.recent", "nightly", "2 h old", STATUS_PASS, SEV_HIGH, NULL, NULL, NULL },
+                { "backup.recent", "weekly", "fine", STATUS_PASS, SEV_HIGH, NULL, NULL, NULL },
         };
         struct store_report r[2] = {
                 report("11111111-1111-4111-8111-111111111111", 1, bad, 5),
@@ -380,10 +381,10 @@ static void test_store_batch_applies_in_order(void **state)
 {
         struct fixture *f = *state;
         const struct store_finding bad[] = {
-                { "antivirus.present", "", "none", STATUS_FAIL, SEV_HIGH, NULL },
+                { "antivirus.present", "", "none", STATUS_FAIL, SEV_HIGH, NULL, NULL, NULL },
         };
         const struct store_finding good[] = {
-                { "antivirus.present", "", "ClamAV", STATUS_PASS, SEV_HIGH, NULL },
+                { "antivirus.present", "", "ClamAV", STATUS_PASS, SEV_HIGH, NULL, NULL, NULL },
         };
         struct agent other = { .id = "b0000000-0000-4000-8000-00000000000b",
                                .finess = "750712184",
@@ -417,10 +418,11 @@ static void test_store_seq_cannot_run_far_ahead(void **state)
 {
         struct fixture *f = *state;
         const struct store_finding bad[] = {
-                { "antivirus.present", "", "no antivirus", STATUS_FAIL, SEV_HIGH, NULL },
+                { "antivirus.present", "", "no antivirus", STATUS_FAIL, SEV_HIGH, NULL, NULL,
+                  NULL },
         };
         const struct store_finding good[] = {
-                { "antivirus.present", "", "ClamAV", STATUS_PASS, SEV_HIGH, NULL },
+                { "antivirus.present", "", "ClamAV", STATUS_PASS, SEV_HIGH, NULL, NULL, NULL },
         };
         struct store_report first = report("11111111-1111-4111-8111-111111111111", 1, bad, 1);
         struct store_report huge =
@@ -455,11 +457,14 @@ static void test_store_alert_follows_its_finding(void **state)
 {
         struct fixture *f = *state;
         const struct store_finding twice[] = {
-                { "patch.security_pending", "", "3 pending", STATUS_FAIL, SEV_HIGH, NULL },
-                { "patch.security_pending", "", "3 pending", STATUS_FAIL, SEV_HIGH, NULL },
+                { "patch.security_pending", "", "3 pending", STATUS_FAIL, SEV_HIGH, NULL, NULL,
+                  NULL },
+                { "patch.security_pending", "", "3 pending", STATUS_FAIL, SEV_HIGH, NULL, NULL,
+                  NULL },
         };
         const struct store_finding worse[] = {
-                { "patch.security_pending", "", "9 pending", STATUS_FAIL, SEV_CRITICAL, NULL },
+                { "patch.security_pending", "", "9 pending", STATUS_FAIL, SEV_CRITICAL, NULL, NULL,
+                  NULL },
         };
         struct store_report r = report("11111111-1111-4111-8111-111111111111", 1, twice, 2);
         struct store_report r2 = report("22222222-2222-4222-8222-222222222222", 2, worse, 1);
@@ -473,8 +478,8 @@ static void test_store_alert_follows_its_finding(void **state)
         assert_int_equal(c.n, 1);
         assert_string_equal(c.lines[0], "patch.security_pending - high open -");
         /* Worse since: the same alert, its severity raised. */
-        assert_int_equal(store_reports_put(f->s, &r2, 1, 1700000200, threshold_medium, NULL, &e),
-                         0);
+        if (store_reports_put(f->s, &r2, 1, 1700000200, threshold_medium, NULL, &e) != 0)
+                fail_msg("%s", e.msg);
         c = alerts(f, "open");
         assert_int_equal(c.n, 1);
         assert_string_equal(c.lines[0], "patch.security_pending - critical open -");
@@ -522,7 +527,7 @@ static void test_store_report_from_another_machine_raises_duplicate(void **state
 {
         struct fixture *f = *state;
         const struct store_finding bad[] = {
-                { "antivirus.present", "", "none", STATUS_FAIL, SEV_HIGH, NULL },
+                { "antivirus.present", "", "none", STATUS_FAIL, SEV_HIGH, NULL, NULL, NULL },
         };
         struct store_report r = report("11111111-1111-4111-8111-111111111111", 1, bad, 1);
         struct collected c;
@@ -621,7 +626,7 @@ static void test_store_alert_acknowledged_in_scope(void **state)
 {
         struct fixture *f = *state;
         const struct store_finding bad[] = {
-                { "antivirus.present", "", "none", STATUS_FAIL, SEV_HIGH, NULL },
+                { "antivirus.present", "", "none", STATUS_FAIL, SEV_HIGH, NULL, NULL, NULL },
         };
         struct store_report r = report("11111111-1111-4111-8111-111111111111", 1, bad, 1);
         struct store_filter other = { .region = "Bretagne", .limit = 1 };
@@ -789,14 +794,14 @@ static void test_store_alerts_at_scale(void **state)
 {
         struct fixture *f = *state;
         struct store_finding one[] = {
-                { "password.empty", "alice", "a", STATUS_FAIL, SEV_CRITICAL, NULL },
-                { "password.empty", "bob", "b", STATUS_FAIL, SEV_CRITICAL, NULL },
-                { "patch.security_pending", "", "p", STATUS_FAIL, SEV_HIGH, NULL },
-                { "backup.offsite", "docs", "o", STATUS_FAIL, SEV_MEDIUM, NULL },
+                { "password.empty", "alice", "a", STATUS_FAIL, SEV_CRITICAL, NULL, NULL, NULL },
+                { "password.empty", "bob", "b", STATUS_FAIL, SEV_CRITICAL, NULL, NULL, NULL },
+                { "patch.security_pending", "", "p", STATUS_FAIL, SEV_HIGH, NULL, NULL, NULL },
+                { "backup.offsite", "docs", "o", STATUS_FAIL, SEV_MEDIUM, NULL, NULL, NULL },
         };
         struct store_finding two[] = {
-                { "password.empty", "carol", "c", STATUS_FAIL, SEV_CRITICAL, NULL },
-                { "antivirus.present", "", "v", STATUS_FAIL, SEV_HIGH, NULL },
+                { "password.empty", "carol", "c", STATUS_FAIL, SEV_CRITICAL, NULL, NULL, NULL },
+                { "antivirus.present", "", "v", STATUS_FAIL, SEV_HIGH, NULL, NULL, NULL },
         };
         struct store_filter fl = { .status = "open", .limit = 100 };
         struct collected c = { .n = 0 };
@@ -863,15 +868,18 @@ static void test_views_machine_score_merges_its_reports(void **state)
         struct fixture *f = *state;
         const struct store_rules *r = baseline_rules(NULL, "");
         struct store_finding first[] = {
-                { "patch.security_pending", "", "3 pending", STATUS_FAIL, SEV_HIGH, NULL },
-                { "os.supported", "", "supported", STATUS_PASS, SEV_HIGH, NULL },
-                { "equipment.ram", "", "4 GiB", STATUS_FAIL, SEV_LOW, NULL },
-                { "password.common", "alice", "common", STATUS_FAIL, SEV_CRITICAL, NULL },
-                { "password.common", "bob", "fine", STATUS_PASS, SEV_CRITICAL, NULL },
-                { "backup.offsite", "docs", "same disk", STATUS_WARN, SEV_MEDIUM, NULL },
+                { "patch.security_pending", "", "3 pending", STATUS_FAIL, SEV_HIGH, NULL, NULL,
+                  NULL },
+                { "os.supported", "", "supported", STATUS_PASS, SEV_HIGH, NULL, NULL, NULL },
+                { "equipment.ram", "", "4 GiB", STATUS_FAIL, SEV_LOW, NULL, NULL, NULL },
+                { "password.common", "alice", "common", STATUS_FAIL, SEV_CRITICAL, NULL, NULL,
+                  NULL },
+                { "password.common", "bob", "fine", STATUS_PASS, SEV_CRITICAL, NULL, NULL, NULL },
+                { "backup.offsite", "docs", "same disk", STATUS_WARN, SEV_MEDIUM, NULL, NULL,
+                  NULL },
         };
         struct store_finding patched[] = {
-                { "patch.security_pending", "", "none", STATUS_PASS, SEV_HIGH, NULL },
+                { "patch.security_pending", "", "none", STATUS_PASS, SEV_HIGH, NULL, NULL, NULL },
         };
         struct view_scope sc = { 0 };
         struct error e;
@@ -921,9 +929,9 @@ static void test_views_machine_list_puts_silent_ones_first(void **state)
 {
         struct fixture *f = *state;
         struct store_finding bad[] = { { "antivirus.present", "", "none", STATUS_FAIL, SEV_HIGH,
-                                         NULL } };
+                                         NULL, NULL, NULL } };
         struct store_finding good[] = { { "antivirus.present", "", "ok", STATUS_PASS, SEV_HIGH,
-                                          NULL } };
+                                          NULL, NULL, NULL } };
         struct view_scope sc = { 0 };
         struct error e;
         json_t *v, *list;
@@ -958,14 +966,14 @@ static void test_views_fleet_per_check(void **state)
 {
         struct fixture *f = *state;
         struct store_finding one[] = {
-                { "password.empty", "alice", "a", STATUS_FAIL, SEV_CRITICAL, NULL },
-                { "password.empty", "bob", "b", STATUS_PASS, SEV_CRITICAL, NULL },
-                { "antivirus.present", "", "ok", STATUS_PASS, SEV_HIGH, NULL },
-                { "disk.encryption", "", "n/a", STATUS_SKIP, SEV_MEDIUM, NULL },
+                { "password.empty", "alice", "a", STATUS_FAIL, SEV_CRITICAL, NULL, NULL, NULL },
+                { "password.empty", "bob", "b", STATUS_PASS, SEV_CRITICAL, NULL, NULL, NULL },
+                { "antivirus.present", "", "ok", STATUS_PASS, SEV_HIGH, NULL, NULL, NULL },
+                { "disk.encryption", "", "n/a", STATUS_SKIP, SEV_MEDIUM, NULL, NULL, NULL },
         };
         struct store_finding two[] = {
-                { "antivirus.present", "", "none", STATUS_FAIL, SEV_HIGH, NULL },
-                { "patch_x.y_z", "", "w", STATUS_WARN, SEV_LOW, NULL },
+                { "antivirus.present", "", "none", STATUS_FAIL, SEV_HIGH, NULL, NULL, NULL },
+                { "patch_x.y_z", "", "w", STATUS_WARN, SEV_LOW, NULL, NULL, NULL },
         };
         struct view_scope sc = { 0 };
         struct error e;
@@ -1010,10 +1018,10 @@ static void test_views_weekly_trend_from_kept_scores(void **state)
         struct fixture *f = *state;
         const struct store_rules *r = baseline_rules(NULL, "");
         struct store_finding bad[] = {
-                { "antivirus.present", "", "none", STATUS_FAIL, SEV_HIGH, NULL },
+                { "antivirus.present", "", "none", STATUS_FAIL, SEV_HIGH, NULL, NULL, NULL },
         };
         struct store_finding good[] = {
-                { "antivirus.present", "", "clamav", STATUS_PASS, SEV_HIGH, NULL },
+                { "antivirus.present", "", "clamav", STATUS_PASS, SEV_HIGH, NULL, NULL, NULL },
         };
         struct view_scope sc = { .finess = "750712184" };
         struct error e;
@@ -1041,7 +1049,8 @@ static void test_views_plan_checks_open_and_resolve(void **state)
         struct fixture *f = *state;
         const struct store_rules *r = baseline_rules(NULL, "");
         struct store_finding backup[] = {
-                { "backup.recent", "dossiers", "12 h old", STATUS_PASS, SEV_HIGH, NULL },
+                { "backup.recent", "dossiers", "12 h old", STATUS_PASS, SEV_HIGH, NULL, NULL,
+                  NULL },
         };
         json_t *ex = json_pack("{s:s, s:s, s:s, s:i, s:s}", "kind", "exercise", "date",
                                "2026-06-02", "scenario", "ransomware on the care records",
@@ -1130,7 +1139,8 @@ static void test_views_sweep_past_2038(void **state)
         const struct store_rules *r = baseline_rules(NULL, "");
         const long long later = 2200000000LL; /* 2039-09-18 */
         struct store_finding backup[] = {
-                { "backup.recent", "dossiers", "12 h old", STATUS_PASS, SEV_HIGH, NULL },
+                { "backup.recent", "dossiers", "12 h old", STATUS_PASS, SEV_HIGH, NULL, NULL,
+                  NULL },
         };
         struct collected c;
         struct error e;
@@ -1149,17 +1159,17 @@ static void test_views_equipment_ranking(void **state)
         struct fixture *f = *state;
         const struct store_rules *r = baseline_rules(NULL, "");
         struct store_finding old[] = {
-                { "equipment.win11_ready", "", "no", STATUS_FAIL, SEV_LOW, NULL },
-                { "equipment.ram", "", "4 GiB", STATUS_FAIL, SEV_LOW, NULL },
+                { "equipment.win11_ready", "", "no", STATUS_FAIL, SEV_LOW, NULL, NULL, NULL },
+                { "equipment.ram", "", "4 GiB", STATUS_FAIL, SEV_LOW, NULL, NULL, NULL },
         };
-        struct store_finding ram[] = { { "equipment.ram", "", "4 GiB", STATUS_FAIL, SEV_LOW,
-                                         NULL } };
+        struct store_finding ram[] = { { "equipment.ram", "", "4 GiB", STATUS_FAIL, SEV_LOW, NULL,
+                                         NULL, NULL } };
         struct store_finding both[] = {
-                { "equipment.ram", "", "4 GiB", STATUS_FAIL, SEV_LOW, NULL },
-                { "equipment.storage", "", "hdd", STATUS_FAIL, SEV_LOW, NULL },
+                { "equipment.ram", "", "4 GiB", STATUS_FAIL, SEV_LOW, NULL, NULL, NULL },
+                { "equipment.storage", "", "hdd", STATUS_FAIL, SEV_LOW, NULL, NULL, NULL },
         };
         struct store_finding fine[] = {
-                { "equipment.win11_ready", "", "yes", STATUS_PASS, SEV_LOW, NULL },
+                { "equipment.win11_ready", "", "yes", STATUS_PASS, SEV_LOW, NULL, NULL, NULL },
         };
         struct view_scope all = { 0 };
         struct error e;
@@ -1227,8 +1237,8 @@ static void test_views_opendata_suppresses_small_cells(void **state)
         const struct store_rules *r = baseline_rules(NULL, "");
         static const char *const paris[] = { "750000010", "750000028", "750000036", "750000044",
                                              "750000051" };
-        struct store_finding fine[] = { { "os.supported", "", "yes", STATUS_PASS, SEV_HIGH,
-                                          NULL } };
+        struct store_finding fine[] = { { "os.supported", "", "yes", STATUS_PASS, SEV_HIGH, NULL,
+                                          NULL, NULL } };
         json_t *v, *deps, *o, *ex;
         struct error e;
         char agent[40];
