@@ -139,8 +139,8 @@ enum { X_SUMMARY, X_REMEDIATION };
 static const char *const root_keys[] = { "schema",       "report_id", "seq",      "agent",
                                          "collected_at", "facts",     "findings", NULL };
 static const char *const agent_keys[] = { "id", "hostname", "interval", "machine", NULL };
-static const char *const finding_keys[] = { "check",   "status", "severity", "summary",
-                                            "subject", "texts",  NULL };
+static const char *const finding_keys[] = { "check",   "status", "severity",    "summary",
+                                            "subject", "texts",  "remediation", NULL };
 /* A finding's texts in other languages than its own English: those the
  * collector shows (French), each a summary and a remediation. */
 static const char *const texts_keys[] = { "fr", NULL };

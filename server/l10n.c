@@ -153,6 +153,8 @@ void l10n_alerts(json_t *alerts, const struct msgcat *cat)
                 const char *check = json_string_value(json_object_get(a, "check"));
                 const char *summary = json_string_value(json_object_get(a, "summary"));
                 const char *fr = json_string_value(json_object_get(a, "summary_fr"));
+                const char *rem = json_string_value(json_object_get(a, "remediation"));
+                const char *rem_fr = json_string_value(json_object_get(a, "remediation_fr"));
                 char buf[1024];
 
                 if (cat && check && summary) {
@@ -161,7 +163,14 @@ void l10n_alerts(json_t *alerts, const struct msgcat *cat)
                         if (t != summary)
                                 json_object_set_new(a, "summary", json_string(t));
                 }
+                if (cat && rem) {
+                        const char *t = rem_fr && *rem_fr ? rem_fr : lang_tr(cat, rem);
+
+                        if (t != rem)
+                                json_object_set_new(a, "remediation", json_string(t));
+                }
                 json_object_del(a, "summary_fr");
+                json_object_del(a, "remediation_fr");
         }
 }
 

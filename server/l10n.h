@@ -28,7 +28,8 @@ extern const char *const l10n_collector_texts[];
 const char *l10n_summary(const struct msgcat *cat, const char *check, const char *summary,
                          const char *summary_fr, char *buf, size_t size);
 /* Each object of the array alerts, in cat's language: "summary" from
- * "summary" and "summary_fr" (which goes) and "check". */
+ * "summary", "summary_fr" and "check", "remediation" from "remediation"
+ * and "remediation_fr" (the _fr keys go). */
 void l10n_alerts(json_t *alerts, const struct msgcat *cat);
 /* Each finding of the array findings, in cat's language: "summary" and
  * "remediation" from the finding's "texts" (which goes). */

@@ -6,13 +6,36 @@
 #include "l10n.h"
 #include "route.h"
 
-static int answer_csv(struct query_job *q, const char *list, const char *const *columns)
+/* A column: its key, and its header for a reader of another language than
+ * the keys' (translated from the English given). */
+struct column {
+        const char *key, *header;
+};
+
+#define COLUMNS_MAX 16
+
+/* The answer as CSV when asked: for a French reader, ';', a decimal comma
+ * and French headers, as French spreadsheets read it; last, a row after the
+ * others (NULL: none). */
+static int answer_csv(struct query_job *q, const char *list, const struct column *columns,
+                      const json_t *last)
 {
+        const char *keys[COLUMNS_MAX + 1], *headers[COLUMNS_MAX];
+        struct csv_format fmt = { ',', '.', NULL, last };
+        size_t n = 0;
         int rc;
 
         if (!q->csv)
                 return 0;
-        rc = view_csv(json_object_get(q->out, list), columns, &q->text, &q->text_len);
+        for (; columns[n].key && n < COLUMNS_MAX; n++) {
+                keys[n] = columns[n].key;
+                headers[n] = lang_tr(q->cat, columns[n].header);
+        }
+        keys[n] = NULL;
+        if (q->cat) {
+                fmt = (struct csv_format){ ';', ',', headers, last };
+        }
+        rc = view_csv(json_object_get(q->out, list), keys, &fmt, &q->text, &q->text_len);
         json_decref(q->out);
         q->out = NULL;
         return rc;
@@ -20,24 +43,35 @@ static int answer_csv(struct query_job *q, const char *list, const char *const *
 
 static int query_equipment(struct store *s, struct query_job *q, struct error *e)
 {
-        static const char *const columns[] = { "need_rank",
-                                               "finess",
-                                               "name",
-                                               "region",
-                                               "department",
-                                               "machines",
-                                               "to_replace",
-                                               "to_upgrade",
-                                               "ram_upgrades",
-                                               "ssd_upgrades",
-                                               "estimated_cost_eur",
-                                               "hygiene_score",
-                                               "need",
-                                               NULL };
+        static const struct column columns[] = {
+                { "need_rank", N_("Rank by need") },
+                { "finess", N_("FINESS") },
+                { "name", N_("Establishment") },
+                { "region", N_("Region") },
+                { "department", N_("Département") },
+                { "machines", N_("Machines") },
+                { "to_replace", N_("To replace") },
+                { "to_upgrade", N_("To upgrade") },
+                { "ram_upgrades", N_("RAM upgrades") },
+                { "ssd_upgrades", N_("SSD upgrades") },
+                { "estimated_cost_eur", N_("Estimated cost (EUR)") },
+                { "hygiene_score", N_("Hygiene score") },
+                { "need", N_("Need") },
+                { NULL, NULL },
+        };
         struct view_scope sc = api_scope(q);
+        json_t *total;
         int rc = view_equipment(s, api_rules(q), &sc, time(NULL), &q->out, e);
 
-        return rc < 0 ? rc : answer_csv(q, "establishments", columns);
+        if (rc < 0)
+                return rc;
+        /* The totals' row, named in the name column. */
+        total = json_deep_copy(json_object_get(q->out, "total"));
+        json_object_set_new(total, "name", json_string(lang_tr(q->cat, "Total")));
+        json_object_del(total, "establishments");
+        rc = answer_csv(q, "establishments", columns, total);
+        json_decref(total);
+        return rc;
 }
 
 static int query_progress(struct store *s, struct query_job *q, struct error *e)
@@ -47,13 +81,19 @@ static int query_progress(struct store *s, struct query_job *q, struct error *e)
 
 static int query_opendata(struct store *s, struct query_job *q, struct error *e)
 {
-        static const char *const columns[] = { "department",         "establishments",
-                                               "machines",           "median_score",
-                                               "supported_os_share", "equipment_flagged_share",
-                                               "exercise_share",     NULL };
+        static const struct column columns[] = {
+                { "department", N_("Département") },
+                { "establishments", N_("Establishments") },
+                { "machines", N_("Machines") },
+                { "median_score", N_("Median hygiene score") },
+                { "supported_os_share", N_("Share of machines on a supported system") },
+                { "equipment_flagged_share", N_("Share of machines to equip") },
+                { "exercise_share", N_("Share of establishments with an exercise") },
+                { NULL, NULL },
+        };
         int rc = view_opendata(s, api_rules(q), time(NULL), &q->out, e);
 
-        return rc < 0 ? rc : answer_csv(q, "departments", columns);
+        return rc < 0 ? rc : answer_csv(q, "departments", columns, NULL);
 }
 
 /* ?format=csv, or a path ending in .csv, asks for CSV. 0, or -EINVAL. */

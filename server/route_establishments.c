@@ -34,8 +34,10 @@ static int query_establishment(struct store *s, struct query_job *q, struct erro
         if (rc < 0)
                 return rc;
         rc = api_not_found(q, view_establishment(s, api_rules(q), &sc, time(NULL), &q->out, e), e);
-        if (rc == 0)
+        if (rc == 0) {
                 l10n_alerts(json_object_get(q->out, "plan_alerts"), q->cat);
+                l10n_alerts(json_object_get(q->out, "priorities"), q->cat);
+        }
         return rc;
 }
 

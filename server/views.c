@@ -16,7 +16,10 @@
 #include "util.h"
 #include "views.h"
 
-#define HISTORY_DAYS    365
+#define HISTORY_DAYS 365
+#define SEVERITY_RANK_SQL                                                                          \
+        "CASE al.severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2"          \
+        " WHEN 'low' THEN 3 ELSE 4 END"
 #define MACHINE_REPORTS 48 /* newest reports a machine page merges */
 #define NEED_SHARE      70 /* percent of the need that is the share of machines flagged */
 
@@ -287,6 +290,46 @@ static json_t *weekly(const json_t *history, time_t now)
         return weeks;
 }
 
+/* What to do first at an establishment: its open alerts by check, the most
+ * severe first, then those touching the most machines, three of them; each
+ * with what to do (the most severe alert's), and whether it is the
+ * establishment's own to do or its IT provider's. */
+static const char priorities_sql[] =
+    "SELECT al.check_id, min(" SEVERITY_RANK_SQL ") AS worst, count(DISTINCT al.agent_id) AS m,"
+    " count(*) AS n, min(al.subject), max(al.remediation), max(al.remediation_fr)"
+    " FROM alerts al WHERE al.finess = $1 AND al.status <> 'resolved'"
+    " GROUP BY al.check_id ORDER BY worst, m DESC, n DESC, al.check_id LIMIT 3";
+static const char *const priority_keys[] = { "check",   "#worst",      "#machines",      "#alerts",
+                                             "subject", "remediation", "remediation_fr", NULL };
+
+/* The checks an establishment sees to itself: the plan's records, and a
+ * machine that has gone silent (is it on, is it connected?). The rest is
+ * its IT provider's. */
+static const char *const own_checks[] = { "establishment.crisis_exercise",
+                                          "establishment.awareness", "backup.restore_tested",
+                                          "agent.silent", NULL };
+
+static void priorities_finish(json_t *list)
+{
+        json_t *o;
+        size_t i;
+
+        json_array_foreach(list, i, o)
+        {
+                const char *check = json_string_value(json_object_get(o, "check"));
+                json_int_t worst = json_integer_value(json_object_get(o, "worst"));
+                const char *who = "it";
+
+                for (const char *const *c = own_checks; *c; c++)
+                        if (check && strcmp(*c, check) == 0)
+                                who = "you";
+                json_object_set_new(o, "severity",
+                                    json_string(severity_name(SEV_CRITICAL - (int)worst)));
+                json_object_set_new(o, "for", json_string(who));
+                json_object_del(o, "worst");
+        }
+}
+
 int view_establishment(struct store *s, const struct store_rules *r, const struct view_scope *sc,
                        time_t now, json_t **out, struct error *e)
 {
@@ -302,7 +345,8 @@ int view_establishment(struct store *s, const struct store_rules *r, const struc
                                                   "summary_fr", "#opened_at", NULL };
         static const char *const job_keys[] = { "job", "@last_restore_test", NULL };
         struct est_list l;
-        json_t *o, *history = NULL, *machines = NULL, *records = NULL, *alerts = NULL, *jobs = NULL;
+        json_t *o, *history = NULL, *machines = NULL, *records = NULL, *alerts = NULL, *jobs = NULL,
+                   *priorities = NULL;
         char since[24], finess[10];
         const char *p[2] = { finess, since };
         int rc;
@@ -340,6 +384,7 @@ int view_establishment(struct store *s, const struct store_rules *r, const struc
                         " WHERE finess = $1 AND agent_id IS NULL AND status <> 'resolved'"
                         " ORDER BY check_id, subject",
                         1, p, check_keys, &alerts, e)) < 0 ||
+            (rc = table(s, priorities_sql, 1, p, priority_keys, &priorities, e)) < 0 ||
             (rc = table(s,
                         "SELECT j.job, (SELECT max(r.day) FROM records r WHERE r.finess = j.finess"
                         "   AND r.kind = 'restore_test' AND r.title = j.job"
@@ -351,8 +396,11 @@ int view_establishment(struct store *s, const struct store_rules *r, const struc
                 json_decref(machines);
                 json_decref(records);
                 json_decref(alerts);
+                json_decref(priorities);
                 return rc;
         }
+        priorities_finish(priorities);
+        json_object_set_new(o, "priorities", priorities);
         json_object_set_new(o, "plan_percent", json_integer(r->plan_percent));
         json_object_set_new(o, "weekly", weekly(history, now));
         json_object_set_new(o, "history", history);
@@ -534,12 +582,13 @@ struct ranked {
         double need;
 };
 
+/* -1 for an establishment no machine has reported for: no data, not no need. */
 static double need_of(const struct est *x)
 {
         double flagged = x->machines ? (double)(x->to_replace + x->to_upgrade) / x->machines : 0;
         double gap = x->score >= 0 ? (100.0 - x->score) / 100.0 : 0;
 
-        return x->machines ? NEED_SHARE * flagged + (100 - NEED_SHARE) * gap : 0;
+        return x->machines && x->score >= 0 ? NEED_SHARE * flagged + (100 - NEED_SHARE) * gap : -1;
 }
 
 static int by_need(const void *a, const void *b)
@@ -557,7 +606,9 @@ int view_equipment(struct store *s, const struct store_rules *r, const struct vi
                    time_t now, json_t **out, struct error *e)
 {
         struct est_list l;
+        struct est total = { 0 };
         struct ranked *v;
+        long cost = 0, unknown = 0;
         json_t *list;
         int rc = summaries(s, r, sc, now, false, &l, e);
 
@@ -580,24 +631,38 @@ int view_equipment(struct store *s, const struct store_rules *r, const struct vi
         list = json_array();
         for (size_t i = 0; i < l.n; i++) {
                 const struct est *x = v[i].x;
+                bool known = v[i].need >= 0;
 
+                total.machines += x->machines;
+                total.to_replace += x->to_replace;
+                total.to_upgrade += x->to_upgrade;
+                total.ram += x->ram;
+                total.ssd += x->ssd;
+                cost += v[i].cost;
+                unknown += !known;
                 json_array_append_new(
                     list,
-                    json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:f,"
-                              " s:I}",
+                    json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o}",
                               "finess", x->finess, "name", x->name, "region", x->region,
                               "department", x->department, "machines", (json_int_t)x->machines,
                               "to_replace", (json_int_t)x->to_replace, "to_upgrade",
                               (json_int_t)x->to_upgrade, "ram_upgrades", (json_int_t)x->ram,
                               "ssd_upgrades", (json_int_t)x->ssd, "estimated_cost_eur",
                               (json_int_t)v[i].cost, "hygiene_score", maybe_int(x->score), "need",
-                              round(v[i].need * 10) / 10, "need_rank", (json_int_t)(i + 1)));
+                              known ? json_real(round(v[i].need * 10) / 10) : json_null(),
+                              "need_rank",
+                              known ? json_integer((json_int_t)(i + 1)) : json_null()));
         }
         free(v);
         free(l.v);
-        *out = json_pack("{s:o, s:{s:I, s:I, s:I}}", "establishments", list, "costs_eur", "pc",
-                         (json_int_t)r->cost_pc, "ram", (json_int_t)r->cost_ram, "ssd",
-                         (json_int_t)r->cost_ssd);
+        *out = json_pack(
+            "{s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}, s:{s:I, s:I, s:I}}",
+            "establishments", list, "total", "establishments", (json_int_t)l.n, "without_data",
+            (json_int_t)unknown, "machines", (json_int_t)total.machines, "to_replace",
+            (json_int_t)total.to_replace, "to_upgrade", (json_int_t)total.to_upgrade,
+            "ram_upgrades", (json_int_t)total.ram, "ssd_upgrades", (json_int_t)total.ssd,
+            "estimated_cost_eur", (json_int_t)cost, "costs_eur", "pc", (json_int_t)r->cost_pc,
+            "ram", (json_int_t)r->cost_ram, "ssd", (json_int_t)r->cost_ssd);
         return 0;
 }
 
@@ -760,18 +825,24 @@ int view_opendata(struct store *s, const struct store_rules *r, time_t now, json
 /* CSV (RFC 4180). A text cell that a spreadsheet would take for a formula
  * starts with a quote mark. */
 
-static void csv_cell(FILE *f, const json_t *v)
+static void csv_cell(FILE *f, const json_t *v, const struct csv_format *fmt)
 {
         const char *t;
+        char num[64];
 
         if (json_is_integer(v)) {
                 fprintf(f, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
         } else if (json_is_real(v)) {
-                fprintf(f, "%g", json_real_value(v));
+                snprintf(num, sizeof(num), "%g", json_real_value(v));
+                for (char *c = num; *c; c++)
+                        if (*c == '.')
+                                *c = fmt->decimal;
+                fputs(num, f);
         } else if ((t = json_string_value(v))) {
                 bool formula = strchr("=+-@\t\r", *t) && *t;
+                const char special[] = { fmt->separator, '"', '\r', '\n', '\0' };
 
-                if (!formula && !t[strcspn(t, ",\"\r\n")]) {
+                if (!formula && !t[strcspn(t, special)]) {
                         fputs(t, f);
                         return;
                 }
@@ -787,26 +858,45 @@ static void csv_cell(FILE *f, const json_t *v)
         }
 }
 
-int view_csv(const json_t *list, const char *const *columns, char **csv, size_t *len)
+static void csv_row(FILE *f, const json_t *row, const char *const *columns,
+                    const struct csv_format *fmt)
 {
+        for (int c = 0; columns[c]; c++) {
+                if (c)
+                        fputc(fmt->separator, f);
+                csv_cell(f, json_object_get(row, columns[c]), fmt);
+        }
+        fputs("\r\n", f);
+}
+
+int view_csv(const json_t *list, const char *const *columns, const struct csv_format *fmt,
+             char **csv, size_t *len)
+{
+        static const struct csv_format plain = { ',', '.', NULL, NULL };
         FILE *f = open_memstream(csv, len);
         const json_t *row;
         size_t i;
 
         if (!f)
                 return -ENOMEM;
-        for (int c = 0; columns[c]; c++)
-                fprintf(f, "%s%s", c ? "," : "", columns[c]);
+        if (!fmt)
+                fmt = &plain;
+        fputs("\xef\xbb\xbf", f);
+        for (int c = 0; columns[c]; c++) {
+                json_t *h = json_string(fmt->headers ? fmt->headers[c] : columns[c]);
+
+                if (c)
+                        fputc(fmt->separator, f);
+                csv_cell(f, h, fmt);
+                json_decref(h);
+        }
         fputs("\r\n", f);
         json_array_foreach(list, i, row)
         {
-                for (int c = 0; columns[c]; c++) {
-                        if (c)
-                                fputc(',', f);
-                        csv_cell(f, json_object_get(row, columns[c]));
-                }
-                fputs("\r\n", f);
+                csv_row(f, row, columns, fmt);
         }
+        if (fmt->last)
+                csv_row(f, fmt->last, columns, fmt);
         return fclose(f) == 0 ? 0 : -ENOMEM;
 }
 

@@ -56,9 +56,19 @@ int view_progress(struct store *s, const struct store_rules *r, const struct vie
 int view_opendata(struct store *s, const struct store_rules *r, time_t now, json_t **out,
                   struct error *e);
 
+/* How a CSV is written: for a French spreadsheet, ';' between cells and a
+ * decimal comma; headers (NULL: the columns' keys); a last row (NULL:
+ * none). Every CSV starts with a UTF-8 byte order mark, which spreadsheets
+ * need to read accents right. */
+struct csv_format {
+        char separator, decimal;
+        const char *const *headers;
+        const json_t *last;
+};
 /* A view's "establishments" (or "departments") list as CSV, columns in
- * the order given; *csv malloc'ed. */
-int view_csv(const json_t *list, const char *const *columns, char **csv, size_t *len);
+ * the order given; *csv malloc'ed. fmt NULL: ',' and '.'. */
+int view_csv(const json_t *list, const char *const *columns, const struct csv_format *fmt,
+             char **csv, size_t *len);
 
 /* One record as the establishment page lists it; -ENOENT when none. */
 int view_record(struct store *s, long long id, json_t **out, struct error *e);

@@ -444,19 +444,24 @@ async function establishmentsPage() {
       list.map((e) => [link("#/establishment/" + e.finess, e.name), e.department, scoreBadge(e.hygiene_score), trendText(e.trend), num(e.machines), num(e.open_alerts), day(e.last_exercise)])));
 }
 
+// A record of the plan: what was done, with the alert it resolves said
+// once saved. A restore test names one of the backups the machines report,
+// and its result is chosen, never assumed.
 function recordForm(finess, kind, titleKey, fields, jobs) {
   const live = h("div", { "aria-live": "polite" });
   const id = (n) => `${kind}-${n}`;
+  const choose = h("option", { value: "" }, t("form.choose"));
   const controls = fields.map(([name, labelKey, type]) => {
     let input;
     if (type === "textarea") input = h("textarea", { id: id(name), name, rows: "3", maxlength: "4000" });
     else if (type === "result")
-      input = h("select", { id: id(name), name }, h("option", { value: "success" }, t("form.success")), h("option", { value: "failure" }, t("form.failure")));
+      input = h("select", { id: id(name), name, required: true }, choose.cloneNode(true), h("option", { value: "success" }, t("form.success")), h("option", { value: "failure" }, t("form.failure")));
     else if (type === "job")
-      input = h("input", { id: id(name), name, required: true, maxlength: "500", list: id("jobs") });
+      input = h("select", { id: id(name), name, required: true, disabled: !jobs.length }, choose.cloneNode(true), jobs.map((j) => h("option", { value: j.job }, j.job)));
     else input = h("input", { id: id(name), name, type, required: type !== "textarea", min: type === "number" ? "0" : null, max: type === "date" ? new Date().toISOString().slice(0, 10) : null, maxlength: type === "text" ? "500" : null });
     return h("div.field", {}, h("label", { for: id(name) }, t(labelKey)), input);
   });
+  const none = kind === "restore_test" && !jobs.length;
   const form = h("form.card.record", {
     "aria-labelledby": id("title"),
     onsubmit: async (ev) => {
@@ -468,17 +473,39 @@ function recordForm(finess, kind, titleKey, fields, jobs) {
         else if (v !== "" || type !== "textarea") body[name] = v;
       }
       try {
-        await api("POST", `/api/v1/establishments/${finess}/records`, body);
-        live.replaceChildren(notice(t("form.saved")));
-        setTimeout(route, 600);
+        const r = await api("POST", `/api/v1/establishments/${finess}/records`, body);
+        const resolved = (r.resolved || []).map((a) => checkName(a.check) + (a.subject ? " — " + a.subject : ""));
+        live.replaceChildren(notice(resolved.length ? t("form.saved_resolved", { a: resolved.join(", ") })
+          : body.result === "failure" ? t("form.saved_failed") : t("form.saved")));
+        setTimeout(route, 1500);
       } catch (e) {
         live.replaceChildren(notice(t("error.generic", { m: e.message }), "error"));
       }
     },
-  }, h("h3", { id: id("title") }, t(titleKey)), controls,
-  h("datalist", { id: id("jobs") }, (jobs || []).map((j) => h("option", { value: j.job }))),
-  h("button", { type: "submit" }, t("form.save")), live);
+  }, h("h3", { id: id("title") }, t(titleKey)),
+  none ? h("p", {}, t("form.no_jobs")) : "",
+  controls,
+  h("button", { type: "submit", disabled: none }, t("form.save")), live);
   return form;
+}
+
+const SEVERITY_RANK = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
+
+// What to do first: three things, each with the part the reader does and
+// the part for the IT provider (the technical fix, folded away).
+function todoList(items, forms) {
+  if (!items.length) return notice(t("todo.nothing"));
+  return h("ol.todo", {}, items.map((p) => {
+    const who = p.count !== undefined ? (p.count > 1 ? t("todo.cases", { n: p.count }) : "")
+      : p.machines ? t("todo.machines", { n: p.machines }) : t("todo.establishment");
+    const you = p.for === "you" ? t("todo.you." + p.check, { s: p.subject || "" }) : t("todo.you.it");
+    const form = forms && forms[p.check];
+    return h("li.todo-item", {},
+      h("h3", {}, severityBadge(p.severity), " ", checkName(p.check), who ? [" ", h("span.label", {}, "— " + who)] : ""),
+      h("p", {}, h("strong", {}, t("todo.for_you") + " : "), you,
+        form ? [" ", h("button.small", { type: "button", onclick: () => { const el = document.getElementById(form); el.scrollIntoView(); el.focus(); } }, t("todo.record"))] : ""),
+      p.remediation ? h("details.alt", {}, h("summary", {}, t("todo.for_it")), h("p.remediation", {}, p.remediation)) : "");
+  }));
 }
 
 async function establishmentPage(finess) {
@@ -487,7 +514,11 @@ async function establishmentPage(finess) {
   const plan = e.plan_alerts.length
     ? h("ul.plan", {}, e.plan_alerts.map((a) => h("li", {}, severityBadge(a.severity), " ", checkName(a.check), a.subject ? " — " + a.subject : "", " : ", a.summary)))
     : notice(t("est.plan_ok"));
+  const noMachine = !e.machines.length;
   show(e.name,
+    noMachine ? notice(t("est.no_machine"), "error") : "",
+    h("section", { "aria-labelledby": "todo-title" }, h("h2", { id: "todo-title" }, t("todo.title")),
+      todoList(e.priorities || [], { "establishment.crisis_exercise": "exercise-date", "establishment.awareness": "awareness-date", "backup.restore_tested": "restore_test-date" })),
     h("section.summary", { "aria-label": t("est.score") },
       h("div.big", {}, h("span.label", {}, t("est.score")), scoreBadge(e.hygiene_score, true), h("span.trend", {}, trendText(e.trend))),
       h("dl.parts", { "aria-label": t("score.how") },
@@ -519,10 +550,20 @@ async function establishmentPage(finess) {
 
 async function machinePage(id) {
   const m = await api("GET", "/api/v1/agents/" + encodeURIComponent(id));
-  const order = { fail: 0, error: 1, warn: 2, pass: 3, skip: 4 };
-  const findings = m.findings.slice().sort((a, b) => order[a.status] - order[b.status] || a.check.localeCompare(b.check));
+  // What fails first, the most severe first; then warnings, passes, skips.
+  const order = { fail: 0, error: 0, warn: 1, pass: 2, skip: 3 };
+  const findings = m.findings.slice().sort((a, b) => order[a.status] - order[b.status] ||
+    SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || checkName(a.check).localeCompare(checkName(b.check), state.lang));
+  const byCheck = new Map();
+  for (const f of findings.filter((f) => order[f.status] === 0)) {
+    const p = byCheck.get(f.check) || { check: f.check, severity: f.severity, count: 0, for: "it", remediation: f.remediation };
+    p.count++;
+    byCheck.set(f.check, p);
+  }
+  const priorities = [...byCheck.values()].sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || b.count - a.count).slice(0, 3);
   const history = m.history.map((d) => ({ label: day(d.day), score: d.score }));
   show(t("machine.title", { h: m.hostname }),
+    h("section", { "aria-labelledby": "todo-title" }, h("h2", { id: "todo-title" }, t("todo.title")), todoList(priorities, null)),
     h("section.summary", { "aria-label": t("est.score") },
       h("div.big", {}, h("span.label", {}, t("est.score")), scoreBadge(m.hygiene_score, true)),
       h("dl", {},
@@ -602,17 +643,54 @@ async function checkMachinesPage(params) {
     pager(data, params, "#/checks"));
 }
 
-async function equipmentPage() {
-  const data = await api("GET", "/api/v1/equipment");
+// The funders' ranking: by region and département, with its total, the
+// need explained, and an export French spreadsheets open as they are.
+async function equipmentPage(params) {
+  const q = new URLSearchParams();
+  for (const k of ["region", "department"]) if (params.get(k)) q.set(k, params.get(k));
+  let data;
+  const form = (regions) => h("form.filters", {
+    "aria-label": t("filter.label"),
+    onsubmit: (ev) => {
+      ev.preventDefault();
+      const p = new URLSearchParams();
+      for (const [k, v] of new FormData(ev.target)) if (v) p.set(k, v);
+      location.hash = "#/equipment?" + p;
+    },
+  },
+  field("f-region", t("col.region"), h("select", { id: "f-region", name: "region" },
+    [["", t("filter.all")], ...regions.map((r) => [r, r])].map(([v, text]) => h("option", { value: v, selected: (params.get("region") || "") === v }, text)))),
+  field("f-department", t("filter.department"), h("input", { id: "f-department", name: "department", value: params.get("department") || "", maxlength: "3", size: "3" })),
+  h("button", { type: "submit" }, t("filter.apply")));
+  if (!state.regions) {
+    const all = await api("GET", "/api/v1/equipment");
+    state.regions = [...new Set(all.establishments.map((e) => e.region))].sort((a, b) => a.localeCompare(b, state.lang));
+  }
+  try {
+    data = await api("GET", "/api/v1/equipment?" + q);
+  } catch (e) {
+    if (e.status === 401 || e instanceof Stale) throw e;
+    show(t("equip.title"), form(state.regions), notice(t("error.generic", { m: e.message }), "error"));
+    return;
+  }
   const list = data.establishments;
   const top = list.slice(0, 10).filter((e) => e.estimated_cost_eur > 0);
   const max = Math.max(1, ...top.map((e) => e.estimated_cost_eur));
+  const csv = new URLSearchParams(q);
+  csv.set("format", "csv");
+  csv.set("lang", state.lang);
+  const tot = data.total;
+  const rows = list.map((e) => [e.need_rank === null ? "—" : String(e.need_rank), e.name, e.finess, e.department, num(e.machines), num(e.to_replace), num(e.to_upgrade), num(e.estimated_cost_eur), scoreBadge(e.hygiene_score),
+    e.need === null ? h("span.label", {}, t("equip.no_data")) : num(e.need)]);
+  rows.push([h("strong", {}, t("equip.total")), t("equip.total_of", { n: num(tot.establishments) }), "", "", num(tot.machines), num(tot.to_replace), num(tot.to_upgrade), h("strong", {}, num(tot.estimated_cost_eur)), "", ""]);
   show(t("equip.title"),
     h("p", {}, t("equip.intro", data.costs_eur)),
-    h("p", {}, h("a.button", { href: "/api/v1/equipment?format=csv&lang=" + state.lang, download: "hygie-equipment.csv" }, t("equip.csv"))),
+    h("p", {}, t("equip.need")),
+    form(state.regions),
+    h("p", {}, h("a.button", { href: "/api/v1/equipment?" + csv, download: "hygie-equipement.csv" }, t("equip.csv"))),
+    tot.without_data ? notice(t("equip.without_data", { n: tot.without_data })) : "",
     top.length ? barChart(t("equip.chart"), top.map((e) => ({ label: e.name, value: e.estimated_cost_eur, text: num(e.estimated_cost_eur) + " €" })), max) : "",
-    table(t("equip.title"), [t("col.rank"), t("col.establishment"), "FINESS", t("col.department"), t("col.machines"), t("col.to_replace"), t("col.to_upgrade"), t("col.cost"), t("col.score"), t("col.need")],
-      list.map((e) => [String(e.need_rank), e.name, e.finess, e.department, num(e.machines), num(e.to_replace), num(e.to_upgrade), num(e.estimated_cost_eur), scoreBadge(e.hygiene_score), String(e.need)])));
+    table(t("equip.title"), [t("col.rank"), t("col.establishment"), "FINESS", t("col.department"), t("col.machines"), t("col.to_replace"), t("col.to_upgrade"), t("col.cost"), t("col.score"), t("col.need")], rows));
 }
 
 async function progressPage() {
@@ -667,7 +745,7 @@ async function route() {
       case "machine": return await machinePage(parts[1] || "");
       case "machines": return await machinesPage(params);
       case "checks": return await checksPage(params);
-      case "equipment": return await equipmentPage();
+      case "equipment": return await equipmentPage(params);
       case "progress": return await progressPage();
       case "opendata": return await opendataPage();
       default: location.hash = homeOf(state.session);

@@ -173,6 +173,11 @@ await as("tilleuls-direction", "fr-FR", async (page) => {
   await page.getByRole("heading", { name: "EHPAD Les Tilleuls" }).waitFor();
   let text = await body(page);
   assert.ok(text.includes("Exercice de crise cyber annuel"), "the missing exercise is not shown");
+  // What to do first: the most severe, split between her part and her IT provider's.
+  const first = page.locator("ol.todo > li").first();
+  assert.equal(await page.locator("ol.todo > li").count(), 3, "not three things to do first");
+  assert.match(await first.innerText(), /critique[\s\S]*Pour vous : Transmettez ce point/);
+  assert.equal(await first.locator("details summary").innerText(), "Pour votre prestataire informatique");
   assert.ok(text.includes("aucun exercice de crise cyber enregistré depuis 12 mois"), "the plan in English");
   await noEnglish(page, "establishment");
   await accessible(page, "establishment");
@@ -186,10 +191,22 @@ await as("tilleuls-direction", "fr-FR", async (page) => {
   await form.getByLabel("Nombre de participants").fill("7");
   await form.getByLabel("Enseignements").fill("Imprimer la liste d'astreinte");
   await form.getByRole("button", { name: "Enregistrer" }).click();
-  await form.getByText("Enregistré.").waitFor();
+  await form.getByText("Enregistré. Alerte résolue : Exercice de crise cyber annuel.").waitFor();
   await page.getByRole("cell", { name: "Rançongiciel sur le dossier de soins" }).waitFor();
   text = await body(page);
   assert.ok(!text.includes("Exercice de crise cyber annuel"), "the exercise alert is still shown");
+  // A restore test: the backup is picked among those reported, the result
+  // is never assumed; saving says which alert it resolved.
+  const restore = page.getByRole("form", { name: "Enregistrer un test de restauration" });
+  await restore.getByLabel("Date").fill("2026-11-02");
+  await restore.getByLabel("Sauvegarde testée").selectOption("nightly");
+  assert.equal(await restore.getByLabel("Résultat").inputValue(), "", "a result is assumed");
+  await restore.getByRole("button", { name: "Enregistrer" }).click();
+  assert.equal(await restore.evaluate((f) => f.checkValidity()), false, "saved without a result");
+  await restore.getByLabel("Résultat").selectOption("success");
+  await restore.getByRole("button", { name: "Enregistrer" }).click();
+  await restore.getByText("Enregistré. Alerte résolue : Test de restauration — nightly.").waitFor();
+  await page.getByRole("cell", { name: "nightly" }).first().waitFor();
   const after = [await score(), await plan()];
   assert.ok(after[1] > before[1] && after[0] > before[0], `the exercise did not move the score: ${before} -> ${after}`);
   await page.screenshot({ path: `${artifacts}/establishment-page.png`, fullPage: true });
@@ -216,11 +233,12 @@ await as("cnsa-analyst", "en-GB", async (page, context) => {
   await accessible(page, "equipment");
   const [download] = await Promise.all([
     page.waitForEvent("download"),
-    page.getByRole("link", { name: "Export as CSV" }).click(),
+    page.getByRole("link", { name: "Export for a spreadsheet (CSV)" }).click(),
   ]);
   const csv = await readFile(await download.path(), "utf8");
-  assert.match(csv, /^need_rank,finess,name,region,department,machines,to_replace/);
+  assert.match(csv, /^\uFEFFneed_rank,finess,name,region,department,machines,to_replace/);
   assert.ok(csv.includes(finess) && csv.includes(other), "the CSV lacks an establishment");
+  assert.match(csv, /\r\n,,Total,,,\d+,/, "the CSV has no total");
   await page.screenshot({ path: `${artifacts}/funder-equipment.png`, fullPage: true });
   for (const [link, heading] of [["Plan progress", "Plan progress"], ["Open data", "Open data per département"]]) {
     await page.getByRole("link", { name: link }).click();
@@ -244,6 +262,26 @@ await as("cnsa-analyst", "en-GB", async (page, context) => {
 
 // The administrator sees both regions.
 await as("root-admin", "fr-FR", async (page) => {
+  // The export opens in French Excel as it is: BOM, ';', French headers, a total.
+  await page.getByRole("link", { name: "Équipement" }).click();
+  await page.getByRole("heading", { name: "Rattrapage d'équipement" }).waitFor();
+  assert.ok((await body(page)).includes("Le besoin, de 0 à 100"), "the need is not explained");
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: "Exporter pour un tableur (CSV)" }).click(),
+  ]);
+  const bytes = await readFile(await download.path());
+  assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], "no UTF-8 byte order mark");
+  const fr = bytes.toString("utf8");
+  assert.match(fr, /^\uFEFFRang selon le besoin;FINESS;Établissement;Région;Département;Postes;/);
+  assert.match(fr, /;Total;/);
+  // Filtered by region, on the page and in the export.
+  await page.getByLabel("Région").selectOption("Bretagne");
+  await page.getByRole("button", { name: "Filtrer" }).click();
+  await page.waitForURL(/region=Bretagne/);
+  await page.getByText("Foyer de l'Odet").first().waitFor();
+  assert.ok(!(await body(page)).includes("EHPAD Les Tilleuls"), "the region filter lets another region in");
+  await page.screenshot({ path: `${artifacts}/admin-equipment.png`, fullPage: true });
   await page.getByRole("link", { name: "Établissements" }).click();
   await page.getByRole("link", { name: "Foyer de l'Odet" }).waitFor();
   await page.getByRole("link", { name: "EHPAD Les Tilleuls" }).waitFor();

@@ -95,6 +95,16 @@ GET /api/v1/alerts?department=75 200 200 200 403 200 403 401 401
 GET /api/v1/alerts?department=99 200 200 403 403 403 403 401 401
 GET /api/v1/alerts?agent=$agent_id 200 200 200 403 200 403 401 401
 GET /api/v1/alerts?agent=00000000-0000-4000-8000-000000000000 200 200 403 403 403 403 401 401
+GET /api/v1/alerts/groups 200 200 200 200 200 403 401 401
+GET /api/v1/alerts/groups?finess=$other 200 200 403 200 403 403 401 401
+GET /api/v1/alerts?severity=high&min_age_days=1&limit=5&offset=5 200 200 200 200 200 403 401 401
+POST /api/v1/alerts/acknowledge 400 400 400 400 400 403 401 401
+GET /api/v1/machines 200 200 200 200 200 403 401 401
+GET /api/v1/machines?region=Bretagne 200 200 403 200 403 403 401 401
+GET /api/v1/checks 200 200 200 200 200 403 401 401
+GET /api/v1/checks?finess=$other 200 200 403 200 403 403 401 401
+GET /api/v1/checks/machines?check=antivirus.present 200 200 200 200 200 403 401 401
+GET /api/v1/checks/machines 400 400 400 400 400 403 401 401
 GET /api/v1/agents 200 200 200 200 200 403 401 401
 GET /api/v1/agents?agent=$agent_id 200 200 200 403 200 403 401 401
 GET /api/v1/agents?department=29 200 200 403 200 403 403 401 401
@@ -149,10 +159,20 @@ jq -e --arg f $finess '[.establishments[].finess] == [$f]' "$tmp/body" >/dev/nul
 	fail "establishment user's establishments: $(cat "$tmp/body")"
 call bzh-support GET "/api/v1/alerts?region=Bretagne" >/dev/null
 jq -e '.alerts == []' "$tmp/body" >/dev/null || fail "Bretagne alerts: $(cat "$tmp/body")"
+for pair in machines:machines alerts/groups:groups checks:checks; do
+	path=/api/v1/${pair%%:*} key=${pair#*:}
+	call bzh-support GET $path >/dev/null
+	jq -e --arg k "$key" '.[$k] == []' "$tmp/body" >/dev/null ||
+		fail "another region's $path: $(cat "$tmp/body")"
+	call idf-support GET $path >/dev/null
+	jq -e --arg k "$key" '(.[$k] | length) > 0' "$tmp/body" >/dev/null ||
+		fail "the region's own $path: $(cat "$tmp/body")"
+done
 
 # Nothing a funder can reach names a machine, an agent or a person.
 for path in /api/v1/session /api/v1/establishments "/api/v1/establishments?region=Bretagne" \
 	/api/v1/alerts /api/v1/agents /metrics /api/v1/equipment "/api/v1/equipment?format=csv" \
+	/api/v1/machines /api/v1/checks /api/v1/alerts/groups \
 	/api/v1/progress /api/v1/opendata/departments.json /api/v1/opendata/departments.csv \
 	"/api/v1/establishments/$finess" "/api/v1/agents/$agent_id"; do
 	[ "$(call cnsa-analyst GET "$path")" = 200 ] || continue
@@ -179,6 +199,21 @@ api "/api/v1/alerts?status=acknowledged" | jq -e --argjson id "$alert" \
 [ "$(db_query "SELECT count(*) FROM audit_log WHERE actor = 'tilleuls-direction'
 	AND action = 'alert.acknowledge' AND target = 'alert $alert'")" = 1 ] ||
 	fail "acknowledgement not in the audit log"
+# Many at once: out of scope, none is; in scope, each open one is.
+ack_many() { # WHO BODY: prints the status
+	curl -sS --cacert "$data/ca.crt" -o "$tmp/body" -w '%{http_code}' -b "$tmp/$1.jar" \
+		-H "X-CSRF-Token: $(cat "$tmp/$1.csrf")" -H 'Content-Type: application/json' \
+		-d "$2" "$url/api/v1/alerts/acknowledge"
+}
+open_ids=$(api "/api/v1/alerts?status=open" | jq -c '[.alerts[].id]')
+[ "$open_ids" != "[]" ] || fail "no open alert to acknowledge"
+[ "$(ack_many bzh-support "{\"ids\": $open_ids}")" = 200 ] &&
+	jq -e '.acknowledged == 0' "$tmp/body" >/dev/null || fail "acknowledged out of scope: $(cat "$tmp/body")"
+[ "$(ack_many idf-support '{"ids": [1, "two"]}')" = 400 ] || fail "a bad id: $(cat "$tmp/body")"
+[ "$(ack_many idf-support "{\"ids\": $open_ids}")" = 200 ] &&
+	jq -e --argjson n "$(echo "$open_ids" | jq length)" '.acknowledged == $n' "$tmp/body" \
+		>/dev/null || fail "acknowledged many: $(cat "$tmp/body")"
+[ "$(api "/api/v1/alerts?status=open" | jq '.total')" = 0 ] || fail "alerts left open"
 
 # Records: what an establishment did, in its scope, audited; its plan
 # alert resolves at once.
@@ -204,7 +239,7 @@ jq -e '.last_exercise == "2026-03-12" and (.records | length) == 1
 jq -e 'all(.plan_alerts[]; .check != "establishment.crisis_exercise")' "$tmp/body" >/dev/null ||
 	fail "the exercise alert did not resolve: $(cat "$tmp/body")"
 call cnsa-analyst GET "/api/v1/equipment?format=csv" >/dev/null
-head -1 "$tmp/body" | grep -q '^need_rank,finess,name,region,department,machines,to_replace' ||
+head -1 "$tmp/body" | grep -q '^.\{0,3\}need_rank,finess,name,region,department,machines,to_replace' ||
 	fail "equipment CSV: $(cat "$tmp/body")"
 
 # Logout ends the session; an expired one is refused.

@@ -55,5 +55,5 @@ HYGIE_URL=$url HYGIE_PASSWORD=$pw HYGIE_FINESS=$finess HYGIE_OTHER=$other \
 	HYGIE_ARTIFACTS=$artifacts \
 	node "$here/browser/dashboard.mjs" || fail "the dashboard test failed (screenshots: $artifacts)"
 [ "$(db_query "SELECT count(*) FROM audit_log WHERE actor = 'tilleuls-direction'
-	AND action = 'record.add'")" = 1 ] || fail "the browser's record is not audited"
+	AND action = 'record.add'")" = 2 ] || fail "the browser's records are not audited"
 echo "ok: the dashboard, role by role, in Chromium"

@@ -214,16 +214,17 @@ static void test_intake_takes_a_findings_french_summary(void **state)
                 { ",\"texts\":{\"fr\":{\"summary\":\"a\",\"summary\":\"b\"}}",
                   "summary: given twice" },
         };
-        const char *ok = "{\"schema\":\"hygie.report/1\","
-                         "\"report_id\":\"5d6fe9ca-cd36-436f-a82a-7a5f54ea9fd3\",\"seq\":1,"
-                         "\"agent\":{\"id\":\"26c53637-b96c-4e24-80ac-27e127e31afa\","
-                         "\"hostname\":\"p\"},\"collected_at\":\"2026-11-22T10:00:00Z\","
-                         "\"facts\":{},\"findings\":["
-                         "{\"check\":\"a.b\",\"status\":\"fail\",\"severity\":\"high\","
-                         "\"summary\":\"s\",\"texts\":{\"de\":{\"summary\":[1]},"
-                         "\"fr\":{\"remediation\":\"r\",\"summary\":\"R\u00e9sum\u00e9\"}}},"
-                         "{\"check\":\"a.c\",\"status\":\"pass\",\"severity\":\"low\","
-                         "\"summary\":\"t\"}]}";
+        const char *ok =
+            "{\"schema\":\"hygie.report/1\","
+            "\"report_id\":\"5d6fe9ca-cd36-436f-a82a-7a5f54ea9fd3\",\"seq\":1,"
+            "\"agent\":{\"id\":\"26c53637-b96c-4e24-80ac-27e127e31afa\","
+            "\"hostname\":\"p\"},\"collected_at\":\"2026-11-22T10:00:00Z\","
+            "\"facts\":{},\"findings\":["
+            "{\"check\":\"a.b\",\"status\":\"fail\",\"severity\":\"high\","
+            "\"summary\":\"s\",\"remediation\":\"fix it\",\"texts\":{\"de\":{\"summary\":[1]},"
+            "\"fr\":{\"remediation\":\"r\",\"summary\":\"R\u00e9sum\u00e9\"}}},"
+            "{\"check\":\"a.c\",\"status\":\"pass\",\"severity\":\"low\","
+            "\"summary\":\"t\"}]}";
         struct intake in;
         struct error e;
 
@@ -232,6 +233,9 @@ static void test_intake_takes_a_findings_french_summary(void **state)
         assert_int_equal(in.nfindings, 2);
         assert_string_equal(in.findings[0].summary_fr, "R\xc3\xa9sum\xc3\xa9");
         assert_null(in.findings[1].summary_fr);
+        assert_string_equal(in.findings[0].remediation_fr, "r");
+        assert_string_equal(in.findings[0].remediation, "fix it");
+        assert_null(in.findings[1].remediation);
         intake_free(&in);
         for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
                 assert_int_equal(parse_with("{}", "2026-11-22T10:00:00Z", bad[i][0], &e), -EINVAL);

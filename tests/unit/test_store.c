@@ -1180,6 +1180,7 @@ static void test_views_equipment_ranking(void **state)
 
         est_add(f, "750000010", "Île-de-France", "75");
         est_add(f, "290000025", "Bretagne", "29");
+        est_add(f, "750000028", "Île-de-France", "75"); /* no machine: no data */
         agent_in(f, "b1000000-0000-4000-8000-000000000001", "750712184");
         agent_in(f, "b2000000-0000-4000-8000-000000000002", "750712184");
         agent_in(f, "c1000000-0000-4000-8000-000000000001", "750000010");
@@ -1195,7 +1196,18 @@ static void test_views_equipment_ranking(void **state)
 
         assert_int_equal(view_equipment(f->s, r, &all, NOW, &v, &e), 0);
         list = json_object_get(v, "establishments");
-        assert_int_equal(json_array_size(list), 3);
+        assert_int_equal(json_array_size(list), 4);
+        /* No machine has reported: no need known, ranked after the others,
+         * never a need of 0. */
+        o = json_array_get(list, 3);
+        assert_string_equal(json_string_value(json_object_get(o, "finess")), "750000028");
+        assert_true(json_is_null(json_object_get(o, "need")));
+        assert_true(json_is_null(json_object_get(o, "need_rank")));
+        json_array_remove(list, 3);
+        o = json_object_get(v, "total");
+        assert_int_equal(int_of(o, "machines"), 6);
+        assert_int_equal(int_of(o, "without_data"), 1);
+        assert_int_equal(int_of(o, "estimated_cost_eur"), 750 + 60 + 60 + 70);
         /* 750712184: 1 of 2 to replace, machines (0 + 100) / 2, score
          *   0.8 * 50 + 0.2 * 100 = 60: need 70 * 0.5 + 30 * 0.4 = 47
          * 750000010: 2 of 3 to upgrade, machines (0 + 0 + 100) / 3, score
@@ -1216,11 +1228,27 @@ static void test_views_equipment_ranking(void **state)
         o = json_array_get(list, 2);
         assert_string_equal(json_string_value(json_object_get(o, "finess")), "290000025");
         assert_int_equal(int_of(o, "need_rank"), 3);
-        assert_int_equal(view_csv(list, cols, &csv, &len), 0);
-        assert_string_equal(csv, "need_rank,finess,name\r\n"
+        assert_int_equal(view_csv(list, cols, NULL, &csv, &len), 0);
+        assert_string_equal(csv, "\xef\xbb\xbfneed_rank,finess,name\r\n"
                                  "1,750000010,Etablissement 750000010\r\n"
                                  "2,750712184,EHPAD Les Tilleuls\r\n"
                                  "3,290000025,Etablissement 290000025\r\n");
+        free(csv);
+        {
+                /* For a French spreadsheet: ';', a decimal comma, a last row. */
+                static const char *const fr_cols[] = { "name", "need", NULL };
+                static const char *const headers[] = { "\xc3\x89tablissement", "Besoin" };
+                json_t *last = json_pack("{s:s, s:f}", "name", "Total; tous", "need", 2.5);
+                struct csv_format fmt = { ';', ',', headers, last };
+
+                assert_int_equal(view_csv(list, fr_cols, &fmt, &csv, &len), 0);
+                assert_string_equal(csv, "\xef\xbb\xbf\xc3\x89tablissement;Besoin\r\n"
+                                         "Etablissement 750000010;62,6\r\n"
+                                         "EHPAD Les Tilleuls;47\r\n"
+                                         "Etablissement 290000025;0\r\n"
+                                         "\"Total; tous\";2,5\r\n");
+                json_decref(last);
+        }
         free(csv);
         json_decref(v);
 
