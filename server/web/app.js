@@ -245,6 +245,12 @@ function show(title, ...content) {
   m.querySelector("h1").focus();
 }
 
+// Shows the page again after a change, unless the person has moved on.
+function refreshSoon(ms) {
+  const here = location.hash;
+  setTimeout(() => { if (location.hash === here) route(); }, ms);
+}
+
 function switchLang() {
   state.lang = state.lang === "fr" ? "en" : "fr";
   localStorage.setItem("hygie.lang", state.lang);
@@ -427,7 +433,7 @@ async function alertsPage(params) {
     onclick: () => {
       const ids = boxes.filter((b) => b.checked).map((b) => Number(b.value));
       if (!ids.length) return live.replaceChildren(notice(t("alerts.none_selected"), "error"));
-      acknowledge({ ids }, () => setTimeout(route, 600));
+      acknowledge({ ids }, () => refreshSoon(600));
     },
   }, t("alerts.acknowledge_selected"))) : "";
   show(t("alerts.title"), filters, tabs, counts, live, bulk,
@@ -477,7 +483,7 @@ function recordForm(finess, kind, titleKey, fields, jobs) {
         const resolved = (r.resolved || []).map((a) => checkName(a.check) + (a.subject ? " — " + a.subject : ""));
         live.replaceChildren(notice(resolved.length ? t("form.saved_resolved", { a: resolved.join(", ") })
           : body.result === "failure" ? t("form.saved_failed") : t("form.saved")));
-        setTimeout(route, 1500);
+        refreshSoon(1500);
       } catch (e) {
         live.replaceChildren(notice(t("error.generic", { m: e.message }), "error"));
       }
