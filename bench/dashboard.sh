@@ -84,7 +84,7 @@ time_routes() {
 		grep -qv '^200 ' "$tmp/times" && { echo "$path: $(grep -v '^200 ' "$tmp/times" | head -1)" >&2; exit 1; }
 		awk '{print ($3 - $2) * 1000}' "$tmp/times" | sort -n | awk -v who="$who" -v p="$path" '
 			{ v[NR] = $1 } END {
-				printf "  %-9s %-52s median %7.2f ms  p99 %7.2f ms\n", who, p,
+				printf "  %-9s %-66s median %7.2f ms  p99 %7.2f ms\n", who, p,
 					v[int((NR + 1) / 2)], v[int(NR * 0.99 + 0.999)] }'
 	done
 }
@@ -133,11 +133,17 @@ run_store() { # ENGINE [--database URL]
 	agent=$(curl -s --cacert "$tmp/data/ca.crt" -b "$tmp/regional.jar" \
 		"$url/api/v1/agents?finess=$finess&limit=1" | jq -r '.agents[0].id')
 	time_routes regional "-b $tmp/regional.jar" "/api/v1/alerts?status=open" \
-		/api/v1/establishments "/api/v1/establishments/$finess" "/api/v1/agents/$agent"
+		"/api/v1/alerts?status=open&limit=50&offset=50" "/api/v1/alerts/groups?status=open&limit=50" \
+		/api/v1/establishments "/api/v1/establishments/$finess" "/api/v1/agents/$agent" \
+		"/api/v1/machines?limit=50" /api/v1/checks \
+		"/api/v1/checks/machines?check=patch.security_pending&limit=50"
 	time_routes funder "-b $tmp/funder.jar" /api/v1/equipment "/api/v1/equipment?format=csv" \
 		/api/v1/progress /api/v1/opendata/departments.json
 	time_routes admin "-H @$tmp/auth.hdr" "/api/v1/alerts?status=open&limit=1000" \
-		/api/v1/establishments /api/v1/equipment
+		"/api/v1/alerts?status=open&limit=50&severity=critical&min_age_days=30" \
+		"/api/v1/alerts/groups?status=open&limit=50" /api/v1/establishments /api/v1/equipment \
+		"/api/v1/equipment?format=csv&lang=fr" "/api/v1/machines?limit=50&offset=1000" \
+		/api/v1/checks "/api/v1/checks/machines?check=patch.security_pending&limit=50"
 	kill $pid
 	wait $pid 2>/dev/null || true
 	pid=

@@ -226,6 +226,11 @@ static int checks_score(const struct check_state *c, size_t n, const struct stor
         return weight ? (int)((earned * 100 + weight / 2) / weight) : -1;
 }
 
+char store_status_letter(int status)
+{
+        return STATUS_LETTERS[status];
+}
+
 bool store_checks_next(const char **text, char id[64], int *status, int *severity)
 {
         struct check_state c;

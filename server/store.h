@@ -113,6 +113,8 @@ void store_machine_update(const char *before, const struct store_report *r,
 /* The next entry of a checks string at *text (which moves past it): its
  * check id, status and severity. false at the end or at what is not one. */
 bool store_checks_next(const char **text, char id[64], int *status, int *severity);
+/* The letter that stands for an enum status in a checks string. */
+char store_status_letter(int status);
 /* The score of a checks string, -1 when no check weighs. */
 int store_checks_score(const char *text, const struct store_rules *rules);
 

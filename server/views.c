@@ -1076,68 +1076,87 @@ int view_checks(struct store *s, const struct view_scope *sc, json_t **out, stru
         return 0;
 }
 
-struct check_machines {
-        const char *check;
-        int status;
-        long limit, offset, total;
-        json_t *list;
-};
-
 static int check_machine_row(void *user, int ncols, const char *const *v)
 {
-        struct check_machines *m = user;
+        json_t *list = user;
         const char *text = v[5] ? v[5] : "";
         char id[64];
-        int status, severity;
+        int status, severity = -1;
 
-        if (ncols != 6)
+        if (ncols != 8)
                 return -EIO;
-        while (store_checks_next(&text, id, &status, &severity)) {
-                if (strcmp(id, m->check) != 0)
-                        continue;
-                if (status != m->status)
-                        return 0;
-                if (m->total >= m->offset && m->total < m->offset + m->limit)
-                        json_array_append_new(
-                            m->list,
-                            json_pack("{s:s, s:s, s:s, s:s, s:o, s:s}", "id", v[0], "hostname",
-                                      v[1] ? v[1] : "", "finess", v[2] ? v[2] : "", "establishment",
-                                      v[3] ? v[3] : "", "last_seen",
-                                      v[4] ? json_integer(strtoll(v[4], NULL, 10)) : json_null(),
-                                      "severity", severity_name(severity)));
-                m->total++;
-                return 0;
-        }
-        return 0;
+        while (store_checks_next(&text, id, &status, &severity))
+                if (strcmp(id, v[7]) == 0)
+                        break;
+        return json_array_append_new(
+            list, json_pack("{s:s, s:s, s:s, s:s, s:o, s:s, s:I}", "id", v[0], "hostname",
+                            v[1] ? v[1] : "", "finess", v[2] ? v[2] : "", "establishment",
+                            v[3] ? v[3] : "", "last_seen",
+                            v[4] ? json_integer(strtoll(v[4], NULL, 10)) : json_null(), "severity",
+                            severity >= 0 ? severity_name(severity) : "", "total",
+                            (json_int_t)strtoll(v[6], NULL, 10)));
 }
 
 int view_check_machines(struct store *s, const struct view_scope *sc, const char *check,
                         const char *status, long limit, long offset, json_t **out, struct error *e)
 {
-        const char *p[4] = { sc ? sc->finess : NULL, sc ? sc->region : NULL,
-                             sc ? sc->department : NULL, check };
-        struct check_machines m = { check, status_from_name(status), limit, offset, 0, NULL };
+        /* The machines whose checks string holds "check=S": a LIKE with
+         * its wildcards escaped in the check id, so the count and the page
+         * come from SQL. */
+        static const char sql[] =
+            "SELECT a.id, a.hostname, a.finess, e.name, a.last_seen, a.checks, count(*) OVER (),"
+            " CAST($7 AS TEXT) FROM agents a JOIN establishments e ON e.finess = a.finess"
+            " WHERE a.revoked_at IS NULL AND" SCOPE_WHERE
+            " AND (';' || a.checks) LIKE CAST($4 AS TEXT) ESCAPE '\\'"
+            " ORDER BY e.name, a.hostname, a.id LIMIT CAST($5 AS BIGINT) OFFSET CAST($6 AS BIGINT)";
+        int st = status_from_name(status);
+        char pattern[2 * 64 + 8], lim[24], off[24];
+        const char *p[7] = { sc ? sc->finess : NULL,
+                             sc ? sc->region : NULL,
+                             sc ? sc->department : NULL,
+                             pattern,
+                             lim,
+                             off,
+                             check };
+        size_t n = 0;
+        json_t *list, *o;
+        long long total = 0;
+        size_t i;
         int rc;
 
-        if (m.status < 0)
+        if (st < 0 || strlen(check) >= 64)
                 return -EINVAL;
-        m.list = json_array();
-        /* LIKE only narrows: '_' in a check id matches any character, and
-         * the parse above keeps the exact ones. */
-        rc = store_rows(s,
-                        "SELECT a.id, a.hostname, a.finess, e.name, a.last_seen, a.checks"
-                        " FROM agents a JOIN establishments e ON e.finess = a.finess"
-                        " WHERE a.revoked_at IS NULL AND" SCOPE_WHERE
-                        " AND a.checks LIKE '%' || CAST($4 AS TEXT) || '=%'"
-                        " ORDER BY e.name, a.hostname, a.id",
-                        4, p, check_machine_row, &m, e);
+        pattern[n++] = '%';
+        pattern[n++] = ';';
+        for (const char *c = check; *c; c++) {
+                if (*c == '%' || *c == '_' || *c == '\\')
+                        pattern[n++] = '\\';
+                pattern[n++] = *c;
+        }
+        snprintf(pattern + n, sizeof(pattern) - n, "=%c%%", store_status_letter(st));
+        snprintf(lim, sizeof(lim), "%ld", limit);
+        snprintf(off, sizeof(off), "%ld", offset);
+        list = json_array();
+        rc = store_rows(s, sql, 7, p, check_machine_row, list, e);
+        if (rc == 0 && json_array_size(list) == 0 && offset > 0) {
+                /* Past the end: the first row still says how many there are. */
+                p[5] = "0";
+                rc = store_rows(s, sql, 7, p, check_machine_row, list, e);
+                total = json_integer_value(json_object_get(json_array_get(list, 0), "total"));
+                json_array_clear(list);
+        }
         if (rc < 0) {
-                json_decref(m.list);
+                json_decref(list);
                 return rc;
         }
+        json_array_foreach(list, i, o)
+        {
+                total = json_integer_value(json_object_get(o, "total"));
+                json_object_del(o, "total");
+        }
         *out = json_pack("{s:s, s:s, s:o, s:I, s:I, s:I}", "check", check, "status", status,
-                         "machines", m.list, "total", (json_int_t)m.total, "offset",
-                         (json_int_t)offset, "limit", (json_int_t)limit);
+                         "machines", list, "total", (json_int_t)total, "offset", (json_int_t)offset,
+                         "limit", (json_int_t)limit);
         return 0;
 }
 

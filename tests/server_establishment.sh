@@ -36,17 +36,18 @@ add --finess 750712184 --name Again --region Y --department 75 || rc=$?
 [ "$(jq -c '[.establishments[].finess]' "$tmp/list")" = '["2A0000012","750712184"]' ] ||
 	fail "list: $(cat "$tmp/list")"
 [ "$(sqlite3 "$d/hygie.db" 'PRAGMA journal_mode')" = wal ] || fail "not in WAL mode"
-[ "$(sqlite3 "$d/hygie.db" 'SELECT max(version) FROM schema_migrations')" = 12 ] || fail "migrations"
+[ "$(sqlite3 "$d/hygie.db" 'SELECT max(version) FROM schema_migrations')" = 13 ] || fail "migrations"
 # A database the engine's own migrations left at 8 takes the shared ones.
 sqlite3 "$d/hygie.db" 'DROP TABLE duties; ALTER TABLE alerts DROP COLUMN summary_fr;
 	ALTER TABLE agents DROP COLUMN os; ALTER TABLE agents DROP COLUMN model;
 	ALTER TABLE agents DROP COLUMN ram_mib; ALTER TABLE agents DROP COLUMN disk;
 	ALTER TABLE agents DROP COLUMN disk_gb; ALTER TABLE alerts DROP COLUMN remediation;
-	ALTER TABLE alerts DROP COLUMN remediation_fr;
+	ALTER TABLE alerts DROP COLUMN remediation_fr; DROP INDEX alerts_rank;
+	DROP INDEX alerts_place; DROP INDEX alerts_groups;
 	DELETE FROM schema_migrations WHERE version > 8'
 "$server" establishment list --data "$d" >/dev/null || fail "reopening at version 8"
 [ "$(sqlite3 "$d/hygie.db" 'SELECT max(version) FROM schema_migrations;
-	SELECT count(*) FROM duties; SELECT count(summary_fr) FROM alerts')" = "12
+	SELECT count(*) FROM duties; SELECT count(summary_fr) FROM alerts')" = "13
 0
 0" ] || fail "migrating from 8"
 

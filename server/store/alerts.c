@@ -81,44 +81,86 @@ static const char *const *alert_params(struct alert_params *ap, const struct sto
         return ap->v;
 }
 
-#define ALERTS_FROM                                                                                \
-        " FROM alerts al JOIN establishments e ON e.finess = al.finess"                            \
-        " WHERE" SCOPE " AND (CAST($4 AS TEXT) IS NULL OR al.check_id = $4)"                       \
+/* The alerts a filter lets through. A region or a département needs the
+ * establishments; without them the alerts' own indexes answer alone. */
+#define ALERTS_WHERE                                                                               \
+        " AND (CAST($4 AS TEXT) IS NULL OR al.check_id = $4)"                                      \
         " AND (CAST($5 AS TEXT) IS NULL OR al.status = $5)"                                        \
         " AND (CAST($6 AS TEXT) IS NULL OR al.agent_id = $6)"                                      \
         " AND (CAST($7 AS BIGINT) IS NULL OR al.opened_at < CAST($7 AS BIGINT))"
+#define ALERTS_FROM_PLACES                                                                         \
+        " FROM alerts al JOIN establishments e ON e.finess = al.finess WHERE" SCOPE ALERTS_WHERE
+#define ALERTS_FROM_ONE                                                                            \
+        " FROM alerts al WHERE al.finess = $1"                                                     \
+        " AND CAST($2 AS TEXT) IS NULL AND CAST($3 AS TEXT) IS NULL" ALERTS_WHERE
+#define ALERTS_FROM_ALL                                                                            \
+        " FROM alerts al WHERE CAST($1 AS TEXT) IS NULL"                                           \
+        " AND CAST($2 AS TEXT) IS NULL AND CAST($3 AS TEXT) IS NULL" ALERTS_WHERE
 #define ALERTS_OF_SEVERITY " AND (CAST($8 AS TEXT) IS NULL OR al.severity = $8)"
 #define SEVERITY_RANK                                                                              \
         "CASE al.severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2"          \
         " WHEN 'low' THEN 3 ELSE 4 END"
 
+/* Which of a statement's three forms answers f: by region or département,
+ * by establishment, or over them all. */
+enum { BY_PLACE, BY_ONE, BY_ALL };
+
+static int form_of(const struct store_filter *f)
+{
+        if ((f->region && *f->region) || (f->department && *f->department))
+                return BY_PLACE;
+        return f->finess && *f->finess ? BY_ONE : BY_ALL;
+}
+
+/* The page's ids: the oldest of each severity in turn, each read along
+ * the (status, severity, opened_at) index, as many as the page needs. */
+#define BRANCH(R, SEV, FROM)                                                                       \
+        "SELECT * FROM (SELECT " #R " AS r, al.id, al.opened_at" FROM " AND al.severity = '" SEV   \
+        "' AND (CAST($8 AS TEXT) IS NULL OR CAST($8 AS TEXT) = '" SEV                              \
+        "') ORDER BY al.opened_at, al.id"                                                          \
+        " LIMIT CAST($9 AS BIGINT) + CAST($10 AS BIGINT)) b" #R
+#define PAGE(FROM)                                                                                                                    \
+        "SELECT al.id, coalesce(al.agent_id, ''), coalesce(ag.hostname, ''), al.finess,"                                              \
+        " al.check_id, al.subject, al.severity, al.status, al.summary, al.opened_at,"                                                 \
+        " coalesce(al.acknowledged_at, 0), coalesce(al.resolved_at, 0),"                                                              \
+        " coalesce(al.summary_fr, '') FROM (" BRANCH(0, "critical", FROM) " UNION ALL " BRANCH(1, "high", FROM) " UNION ALL " BRANCH( \
+            2, "medium",                                                                                                              \
+            FROM) " UNION ALL " BRANCH(3, "low",                                                                                      \
+                                       FROM) " UNION ALL " BRANCH(4, "info",                                                          \
+                                                                  FROM) ") page"                                                      \
+                                                                        " JOIN alerts al ON "                                         \
+                                                                        "al.id = page.id LEFT "                                       \
+                                                                        "JOIN agents ag ON ag.id "                                    \
+                                                                        "= al.agent_id"                                               \
+                                                                        " ORDER BY page.r, "                                          \
+                                                                        "page.opened_at, page.id"                                     \
+                                                                        " LIMIT CAST($9 AS "                                          \
+                                                                        "BIGINT) OFFSET CAST($10 "                                    \
+                                                                        "AS BIGINT)"
+
 int store_alert_list(struct store *s, const struct store_filter *f, store_alert_fn *fn, void *user,
                      struct error *e)
 {
-        static const char sql[] =
-            "SELECT al.id, coalesce(al.agent_id, ''), coalesce(ag.hostname, ''), al.finess,"
-            " al.check_id, al.subject, al.severity, al.status, al.summary, al.opened_at,"
-            " coalesce(al.acknowledged_at, 0), coalesce(al.resolved_at, 0),"
-            " coalesce(al.summary_fr, '') FROM (SELECT al.id" ALERTS_FROM ALERTS_OF_SEVERITY
-            " ORDER BY " SEVERITY_RANK ", al.opened_at, al.id"
-            " LIMIT CAST($9 AS BIGINT) OFFSET CAST($10 AS BIGINT)) page"
-            " JOIN alerts al ON al.id = page.id LEFT JOIN agents ag ON ag.id = al.agent_id"
-            " ORDER BY " SEVERITY_RANK ", al.opened_at, al.id";
+        static const char *const sql[] = { PAGE(ALERTS_FROM_PLACES), PAGE(ALERTS_FROM_ONE),
+                                           PAGE(ALERTS_FROM_ALL) };
         struct alert_params ap;
         struct alert_list l = { .fn = fn, .user = user };
 
-        return store_rows(s, sql, 10, alert_params(&ap, f), alert_row, &l, e);
+        return store_rows(s, sql[form_of(f)], 10, alert_params(&ap, f), alert_row, &l, e);
 }
 
 int store_alert_counts_of(struct store *s, const struct store_filter *f, long counts[SEV_COUNT],
                           struct error *e)
 {
-        static const char sql[] =
-            "SELECT al.severity, count(*)" ALERTS_FROM " GROUP BY al.severity";
+        static const char *const sql[] = {
+                "SELECT al.severity, count(*)" ALERTS_FROM_PLACES " GROUP BY al.severity",
+                "SELECT al.severity, count(*)" ALERTS_FROM_ONE " GROUP BY al.severity",
+                "SELECT al.severity, count(*)" ALERTS_FROM_ALL " GROUP BY al.severity",
+        };
         struct alert_params ap;
 
         memset(counts, 0, SEV_COUNT * sizeof(*counts));
-        return store_rows(s, sql, 7, alert_params(&ap, f), count_row, counts, e);
+        return store_rows(s, sql[form_of(f)], 7, alert_params(&ap, f), count_row, counts, e);
 }
 
 struct group_list {
@@ -146,27 +188,30 @@ static int group_row(void *user, int ncols, const char *const *v)
         return l->fn(l->user, &g);
 }
 
+#define GROUPS(FROM)                                                                               \
+        "SELECT g.check_id, g.finess, e.name, g.c, g.h, g.m, g.l, g.i, g.machines, g.oldest,"      \
+        " count(*) OVER () FROM (SELECT al.check_id, al.finess,"                                   \
+        "   sum(CASE WHEN al.severity = 'critical' THEN 1 ELSE 0 END) AS c,"                       \
+        "   sum(CASE WHEN al.severity = 'high' THEN 1 ELSE 0 END) AS h,"                           \
+        "   sum(CASE WHEN al.severity = 'medium' THEN 1 ELSE 0 END) AS m,"                         \
+        "   sum(CASE WHEN al.severity = 'low' THEN 1 ELSE 0 END) AS l,"                            \
+        "   sum(CASE WHEN al.severity = 'info' THEN 1 ELSE 0 END) AS i,"                           \
+        "   count(DISTINCT al.agent_id) AS machines, min(al.opened_at) AS oldest,"                 \
+        "   min(" SEVERITY_RANK ") AS worst, count(*) AS n" FROM ALERTS_OF_SEVERITY                \
+        "   GROUP BY al.check_id, al.finess) g JOIN establishments e ON e.finess = g.finess"       \
+        " ORDER BY g.worst, g.n DESC, g.check_id, g.finess"                                        \
+        " LIMIT CAST($9 AS BIGINT) OFFSET CAST($10 AS BIGINT)"
+
 int store_alert_groups(struct store *s, const struct store_filter *f, store_group_fn *fn,
                        void *user, long *total, struct error *e)
 {
-        static const char sql[] =
-            "SELECT g.check_id, g.finess, e.name, g.c, g.h, g.m, g.l, g.i, g.machines, g.oldest,"
-            " count(*) OVER () FROM (SELECT al.check_id, al.finess,"
-            "   sum(CASE WHEN al.severity = 'critical' THEN 1 ELSE 0 END) AS c,"
-            "   sum(CASE WHEN al.severity = 'high' THEN 1 ELSE 0 END) AS h,"
-            "   sum(CASE WHEN al.severity = 'medium' THEN 1 ELSE 0 END) AS m,"
-            "   sum(CASE WHEN al.severity = 'low' THEN 1 ELSE 0 END) AS l,"
-            "   sum(CASE WHEN al.severity = 'info' THEN 1 ELSE 0 END) AS i,"
-            "   count(DISTINCT al.agent_id) AS machines, min(al.opened_at) AS oldest,"
-            "   min(" SEVERITY_RANK ") AS worst, count(*) AS n" ALERTS_FROM ALERTS_OF_SEVERITY
-            "   GROUP BY al.check_id, al.finess) g JOIN establishments e ON e.finess = g.finess"
-            " ORDER BY g.worst, g.n DESC, g.check_id, g.finess"
-            " LIMIT CAST($9 AS BIGINT) OFFSET CAST($10 AS BIGINT)";
+        static const char *const sql[] = { GROUPS(ALERTS_FROM_PLACES), GROUPS(ALERTS_FROM_ONE),
+                                           GROUPS(ALERTS_FROM_ALL) };
         struct alert_params ap;
         struct group_list l = { fn, user, total };
 
         *total = 0;
-        return store_rows(s, sql, 10, alert_params(&ap, f), group_row, &l, e);
+        return store_rows(s, sql[form_of(f)], 10, alert_params(&ap, f), group_row, &l, e);
 }
 
 static int changed_row(void *user, int ncols, const char *const *v)
@@ -184,7 +229,7 @@ int store_alert_acknowledge_many(struct store *s, const struct store_filter *f,
         /* $9 the time, $10 one alert's id or NULL for all. */
         static const char sql[] =
             "UPDATE alerts SET status = 'acknowledged', acknowledged_at = CAST($9 AS BIGINT)"
-            " WHERE status = 'open' AND id IN (SELECT al.id" ALERTS_FROM ALERTS_OF_SEVERITY
+            " WHERE status = 'open' AND id IN (SELECT al.id" ALERTS_FROM_PLACES ALERTS_OF_SEVERITY
             "   AND (CAST($10 AS BIGINT) IS NULL OR al.id = CAST($10 AS BIGINT)))"
             " RETURNING id";
         struct alert_params ap;

@@ -31,6 +31,13 @@ const char *const store_migrations[] = {
          * agent's finding said (the establishment's "what to do first"). */
         "ALTER TABLE alerts ADD COLUMN remediation TEXT;"
         "ALTER TABLE alerts ADD COLUMN remediation_fr TEXT",
+
+        /* 13: the alerts pages: the most severe and oldest first, counted
+         * per severity, grouped by check and establishment. */
+        "CREATE INDEX alerts_rank ON alerts (status, severity, opened_at, id);"
+        "CREATE INDEX alerts_place ON alerts (finess, status, severity, opened_at, id);"
+        "CREATE INDEX alerts_groups ON alerts (status, check_id, finess, severity, agent_id,"
+        " opened_at)",
 };
 
 const int store_migrations_count = sizeof(store_migrations) / sizeof(store_migrations[0]);

@@ -266,6 +266,8 @@ await as("root-admin", "fr-FR", async (page) => {
   await page.getByRole("link", { name: "Équipement" }).click();
   await page.getByRole("heading", { name: "Rattrapage d'équipement" }).waitFor();
   assert.ok((await body(page)).includes("Le besoin, de 0 à 100"), "the need is not explained");
+  // Foyer de l'Odet has no machine: no data, never a need of 0.
+  assert.match(await page.getByRole("row", { name: /Foyer de l'Odet/ }).innerText(), /pas de données/);
   const [download] = await Promise.all([
     page.waitForEvent("download"),
     page.getByRole("link", { name: "Exporter pour un tableur (CSV)" }).click(),
@@ -282,6 +284,10 @@ await as("root-admin", "fr-FR", async (page) => {
   await page.getByText("Foyer de l'Odet").first().waitFor();
   assert.ok(!(await body(page)).includes("EHPAD Les Tilleuls"), "the region filter lets another region in");
   await page.screenshot({ path: `${artifacts}/admin-equipment.png`, fullPage: true });
+  // Its page says there is nothing to assess yet, and how to enroll a machine.
+  await page.goto(`${url}/#/establishment/${other}`);
+  await page.getByRole("heading", { name: "Foyer de l'Odet" }).waitFor();
+  assert.match(await body(page), /Aucun poste de cet établissement n'est encore inscrit.*installez l'agent Hygie/s);
   await page.getByRole("link", { name: "Établissements" }).click();
   await page.getByRole("link", { name: "Foyer de l'Odet" }).waitFor();
   await page.getByRole("link", { name: "EHPAD Les Tilleuls" }).waitFor();
