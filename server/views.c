@@ -1100,24 +1100,26 @@ static int check_machine_row(void *user, int ncols, const char *const *v)
 int view_check_machines(struct store *s, const struct view_scope *sc, const char *check,
                         const char *status, long limit, long offset, json_t **out, struct error *e)
 {
-        /* The machines whose checks string holds "check=S": a LIKE with
-         * its wildcards escaped in the check id, so the count and the page
-         * come from SQL. */
+        /* The machines whose checks string holds "check=S", first or after
+         * a ';': LIKE with the wildcards in the check id escaped, so the
+         * count and the page come from SQL. */
         static const char sql[] =
             "SELECT a.id, a.hostname, a.finess, e.name, a.last_seen, a.checks, count(*) OVER (),"
             " CAST($7 AS TEXT) FROM agents a JOIN establishments e ON e.finess = a.finess"
             " WHERE a.revoked_at IS NULL AND" SCOPE_WHERE
-            " AND (';' || a.checks) LIKE CAST($4 AS TEXT) ESCAPE '\\'"
+            " AND (a.checks LIKE CAST($4 AS TEXT) ESCAPE '\\'"
+            "   OR a.checks LIKE CAST($8 AS TEXT) ESCAPE '\\')"
             " ORDER BY e.name, a.hostname, a.id LIMIT CAST($5 AS BIGINT) OFFSET CAST($6 AS BIGINT)";
         int st = status_from_name(status);
-        char pattern[2 * 64 + 8], lim[24], off[24];
-        const char *p[7] = { sc ? sc->finess : NULL,
+        char pattern[2 * 64 + 8], first[2 * 64 + 8], lim[24], off[24];
+        const char *p[8] = { sc ? sc->finess : NULL,
                              sc ? sc->region : NULL,
                              sc ? sc->department : NULL,
                              pattern,
                              lim,
                              off,
-                             check };
+                             check,
+                             first };
         size_t n = 0;
         json_t *list, *o;
         long long total = 0;
@@ -1134,14 +1136,15 @@ int view_check_machines(struct store *s, const struct view_scope *sc, const char
                 pattern[n++] = *c;
         }
         snprintf(pattern + n, sizeof(pattern) - n, "=%c%%", store_status_letter(st));
+        snprintf(first, sizeof(first), "%s", pattern + 2); /* without "%;" */
         snprintf(lim, sizeof(lim), "%ld", limit);
         snprintf(off, sizeof(off), "%ld", offset);
         list = json_array();
-        rc = store_rows(s, sql, 7, p, check_machine_row, list, e);
+        rc = store_rows(s, sql, 8, p, check_machine_row, list, e);
         if (rc == 0 && json_array_size(list) == 0 && offset > 0) {
                 /* Past the end: the first row still says how many there are. */
                 p[5] = "0";
-                rc = store_rows(s, sql, 7, p, check_machine_row, list, e);
+                rc = store_rows(s, sql, 8, p, check_machine_row, list, e);
                 total = json_integer_value(json_object_get(json_array_get(list, 0), "total"));
                 json_array_clear(list);
         }

@@ -81,68 +81,85 @@ static const char *const *alert_params(struct alert_params *ap, const struct sto
         return ap->v;
 }
 
-/* The alerts a filter lets through. A region or a département needs the
- * establishments; without them the alerts' own indexes answer alone. */
-#define ALERTS_WHERE                                                                               \
+/* The alerts a filter lets through, in one of six forms, so that SQLite
+ * reads them along an index (it cannot when a column's test is "$n IS NULL
+ * OR ..."): by region or département (with the establishments), by one
+ * establishment, or over them all; each with a status or any. */
+// clang-format off
+#define ALERTS_REST                                                                                \
         " AND (CAST($4 AS TEXT) IS NULL OR al.check_id = $4)"                                      \
-        " AND (CAST($5 AS TEXT) IS NULL OR al.status = $5)"                                        \
         " AND (CAST($6 AS TEXT) IS NULL OR al.agent_id = $6)"                                      \
         " AND (CAST($7 AS BIGINT) IS NULL OR al.opened_at < CAST($7 AS BIGINT))"
-#define ALERTS_FROM_PLACES                                                                         \
-        " FROM alerts al JOIN establishments e ON e.finess = al.finess WHERE" SCOPE ALERTS_WHERE
-#define ALERTS_FROM_ONE                                                                            \
-        " FROM alerts al WHERE al.finess = $1"                                                     \
-        " AND CAST($2 AS TEXT) IS NULL AND CAST($3 AS TEXT) IS NULL" ALERTS_WHERE
-#define ALERTS_FROM_ALL                                                                            \
-        " FROM alerts al WHERE CAST($1 AS TEXT) IS NULL"                                           \
-        " AND CAST($2 AS TEXT) IS NULL AND CAST($3 AS TEXT) IS NULL" ALERTS_WHERE
+#define STATUS_IS  " AND al.status = CAST($5 AS TEXT)"
+#define STATUS_ANY " AND CAST($5 AS TEXT) IS NULL"
+#define FROM_PLACES(ST)                                                                            \
+        " FROM alerts al JOIN establishments e ON e.finess = al.finess WHERE" SCOPE ST ALERTS_REST
+#define FROM_ONE(ST)                                                                               \
+        " FROM alerts al WHERE al.finess = $1 AND CAST($2 AS TEXT) IS NULL"                        \
+        " AND CAST($3 AS TEXT) IS NULL" ST ALERTS_REST
+#define FROM_ALL(ST)                                                                               \
+        " FROM alerts al WHERE CAST($1 AS TEXT) IS NULL AND CAST($2 AS TEXT) IS NULL"              \
+        " AND CAST($3 AS TEXT) IS NULL" ST ALERTS_REST
 #define ALERTS_OF_SEVERITY " AND (CAST($8 AS TEXT) IS NULL OR al.severity = $8)"
 #define SEVERITY_RANK                                                                              \
         "CASE al.severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2"          \
         " WHEN 'low' THEN 3 ELSE 4 END"
-
-/* Which of a statement's three forms answers f: by region or département,
- * by establishment, or over them all. */
-enum { BY_PLACE, BY_ONE, BY_ALL };
-
-static int form_of(const struct store_filter *f)
-{
-        if ((f->region && *f->region) || (f->department && *f->department))
-                return BY_PLACE;
-        return f->finess && *f->finess ? BY_ONE : BY_ALL;
-}
+/* A statement in its six forms, in the order form_of() numbers them. */
+#define FORMS(S)                                                                                   \
+        { S(FROM_PLACES(STATUS_IS)), S(FROM_PLACES(STATUS_ANY)), S(FROM_ONE(STATUS_IS)),           \
+          S(FROM_ONE(STATUS_ANY)), S(FROM_ALL(STATUS_IS)), S(FROM_ALL(STATUS_ANY)) }
 
 /* The page's ids: the oldest of each severity in turn, each read along
  * the (status, severity, opened_at) index, as many as the page needs. */
 #define BRANCH(R, SEV, FROM)                                                                       \
-        "SELECT * FROM (SELECT " #R " AS r, al.id, al.opened_at" FROM " AND al.severity = '" SEV   \
-        "' AND (CAST($8 AS TEXT) IS NULL OR CAST($8 AS TEXT) = '" SEV                              \
-        "') ORDER BY al.opened_at, al.id"                                                          \
-        " LIMIT CAST($9 AS BIGINT) + CAST($10 AS BIGINT)) b" #R
-#define PAGE(FROM)                                                                                                                    \
-        "SELECT al.id, coalesce(al.agent_id, ''), coalesce(ag.hostname, ''), al.finess,"                                              \
-        " al.check_id, al.subject, al.severity, al.status, al.summary, al.opened_at,"                                                 \
-        " coalesce(al.acknowledged_at, 0), coalesce(al.resolved_at, 0),"                                                              \
-        " coalesce(al.summary_fr, '') FROM (" BRANCH(0, "critical", FROM) " UNION ALL " BRANCH(1, "high", FROM) " UNION ALL " BRANCH( \
-            2, "medium",                                                                                                              \
-            FROM) " UNION ALL " BRANCH(3, "low",                                                                                      \
-                                       FROM) " UNION ALL " BRANCH(4, "info",                                                          \
-                                                                  FROM) ") page"                                                      \
-                                                                        " JOIN alerts al ON "                                         \
-                                                                        "al.id = page.id LEFT "                                       \
-                                                                        "JOIN agents ag ON ag.id "                                    \
-                                                                        "= al.agent_id"                                               \
-                                                                        " ORDER BY page.r, "                                          \
-                                                                        "page.opened_at, page.id"                                     \
-                                                                        " LIMIT CAST($9 AS "                                          \
-                                                                        "BIGINT) OFFSET CAST($10 "                                    \
-                                                                        "AS BIGINT)"
+        "SELECT * FROM (SELECT " #R " AS r, al.id, al.opened_at" FROM                              \
+        " AND al.severity = '" SEV "' AND (CAST($8 AS TEXT) IS NULL OR CAST($8 AS TEXT) = '" SEV  \
+        "') ORDER BY al.opened_at, al.id LIMIT CAST($9 AS BIGINT) + CAST($10 AS BIGINT)) b" #R
+#define PAGE(FROM)                                                                                 \
+        "SELECT al.id, coalesce(al.agent_id, ''), coalesce(ag.hostname, ''), al.finess,"           \
+        " al.check_id, al.subject, al.severity, al.status, al.summary, al.opened_at,"              \
+        " coalesce(al.acknowledged_at, 0), coalesce(al.resolved_at, 0),"                           \
+        " coalesce(al.summary_fr, '') FROM ("                                                      \
+        BRANCH(0, "critical", FROM) " UNION ALL " BRANCH(1, "high", FROM) " UNION ALL "            \
+        BRANCH(2, "medium", FROM) " UNION ALL " BRANCH(3, "low", FROM) " UNION ALL "               \
+        BRANCH(4, "info", FROM) ") page"                                                           \
+        " JOIN alerts al ON al.id = page.id LEFT JOIN agents ag ON ag.id = al.agent_id"            \
+        " ORDER BY page.r, page.opened_at, page.id"                                                \
+        " LIMIT CAST($9 AS BIGINT) OFFSET CAST($10 AS BIGINT)"
+#define COUNTS(FROM) "SELECT al.severity, count(*)" FROM " GROUP BY al.severity"
+/* Two steps: by machine, then by check and establishment, which counts the
+ * machines without a DISTINCT (that sorts every alert). */
+#define GROUPS(FROM)                                                                               \
+        "SELECT g.check_id, g.finess, e.name, g.c, g.h, g.m, g.l, g.i, g.machines, g.oldest,"      \
+        " count(*) OVER () FROM (SELECT a.check_id, a.finess, sum(a.c) AS c, sum(a.h) AS h,"       \
+        "   sum(a.m) AS m, sum(a.l) AS l, sum(a.i) AS i, count(a.agent_id) AS machines,"           \
+        "   min(a.oldest) AS oldest, min(a.worst) AS worst, sum(a.n) AS n FROM ("                  \
+        "   SELECT al.check_id, al.finess, al.agent_id,"                                           \
+        "   sum(CASE WHEN al.severity = 'critical' THEN 1 ELSE 0 END) AS c,"                       \
+        "   sum(CASE WHEN al.severity = 'high' THEN 1 ELSE 0 END) AS h,"                           \
+        "   sum(CASE WHEN al.severity = 'medium' THEN 1 ELSE 0 END) AS m,"                         \
+        "   sum(CASE WHEN al.severity = 'low' THEN 1 ELSE 0 END) AS l,"                            \
+        "   sum(CASE WHEN al.severity = 'info' THEN 1 ELSE 0 END) AS i,"                           \
+        "   min(al.opened_at) AS oldest, min(" SEVERITY_RANK ") AS worst, count(*) AS n"           \
+        FROM ALERTS_OF_SEVERITY " GROUP BY al.check_id, al.finess, al.agent_id) a"                 \
+        "   GROUP BY a.check_id, a.finess) g JOIN establishments e ON e.finess = g.finess"         \
+        " ORDER BY g.worst, g.n DESC, g.check_id, g.finess"                                        \
+        " LIMIT CAST($9 AS BIGINT) OFFSET CAST($10 AS BIGINT)"
+// clang-format on
+
+static int form_of(const struct store_filter *f)
+{
+        int any = !(f->status && *f->status);
+
+        if ((f->region && *f->region) || (f->department && *f->department))
+                return 0 + any;
+        return (f->finess && *f->finess ? 2 : 4) + any;
+}
 
 int store_alert_list(struct store *s, const struct store_filter *f, store_alert_fn *fn, void *user,
                      struct error *e)
 {
-        static const char *const sql[] = { PAGE(ALERTS_FROM_PLACES), PAGE(ALERTS_FROM_ONE),
-                                           PAGE(ALERTS_FROM_ALL) };
+        static const char *const sql[] = FORMS(PAGE);
         struct alert_params ap;
         struct alert_list l = { .fn = fn, .user = user };
 
@@ -152,11 +169,7 @@ int store_alert_list(struct store *s, const struct store_filter *f, store_alert_
 int store_alert_counts_of(struct store *s, const struct store_filter *f, long counts[SEV_COUNT],
                           struct error *e)
 {
-        static const char *const sql[] = {
-                "SELECT al.severity, count(*)" ALERTS_FROM_PLACES " GROUP BY al.severity",
-                "SELECT al.severity, count(*)" ALERTS_FROM_ONE " GROUP BY al.severity",
-                "SELECT al.severity, count(*)" ALERTS_FROM_ALL " GROUP BY al.severity",
-        };
+        static const char *const sql[] = FORMS(COUNTS);
         struct alert_params ap;
 
         memset(counts, 0, SEV_COUNT * sizeof(*counts));
@@ -188,25 +201,10 @@ static int group_row(void *user, int ncols, const char *const *v)
         return l->fn(l->user, &g);
 }
 
-#define GROUPS(FROM)                                                                               \
-        "SELECT g.check_id, g.finess, e.name, g.c, g.h, g.m, g.l, g.i, g.machines, g.oldest,"      \
-        " count(*) OVER () FROM (SELECT al.check_id, al.finess,"                                   \
-        "   sum(CASE WHEN al.severity = 'critical' THEN 1 ELSE 0 END) AS c,"                       \
-        "   sum(CASE WHEN al.severity = 'high' THEN 1 ELSE 0 END) AS h,"                           \
-        "   sum(CASE WHEN al.severity = 'medium' THEN 1 ELSE 0 END) AS m,"                         \
-        "   sum(CASE WHEN al.severity = 'low' THEN 1 ELSE 0 END) AS l,"                            \
-        "   sum(CASE WHEN al.severity = 'info' THEN 1 ELSE 0 END) AS i,"                           \
-        "   count(DISTINCT al.agent_id) AS machines, min(al.opened_at) AS oldest,"                 \
-        "   min(" SEVERITY_RANK ") AS worst, count(*) AS n" FROM ALERTS_OF_SEVERITY                \
-        "   GROUP BY al.check_id, al.finess) g JOIN establishments e ON e.finess = g.finess"       \
-        " ORDER BY g.worst, g.n DESC, g.check_id, g.finess"                                        \
-        " LIMIT CAST($9 AS BIGINT) OFFSET CAST($10 AS BIGINT)"
-
 int store_alert_groups(struct store *s, const struct store_filter *f, store_group_fn *fn,
                        void *user, long *total, struct error *e)
 {
-        static const char *const sql[] = { GROUPS(ALERTS_FROM_PLACES), GROUPS(ALERTS_FROM_ONE),
-                                           GROUPS(ALERTS_FROM_ALL) };
+        static const char *const sql[] = FORMS(GROUPS);
         struct alert_params ap;
         struct group_list l = { fn, user, total };
 
@@ -229,7 +227,8 @@ int store_alert_acknowledge_many(struct store *s, const struct store_filter *f,
         /* $9 the time, $10 one alert's id or NULL for all. */
         static const char sql[] =
             "UPDATE alerts SET status = 'acknowledged', acknowledged_at = CAST($9 AS BIGINT)"
-            " WHERE status = 'open' AND id IN (SELECT al.id" ALERTS_FROM_PLACES ALERTS_OF_SEVERITY
+            " WHERE status = 'open' AND id IN (SELECT al.id" FROM_PLACES(STATUS_IS)
+                ALERTS_OF_SEVERITY
             "   AND (CAST($10 AS BIGINT) IS NULL OR al.id = CAST($10 AS BIGINT)))"
             " RETURNING id";
         struct alert_params ap;
