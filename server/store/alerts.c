@@ -83,8 +83,8 @@ static const char *const *alert_params(struct alert_params *ap, const struct sto
 
 /* The alerts a filter lets through, in one of six forms, so that SQLite
  * reads them along an index (it cannot when a column's test is "$n IS NULL
- * OR ..."): by region or département (with the establishments), by one
- * establishment, or over them all; each with a status or any. */
+ * OR ..."): by region or département (the establishments there, one by
+ * one), by one establishment, or over them all; each with a status or any. */
 // clang-format off
 #define ALERTS_REST                                                                                \
         " AND (CAST($4 AS TEXT) IS NULL OR al.check_id = $4)"                                      \
@@ -93,7 +93,8 @@ static const char *const *alert_params(struct alert_params *ap, const struct sto
 #define STATUS_IS  " AND al.status = CAST($5 AS TEXT)"
 #define STATUS_ANY " AND CAST($5 AS TEXT) IS NULL"
 #define FROM_PLACES(ST)                                                                            \
-        " FROM alerts al JOIN establishments e ON e.finess = al.finess WHERE" SCOPE ST ALERTS_REST
+        " FROM alerts al WHERE al.finess IN (SELECT e.finess FROM establishments e WHERE" SCOPE    \
+        ")" ST ALERTS_REST
 #define FROM_ONE(ST)                                                                               \
         " FROM alerts al WHERE al.finess = $1 AND CAST($2 AS TEXT) IS NULL"                        \
         " AND CAST($3 AS TEXT) IS NULL" ST ALERTS_REST
@@ -127,22 +128,17 @@ static const char *const *alert_params(struct alert_params *ap, const struct sto
         " ORDER BY page.r, page.opened_at, page.id"                                                \
         " LIMIT CAST($9 AS BIGINT) OFFSET CAST($10 AS BIGINT)"
 #define COUNTS(FROM) "SELECT al.severity, count(*)" FROM " GROUP BY al.severity"
-/* Two steps: by machine, then by check and establishment, which counts the
- * machines without a DISTINCT (that sorts every alert). */
 #define GROUPS(FROM)                                                                               \
         "SELECT g.check_id, g.finess, e.name, g.c, g.h, g.m, g.l, g.i, g.machines, g.oldest,"      \
-        " count(*) OVER () FROM (SELECT a.check_id, a.finess, sum(a.c) AS c, sum(a.h) AS h,"       \
-        "   sum(a.m) AS m, sum(a.l) AS l, sum(a.i) AS i, count(a.agent_id) AS machines,"           \
-        "   min(a.oldest) AS oldest, min(a.worst) AS worst, sum(a.n) AS n FROM ("                  \
-        "   SELECT al.check_id, al.finess, al.agent_id,"                                           \
+        " count(*) OVER () FROM (SELECT al.check_id, al.finess,"                                   \
         "   sum(CASE WHEN al.severity = 'critical' THEN 1 ELSE 0 END) AS c,"                       \
         "   sum(CASE WHEN al.severity = 'high' THEN 1 ELSE 0 END) AS h,"                           \
         "   sum(CASE WHEN al.severity = 'medium' THEN 1 ELSE 0 END) AS m,"                         \
         "   sum(CASE WHEN al.severity = 'low' THEN 1 ELSE 0 END) AS l,"                            \
         "   sum(CASE WHEN al.severity = 'info' THEN 1 ELSE 0 END) AS i,"                           \
-        "   min(al.opened_at) AS oldest, min(" SEVERITY_RANK ") AS worst, count(*) AS n"           \
-        FROM ALERTS_OF_SEVERITY " GROUP BY al.check_id, al.finess, al.agent_id) a"                 \
-        "   GROUP BY a.check_id, a.finess) g JOIN establishments e ON e.finess = g.finess"         \
+        "   count(DISTINCT al.agent_id) AS machines, min(al.opened_at) AS oldest,"                 \
+        "   min(" SEVERITY_RANK ") AS worst, count(*) AS n" FROM ALERTS_OF_SEVERITY                \
+        "   GROUP BY al.check_id, al.finess) g JOIN establishments e ON e.finess = g.finess"       \
         " ORDER BY g.worst, g.n DESC, g.check_id, g.finess"                                        \
         " LIMIT CAST($9 AS BIGINT) OFFSET CAST($10 AS BIGINT)"
 // clang-format on

@@ -36,7 +36,7 @@ const char *const store_migrations[] = {
          * per severity, grouped by check and establishment. */
         "CREATE INDEX alerts_rank ON alerts (status, severity, opened_at, id);"
         "CREATE INDEX alerts_place ON alerts (finess, status, severity, opened_at, id);"
-        "CREATE INDEX alerts_groups ON alerts (status, check_id, finess, severity, agent_id,"
+        "CREATE INDEX alerts_groups ON alerts (status, check_id, finess, agent_id, severity,"
         " opened_at)",
 };
 
