@@ -517,13 +517,14 @@ function todoList(items, forms) {
 async function establishmentPage(finess) {
   const e = await api("GET", "/api/v1/establishments/" + encodeURIComponent(finess));
   const weeks = e.weekly.map((w) => ({ label: day(w.week_ending), score: w.score }));
+  const noMachine = !e.machines.length;
+  // With no machine the plan's checks do not run: nothing is "up to date".
   const plan = e.plan_alerts.length
     ? h("ul.plan", {}, e.plan_alerts.map((a) => h("li", {}, severityBadge(a.severity), " ", checkName(a.check), a.subject ? " — " + a.subject : "", " : ", a.summary)))
-    : notice(t("est.plan_ok"));
-  const noMachine = !e.machines.length;
+    : noMachine ? h("p", {}, t("est.plan_no_machine")) : notice(t("est.plan_ok"));
   show(e.name,
     noMachine ? notice(t("est.no_machine"), "error") : "",
-    h("section", { "aria-labelledby": "todo-title" }, h("h2", { id: "todo-title" }, t("todo.title")),
+    noMachine ? "" : h("section", { "aria-labelledby": "todo-title" }, h("h2", { id: "todo-title" }, t("todo.title")),
       todoList(e.priorities || [], { "establishment.crisis_exercise": "exercise-date", "establishment.awareness": "awareness-date", "backup.restore_tested": "restore_test-date" })),
     h("section.summary", { "aria-label": t("est.score") },
       h("div.big", {}, h("span.label", {}, t("est.score")), scoreBadge(e.hygiene_score, true), h("span.trend", {}, trendText(e.trend))),

@@ -288,6 +288,7 @@ await as("root-admin", "fr-FR", async (page) => {
   await page.goto(`${url}/#/establishment/${other}`);
   await page.getByRole("heading", { name: "Foyer de l'Odet" }).waitFor();
   assert.match(await body(page), /Aucun poste de cet établissement n'est encore inscrit.*installez l'agent Hygie/s);
+  assert.ok(!(await body(page)).includes("Rien ne manque"), "no machine, yet nothing missing");
   await page.getByRole("link", { name: "Établissements" }).click();
   await page.getByRole("link", { name: "Foyer de l'Odet" }).waitFor();
   await page.getByRole("link", { name: "EHPAD Les Tilleuls" }).waitFor();
