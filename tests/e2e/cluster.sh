@@ -19,7 +19,9 @@ AGENT=$1 SERVER=$2 roots=$3 SINK=$4
 export HYGIE_LOG_QUIET=1
 command -v haproxy >/dev/null || fail "haproxy is not installed (scripts/setup --test)"
 
-free_port() { echo $((20000 + $(od -An -N2 -tu2 /dev/urandom) % 20000)); }
+# Below the ephemeral range (32768 and up), where an outgoing connection
+# could hold the port a receiver is to listen on.
+free_port() { echo $((20000 + $(od -An -N2 -tu2 /dev/urandom) % 12000)); }
 port=$(free_port)
 wport=$(free_port)
 pids=

@@ -9,7 +9,9 @@ AGENT=$1 SERVER=$2 roots=$3 SINK=$4
 . "$(dirname "$0")/lib.sh"
 export HYGIE_LOG_QUIET=1
 
-free_port() { echo $((20000 + $(od -An -N2 -tu2 /dev/urandom) % 20000)); }
+# Below the ephemeral range (32768 and up), where an outgoing connection
+# could hold the port a receiver is to listen on.
+free_port() { echo $((20000 + $(od -An -N2 -tu2 /dev/urandom) % 12000)); }
 hport=$(free_port)
 sport=$(free_port)
 secret=whsec-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
