@@ -74,6 +74,11 @@ struct store_report {
 #define STORE_SUPERSEDED 2
 #define STORE_SEQ_AHEAD  3
 
+/* An alert's severity as a rank for SQL to sort by, the most severe 0. */
+#define STORE_SEVERITY_RANK                                                                        \
+        "CASE al.severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2"          \
+        " WHEN 'low' THEN 3 ELSE 4 END"
+
 /* What an establishment's policy tells the collector. */
 /* A backup job no machine has reported for this long is no longer the
  * plan's: no restore test is asked of it. */

@@ -16,10 +16,7 @@
 #include "util.h"
 #include "views.h"
 
-#define HISTORY_DAYS 365
-#define SEVERITY_RANK_SQL                                                                          \
-        "CASE al.severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2"          \
-        " WHEN 'low' THEN 3 ELSE 4 END"
+#define HISTORY_DAYS    365
 #define MACHINE_REPORTS 48 /* newest reports a machine page merges */
 #define NEED_SHARE      70 /* percent of the need that is the share of machines flagged */
 
@@ -295,7 +292,7 @@ static json_t *weekly(const json_t *history, time_t now)
  * with what to do (the most severe alert's), and whether it is the
  * establishment's own to do or its IT provider's. */
 static const char priorities_sql[] =
-    "SELECT al.check_id, min(" SEVERITY_RANK_SQL ") AS worst, count(DISTINCT al.agent_id) AS m,"
+    "SELECT al.check_id, min(" STORE_SEVERITY_RANK ") AS worst, count(DISTINCT al.agent_id) AS m,"
     " count(*) AS n, min(al.subject), max(al.remediation), max(al.remediation_fr)"
     " FROM alerts al WHERE al.finess = $1 AND al.status <> 'resolved'"
     " GROUP BY al.check_id ORDER BY worst, m DESC, n DESC, al.check_id LIMIT 3";

@@ -102,9 +102,6 @@ static const char *const *alert_params(struct alert_params *ap, const struct sto
         " FROM alerts al WHERE CAST($1 AS TEXT) IS NULL AND CAST($2 AS TEXT) IS NULL"              \
         " AND CAST($3 AS TEXT) IS NULL" ST ALERTS_REST
 #define ALERTS_OF_SEVERITY " AND (CAST($8 AS TEXT) IS NULL OR al.severity = $8)"
-#define SEVERITY_RANK                                                                              \
-        "CASE al.severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2"          \
-        " WHEN 'low' THEN 3 ELSE 4 END"
 /* A statement in its six forms, in the order form_of() numbers them. */
 #define FORMS(S)                                                                                   \
         { S(FROM_PLACES(STATUS_IS)), S(FROM_PLACES(STATUS_ANY)), S(FROM_ONE(STATUS_IS)),           \
@@ -137,7 +134,7 @@ static const char *const *alert_params(struct alert_params *ap, const struct sto
         "   sum(CASE WHEN al.severity = 'low' THEN 1 ELSE 0 END) AS l,"                            \
         "   sum(CASE WHEN al.severity = 'info' THEN 1 ELSE 0 END) AS i,"                           \
         "   count(DISTINCT al.agent_id) AS machines, min(al.opened_at) AS oldest,"                 \
-        "   min(" SEVERITY_RANK ") AS worst, count(*) AS n" FROM ALERTS_OF_SEVERITY                \
+        "   min(" STORE_SEVERITY_RANK ") AS worst, count(*) AS n" FROM ALERTS_OF_SEVERITY                \
         "   GROUP BY al.check_id, al.finess) g JOIN establishments e ON e.finess = g.finess"       \
         " ORDER BY g.worst, g.n DESC, g.check_id, g.finess"                                        \
         " LIMIT CAST($9 AS BIGINT) OFFSET CAST($10 AS BIGINT)"

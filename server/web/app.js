@@ -306,6 +306,20 @@ async function loadNames() {
 const SEVERITIES = ["critical", "high", "medium", "low", "info"];
 const PAGE = 50;
 
+// A filter form: submitting it puts its values into the address, so a
+// view can be shared.
+function filterForm(base, ...controls) {
+  return h("form.filters", {
+    "aria-label": t("filter.label"),
+    onsubmit: (ev) => {
+      ev.preventDefault();
+      const p = new URLSearchParams();
+      for (const [k, v] of new FormData(ev.target)) if (v) p.set(k, v);
+      location.hash = base + "?" + p;
+    },
+  }, ...controls);
+}
+
 // A control with its label, for the filter forms.
 function field(id, label, input) {
   return h("div.field", {}, h("label", { for: id }, label), input);
@@ -341,15 +355,7 @@ async function alertsPage(params) {
     options.map(([v, text]) => h("option", { value: v, selected: current(name) === v }, text)));
   const establishments = [...state.names.entries()].sort((a, b) => a[1].localeCompare(b[1], state.lang));
   const checks = Object.keys(CHECKS.fr).map((c) => [c, checkName(c)]).sort((a, b) => a[1].localeCompare(b[1], state.lang));
-  const filters = h("form.filters", {
-    "aria-label": t("filter.label"),
-    onsubmit: (ev) => {
-      ev.preventDefault();
-      const p = new URLSearchParams();
-      for (const [k, v] of new FormData(ev.target)) if (v) p.set(k, v);
-      location.hash = "#/alerts?" + p;
-    },
-  },
+  const filters = filterForm("#/alerts",
   h("input", { type: "hidden", name: "view", value: view }),
   state.session.role === "establishment" ? "" :
     field("f-finess", t("filter.establishment"), select("finess", [["", t("filter.all")], ...establishments])),
@@ -656,15 +662,7 @@ async function equipmentPage(params) {
   const q = new URLSearchParams();
   for (const k of ["region", "department"]) if (params.get(k)) q.set(k, params.get(k));
   let data;
-  const form = (regions) => h("form.filters", {
-    "aria-label": t("filter.label"),
-    onsubmit: (ev) => {
-      ev.preventDefault();
-      const p = new URLSearchParams();
-      for (const [k, v] of new FormData(ev.target)) if (v) p.set(k, v);
-      location.hash = "#/equipment?" + p;
-    },
-  },
+  const form = (regions) => filterForm("#/equipment",
   field("f-region", t("col.region"), h("select", { id: "f-region", name: "region" },
     [["", t("filter.all")], ...regions.map((r) => [r, r])].map(([v, text]) => h("option", { value: v, selected: (params.get("region") || "") === v }, text)))),
   field("f-department", t("filter.department"), h("input", { id: "f-department", name: "department", value: params.get("department") || "", maxlength: "3", size: "3" })),
