@@ -103,10 +103,11 @@ struct est_list {
         "   GROUP BY a.finess) ag ON ag.finess = e.finess"                                         \
         " WHERE" SCOPE_WHERE " ORDER BY e.finess"
 
-static const char summary_sql[] = SUMMARY_SQL(
-    "(SELECT d.score FROM establishment_days d WHERE d.finess = e.finess"
-    "   AND d.day <= CAST($10 AS BIGINT) ORDER BY d.day DESC LIMIT 1)",
-    "(SELECT count(*) FROM alerts al WHERE al.finess = e.finess AND al.status = 'open')");
+static const char summary_sql[] =
+    SUMMARY_SQL("(SELECT d.score FROM establishment_days d WHERE d.finess = e.finess"
+                "   AND d.day <= CAST($10 AS BIGINT) ORDER BY d.day DESC LIMIT 1)",
+                "(SELECT coalesce(sum(g.critical + g.high + g.medium + g.low + g.info), 0)"
+                " FROM alert_groups g WHERE g.status = 'open' AND g.finess = e.finess)");
 static const char summary_short_sql[] = SUMMARY_SQL("NULL", "0"); /* $10 unused */
 
 static int est_row(void *user, int ncols, const char *const *v)

@@ -20,13 +20,25 @@ static int count_row(void *user, int ncols, const char *const *values)
         return 0;
 }
 
+/* The counts of alert_groups' columns, from critical to info. */
+static int kept_counts_row(void *user, int ncols, const char *const *v)
+{
+        long *counts = user;
+
+        if (ncols != SEV_COUNT)
+                return -EIO;
+        for (int i = 0; i < SEV_COUNT; i++)
+                counts[SEV_CRITICAL - i] = (long)store_num(v[i]);
+        return 0;
+}
+
 int store_alert_counts(struct store *s, long *counts, struct error *e)
 {
-        static const char sql[] = "SELECT severity, count(*) FROM alerts"
-                                  " WHERE status <> 'resolved' GROUP BY severity";
+        static const char sql[] = "SELECT sum(critical), sum(high), sum(medium), sum(low),"
+                                  " sum(info) FROM alert_groups";
 
         memset(counts, 0, SEV_COUNT * sizeof(*counts));
-        return store_rows(s, sql, 0, NULL, count_row, counts, e);
+        return store_rows(s, sql, 0, NULL, kept_counts_row, counts, e);
 }
 
 struct alert_list {
@@ -132,13 +144,41 @@ static const char *const *alert_params(struct alert_params *ap, const struct sto
         "   sum(CASE WHEN al.severity = 'high' THEN 1 ELSE 0 END) AS h,"                           \
         "   sum(CASE WHEN al.severity = 'medium' THEN 1 ELSE 0 END) AS m,"                         \
         "   sum(CASE WHEN al.severity = 'low' THEN 1 ELSE 0 END) AS l,"                            \
-        "   sum(CASE WHEN al.severity = 'info' THEN 1 ELSE 0 END) AS i,"                           \
+        "   sum(CASE WHEN al.severity IN ('critical', 'high', 'medium', 'low') THEN 0"             \
+        "     ELSE 1 END) AS i,"                                                                   \
         "   count(DISTINCT al.agent_id) AS machines, min(al.opened_at) AS oldest,"                 \
         "   min(" STORE_SEVERITY_RANK ") AS worst, count(*) AS n" FROM ALERTS_OF_SEVERITY                \
         "   GROUP BY al.check_id, al.finess) g JOIN establishments e ON e.finess = g.finess"       \
         " ORDER BY g.worst, g.n DESC, g.check_id, g.finess"                                        \
         " LIMIT CAST($9 AS BIGINT) OFFSET CAST($10 AS BIGINT)"
+/* The groups and counts as alert_groups keeps them (migration 14), for a
+ * filter on no agent, age or severity: one row per group to read. $6-$8
+ * are there only to be typed, and NULL. */
+#define KEPT                                                                                       \
+        " FROM alert_groups g JOIN establishments e ON e.finess = g.finess WHERE" SCOPE             \
+        " AND g.status = CAST($5 AS TEXT) AND (CAST($4 AS TEXT) IS NULL OR g.check_id = $4)"       \
+        " AND CAST($6 AS TEXT) IS NULL AND CAST($7 AS BIGINT) IS NULL"
+#define KEPT_COUNT "g.critical + g.high + g.medium + g.low + g.info"
+static const char groups_kept_sql[] =
+        "SELECT g.check_id, g.finess, e.name, g.critical, g.high, g.medium, g.low, g.info,"
+        " g.machines, g.oldest, count(*) OVER ()" KEPT " AND CAST($8 AS TEXT) IS NULL"
+        " ORDER BY CASE WHEN g.critical > 0 THEN 0 WHEN g.high > 0 THEN 1"
+        "   WHEN g.medium > 0 THEN 2 WHEN g.low > 0 THEN 3 ELSE 4 END,"
+        " " KEPT_COUNT " DESC, g.check_id, g.finess"
+        " LIMIT CAST($9 AS BIGINT) OFFSET CAST($10 AS BIGINT)";
+static const char counts_kept_sql[] =
+        "SELECT sum(g.critical), sum(g.high), sum(g.medium), sum(g.low), sum(g.info)" KEPT;
 // clang-format on
+
+/* Whether alert_groups holds the answer: it counts the alerts open and
+ * those acknowledged, of every agent, age and severity. */
+static bool kept(const struct store_filter *f, bool severity)
+{
+        return f->status &&
+               (strcmp(f->status, "open") == 0 || strcmp(f->status, "acknowledged") == 0) &&
+               !(f->agent_id && *f->agent_id) && f->opened_before <= 0 &&
+               !(severity && f->severity && *f->severity);
+}
 
 static int form_of(const struct store_filter *f)
 {
@@ -166,6 +206,9 @@ int store_alert_counts_of(struct store *s, const struct store_filter *f, long co
         struct alert_params ap;
 
         memset(counts, 0, SEV_COUNT * sizeof(*counts));
+        if (kept(f, false))
+                return store_rows(s, counts_kept_sql, 7, alert_params(&ap, f), kept_counts_row,
+                                  counts, e);
         return store_rows(s, sql[form_of(f)], 7, alert_params(&ap, f), count_row, counts, e);
 }
 
@@ -202,7 +245,8 @@ int store_alert_groups(struct store *s, const struct store_filter *f, store_grou
         struct group_list l = { fn, user, total };
 
         *total = 0;
-        return store_rows(s, sql[form_of(f)], 10, alert_params(&ap, f), group_row, &l, e);
+        return store_rows(s, kept(f, true) ? groups_kept_sql : sql[form_of(f)], 10,
+                          alert_params(&ap, f), group_row, &l, e);
 }
 
 static int changed_row(void *user, int ncols, const char *const *v)

@@ -5,8 +5,13 @@
 
 #define STORE_BASELINE 8 /* the schema version the drivers' own migrations reach */
 
-/* store_migrations[i] brings the schema to version STORE_BASELINE + i + 1. */
-extern const char *const store_migrations[];
+/* A schema change: sql for both engines, then the engine's own part, if
+ * any. store_migrations[i] brings the schema to version
+ * STORE_BASELINE + i + 1. */
+struct store_migration {
+        const char *sql, *sqlite, *postgresql;
+};
+extern const struct store_migration store_migrations[];
 extern const int store_migrations_count;
 
 #endif

@@ -471,11 +471,16 @@ static int pg_exec(struct store *base, const char *sql, struct error *e)
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_BASELINE,
                "the engine's own migrations end at STORE_BASELINE");
 
-/* The migration from version to version + 1. */
-static const char *migration(int version)
+/* The migration from version to version + 1: the part both engines share,
+ * or this engine's own (NULL: none). */
+static const char *migration(int version, bool own)
 {
-        return version < STORE_BASELINE ? migrations[version]
-                                        : store_migrations[version - STORE_BASELINE];
+        const struct store_migration *m;
+
+        if (version < STORE_BASELINE)
+                return own ? NULL : migrations[version];
+        m = &store_migrations[version - STORE_BASELINE];
+        return own ? m->postgresql : m->sql;
 }
 
 /* A session lock: held until this connection ends, whoever ends it. */
@@ -535,10 +540,12 @@ static int migrate(struct store_pg *s, struct error *e)
                 goto rollback;
         }
         for (; version < latest; version++) {
+                const char *own = migration(version, true);
+
                 snprintf(sql, sizeof(sql), "INSERT INTO schema_migrations (version) VALUES (%d)",
                          version + 1);
-                if ((rc = pg_exec(base, migration(version), e)) < 0 ||
-                    (rc = pg_exec(base, sql, e)) < 0)
+                if ((rc = pg_exec(base, migration(version, false), e)) < 0 ||
+                    (own && (rc = pg_exec(base, own, e)) < 0) || (rc = pg_exec(base, sql, e)) < 0)
                         goto rollback;
         }
         if ((rc = pg_exec(base, "COMMIT", e)) < 0)

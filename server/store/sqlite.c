@@ -224,11 +224,16 @@ static int sqlite_exec(struct store *base, const char *sql, struct error *e)
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_BASELINE,
                "the engine's own migrations end at STORE_BASELINE");
 
-/* The migration from version to version + 1. */
-static const char *migration(int version)
+/* The migration from version to version + 1: the part both engines share,
+ * or this engine's own (NULL: none). */
+static const char *migration(int version, bool own)
 {
-        return version < STORE_BASELINE ? migrations[version]
-                                        : store_migrations[version - STORE_BASELINE];
+        const struct store_migration *m;
+
+        if (version < STORE_BASELINE)
+                return own ? NULL : migrations[version];
+        m = &store_migrations[version - STORE_BASELINE];
+        return own ? m->sqlite : m->sql;
 }
 
 static int migrate(struct store_sqlite *s, struct error *e)
@@ -259,13 +264,15 @@ static int migrate(struct store_sqlite *s, struct error *e)
                 return -EPROTO;
         }
         for (; version < latest; version++) {
+                const char *own = migration(version, true);
                 char mark[96];
 
                 snprintf(mark, sizeof(mark), "INSERT INTO schema_migrations (version) VALUES (%d)",
                          version + 1);
                 if ((rc = sqlite_exec(&s->base, "BEGIN IMMEDIATE", e)) < 0)
                         return rc;
-                if ((rc = sqlite_exec(&s->base, migration(version), e)) < 0 ||
+                if ((rc = sqlite_exec(&s->base, migration(version, false), e)) < 0 ||
+                    (own && (rc = sqlite_exec(&s->base, own, e)) < 0) ||
                     (rc = sqlite_exec(&s->base, mark, e)) < 0 ||
                     (rc = sqlite_exec(&s->base, "COMMIT", e)) < 0) {
                         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);

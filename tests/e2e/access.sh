@@ -273,4 +273,5 @@ srv user disable cnsa-analyst >/dev/null || fail "user disable"
 [ "$(login cnsa-analyst)" = 401 ] || fail "a disabled user logs in"
 srv user list --json | jq -e '.users[] | select(.login == "cnsa-analyst") | .disabled' \
 	>/dev/null || fail "user list"
+[ "$(groups_astray)" = 0 ] || fail "alert_groups: $(groups_astray) groups astray"
 echo "ok: roles, scopes, CSRF, sessions and logins"

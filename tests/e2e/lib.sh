@@ -39,6 +39,15 @@ db_query() {
 	fi
 }
 
+# How many groups alert_groups counts otherwise than the alerts do: 0.
+groups_astray() {
+	if [ -n "${HYGIE_TEST_PG:-}" ]; then
+		psql -At "$HYGIE_TEST_PG" -f "$(dirname "$0")/../groups_astray.sql"
+	else
+		sqlite3 "$data/hygie.db" <"$(dirname "$0")/../groups_astray.sql"
+	fi
+}
+
 srv init >/dev/null || fail "init"
 srv establishment add --finess $finess --name "EHPAD Les Tilleuls" \
 	--region "Ile-de-France" --department 75 >/dev/null || fail "establishment add"

@@ -111,3 +111,4 @@ dup=$(api "/api/v1/alerts?check=agent.duplicate&status=open" | jq -r '.alerts | 
 [ "$dup" = 1 ] || fail "agent.duplicate: $(api '/api/v1/alerts?check=agent.duplicate')"
 # The clone's findings do not touch the original's alerts.
 [ "$(open_alerts backup.offsite | wc -l)" = 5 ] || fail "the clone changed the alerts"
+[ "$(groups_astray)" = 0 ] || fail "alert_groups: $(groups_astray) groups astray"
