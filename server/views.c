@@ -66,27 +66,18 @@ struct est_list {
         " AND (CAST($2 AS TEXT) IS NULL OR e.region = $2)"                                         \
         " AND (CAST($3 AS TEXT) IS NULL OR e.department = $3)"
 
-/* The weight of the open alerts of an establishment's own checks. */
-#define PENALTY                                                                                    \
-        "(SELECT sum(CASE al.severity WHEN 'critical' THEN CAST($4 AS INTEGER)"                    \
-        "   WHEN 'high' THEN CAST($5 AS INTEGER) WHEN 'medium' THEN CAST($6 AS INTEGER)"           \
-        "   WHEN 'low' THEN CAST($7 AS INTEGER) ELSE CAST($8 AS INTEGER) END)"                     \
-        " FROM alerts al WHERE al.finess = e.finess AND al.agent_id IS NULL"                       \
-        "   AND al.status <> 'resolved')"
+/* The establishments in scope, to which each part below is restricted. */
+#define IN_SCOPE(COL) " " COL " IN (SELECT e.finess FROM establishments e WHERE" SCOPE_WHERE ")"
 
-/* Each establishment in scope: its machines (aggregated once per
- * establishment, then joined), score, equipment, plan records; the
- * establishment pages also show the trend and the open alerts, which the
- * fleet-wide views leave out. */
-#define SUMMARY_SQL(TREND, OPEN)                                                                   \
+/* Each establishment in scope: its machines, score, equipment, the weight
+ * of the open alerts of its own checks, plan records and backup jobs, each
+ * aggregated once per establishment, then joined; the establishment pages
+ * also show the trend and the open alerts, which the fleet-wide views
+ * leave out. */
+#define SUMMARY_SQL(TREND, OPEN, OPEN_JOIN)                                                        \
         "SELECT e.finess, e.name, e.region, e.department, ag.machines, ag.score,"                  \
-        " ag.to_replace, ag.ram, ag.ssd, ag.to_upgrade, ag.os_ok, ag.os_known, " PENALTY           \
-        ", " TREND ","                                                                             \
-        " (SELECT max(r.day) FROM records r WHERE r.finess = e.finess AND r.kind = 'exercise'),"   \
-        " (SELECT max(r.day) FROM records r WHERE r.finess = e.finess AND r.kind = 'awareness'),"  \
-        " " OPEN ","                                                                               \
-        " (SELECT count(*) FROM backup_jobs j WHERE j.finess = e.finess"                           \
-        "   AND j.last_seen >= CAST($9 AS BIGINT))"                                                \
+        " ag.to_replace, ag.ram, ag.ssd, ag.to_upgrade, ag.os_ok, ag.os_known, pl.lost, " TREND    \
+        ", rec.exercise, rec.awareness, " OPEN ", coalesce(bj.jobs, 0)"                            \
         " FROM establishments e LEFT JOIN"                                                         \
         " (SELECT a.finess, count(*) AS machines, avg(a.score) AS score,"                          \
         "   sum(CASE WHEN (a.equipment & 1) <> 0 THEN 1 ELSE 0 END) AS to_replace,"                \
@@ -98,17 +89,44 @@ struct est_list {
         "     AS to_upgrade,"                                                                      \
         "   sum(CASE WHEN a.os_supported = 1 THEN 1 ELSE 0 END) AS os_ok,"                         \
         "   count(a.os_supported) AS os_known"                                                     \
-        "   FROM agents a WHERE a.revoked_at IS NULL AND a.finess IN"                              \
-        "     (SELECT e.finess FROM establishments e WHERE" SCOPE_WHERE ")"                        \
-        "   GROUP BY a.finess) ag ON ag.finess = e.finess"                                         \
-        " WHERE" SCOPE_WHERE " ORDER BY e.finess"
+        "   FROM agents a WHERE a.revoked_at IS NULL AND" IN_SCOPE(                                \
+            "a.finess") "   GROUP BY a.finess) ag ON ag.finess = e.finess"                         \
+                        " LEFT JOIN (SELECT al.finess, sum(CASE al.severity"                       \
+                        "   WHEN 'critical' THEN CAST($4 AS INTEGER) WHEN 'high' THEN CAST($5 AS " \
+                        "INTEGER)"                                                                 \
+                        "   WHEN 'medium' THEN CAST($6 AS INTEGER) WHEN 'low' THEN CAST($7 AS "    \
+                        "INTEGER)"                                                                 \
+                        "   ELSE CAST($8 AS INTEGER) END) AS lost"                                 \
+                        "   FROM alerts al WHERE al.agent_id IS NULL AND al.status <> 'resolved' " \
+                        "AND" IN_SCOPE(                                                            \
+                            "al.finess") " GROUP BY al.finess) pl ON pl.finess = e.finess"         \
+                                         " LEFT JOIN (SELECT r.finess,"                            \
+                                         "   max(CASE WHEN r.kind = 'exercise' THEN r.day END) "   \
+                                         "AS exercise,"                                            \
+                                         "   max(CASE WHEN r.kind = 'awareness' THEN r.day END) "  \
+                                         "AS awareness"                                            \
+                                         "   FROM records r WHERE r.kind IN ('exercise', "         \
+                                         "'awareness') AND" IN_SCOPE(                              \
+                                             "r.finess") "   GROUP BY r.finess) rec ON "           \
+                                                         "rec.finess = e.finess"                   \
+                                                         " LEFT JOIN (SELECT j.finess, count(*) "  \
+                                                         "AS jobs FROM backup_jobs j"              \
+                                                         "   WHERE j.last_seen >= CAST($9 AS "     \
+                                                         "BIGINT) AND" IN_SCOPE(                   \
+                                                             "j.finess") "   GROUP BY j.finess) "  \
+                                                                         "bj ON bj.finess = "      \
+                                                                         "e.finess" OPEN_JOIN      \
+                                                                         " WHERE" SCOPE_WHERE      \
+                                                                         " ORDER BY e.finess"
 
-static const char summary_sql[] =
-    SUMMARY_SQL("(SELECT d.score FROM establishment_days d WHERE d.finess = e.finess"
-                "   AND d.day <= CAST($10 AS BIGINT) ORDER BY d.day DESC LIMIT 1)",
-                "(SELECT coalesce(sum(g.critical + g.high + g.medium + g.low + g.info), 0)"
-                " FROM alert_groups g WHERE g.status = 'open' AND g.finess = e.finess)");
-static const char summary_short_sql[] = SUMMARY_SQL("NULL", "0"); /* $10 unused */
+static const char summary_sql[] = SUMMARY_SQL(
+    "(SELECT d.score FROM establishment_days d WHERE d.finess = e.finess"
+    "   AND d.day <= CAST($10 AS BIGINT) ORDER BY d.day DESC LIMIT 1)",
+    "coalesce(op.n, 0)",
+    " LEFT JOIN (SELECT g.finess, sum(g.critical + g.high + g.medium + g.low + g.info) AS n"
+    "   FROM alert_groups g WHERE g.status = 'open' AND" IN_SCOPE(
+        "g.finess") "   GROUP BY g.finess) op ON op.finess = e.finess");
+static const char summary_short_sql[] = SUMMARY_SQL("NULL", "0", ""); /* $10 unused */
 
 static int est_row(void *user, int ncols, const char *const *v)
 {

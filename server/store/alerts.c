@@ -120,7 +120,8 @@ static const char *const *alert_params(struct alert_params *ap, const struct sto
           S(FROM_ONE(STATUS_ANY)), S(FROM_ALL(STATUS_IS)), S(FROM_ALL(STATUS_ANY)) }
 
 /* The page's ids: the oldest of each severity in turn, each read along
- * the (status, severity, opened_at) index, as many as the page needs. */
+ * the (status, severity, opened_at) index, as many as the page needs;
+ * then the page's rows, and only those. */
 #define BRANCH(R, SEV, FROM)                                                                       \
         "SELECT * FROM (SELECT " #R " AS r, al.id, al.opened_at" FROM                              \
         " AND al.severity = '" SEV "' AND (CAST($8 AS TEXT) IS NULL OR CAST($8 AS TEXT) = '" SEV  \
@@ -129,13 +130,13 @@ static const char *const *alert_params(struct alert_params *ap, const struct sto
         "SELECT al.id, coalesce(al.agent_id, ''), coalesce(ag.hostname, ''), al.finess,"           \
         " al.check_id, al.subject, al.severity, al.status, al.summary, al.opened_at,"              \
         " coalesce(al.acknowledged_at, 0), coalesce(al.resolved_at, 0),"                           \
-        " coalesce(al.summary_fr, '') FROM ("                                                      \
+        " coalesce(al.summary_fr, '') FROM (SELECT * FROM ("                                       \
         BRANCH(0, "critical", FROM) " UNION ALL " BRANCH(1, "high", FROM) " UNION ALL "            \
         BRANCH(2, "medium", FROM) " UNION ALL " BRANCH(3, "low", FROM) " UNION ALL "               \
-        BRANCH(4, "info", FROM) ") page"                                                           \
+        BRANCH(4, "info", FROM) ") branches ORDER BY r, opened_at, id"                             \
+        " LIMIT CAST($9 AS BIGINT) OFFSET CAST($10 AS BIGINT)) page"                               \
         " JOIN alerts al ON al.id = page.id LEFT JOIN agents ag ON ag.id = al.agent_id"            \
-        " ORDER BY page.r, page.opened_at, page.id"                                                \
-        " LIMIT CAST($9 AS BIGINT) OFFSET CAST($10 AS BIGINT)"
+        " ORDER BY page.r, page.opened_at, page.id"
 #define COUNTS(FROM) "SELECT al.severity, count(*)" FROM " GROUP BY al.severity"
 #define GROUPS(FROM)                                                                               \
         "SELECT g.check_id, g.finess, e.name, g.c, g.h, g.m, g.l, g.i, g.machines, g.oldest,"      \
