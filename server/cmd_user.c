@@ -12,6 +12,7 @@
 #include <pwd.h>
 
 #include "cli.h"
+#include "lang.h"
 #include "password.h"
 #include "store.h"
 #include "util.h"
@@ -69,9 +70,10 @@ static int print_user(void *user, const struct user *u)
 
         if (list)
                 return json_array_append_new(
-                    list, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "login", u->login, "role",
-                                    role_name(u->role), "region", u->region, "finess", u->finess,
-                                    "email", u->email, "disabled", u->disabled_at != 0));
+                    list,
+                    json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "login", u->login, "role",
+                              role_name(u->role), "region", u->region, "finess", u->finess, "email",
+                              u->email, "lang", u->lang, "disabled", u->disabled_at != 0));
         printf("%-24s %-14s %-20s %-10s %s\n", u->login, role_name(u->role), u->region, u->finess,
                u->disabled_at ? util_iso8601((time_t)u->disabled_at, when, sizeof(when)) : "");
         return 0;
@@ -86,6 +88,7 @@ int cmd_user(int argc, char **argv)
                 { "region", required_argument, NULL, 'R' },
                 { "finess", required_argument, NULL, 'f' },
                 { "email", required_argument, NULL, 'm' },
+                { "lang", required_argument, NULL, 'L' },
                 { "password-stdin", no_argument, NULL, 'p' },
                 { "json", no_argument, NULL, 'j' },
                 { 0 },
@@ -134,6 +137,14 @@ int cmd_user(int argc, char **argv)
                                         optarg);
                                 return 2;
                         }
+                        break;
+                case 'L':
+                        if (lang_from_code(optarg) < 0 || strlen(optarg) != 2) {
+                                fprintf(stderr, "hygie-server: --lang is fr or en, not \"%s\"\n",
+                                        optarg);
+                                return 2;
+                        }
+                        snprintf(u.lang, sizeof(u.lang), "%s", lang_code(lang_from_code(optarg)));
                         break;
                 case 'p':
                         stdin_pw = true;

@@ -13,6 +13,8 @@
 #include <jansson.h>
 #include <openssl/hmac.h>
 
+#include "l10n.h"
+#include "lang.h"
 #include "log.h"
 #include "notifier.h"
 #include "store.h"
@@ -255,6 +257,7 @@ static void webhook_round(struct notifier *n, struct store *s, CURL *curl,
 struct regional {
         long long id;
         char login[65], email[256], region[128];
+        enum lang lang;
 };
 
 struct users {
@@ -267,7 +270,7 @@ static int user_row(void *user, int ncols, const char *const *v)
         struct users *u = user;
         struct regional *nv, *r;
 
-        if (ncols < 4)
+        if (ncols < 5)
                 return -EIO;
         if (!(nv = realloc(u->v, (u->n + 1) * sizeof(*nv))))
                 return -ENOMEM;
@@ -277,33 +280,73 @@ static int user_row(void *user, int ncols, const char *const *v)
         snprintf(r->login, sizeof(r->login), "%s", v[1]);
         snprintf(r->email, sizeof(r->email), "%s", v[2]);
         snprintf(r->region, sizeof(r->region), "%s", v[3]);
+        r->lang = v[4] && lang_from_code(v[4]) == LANG_EN ? LANG_EN : LANG_FR;
         return 0;
 }
 
+/* A section of the digest being written, in its reader's language (cat,
+ * NULL for English). */
 struct text {
         FILE *f;
+        const struct msgcat *cat;
         long count;
 };
 
+/* The severities, as the digest names them. */
+static const char *const severity_words[] = { N_("critical"), N_("high"), N_("medium"), N_("low"),
+                                              N_("info") };
+
+static const char *severity_word(const struct msgcat *cat, const char *sev)
+{
+        for (size_t i = 0; i < sizeof(severity_words) / sizeof(severity_words[0]); i++)
+                if (sev && strcmp(sev, severity_words[i]) == 0)
+                        return lang_tr(cat, severity_words[i]);
+        return sev ? sev : "";
+}
+
+/* severity, count: in two columns, whatever the word's length in bytes */
 static int count_row(void *user, int ncols, const char *const *v)
 {
         struct text *t = user;
+        const char *word;
+        int width = 10;
 
-        t->count += ncols > 1 && v[1] ? strtol(v[1], NULL, 10) : 0;
-        if (ncols > 1)
-                fprintf(t->f, "  %-9s %s\n", v[0], v[1]);
+        if (ncols != 2)
+                return -EIO;
+        t->count += v[1] ? strtol(v[1], NULL, 10) : 0;
+        word = severity_word(t->cat, v[0]);
+        for (const char *p = word; *p; p++)
+                width -= (*p & 0xc0) != 0x80; /* one per character */
+        fprintf(t->f, "  %s%*s%s\n", word, width > 1 ? width : 1, "", v[1] ? v[1] : "0");
         return 0;
 }
 
-static int line_row(void *user, int ncols, const char *const *v)
+/* severity, establishment, machine, check, summary, the agent's French summary */
+static int severe_row(void *user, int ncols, const char *const *v)
 {
         struct text *t = user;
+        char buf[1024];
 
+        if (ncols != 6)
+                return -EIO;
         t->count++;
-        fputs("  -", t->f);
-        for (int i = 0; i < ncols; i++)
-                fprintf(t->f, " %s%s", v[i] ? v[i] : "", i + 1 < ncols ? " |" : "");
-        fputc('\n', t->f);
+        fprintf(t->f, "  - %s | %s%s%s | %s | %s\n", severity_word(t->cat, v[0]), v[1],
+                *v[2] ? ", " : "", v[2], v[3],
+                l10n_summary(t->cat, v[3], v[4], v[5], buf, sizeof(buf)));
+        return 0;
+}
+
+/* establishment, machine, summary */
+static int silent_row(void *user, int ncols, const char *const *v)
+{
+        struct text *t = user;
+        char buf[1024];
+
+        if (ncols != 3)
+                return -EIO;
+        t->count++;
+        fprintf(t->f, "  - %s, %s | %s\n", v[0], v[1],
+                l10n_summary(t->cat, "agent.silent", v[2], NULL, buf, sizeof(buf)));
         return 0;
 }
 
@@ -323,38 +366,41 @@ static const struct section {
         store_row_fn *row;
         bool counts; /* toward "something to say" */
 } sections[] = {
-        { "Nouvelles alertes par gravité / New alerts by severity", "aucune / none",
+        { N_("New alerts by severity"), N_("none"),
           "SELECT al.severity, count(*) FROM alerts al"
           " JOIN establishments e ON e.finess = al.finess WHERE e.region = $1"
           " AND al.opened_at > CAST($2 AS BIGINT) AND al.opened_at <= CAST($3 AS BIGINT)"
           " GROUP BY al.severity ORDER BY count(*) DESC",
           3, count_row, true },
-        { "Les plus graves / Most severe", "aucune / none",
-          "SELECT al.severity, e.name, coalesce(ag.hostname, ''), al.check_id, al.summary"
+        { N_("Most severe"), N_("none"),
+          "SELECT al.severity, e.name, coalesce(ag.hostname, ''), al.check_id, al.summary,"
+          " al.summary_fr"
           " FROM alerts al JOIN establishments e ON e.finess = al.finess"
           " LEFT JOIN agents ag ON ag.id = al.agent_id WHERE e.region = $1"
           " AND al.opened_at > CAST($2 AS BIGINT) AND al.opened_at <= CAST($3 AS BIGINT)"
-          " AND al.severity IN ('critical', 'high') ORDER BY al.severity DESC, al.id LIMIT 20",
-          3, line_row, false },
-        { "Résolues / Resolved", "aucune / none",
+          " AND al.severity IN ('critical', 'high') ORDER BY " STORE_SEVERITY_RANK
+          ", al.id LIMIT 20",
+          3, severe_row, false },
+        { N_("Resolved"), N_("none"),
           "SELECT al.severity, count(*) FROM alerts al"
           " JOIN establishments e ON e.finess = al.finess WHERE e.region = $1"
           " AND al.resolved_at > CAST($2 AS BIGINT) AND al.resolved_at <= CAST($3 AS BIGINT)"
           " GROUP BY al.severity ORDER BY count(*) DESC",
           3, count_row, true },
-        { "Postes muets / Silent machines", "aucun / none",
+        { N_("Silent machines"), N_("no silent machine"),
           "SELECT e.name, ag.hostname, al.summary FROM alerts al"
           " JOIN establishments e ON e.finess = al.finess"
           " JOIN agents ag ON ag.id = al.agent_id WHERE e.region = $1"
           " AND al.check_id = 'agent.silent' AND al.status <> 'resolved'"
           " AND al.opened_at <= CAST($2 AS BIGINT) ORDER BY al.opened_at LIMIT 50",
-          2, line_row, true },
+          2, silent_row, true },
 };
 
 /* Writes the digest of u's region for (from, to] into f; how many things
  * it holds (0: nothing to say). */
-static long digest_text(struct store *s, const struct regional *u, long long from, long long to,
-                        const char *dashboard, FILE *f, struct error *e)
+static long digest_text(struct store *s, const struct regional *u, const struct msgcat *cat,
+                        long long from, long long to, const char *dashboard, FILE *f,
+                        struct error *e)
 {
         char a[24], b[24], day[32];
         long total = 0;
@@ -366,14 +412,16 @@ static long digest_text(struct store *s, const struct regional *u, long long fro
         for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
                 const struct section *sc = &sections[i];
                 const char *p[3] = { u->region, sc->nparams == 2 ? b : a, b };
-                struct text t = { f, 0 };
+                struct text t = { f, cat, 0 };
                 int rc;
 
-                fprintf(f, "\n%s:\n", sc->title);
+                fputc('\n', f);
+                fprintf(f, lang_tr(cat, "%s:"), lang_tr(cat, sc->title));
+                fputc('\n', f);
                 if ((rc = store_rows(s, sc->sql, sc->nparams, p, sc->row, &t, e)) < 0)
                         return rc;
                 if (!t.count)
-                        fprintf(f, "  %s\n", sc->none);
+                        fprintf(f, "  %s\n", lang_tr(cat, sc->none));
                 if (sc->counts)
                         total += t.count;
         }
@@ -425,12 +473,14 @@ static int send_mail(struct notifier *n, CURL *curl, const struct regional *u, c
         header_safe(to);
         header_safe(from);
         header_safe(region);
-        fprintf(
-            f,
-            "Date: %s\r\nFrom: %s\r\nTo: %s\r\nSubject: =?UTF-8?Q?Hygie_-_r=C3=A9sum=C3=A9?= %s\r\n"
-            "Message-ID: <hygie-%lld-%lld@hygie>\r\nMIME-Version: 1.0\r\n"
-            "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n",
-            date, from, to, region, u->id, (long long)now);
+        fprintf(f,
+                "Date: %s\r\nFrom: %s\r\nTo: %s\r\nSubject: %s %s\r\n"
+                "Message-ID: <hygie-%lld-%lld@hygie>\r\nMIME-Version: 1.0\r\n"
+                "Content-Type: text/plain; charset=utf-8\r\nContent-Language: %s\r\n"
+                "Content-Transfer-Encoding: 8bit\r\n\r\n",
+                date, from, to,
+                u->lang == LANG_FR ? "=?UTF-8?Q?Hygie_-_r=C3=A9sum=C3=A9?=" : "Hygie - digest",
+                region, u->id, (long long)now, lang_code(u->lang));
         for (size_t i = 0; i < len; i++) {
                 if (body[i] == '\n')
                         fputc('\r', f);
@@ -472,7 +522,7 @@ static void digest_round(struct notifier *n, struct store *s, CURL *curl, struct
         int rc;
 
         rc = store_rows(s,
-                        "SELECT id, login, email, region FROM users WHERE role = 'regional'"
+                        "SELECT id, login, email, region, lang FROM users WHERE role = 'regional'"
                         " AND disabled_at IS NULL AND email <> '' ORDER BY id",
                         0, NULL, user_row, &users, &e);
         if (rc < 0) {
@@ -502,7 +552,8 @@ static void digest_round(struct notifier *n, struct store *s, CURL *curl, struct
                 }
                 if (!(f = open_memstream(&text, &len)))
                         break;
-                total = digest_text(s, u, from, now - SETTLE, n->cfg.dashboard_url, f, &e);
+                total = digest_text(s, u, u->lang == LANG_FR ? &n->fr : NULL, from, now - SETTLE,
+                                    n->cfg.dashboard_url, f, &e);
                 fclose(f);
                 if (total < 0) {
                         free(text);
@@ -545,8 +596,11 @@ int notifier_init(struct notifier *n, const struct notify_config *c, struct erro
                 return -EINVAL;
         }
         n->cfg = *c;
+        if (lang_load(&n->fr, LANG_FR, e) < 0)
+                return -EINVAL;
         curl_global_init(CURL_GLOBAL_DEFAULT);
         if (!(n->curl = curl_easy_init())) {
+                msgcat_free(&n->fr);
                 error_set(e, "", 0, "cannot start the notifier");
                 return -ENOMEM;
         }
@@ -585,7 +639,9 @@ unsigned notifier_round(struct notifier *n, struct store *s)
 
 void notifier_free(struct notifier *n)
 {
-        if (n->curl)
+        if (n->curl) {
                 curl_easy_cleanup(n->curl);
+                msgcat_free(&n->fr);
+        }
         n->curl = NULL;
 }

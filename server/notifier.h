@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "error.h"
+#include "msgcat.h"
 
 struct notify_config {
         char webhook_url[512];
@@ -41,7 +42,8 @@ struct notify_channel {
 struct notifier {
         struct notify_config cfg;
         struct notify_channel hook, mail;
-        void *curl; /* CURL *, NULL when notifications are off */
+        void *curl;       /* CURL *, NULL when notifications are off */
+        struct msgcat fr; /* the French digests' texts, while curl is set */
 };
 
 struct store;

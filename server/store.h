@@ -161,6 +161,7 @@ struct user {
         char finess[10];                   /* an establishment user's establishment */
         char hash[256];                    /* crypt(3) string */
         char email[256];                   /* where digests go, "" none */
+        char lang[3];                      /* the digest's language: "fr" or "en" */
         long long created_at, disabled_at; /* disabled_at 0 while active */
         long failures;                     /* failed logins in a row */
         long long last_failure;

@@ -126,6 +126,10 @@ const struct store_migration store_migrations[] = {
                  "  WHEN (" GROUP_MOVED("OLD", "NEW", "IS DISTINCT FROM") ")"
                  "  EXECUTE FUNCTION alert_groups_change()" },
         // clang-format on
+
+        /* 15: the language of the e-mail digest a user receives ("fr" or
+         * "en"), where no browser says which it reads. */
+        { .sql = "ALTER TABLE users ADD COLUMN lang TEXT NOT NULL DEFAULT 'fr'" },
 };
 
 const int store_migrations_count = sizeof(store_migrations) / sizeof(store_migrations[0]);

@@ -8,8 +8,8 @@
 
 #define USER_COLUMNS                                                                               \
         " u.id, u.login, u.role, u.region, coalesce(u.finess, ''), u.hash, u.created_at,"          \
-        " coalesce(u.disabled_at, 0), u.failures, u.last_failure, u.email"
-#define USER_NCOLS 11
+        " coalesce(u.disabled_at, 0), u.failures, u.last_failure, u.email, u.lang"
+#define USER_NCOLS 12
 
 struct user_rows {
         store_user_fn *fn;
@@ -37,6 +37,7 @@ static int user_row(void *user, int ncols, const char *const *v)
         to->failures = (long)store_num(v[8]);
         to->last_failure = store_num(v[9]);
         store_copy(to->email, sizeof(to->email), v[10]);
+        store_copy(to->lang, sizeof(to->lang), v[11]);
         if (l->csrf)
                 store_copy(l->csrf, 65, v[USER_NCOLS]);
         return l->one ? 1 : l->fn(l->user, to);
@@ -154,13 +155,13 @@ int store_audit_add(struct store *s, const struct audit *a, struct error *e)
 int store_user_add(struct store *s, const struct user *u, struct error *e)
 {
         static const char sql[] =
-            "INSERT INTO users (login, role, region, finess, hash, created_at, email)"
-            " VALUES ($1, $2, $3, $4, $5, CAST($6 AS BIGINT), $7)";
+            "INSERT INTO users (login, role, region, finess, hash, created_at, email, lang)"
+            " VALUES ($1, $2, $3, $4, $5, CAST($6 AS BIGINT), $7, $8)";
         const struct sql_arg a[] = { sql_text(u->login),  sql_text(role_name(u->role)),
                                      sql_text(u->region), sql_text(store_or_null(u->finess)),
                                      sql_text(u->hash),   sql_int(u->created_at),
-                                     sql_text(u->email) };
-        long long rc = store_change(s, sql, 7, a, e);
+                                     sql_text(u->email),  sql_text(*u->lang ? u->lang : "fr") };
+        long long rc = store_change(s, sql, 8, a, e);
 
         if (rc == -EEXIST)
                 error_set(e, "", 0, "login %s is taken", u->login);

@@ -20,6 +20,15 @@ chmod 600 "$tmp/webhook.secret"
 echo "correct horse battery staple" | srv user add --login idf-support --role regional \
 	--region Ile-de-France --email support@idf.example --password-stdin >/dev/null ||
 	fail "user add"
+echo "correct horse battery staple" | srv user add --login idf-lead --role regional \
+	--region Ile-de-France --email lead@idf.example --lang en --password-stdin >/dev/null ||
+	fail "user add --lang en"
+rc=0
+echo "correct horse battery staple" | srv user add --login idf-de --role regional \
+	--region Ile-de-France --lang de --password-stdin 2>"$tmp/err" >/dev/null || rc=$?
+[ "$rc" = 2 ] && grep -q 'lang is fr or en' "$tmp/err" || fail "--lang de: $rc $(cat "$tmp/err")"
+[ "$(srv user list --json | jq -r '[.users[] | .login + "=" + .lang] | join(" ")')" = \
+	"idf-lead=en idf-support=fr" ] || fail "user list: $(srv user list --json)"
 echo "correct horse battery staple" | srv user add --login x --role regional --region X \
 	--email 'a@b.c>, evil@x.example' --password-stdin 2>/dev/null && fail "a bad address was taken"
 cat >"$tmp/server.ini" <<EOT
@@ -73,7 +82,7 @@ hook_pid=$!
 mail_pid=$!
 trap 'kill $hook_pid $mail_pid 2>/dev/null; stop_server; rm -rf "$tmp"' EXIT
 for i in $(seq 100); do
-	[ "$(ls "$tmp/hooks" | wc -l)" -ge "$events" ] && ls "$tmp/mail"/*.eml >/dev/null 2>&1 &&
+	[ "$(ls "$tmp/hooks" | wc -l)" -ge "$events" ] && [ "$(ls "$tmp/mail" | wc -l)" -ge 2 ] &&
 		break
 	sleep 0.1
 done
@@ -96,13 +105,19 @@ for f in "$tmp/hooks"/*.txt; do
 done
 cat "$tmp/hooks"/*.txt | grep -q '"event":"alert.resolved"' || fail "no resolved event sent"
 
-# The digest: to the regional user, what opened and what resolved.
-mail=$(ls "$tmp/mail"/*.eml | head -1)
-grep -q '^To: support@idf.example' "$mail" || fail "digest recipient: $(head -8 "$mail")"
+# The digest: to each regional user, what opened and what resolved, in
+# French unless the user reads English.
+mail=$(grep -l '^To: support@idf.example' "$tmp/mail"/*.eml | head -1)
+[ -n "$mail" ] || fail "no digest to support@idf.example: $(head -8 "$tmp/mail"/*.eml)"
 grep -q '^From: hygie@collector.example' "$mail" || fail "digest sender"
-grep -q 'Nouvelles alertes' "$mail" && grep -q 'high' "$mail" ||
-	fail "digest body: $(cat "$mail")"
-grep -q 'Résolues' "$mail" || fail "digest: nothing resolved"
+grep -q '^Content-Language: fr' "$mail" && grep -q 'Nouvelles alertes par gravité' "$mail" &&
+	grep -q 'élevée' "$mail" && grep -q 'Résolues' "$mail" || fail "French digest: $(cat "$mail")"
+! grep -Eq 'New alerts|Resolved|Most severe| high ' "$mail" || fail "English in the French digest"
+mail=$(grep -l '^To: lead@idf.example' "$tmp/mail"/*.eml | head -1)
+[ -n "$mail" ] && grep -q '^Subject: Hygie - digest Ile-de-France' "$mail" &&
+	grep -q 'New alerts by severity' "$mail" && grep -q 'high' "$mail" &&
+	grep -q 'Resolved' "$mail" || fail "English digest: $(cat "$mail")"
+! grep -Eq 'Nouvelles|Résolues|élevée' "$mail" || fail "French in the English digest"
 
 # Down again: a new event waits, then goes, exactly once.
 kill $hook_pid
