@@ -161,7 +161,8 @@ osslsigncode verify -CAfile "$tmp/sign.crt" -in "$tmp/newer.msi" >/dev/null ||
 	fail "the newer MSI's signature does not verify"
 before=$(spooled)
 msiexec /i "$(winpath "$tmp/newer.msi")" /qn /l*v 'C:\upgrade.log'
-[ "$rc" -eq 0 ] || fail "upgrade exited $rc"
+[ "$rc" -eq 0 ] || fail "upgrade exited $rc: $(tr -d '\0' <"$c/upgrade.log" |
+	grep -a -i -e 'error' -e 'return value 3' -e 'Hygie:' | tail -8)"
 osslsigncode verify -CAfile "$tmp/sign.crt" -in "$c/Program Files/Hygie/hygie-agent.exe" \
 	>/dev/null || fail "the installed executable is not signed"
 w reg query 'HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall' /s |
