@@ -13,7 +13,10 @@ here=$PWD
 cycles=${1:-20}
 server=$here/build/bin/hygie-server
 agent=$here/build/bin/hygie-agent
-[ -x "$server" ] && [ -x "$agent" ] || { echo "build first: scripts/setup" >&2; exit 1; }
+if [ ! -x "$server" ] || [ ! -x "$agent" ]; then
+	echo "build first: scripts/setup" >&2
+	exit 1
+fi
 tmp=${HYGIE_BENCH_TMP:-$(mktemp -d)}
 pid=
 trap '[ -n "$pid" ] && kill $pid 2>/dev/null; rm -rf "$tmp"' EXIT
@@ -52,7 +55,7 @@ run_store() { # ENGINE [--database URL]
 	"$server" serve --data "$tmp/data" "$@" --listen 127.0.0.1:$port 2>"$tmp/server.log" &
 	pid=$!
 	url=https://127.0.0.1:$port
-	for i in $(seq 100); do
+	for _ in $(seq 100); do
 		curl -sf --cacert "$tmp/data/ca.crt" "$url/healthz" >/dev/null 2>&1 && break
 		sleep 0.1
 	done
@@ -62,7 +65,7 @@ run_store() { # ENGINE [--database URL]
 	# the steady state measured.
 	HYGIE_LOG_QUIET=1 "$agent" run --once --state "$tmp/state" --config /dev/null
 	before=$(db_bytes)
-	for i in $(seq "$cycles"); do
+	for _ in $(seq "$cycles"); do
 		HYGIE_LOG_QUIET=1 "$agent" run --once --state "$tmp/state" --config /dev/null
 	done
 	after=$(db_bytes)
