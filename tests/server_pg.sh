@@ -2,7 +2,7 @@
 # hygie-server on PostgreSQL ($HYGIE_TEST_PG, from pg.sh): several servers
 # opening a new database at once migrate it once; establishments and tokens
 # go in and come out as on SQLite; alert_groups stays true under
-# concurrent writes.
+# concurrent writes; a newer schema is refused.
 # Usage: pg.sh server_pg.sh SERVER
 set -eu
 server=$1
@@ -73,4 +73,13 @@ rc=0
 "$server" establishment list --data "$tmp/data" --database "postgresql://nobody@127.0.0.1:1/x" \
 	2>"$tmp/err" || rc=$?
 [ "$rc" = 1 ] && grep -q 'postgresql: cannot connect' "$tmp/err" || fail "bad URL: $rc $(cat "$tmp/err")"
+# A database from a newer hygie-server is refused, not damaged.
+psql -q "$db" -c 'INSERT INTO schema_migrations (version) VALUES (99)'
+rc=0
+"$server" establishment list --data "$tmp/data" --database "$db" 2>"$tmp/err" || rc=$?
+[ "$rc" = 1 ] && grep -q 'is newer than this hygie-server knows' "$tmp/err" ||
+	fail "newer schema on PostgreSQL: exit $rc $(cat "$tmp/err")"
+psql -q "$db" -c 'DELETE FROM schema_migrations WHERE version = 99'
+[ "$("$server" establishment list --data "$tmp/data" --database "$db" --json |
+	jq -r '.establishments[0].name')" = "FAM Bastia" ] || fail "the refused database changed"
 echo "server on PostgreSQL: as expected"
