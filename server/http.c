@@ -24,12 +24,27 @@ static int fail(struct http_in *h, unsigned status, const char *why)
         return 1;
 }
 
-static int head_append(struct http_in *h, const char *at, size_t len)
+/* RFC 9110's tchar. */
+static bool token_char(unsigned char c)
+{
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               (c && strchr("!#$%&'*+-.^_`|~", c));
+}
+
+/* Appends at[0..len) to the head. What is refused is refused at its first
+ * byte that is not a token character (when token) or does not fit, so the
+ * verdict is the same however the bytes were cut. */
+static int head_append(struct http_in *h, const char *at, size_t len, bool token)
 {
         struct http_request *r = &h->req;
-
+        size_t room = sizeof(r->head) - r->head_len;
         /* Keep room for the NUL that ends each name and value. */
-        if (len + 2 > sizeof(r->head) - r->head_len)
+        size_t fits = room >= 2 ? room - 2 : 0;
+
+        for (size_t i = 0; token && i < len && i < fits; i++)
+                if (!token_char((unsigned char)at[i]))
+                        return fail(h, 400, "a header name holds a character not allowed there");
+        if (room < 2 || len > fits)
                 return fail(h, 431, "headers too large");
         memcpy(r->head + r->head_len, at, len);
         r->head_len += len;
@@ -45,35 +60,27 @@ static int on_message_begin(http_parser *p)
 static int on_url(http_parser *p, const char *at, size_t len)
 {
         struct http_in *h = in_of(p);
+        size_t room = HTTP_URL_MAX - h->url_len;
 
-        if (len > HTTP_URL_MAX - h->url_len)
-                return fail(h, 414, "URL too long");
-        for (size_t i = 0; i < len; i++)
+        /* Refused at the first byte that is wrong or too many, wherever the
+         * bytes were cut. */
+        for (size_t i = 0; i < len && i < room; i++)
                 if ((unsigned char)at[i] <= ' ' || (unsigned char)at[i] >= 0x7f)
                         return fail(h, 400,
                                     "the request target holds a byte that is not "
                                     "printable ASCII (percent-encode it)");
+        if (len > room)
+                return fail(h, 414, "URL too long");
         memcpy(h->req.url + h->url_len, at, len);
         h->url_len += len;
         h->req.url[h->url_len] = '\0';
         return 0;
 }
 
-/* RFC 9110's tchar. */
-static bool token_char(unsigned char c)
-{
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-               (c && strchr("!#$%&'*+-.^_`|~", c));
-}
-
 static int on_header_field(http_parser *p, const char *at, size_t len)
 {
         struct http_in *h = in_of(p);
         struct http_request *r = &h->req;
-
-        for (size_t i = 0; i < len; i++)
-                if (!token_char((unsigned char)at[i]))
-                        return fail(h, 400, "a header name holds a character not allowed there");
 
         if (h->in_value || r->nfields == 0) {
                 if (r->nfields == HTTP_FIELDS_MAX)
@@ -85,7 +92,7 @@ static int on_header_field(http_parser *p, const char *at, size_t len)
                 r->nfields++;
                 h->in_value = false;
         }
-        return head_append(h, at, len);
+        return head_append(h, at, len, true);
 }
 
 /* Whether a header value starting at at begins a line (after blanks): the
@@ -111,7 +118,7 @@ static int on_header_value(http_parser *p, const char *at, size_t len)
         }
         if (folded(h, at))
                 return fail(h, 400, "a header line is folded onto the next (obs-fold)");
-        return head_append(h, at, len);
+        return head_append(h, at, len, false);
 }
 
 static int on_headers_complete(http_parser *p)
@@ -162,6 +169,9 @@ static int on_body(http_parser *p, const char *at, size_t len)
         struct http_in *h = in_of(p);
         struct http_request *r = &h->req;
 
+        /* Too much body is refused before the bytes that follow it. */
+        if (len > HTTP_BODY_MAX - r->body_len)
+                return fail(h, 413, "body too large");
         if (p->flags & F_CHUNKED) {
                 h->left -= len < h->left ? len : h->left;
                 if (h->left == 0) {
@@ -170,9 +180,6 @@ static int on_body(http_parser *p, const char *at, size_t len)
                                 return 1;
                 }
         }
-
-        if (len > HTTP_BODY_MAX - r->body_len)
-                return fail(h, 413, "body too large");
         if (r->body_len + len + 1 > r->body_cap) {
                 size_t cap = r->body_cap ? r->body_cap : 4096;
                 char *b;

@@ -1,7 +1,8 @@
 /* fuzz_http.c - the request parser takes raw bytes from anyone who can
  * connect: split at every point, pipelined, it must stay within its bounds,
  * let through only what it promises (an ASCII target, token header names)
- * and reach the same verdict however the bytes are cut. */
+ * and take the same requests, and refuse the rest, however the bytes are
+ * cut. */
 #include <stdint.h>
 #include <string.h>
 
@@ -79,7 +80,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         size--;
         pieces = parse(data, size, step);
         whole = parse(data, size, size ? size : 1);
-        if (pieces.requests != whole.requests || pieces.status != whole.status)
+        /* A request with two faults may be refused for either (the packaged
+         * parser reports its own as it reads, while the checks here see each
+         * run of bytes when the parser hands it over): which requests are
+         * taken, and whether the rest is refused, do not change. */
+        if (pieces.requests != whole.requests || !pieces.status != !whole.status)
                 __builtin_trap();
         return 0;
 }

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -91,6 +92,35 @@ static void test_http_raw_bytes_in_target_are_refused(void **state)
         assert_status("GET /a\x7f HTTP/1.1\r\n\r\n", 400);
 }
 
+/* A request both too long and holding a bad byte: refused for the first
+ * fault in the bytes, whatever the cuts (a long part used to be judged
+ * whole while a short one was judged byte by byte). */
+static void test_http_first_fault_decides(void **state)
+{
+        static char req[HTTP_HEADERS_MAX + 256];
+        char *p;
+
+        (void)state;
+        /* target: the raw byte, then too long; too long, then a raw byte */
+        p = req + sprintf(req, "GET /\x80");
+        memset(p, 'a', HTTP_URL_MAX + 10);
+        strcpy(p + HTTP_URL_MAX + 10, " HTTP/1.1\r\n\r\n");
+        assert_status(req, 400);
+        p = req + sprintf(req, "GET /");
+        memset(p, 'a', HTTP_URL_MAX + 10);
+        strcpy(p + HTTP_URL_MAX + 10, "\x80 HTTP/1.1\r\n\r\n");
+        assert_status(req, 414);
+        /* header name: too long before the space, a space before too long */
+        p = req + sprintf(req, "GET / HTTP/1.1\r\nX");
+        memset(p, 'A', HTTP_HEADERS_MAX);
+        strcpy(p + HTTP_HEADERS_MAX, " B: 1\r\n\r\n");
+        assert_status(req, 431);
+        p = req + sprintf(req, "GET / HTTP/1.1\r\nX B");
+        memset(p, 'A', HTTP_HEADERS_MAX);
+        strcpy(p + HTTP_HEADERS_MAX, ": 1\r\n\r\n");
+        assert_status(req, 400);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -100,6 +130,7 @@ int main(void)
                 cmocka_unit_test(test_http_folded_header_is_refused),
                 cmocka_unit_test(test_http_junk_after_chunk_data_is_refused),
                 cmocka_unit_test(test_http_raw_bytes_in_target_are_refused),
+                cmocka_unit_test(test_http_first_fault_decides),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
