@@ -17,6 +17,8 @@
 #include <yajl/yajl_parse.h>
 
 #include "checks.h"
+#include "digest.h"
+#include "gzip.h"
 #include "intake.h"
 #include "util.h"
 
@@ -146,16 +148,27 @@ static const char *const finding_keys[] = { "check",   "status", "severity",    
 static const char *const texts_keys[] = { "fr", NULL };
 static const char *const text_keys[] = { "summary", "remediation", NULL };
 
-/* A finding under way: its strings are offsets until the buffer stays put. */
+/* A finding under way: its strings are offsets until the buffer stays put;
+ * its text lies at [at, end). */
 struct pending {
         size_t check, subject, summary, summary_fr, remediation, remediation_fr;
+        size_t at, end;
         int status, severity;
 };
+
+/* A family of facts: its name (an offset in strings) and where its value
+ * lies (from the key's end: a colon and blanks come first). */
+struct facts_span {
+        size_t name, at, end;
+};
+
+enum part_kind { PART_OTHER, PART_FAMILY, PART_FINDING };
 
 /* A value whose text is bounded: where it started, its limit, its name. */
 struct part {
         size_t start, max;
         int depth; /* of the container holding it */
+        enum part_kind kind;
         char name[48];
 };
 
@@ -166,10 +179,10 @@ struct sax {
         int rc;
         int depth;
         struct part part; /* the bounded value under way, max 0 none */
+        struct facts_span fam[REPORT_FAMILIES_MAX];
         size_t families;
-        int family;        /* of the part under way: 1 os, 2 hardware, 0 another */
-        size_t span[3][2]; /* where the os and hardware facts lie, [1] and [2] */
-        size_t end;        /* where the document's last brace ends */
+        size_t facts[2], findings[2]; /* where the root's facts and findings lie */
+        size_t end;                   /* where the document's last brace ends */
         enum where where[DEPTH_MAX];
         int key;          /* the key whose value comes next in the open container, -1 other */
         unsigned seen[5]; /* root, agent, the finding under way, its texts, one language's */
@@ -234,11 +247,13 @@ static enum where here(const struct sax *x)
 }
 
 /* Starts bounding the value that comes next, held at the current depth. */
-static void part_start(struct sax *x, size_t max, const char *fmt, const char *arg)
+static void part_start(struct sax *x, size_t max, enum part_kind kind, const char *fmt,
+                       const char *arg)
 {
         x->part.start = yajl_get_bytes_consumed(x->h);
         x->part.max = max;
         x->part.depth = x->depth;
+        x->part.kind = kind;
         snprintf(x->part.name, sizeof(x->part.name), fmt, arg);
 }
 
@@ -251,11 +266,10 @@ static int part_end(struct sax *x)
                 return 1;
         size = yajl_get_bytes_consumed(x->h) - x->part.start;
         x->part.max = 0;
-        if (x->family) {
-                x->span[x->family][0] = x->part.start;
-                x->span[x->family][1] = x->part.start + size;
-                x->family = 0;
-        }
+        if (x->part.kind == PART_FAMILY)
+                x->fam[x->families - 1].end = x->part.start + size;
+        else if (x->part.kind == PART_FINDING)
+                x->fv[x->nfindings - 1].end = x->part.start + size;
         return size <= max ? 1 : fail(x, x->part.name, "larger than %zu bytes", max);
 }
 
@@ -293,9 +307,12 @@ static int value(struct sax *x, char type, const unsigned char *s, size_t n)
                 f = &x->fv[x->nfindings++];
                 f->check = f->subject = f->summary = f->summary_fr = SIZE_MAX;
                 f->remediation = f->remediation_fr = SIZE_MAX;
+                f->at = f->end = 0;
                 x->seen[2] = 0;
                 snprintf(index, sizeof(index), "%zu", x->nfindings - 1);
-                part_start(x, REPORT_FINDING_MAX, "findings[%s]", index);
+                part_start(x, REPORT_FINDING_MAX, PART_FINDING, "findings[%s]", index);
+                /* The object's text begins at its brace, just read. */
+                f->at = x->part.start ? x->part.start - 1 : 0;
                 return 1;
         }
         if (w == W_ROOT) {
@@ -324,8 +341,10 @@ static int value(struct sax *x, char type, const unsigned char *s, size_t n)
                                    : fail(x, "collected_at",
                                           "not a UTC time (YYYY-MM-DDTHH:MM:SSZ)");
                 case K_FACTS:
+                        x->facts[0] = yajl_get_bytes_consumed(x->h);
                         return type == '{' ? 1 : fail(x, "facts", "not an object");
                 case K_FINDINGS:
+                        x->findings[0] = yajl_get_bytes_consumed(x->h);
                         return type == '[' ? 1 : fail(x, "findings", "not an array");
                 }
                 return 1;
@@ -472,6 +491,8 @@ static int on_end_map(void *ctx)
         struct sax *x = ctx;
         enum where w = here(x);
 
+        if (w == W_FACTS)
+                x->facts[1] = yajl_get_bytes_consumed(x->h);
         if (w == W_FINDING) {
                 unsigned need = 1u << F_CHECK | 1u << F_STATUS | 1u << F_SEVERITY | 1u << F_SUMMARY;
 
@@ -493,6 +514,8 @@ static int on_end_array(void *ctx)
 {
         struct sax *x = ctx;
 
+        if (here(x) == W_FINDINGS)
+                x->findings[1] = yajl_get_bytes_consumed(x->h);
         x->depth--;
         return part_end(x);
 }
@@ -547,8 +570,11 @@ static int on_key(void *ctx, const unsigned char *s, size_t n)
                         return fail(x, "facts", "more than %d families", REPORT_FAMILIES_MAX);
                 memcpy(name, s, n);
                 name[n] = '\0';
-                part_start(x, REPORT_FAMILY_MAX, "facts.%s", name);
-                x->family = strcmp(name, "os") == 0 ? 1 : strcmp(name, "hardware") == 0 ? 2 : 0;
+                if (!keep(x, s, n, &x->fam[x->families - 1].name))
+                        return 0;
+                part_start(x, REPORT_FAMILY_MAX, PART_FAMILY, "facts.%s", name);
+                x->fam[x->families - 1].at = x->part.start;
+                x->fam[x->families - 1].end = x->part.start;
                 return 1;
         }
         for (int i = 0; keys && keys[i]; i++) {
@@ -561,11 +587,11 @@ static int on_key(void *ctx, const unsigned char *s, size_t n)
                 }
         }
         if (w == W_ROOT && x->key == K_AGENT)
-                part_start(x, 4096, "%s", "agent");
+                part_start(x, 4096, PART_OTHER, "%s", "agent");
         /* A member the collector does not read is bounded like a family. */
         if (w == W_ROOT && x->key < 0) {
                 snprintf(name, sizeof(name), "%.*s", n < 32 ? (int)n : 32, (const char *)s);
-                part_start(x, REPORT_FAMILY_MAX, "%s", name);
+                part_start(x, REPORT_FAMILY_MAX, PART_OTHER, "%s", name);
         }
         return 1;
 }
@@ -625,16 +651,12 @@ static int check_complete(struct sax *x)
         return 1;
 }
 
-/* The JSON value at text[span[0], span[1]) (after the key's colon), or
- * NULL. */
-static json_t *span_value(const char *text, const size_t span[2])
+/* The JSON value of family f, or NULL. */
+static json_t *family_value(const char *text, const struct facts_span *f)
 {
-        size_t at = span[0];
-
-        while (at < span[1] && strchr(" \t\r\n:", text[at]))
-                at++;
-        return at < span[1] ? json_loadb(text + at, span[1] - at, JSON_DISABLE_EOF_CHECK, NULL)
-                            : NULL;
+        return f && f->at < f->end
+                   ? json_loadb(text + f->at, f->end - f->at, JSON_DISABLE_EOF_CHECK, NULL)
+                   : NULL;
 }
 
 static void copy_line(char *dst, size_t size, const char *a, const char *b)
@@ -648,10 +670,11 @@ static void copy_line(char *dst, size_t size, const char *a, const char *b)
 
 /* What the machine list shows, from the os and hardware facts (checked by
  * the parse: objects within their bounds, UTF-8 strings). */
-static void machine_facts(struct machine_facts *m, const char *text, size_t span[3][2])
+static void machine_facts(struct machine_facts *m, const char *text, const struct facts_span *osf,
+                          const struct facts_span *hwf)
 {
-        json_t *os = span[1][1] ? span_value(text, span[1]) : NULL;
-        json_t *hw = span[2][1] ? span_value(text, span[2]) : NULL;
+        json_t *os = family_value(text, osf);
+        json_t *hw = family_value(text, hwf);
 
         memset(m, 0, sizeof(*m));
         m->ram_mib = m->disk_gb = -1;
@@ -694,6 +717,151 @@ static void machine_facts(struct machine_facts *m, const char *text, size_t span
         json_decref(hw);
 }
 
+/* Where the parse left a family's value and a finding's object, to the
+ * exact text: a family from after its key's colon and blanks, a finding
+ * from its brace. */
+static void exact_spans(const char *text, struct sax *x)
+{
+        for (size_t i = 0; i < x->families; i++) {
+                struct facts_span *f = &x->fam[i];
+
+                while (f->at < f->end && strchr(" \t\r\n:", text[f->at]))
+                        f->at++;
+                while (f->end > f->at && strchr(" \t\r\n", text[f->end - 1]))
+                        f->end--;
+        }
+        for (size_t i = 0; i < x->nfindings; i++) {
+                struct pending *f = &x->fv[i];
+
+                while (f->at < f->end && text[f->at] != '{')
+                        f->at++;
+        }
+}
+
+static const struct facts_span *family_named(const struct sax *x, const char *name)
+{
+        for (size_t i = 0; i < x->families; i++)
+                if (strcmp(x->strings + x->fam[i].name, name) == 0)
+                        return &x->fam[i];
+        return NULL;
+}
+
+/* A finding, to order them by check and then by place. */
+struct order {
+        const char *check;
+        size_t i;
+};
+
+static int by_check(const void *a, const void *b)
+{
+        const struct order *x = a, *y = b;
+        int c = strcmp(x->check, y->check);
+
+        return c ? c : x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* The digest of block b, whose parts are in in->parts. */
+static int block_digest(const struct intake *in, const char *text, struct store_block *b)
+{
+        struct digest d;
+
+        if (digest_begin(&d) < 0)
+                return -ENOMEM;
+        if (b->list)
+                digest_add(&d, "[", 1);
+        for (size_t i = 0; i < b->nparts; i++) {
+                const size_t *p = in->parts[b->first + i];
+
+                if (i > 0)
+                        digest_add(&d, ",", 1);
+                digest_add(&d, text + p[0], p[1] - p[0]);
+        }
+        if (b->list)
+                digest_add(&d, "]", 1);
+        return digest_end(&d, b->digest);
+}
+
+/* The report's blocks: each family's facts, then each check's findings. */
+static int blocks(struct intake *in, const char *text, const struct sax *x)
+{
+        size_t n = x->families + x->nfindings, nb = 0;
+        struct order *o = NULL;
+        int rc = 0;
+
+        if (n == 0)
+                return 0;
+        in->blocks = calloc(n, sizeof(*in->blocks));
+        in->parts = calloc(n, sizeof(*in->parts));
+        o = calloc(x->nfindings + 1, sizeof(*o));
+        if (!in->blocks || !in->parts || !o) {
+                free(o);
+                return -ENOMEM;
+        }
+        for (size_t i = 0; i < x->families; i++) {
+                in->parts[i][0] = x->fam[i].at;
+                in->parts[i][1] = x->fam[i].end;
+                in->blocks[nb++] = (struct store_block){ .name = in->strings + x->fam[i].name,
+                                                         .first = i,
+                                                         .nparts = 1 };
+        }
+        for (size_t i = 0; i < x->nfindings; i++)
+                o[i] = (struct order){ in->findings[i].check, i };
+        qsort(o, x->nfindings, sizeof(*o), by_check);
+        for (size_t i = 0; i < x->nfindings; i++) {
+                size_t at = x->families + i;
+
+                in->parts[at][0] = x->fv[o[i].i].at;
+                in->parts[at][1] = x->fv[o[i].i].end;
+                if (i == 0 || strcmp(o[i].check, o[i - 1].check) != 0)
+                        in->blocks[nb++] =
+                            (struct store_block){ .name = o[i].check, .list = true, .first = at };
+                in->blocks[nb - 1].nparts++;
+        }
+        free(o);
+        in->nblocks = nb;
+        for (size_t i = 0; i < nb && rc == 0; i++)
+                rc = block_digest(in, text, &in->blocks[i]);
+        return rc;
+}
+
+/* The container at span, from its opening bracket b (the parse's offsets
+ * may be just past it) to its end. */
+static void bracket(const char *text, size_t span[2], char b)
+{
+        while (span[0] > 0 && text[span[0]] != b)
+                span[0]--;
+}
+
+/* The report without its facts and findings, which go in blocks: its
+ * envelope, gzip'd, as the collector keeps it. */
+static int envelope(struct intake *in, const char *text, size_t len, struct sax *x)
+{
+        size_t *first = x->facts, *second = x->findings, at = 0, n;
+        char *buf = malloc(len + 1);
+        int rc;
+
+        if (!buf)
+                return -ENOMEM;
+        bracket(text, x->facts, '{');
+        bracket(text, x->findings, '[');
+        if (first[0] > second[0]) {
+                first = x->findings;
+                second = x->facts;
+        }
+        /* "...{...}...[...]..." becomes "...{}...[]..." */
+        memcpy(buf, text, n = first[0] + 1);
+        at = n;
+        buf[at++] = text[first[1] - 1];
+        memcpy(buf + at, text + first[1], n = second[0] + 1 - first[1]);
+        at += n;
+        buf[at++] = text[second[1] - 1];
+        memcpy(buf + at, text + second[1], n = len - second[1]);
+        at += n;
+        rc = gzip_compress(buf, at, 6, &in->envelope, &in->envelope_len);
+        free(buf);
+        return rc;
+}
+
 int intake_parse(struct intake *in, const char *text, size_t len, struct error *e)
 {
         struct sax x = { .in = in, .e = e, .key = -1 };
@@ -734,8 +902,11 @@ int intake_parse(struct intake *in, const char *text, size_t len, struct error *
         if (x.rc == 0 && x.nfindings > 0 &&
             !(in->findings = calloc(x.nfindings, sizeof(*in->findings))))
                 x.rc = -ENOMEM;
-        if (x.rc == 0)
-                machine_facts(&in->facts, text, x.span);
+        if (x.rc == 0) {
+                exact_spans(text, &x);
+                machine_facts(&in->facts, text, family_named(&x, "os"),
+                              family_named(&x, "hardware"));
+        }
         if (x.rc == 0) {
                 /* Offsets become pointers now that the buffer stays put. */
                 in->strings = x.strings;
@@ -761,6 +932,9 @@ int intake_parse(struct intake *in, const char *text, size_t len, struct error *
                                 .severity = f->severity,
                         };
                 }
+                x.rc = blocks(in, text, &x);
+                if (x.rc == 0)
+                        x.rc = envelope(in, text, len, &x);
         }
         free(x.strings);
         free(x.fv);
@@ -771,5 +945,8 @@ void intake_free(struct intake *in)
 {
         free(in->strings);
         free(in->findings);
+        free(in->blocks);
+        free(in->parts);
+        free(in->envelope);
         memset(in, 0, sizeof(*in));
 }

@@ -24,6 +24,11 @@ struct intake {
         struct store_finding *findings; /* owned */
         size_t nfindings;
         struct machine_facts facts;
+        struct store_block *blocks; /* owned: each family's facts, each check's findings */
+        size_t nblocks;
+        size_t (*parts)[2]; /* owned: where the blocks' texts lie in the report */
+        void *envelope;     /* owned: the report without facts and findings, gzip'd */
+        size_t envelope_len;
 };
 
 /* Parses and checks a report of len bytes, and keeps only what the store

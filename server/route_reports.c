@@ -149,6 +149,11 @@ static void report_checked(uv_work_t *w, int status)
                 .findings = rj->in.findings,
                 .nfindings = rj->in.nfindings,
                 .facts = rj->in.facts.os || rj->in.facts.hardware ? &rj->in.facts : NULL,
+                .blocks = rj->in.blocks,
+                .nblocks = rj->in.nblocks,
+                .parts = (const size_t(*)[2])rj->in.parts,
+                .envelope = rj->in.envelope,
+                .envelope_len = rj->in.envelope_len,
         };
         rj->job.report = &rj->report;
         rj->job.done = report_done;

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "checks.h"
+#include "digest.h"
 #include "error.h"
 
 struct store;
@@ -54,6 +55,18 @@ struct machine_facts {
 };
 
 /* A validated report on its way into the store. */
+/* A block of a report: a family's facts (name "os") or a check's findings
+ * (name "os.supported", its findings as a JSON array), kept once while it
+ * does not change. Its text is made of parts of the report's text once
+ * unpacked: store_report.parts[first, first + nparts), joined by commas,
+ * in brackets when it is a list. */
+struct store_block {
+        const char *name;
+        char digest[DIGEST_HEX];
+        bool list;
+        size_t first, nparts;
+};
+
 struct store_report {
         const char *agent_id, *report_id, *hostname, *machine;
         long long seq, collected_at, interval; /* interval: seconds between reports */
@@ -63,6 +76,11 @@ struct store_report {
         const struct store_finding *findings;
         size_t nfindings;
         const struct machine_facts *facts; /* NULL: none */
+        const struct store_block *blocks;
+        size_t nblocks;
+        const size_t (*parts)[2]; /* offsets in the body once unpacked */
+        const void *envelope;     /* the body without facts and findings, gzip'd */
+        size_t envelope_len;
         /* Set by reports_put: 0 stored and applied, STORE_SUPERSEDED stored
          * but older than the newest applied (it changes nothing),
          * STORE_DUPLICATE already there, STORE_SEQ_AHEAD refused (seq runs

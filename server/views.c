@@ -452,26 +452,19 @@ static int hexval(int c)
         return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
-static int merge_report(void *user, int ncols, const char *const *v)
+/* A stored body, as the row shows it (bytea hex), unpacked when gzip'd: its
+ * JSON, or NULL. */
+static json_t *unpack(struct merge *m, const char *encoding, const char *hex)
 {
-        struct merge *m = user;
-        const char *hex = ncols >= 2 && v[1] ? v[1] : "";
-        size_t n, len;
+        size_t n, len, i;
         unsigned char *raw;
         char *text = NULL;
-        json_t *doc, *facts, *findings, *f, *val;
-        const char *key;
-        size_t i;
-        void *tmp;
+        json_t *doc;
 
-        if (m->reports > 0 && m->read >= PAGE_READ_MAX)
-                return 1; /* enough read: the rows stop here */
-        m->reports++;
+        hex = hex ? hex : "";
         n = strlen(hex) / 2 - 1;
-        if (strncmp(hex, "\\x", 2) != 0 || !(raw = malloc(n + 1))) {
-                m->unreadable++;
-                return 0;
-        }
+        if (strncmp(hex, "\\x", 2) != 0 || !(raw = malloc(n + 1)))
+                return NULL;
         for (i = 0; i < n; i++) {
                 int hi = hexval(hex[2 + 2 * i]), lo = hexval(hex[3 + 2 * i]);
 
@@ -479,30 +472,24 @@ static int merge_report(void *user, int ncols, const char *const *v)
                         break;
                 raw[i] = (unsigned char)(hi << 4 | lo);
         }
-        if (i < n || (v[0] && strcmp(v[0], "gzip") == 0 &&
+        if (i < n || (encoding && strcmp(encoding, "gzip") == 0 &&
                       gzip_decompress(raw, n, REPORT_TEXT_MAX, &text, &len) < 0)) {
                 free(raw);
-                m->unreadable++;
-                return 0;
+                return NULL;
         }
         m->read += text ? len : n;
         doc = text ? json_loadb(text, len, 0, NULL) : json_loadb((const char *)raw, n, 0, NULL);
         free(text);
         free(raw);
-        if (!json_is_object(doc)) {
-                json_decref(doc);
-                m->unreadable++;
-                return 0;
-        }
-        facts = json_object_get(doc, "facts");
-        json_object_foreach_safe(facts, tmp, key, val)
-        {
-                if (!json_object_get(m->facts, key) &&
-                    json_object_size(m->facts) < REPORT_FAMILIES_MAX)
-                        json_object_set(m->facts, key, val);
-        }
-        findings = json_object_get(doc, "findings");
-        json_t *taken = json_object(); /* checks this report adds */
+        return doc;
+}
+
+/* Takes the findings of array findings whose checks were not taken yet. */
+static void take_findings(struct merge *m, const json_t *findings)
+{
+        json_t *taken = json_object(), *f; /* checks these findings add */
+        size_t i;
+
         json_array_foreach(findings, i, f)
         {
                 const char *check = json_string_value(json_object_get(f, "check"));
@@ -515,6 +502,59 @@ static int merge_report(void *user, int ncols, const char *const *v)
         }
         json_object_update(m->seen, taken);
         json_decref(taken);
+}
+
+/* A latest block (blocks): a family's facts, or a check's findings. */
+static int merge_block(void *user, int ncols, const char *const *v)
+{
+        struct merge *m = user;
+        json_t *doc;
+
+        if (ncols != 2 || !v[0])
+                return 0;
+        if (m->read >= PAGE_READ_MAX)
+                return 1;
+        if (!(doc = unpack(m, "gzip", v[1]))) {
+                m->unreadable++;
+                return 0;
+        }
+        if (!strchr(v[0], '.')) {
+                if (!json_object_get(m->facts, v[0]) &&
+                    json_object_size(m->facts) < REPORT_FAMILIES_MAX)
+                        json_object_set(m->facts, v[0], doc);
+        } else {
+                take_findings(m, doc);
+        }
+        json_decref(doc);
+        return 0;
+}
+
+/* A report kept whole (before blocks, or one not applied): what the blocks
+ * did not give. */
+static int merge_report(void *user, int ncols, const char *const *v)
+{
+        struct merge *m = user;
+        json_t *doc, *facts, *val;
+        const char *key;
+        void *tmp;
+
+        if (m->reports > 0 && m->read >= PAGE_READ_MAX)
+                return 1; /* enough read: the rows stop here */
+        m->reports++;
+        doc = unpack(m, ncols >= 1 ? v[0] : NULL, ncols >= 2 ? v[1] : NULL);
+        if (!json_is_object(doc)) {
+                json_decref(doc);
+                m->unreadable++;
+                return 0;
+        }
+        facts = json_object_get(doc, "facts");
+        json_object_foreach_safe(facts, tmp, key, val)
+        {
+                if (!json_object_get(m->facts, key) &&
+                    json_object_size(m->facts) < REPORT_FAMILIES_MAX)
+                        json_object_set(m->facts, key, val);
+        }
+        take_findings(m, json_object_get(doc, "findings"));
         json_decref(doc);
         return 0;
 }
@@ -555,13 +595,19 @@ int view_machine(struct store *s, const char *agent_id, const struct view_scope 
                            2, p, history_keys, &history, e);
         snprintf(stored_max, sizeof(stored_max), "%d", PAGE_STORED_MAX);
         p[1] = stored_max;
+        if (rc == 0 && (rc = store_rows(s,
+                                        "SELECT name, body FROM blocks WHERE agent_id = $1"
+                                        " AND replaced_at IS NULL ORDER BY name LIMIT 1024",
+                                        1, p, merge_block, &m, e)) > 0)
+                rc = 0;
         if (rc == 0 &&
             (rc = store_rows(s,
                              "SELECT r.encoding, r.body FROM reports r JOIN"
                              " (SELECT report_id, seq,"
                              "  sum(size) OVER (ORDER BY seq DESC, report_id) - size AS before"
                              "  FROM (SELECT report_id, seq, length(body) AS size FROM reports"
-                             "   WHERE agent_id = $1 ORDER BY seq DESC, report_id"
+                             "   WHERE agent_id = $1 AND encoding <> 'blocks'"
+                             "   ORDER BY seq DESC, report_id"
                              "   LIMIT " PAGE_REPORTS ") newest) w"
                              " ON r.agent_id = $1 AND r.report_id = w.report_id"
                              " WHERE w.before < CAST($2 AS BIGINT)"
@@ -585,6 +631,70 @@ int view_machine(struct store *s, const char *agent_id, const struct view_scope 
         json_object_set_new(o, "reports_unreadable", json_integer(m.unreadable));
         json_decref(m.seen);
         *out = o;
+        return 0;
+}
+
+/* One report as the collector keeps it (view_report). */
+struct kept {
+        struct merge m;
+        json_t *doc;
+        bool blocks; /* its facts and findings are in blocks */
+};
+
+static int kept_report(void *user, int ncols, const char *const *v)
+{
+        struct kept *k = user;
+
+        if (ncols != 2 || k->doc)
+                return 0;
+        k->blocks = v[0] && strcmp(v[0], "blocks") == 0;
+        if (!(k->doc = unpack(&k->m, k->blocks ? "gzip" : v[0], v[1])))
+                k->m.unreadable++;
+        return 0;
+}
+
+int view_report(struct store *s, const char *agent_id, long long seq, json_t **out, struct error *e)
+{
+        struct kept k = { { json_object(), json_array(), json_object(), 0, 0, 0 }, NULL, false };
+        char seqs[24];
+        const char *p[2] = { agent_id, seqs };
+        int rc;
+
+        snprintf(seqs, sizeof(seqs), "%lld", seq);
+        rc = store_rows(s,
+                        "SELECT encoding, body FROM reports WHERE agent_id = $1"
+                        " AND (CAST($2 AS BIGINT) < 0 OR seq = CAST($2 AS BIGINT))"
+                        " ORDER BY seq DESC, report_id LIMIT 1",
+                        2, p, kept_report, &k, e);
+        if (rc >= 0 && !k.doc) {
+                error_set(e, "", 0,
+                          k.m.unreadable ? "the report is stored but cannot be read"
+                                         : "no such report");
+                rc = k.m.unreadable ? -EIO : -ENOENT;
+        }
+        if (rc >= 0 && k.blocks && json_is_object(k.doc)) {
+                /* Kept as blocks: those in force at its seq. */
+                snprintf(seqs, sizeof(seqs), "%lld",
+                         (long long)json_integer_value(json_object_get(k.doc, "seq")));
+                rc = store_rows(s,
+                                "SELECT b.name, b.body FROM blocks b WHERE b.agent_id = $1"
+                                " AND b.seq = (SELECT max(seq) FROM blocks WHERE agent_id = $1"
+                                "  AND name = b.name AND seq <= CAST($2 AS BIGINT))"
+                                " ORDER BY b.name",
+                                2, p, merge_block, &k.m, e);
+                if (rc >= 0) {
+                        json_object_set(k.doc, "facts", k.m.facts);
+                        json_object_set(k.doc, "findings", k.m.findings);
+                }
+        }
+        json_decref(k.m.facts);
+        json_decref(k.m.findings);
+        json_decref(k.m.seen);
+        if (rc < 0) {
+                json_decref(k.doc);
+                return rc;
+        }
+        *out = k.doc;
         return 0;
 }
 

@@ -29,6 +29,11 @@ int view_establishment(struct store *s, const struct store_rules *r, const struc
  * remediation) and facts of its latest reports. -ENOENT when not in scope. */
 int view_machine(struct store *s, const char *agent_id, const struct view_scope *sc, time_t now,
                  json_t **out, struct error *e);
+/* A report of a machine as the collector keeps it: the one of seq (the
+ * newest when seq < 0), its facts and findings as they stood then (those
+ * of the families and checks it did not carry too). -ENOENT when none. */
+int view_report(struct store *s, const char *agent_id, long long seq, json_t **out,
+                struct error *e);
 /* The machines in scope, silent ones first (the longest silent first), then
  * the lowest score: {"machines": [...], "total"}, limit of them after
  * offset. */

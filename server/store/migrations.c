@@ -130,6 +130,36 @@ const struct store_migration store_migrations[] = {
         /* 15: the language of the e-mail digest a user receives ("fr" or
          * "en"), where no browser says which it reads. */
         { .sql = "ALTER TABLE users ADD COLUMN lang TEXT NOT NULL DEFAULT 'fr'" },
+
+        /* 16: what reports carry, kept once for as long as it does not
+         * change: a family's facts (name "os") or a check's findings (name
+         * "os.supported"), from the report seq on, gzip'd JSON named by its
+         * digest (digest.h), until replaced_at; NULL: the latest. Reports
+         * whose blocks are kept so store no body (encoding "blocks"); a
+         * machine's page reads the others, kept whole, by their own index. */
+        { .sql = "CREATE INDEX reports_whole ON reports (agent_id, seq) WHERE encoding <> 'blocks'",
+          .sqlite = "CREATE TABLE blocks ("
+                    "  agent_id TEXT NOT NULL REFERENCES agents (id),"
+                    "  name TEXT NOT NULL,"
+                    "  seq INTEGER NOT NULL,"
+                    "  digest TEXT NOT NULL,"
+                    "  received_at INTEGER NOT NULL,"
+                    "  replaced_at INTEGER,"
+                    "  body BLOB NOT NULL,"
+                    "  PRIMARY KEY (agent_id, name, seq));"
+                    "CREATE UNIQUE INDEX blocks_latest ON blocks (agent_id, name)"
+                    "  WHERE replaced_at IS NULL",
+          .postgresql = "CREATE TABLE blocks ("
+                        "  agent_id TEXT NOT NULL REFERENCES agents (id),"
+                        "  name TEXT NOT NULL,"
+                        "  seq BIGINT NOT NULL,"
+                        "  digest TEXT NOT NULL,"
+                        "  received_at BIGINT NOT NULL,"
+                        "  replaced_at BIGINT,"
+                        "  body BYTEA NOT NULL,"
+                        "  PRIMARY KEY (agent_id, name, seq));"
+                        "CREATE UNIQUE INDEX blocks_latest ON blocks (agent_id, name)"
+                        "  WHERE replaced_at IS NULL" },
 };
 
 const int store_migrations_count = sizeof(store_migrations) / sizeof(store_migrations[0]);

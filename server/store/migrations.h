@@ -5,8 +5,8 @@
 
 #define STORE_BASELINE 8 /* the schema version the drivers' own migrations reach */
 
-/* A schema change: sql for both engines, then the engine's own part, if
- * any. store_migrations[i] brings the schema to version
+/* A schema change: sql for both engines, then the engine's own part; each
+ * may be NULL. store_migrations[i] brings the schema to version
  * STORE_BASELINE + i + 1. */
 struct store_migration {
         const char *sql, *sqlite, *postgresql;

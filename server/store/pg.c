@@ -544,7 +544,8 @@ static int migrate(struct store_pg *s, struct error *e)
 
                 snprintf(sql, sizeof(sql), "INSERT INTO schema_migrations (version) VALUES (%d)",
                          version + 1);
-                if ((rc = pg_exec(base, migration(version, false), e)) < 0 ||
+                if ((migration(version, false) &&
+                     (rc = pg_exec(base, migration(version, false), e)) < 0) ||
                     (own && (rc = pg_exec(base, own, e)) < 0) || (rc = pg_exec(base, sql, e)) < 0)
                         goto rollback;
         }

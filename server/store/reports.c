@@ -13,10 +13,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gzip.h"
+#include "report_limits.h"
 #include "rows.h"
 
-#define SEGMENT_MAX 64 /* reports read and written together */
-#define TX_TRIES    3  /* for a batch that lost a deadlock to another collector */
+#define SEGMENT_MAX 64   /* reports read and written together */
+#define HELD_MAX    1024 /* latest blocks read per agent */
+#define TX_TRIES    3    /* for a batch that lost a deadlock to another collector */
 
 /* One report of a segment, and its agent as stored. */
 struct item {
@@ -26,9 +29,17 @@ struct item {
         char finess[10], machine[65];
         long long last_seq, stored;
         size_t live_at, nlive; /* in in->live */
+        size_t held_at, nheld; /* in in->held */
+        bool in_blocks;        /* its body is kept as blocks, not whole */
         int order;             /* store_report_order() */
         struct store_rules rules;
         char checks[MACHINE_CHECKS_MAX];
+};
+
+/* A block the collector holds as the latest of its name, for an agent. */
+struct held {
+        char name[64];
+        char digest[DIGEST_HEX];
 };
 
 struct intake {
@@ -36,6 +47,8 @@ struct intake {
         struct item *by_id[SEGMENT_MAX];
         struct store_live *live; /* the live alerts of the segment's agents */
         size_t nlive, cap;
+        struct held *held; /* the latest blocks of the segment's agents */
+        size_t nheld, held_cap;
         struct store_step steps[STORE_LIVE_MAX + INTAKE_FINDINGS_LIMIT];
         struct machine_state machine;
         char agent_sql[256];
@@ -81,6 +94,13 @@ static const char applied_sql[] =
 static const char os_sql[] = "UPDATE agents SET os = $2 WHERE id = $1";
 static const char hardware_sql[] =
     "UPDATE agents SET model = $2, ram_mib = $3, disk = $4, disk_gb = $5 WHERE id = $1";
+static const char held_sql[] = "SELECT name, digest FROM blocks"
+                               " WHERE agent_id = $1 AND replaced_at IS NULL LIMIT 1024";
+static const char replaced_sql[] = "UPDATE blocks SET replaced_at = $3"
+                                   " WHERE agent_id = $1 AND name = $2 AND replaced_at IS NULL";
+static const char block_sql[] =
+    "INSERT INTO blocks (agent_id, name, seq, digest, received_at, body)"
+    " VALUES ($1, $2, $3, $4, $5, $6)";
 static const char backup_sql[] =
     "INSERT INTO backup_jobs (finess, job, last_seen) VALUES ($1, $2, $3)"
     " ON CONFLICT (finess, job) DO UPDATE SET last_seen = excluded.last_seen"
@@ -88,8 +108,10 @@ static const char backup_sql[] =
 
 void store_intake_free(struct store *s)
 {
-        if (s->intake)
+        if (s->intake) {
                 free(s->intake->live);
+                free(s->intake->held);
+        }
         free(s->intake);
         s->intake = NULL;
 }
@@ -140,6 +162,32 @@ static int live_row(void *user, int ncols, const char *const *v)
         return 0;
 }
 
+static int held_row(void *user, int ncols, const char *const *v)
+{
+        struct item *it = user;
+        struct intake *in = it->in;
+        struct held *h;
+
+        if (ncols != 2)
+                return -EIO;
+        if (it->nheld == HELD_MAX)
+                return 0;
+        if (in->nheld == in->held_cap) {
+                size_t cap = in->held_cap ? 2 * in->held_cap : 256;
+
+                if (!(h = realloc(in->held, cap * sizeof(*h))))
+                        return -ENOMEM;
+                in->held = h;
+                in->held_cap = cap;
+        }
+        if (it->nheld++ == 0)
+                it->held_at = in->nheld;
+        h = &in->held[in->nheld++];
+        store_copy(h->name, sizeof(h->name), v[0]);
+        store_copy(h->digest, sizeof(h->digest), v[1]);
+        return 0;
+}
+
 static int stored_row(void *user, int ncols, const char *const *v)
 {
         (void)ncols;
@@ -171,7 +219,7 @@ static int read_agents(struct store *s, struct intake *in, size_t n, struct erro
 {
         int rc = 0;
 
-        in->nlive = 0;
+        in->nlive = in->nheld = 0;
         for (size_t i = 0; i < n; i++)
                 in->by_id[i] = &in->items[i];
         qsort(in->by_id, n, sizeof(in->by_id[0]), by_agent_id);
@@ -179,8 +227,9 @@ static int read_agents(struct store *s, struct intake *in, size_t n, struct erro
                 struct item *it = in->by_id[i];
                 const struct sql_arg a[] = { sql_text(it->r->agent_id) };
 
-                if ((rc = s->drv->queue(s, in->agent_sql, 1, a, agent_row, it, e)) == 0)
-                        rc = s->drv->queue(s, live_sql, 1, a, live_row, it, e);
+                if ((rc = s->drv->queue(s, in->agent_sql, 1, a, agent_row, it, e)) == 0 &&
+                    (rc = s->drv->queue(s, live_sql, 1, a, live_row, it, e)) == 0)
+                        rc = s->drv->queue(s, held_sql, 1, a, held_row, it, e);
         }
         return rc < 0 ? rc : s->drv->flush(s, e);
 }
@@ -207,13 +256,18 @@ static int insert_reports(struct store *s, struct intake *in, size_t n, struct e
                         r->newest_seq = it->last_seq;
                         continue;
                 }
+                /* A newer report that will be applied is kept as blocks;
+                 * another is kept whole, as it came. */
+                it->in_blocks = r->nblocks > 0 && r->envelope && r->seq > it->last_seq &&
+                                !store_machine_differs(it->machine, r->machine);
                 const struct sql_arg a[] = { sql_text(r->agent_id),
                                              sql_text(r->report_id),
                                              sql_int(r->seq),
                                              sql_int(r->collected_at),
                                              sql_int(in->now),
-                                             sql_text(r->encoding),
-                                             sql_blob(r->body, r->body_len) };
+                                             sql_text(it->in_blocks ? "blocks" : r->encoding),
+                                             it->in_blocks ? sql_blob(r->envelope, r->envelope_len)
+                                                           : sql_blob(r->body, r->body_len) };
 
                 it->inserting = true;
                 rc = s->drv->queue(s, report_sql, 7, a, stored_row, it, e);
@@ -292,6 +346,110 @@ static int queue_findings(struct store *s, struct item *it, struct error *e)
         return rc;
 }
 
+/* The digest held for name, or NULL. */
+static const char *held_digest(const struct intake *in, const struct item *it, const char *name)
+{
+        for (size_t i = 0; i < it->nheld; i++)
+                if (strcmp(in->held[it->held_at + i].name, name) == 0)
+                        return in->held[it->held_at + i].digest;
+        return NULL;
+}
+
+/* Block b's text, from the report's unpacked text, into *buf. */
+static int block_text(const struct store_report *r, const char *text, size_t len,
+                      const struct store_block *b, char **buf, size_t *size, size_t *out)
+{
+        size_t need = 2 + b->nparts, at = 0;
+
+        for (size_t i = 0; i < b->nparts; i++) {
+                const size_t *p = r->parts[b->first + i];
+
+                if (p[0] > p[1] || p[1] > len)
+                        return -EINVAL;
+                need += p[1] - p[0];
+        }
+        if (need > *size) {
+                char *grown = realloc(*buf, need);
+
+                if (!grown)
+                        return -ENOMEM;
+                *buf = grown;
+                *size = need;
+        }
+        if (b->list)
+                (*buf)[at++] = '[';
+        for (size_t i = 0; i < b->nparts; i++) {
+                const size_t *p = r->parts[b->first + i];
+
+                if (i > 0)
+                        (*buf)[at++] = ',';
+                memcpy(*buf + at, text + p[0], p[1] - p[0]);
+                at += p[1] - p[0];
+        }
+        if (b->list)
+                (*buf)[at++] = ']';
+        *out = at;
+        return 0;
+}
+
+/* The blocks of a newer report that differ from those held: the held one
+ * is replaced, the new one kept, gzip'd. Most reports change none, and
+ * then cost no unpacking. */
+static int keep_blocks(struct store *s, const struct item *it, struct error *e)
+{
+        const struct store_report *r = it->r;
+        char *text = NULL, *buf = NULL;
+        size_t len = 0, size = 0;
+        int rc = 0;
+
+        for (size_t i = 0; i < r->nblocks && rc == 0; i++) {
+                const struct store_block *b = &r->blocks[i];
+                const char *held = held_digest(it->in, it, b->name);
+                void *gz = NULL;
+                size_t n, gzlen;
+
+                if (held && strcmp(held, b->digest) == 0)
+                        continue;
+                if (!text && strcmp(r->encoding, "gzip") == 0 &&
+                    gzip_decompress(r->body, r->body_len, REPORT_TEXT_MAX, &text, &len) < 0) {
+                        error_set(e, "", 0, "report %s: its body cannot be unpacked again",
+                                  r->report_id);
+                        rc = -EIO;
+                        break;
+                }
+                if (!text && strcmp(r->encoding, "gzip") != 0) {
+                        text = malloc(r->body_len + 1);
+                        if (!text) {
+                                rc = -ENOMEM;
+                                break;
+                        }
+                        memcpy(text, r->body, r->body_len);
+                        len = r->body_len;
+                }
+                if ((rc = block_text(r, text, len, b, &buf, &size, &n)) < 0 ||
+                    (rc = gzip_compress(buf, n, 6, &gz, &gzlen)) < 0) {
+                        if (rc == -EINVAL)
+                                error_set(e, "", 0, "report %s: block %s out of its body",
+                                          r->report_id, b->name);
+                        break;
+                }
+                const struct sql_arg old[] = { sql_text(r->agent_id), sql_text(b->name),
+                                               sql_int(it->in->now) };
+                const struct sql_arg a[] = { sql_text(r->agent_id), sql_text(b->name),
+                                             sql_int(r->seq),       sql_text(b->digest),
+                                             sql_int(it->in->now),  sql_blob(gz, gzlen) };
+
+                if (held)
+                        rc = s->drv->queue(s, replaced_sql, 3, old, NULL, NULL, e);
+                if (rc == 0)
+                        rc = s->drv->queue(s, block_sql, 6, a, NULL, NULL, e);
+                free(gz);
+        }
+        free(buf);
+        free(text);
+        return rc;
+}
+
 /* Step 3: what each stored report changes, in batch order. */
 static int apply_reports(struct store *s, struct intake *in, size_t n, struct error *e)
 {
@@ -327,6 +485,8 @@ static int apply_reports(struct store *s, struct intake *in, size_t n, struct er
                 if (newer) {
                         store_machine_update(it->checks, r, &it->rules, ms);
                         rc = queue_findings(s, it, e);
+                        if (rc == 0 && it->in_blocks)
+                                rc = keep_blocks(s, it, e);
                 } else {
                         /* Any report, even an older one, says the agent is alive. */
                         const struct sql_arg a[] = { sql_text(r->agent_id), sql_int(in->now) };
@@ -389,6 +549,8 @@ static int put_in_tx(struct store *s, void *user, struct error *e)
                         it->found = it->revoked = it->inserting = false;
                         it->stored = 0;
                         it->nlive = it->live_at = 0;
+                        it->nheld = it->held_at = 0;
+                        it->in_blocks = false;
                         it->last_seq = -1;
                 }
                 if ((rc = read_agents(s, in, n, e)) < 0 || (rc = insert_reports(s, in, n, e)) < 0 ||
@@ -425,6 +587,11 @@ int store_reports_put(struct store *s, struct store_report *v, size_t n, time_t 
                 free(in->live);
                 in->live = NULL;
                 in->cap = 0;
+        }
+        if (in->held_cap > 4096) {
+                free(in->held);
+                in->held = NULL;
+                in->held_cap = 0;
         }
         return rc < 0 ? rc : 0;
 }

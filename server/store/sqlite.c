@@ -271,7 +271,8 @@ static int migrate(struct store_sqlite *s, struct error *e)
                          version + 1);
                 if ((rc = sqlite_exec(&s->base, "BEGIN IMMEDIATE", e)) < 0)
                         return rc;
-                if ((rc = sqlite_exec(&s->base, migration(version, false), e)) < 0 ||
+                if ((migration(version, false) &&
+                     (rc = sqlite_exec(&s->base, migration(version, false), e)) < 0) ||
                     (own && (rc = sqlite_exec(&s->base, own, e)) < 0) ||
                     (rc = sqlite_exec(&s->base, mark, e)) < 0 ||
                     (rc = sqlite_exec(&s->base, "COMMIT", e)) < 0) {

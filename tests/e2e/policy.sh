@@ -29,11 +29,9 @@ run_once() {
 		fail "$1: $(cat "$tmp/$1.err")"
 }
 
-# last_report: the newest report the collector stored for the agent.
+# last_report: the newest report the collector keeps for the agent.
 last_report() {
-	db_query "SELECT writefile('$tmp/last.gz', body) FROM reports WHERE agent_id = '$agent_id'
-		ORDER BY rowid DESC LIMIT 1" >/dev/null
-	gzip -dc "$tmp/last.gz"
+	srv agent report "$agent_id"
 }
 
 # used WHEN: the newest report was made with the establishment's policy.

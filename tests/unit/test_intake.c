@@ -12,6 +12,8 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "digest.h"
+#include "gzip.h"
 #include "intake.h"
 
 static char *doc;
@@ -281,6 +283,136 @@ static int teardown(void **state)
         return 0;
 }
 
+/* The digest an agent computes for v: over jansson's compact text. */
+static void agent_digest(const json_t *v, char hex[DIGEST_HEX])
+{
+        char *text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+        struct digest d;
+
+        assert_non_null(text);
+        assert_int_equal(digest_begin(&d), 0);
+        digest_add(&d, text, strlen(text));
+        assert_int_equal(digest_end(&d, hex), 0);
+        free(text);
+}
+
+/* Block b's text, rebuilt from the report's. */
+static char *block_text(const struct intake *in, const char *text, const struct store_block *b)
+{
+        size_t size = 3 + b->nparts, at = 0;
+        char *out;
+
+        for (size_t i = 0; i < b->nparts; i++)
+                size += in->parts[b->first + i][1] - in->parts[b->first + i][0];
+        out = malloc(size);
+        assert_non_null(out);
+        if (b->list)
+                out[at++] = '[';
+        for (size_t i = 0; i < b->nparts; i++) {
+                const size_t *p = in->parts[b->first + i];
+
+                if (i)
+                        out[at++] = ',';
+                memcpy(out + at, text + p[0], p[1] - p[0]);
+                at += p[1] - p[0];
+        }
+        if (b->list)
+                out[at++] = ']';
+        out[at] = '\0';
+        return out;
+}
+
+/* A report's blocks: each family's facts and each check's findings (those
+ * of one check together, wherever they stand), named by the digest the
+ * agent computes over the same JSON, and its envelope without them. */
+static void check_blocks(const char *given, bool as_agent)
+{
+        json_t *loaded = json_loads(given, 0, NULL);
+        /* As an agent writes it: compact, in the order given. */
+        char *dumped = json_dumps(loaded, JSON_COMPACT);
+        const char *text = as_agent ? dumped : given;
+
+        json_t *report = json_loads(text, 0, NULL), *facts, *findings, *v, *env;
+        struct intake in;
+        struct error e;
+        char want[DIGEST_HEX], *env_text = NULL;
+        size_t env_len, i;
+
+        assert_non_null(report);
+        assert_int_equal(intake_parse(&in, text, strlen(text), &e), 0);
+        facts = json_object_get(report, "facts");
+        assert_int_equal(in.nblocks, json_object_size(facts) + 2);
+        for (size_t b = 0; b < in.nblocks; b++) {
+                const struct store_block *bl = &in.blocks[b];
+                char *t = block_text(&in, text, bl);
+                json_t *got = json_loads(t, 0, NULL);
+
+                assert_non_null(got);
+                if (!bl->list) {
+                        v = json_incref(json_object_get(facts, bl->name));
+                } else {
+                        v = json_array();
+                        json_array_foreach(json_object_get(report, "findings"), i, findings)
+                        {
+                                if (strcmp(json_string_value(json_object_get(findings, "check")),
+                                           bl->name) == 0)
+                                        json_array_append(v, findings);
+                        }
+                }
+                assert_true(json_equal(got, v));
+                agent_digest(v, want);
+                if (as_agent)
+                        assert_string_equal(bl->digest, want);
+                json_decref(got);
+                json_decref(v);
+                free(t);
+        }
+        assert_int_equal(
+            gzip_decompress(in.envelope, in.envelope_len, 1 << 20, &env_text, &env_len), 0);
+        env = json_loadb(env_text, env_len, 0, NULL);
+        assert_non_null(env);
+        assert_int_equal(json_object_size(json_object_get(env, "facts")), 0);
+        assert_int_equal(json_array_size(json_object_get(env, "findings")), 0);
+        json_object_set_new(report, "facts", json_object());
+        json_object_set_new(report, "findings", json_array());
+        assert_true(json_equal(env, report));
+        json_decref(env);
+        free(env_text);
+        json_decref(report);
+        json_decref(loaded);
+        free(dumped);
+        intake_free(&in);
+}
+
+static void test_intake_cuts_a_report_into_blocks(void **state)
+{
+        (void)state;
+        check_blocks(
+            "{\"schema\":\"hygie.report/1\","
+            "\"report_id\":\"5d6fe9ca-cd36-436f-a82a-7a5f54ea9fd3\",\"seq\":1,"
+            "\"agent\":{\"id\":\"26c53637-b96c-4e24-80ac-27e127e31afa\",\"hostname\":\"p\"},"
+            "\"collected_at\":\"2026-11-22T10:00:00Z\",\"policy\":{\"id\":\"x\"},"
+            "\"facts\":{\"os\":{\"name\":\"D\\u00e9bian\",\"v\":[1,2.5,null]},"
+            "\"patch\":{}},"
+            "\"findings\":[{\"check\":\"a.b\",\"status\":\"fail\",\"severity\":\"high\","
+            "\"subject\":\"x\",\"summary\":\"s\",\"evidence\":{\"n\":1}},"
+            "{\"check\":\"c.d\",\"status\":\"pass\",\"severity\":\"low\",\"summary\":\"t\"},"
+            "{\"check\":\"a.b\",\"status\":\"warn\",\"severity\":\"high\","
+            "\"subject\":\"y\",\"summary\":\"u\"}]}",
+            true);
+        /* Blanks anywhere, findings before facts. */
+        check_blocks(
+            "{ \"schema\" : \"hygie.report/1\" ,\n"
+            " \"report_id\":\"5d6fe9ca-cd36-436f-a82a-7a5f54ea9fd3\",\"seq\":1,\n"
+            " \"findings\" : [ {\"check\":\"a.b\",\"status\":\"fail\",\"severity\":\"high\","
+            "\"summary\":\"s\"} ,\n {\"check\":\"c.d\",\"status\":\"pass\","
+            "\"severity\":\"low\",\"summary\":\"t\"} ] ,\n"
+            " \"agent\":{\"id\":\"26c53637-b96c-4e24-80ac-27e127e31afa\",\"hostname\":\"p\"},"
+            " \"collected_at\":\"2026-11-22T10:00:00Z\",\n"
+            " \"facts\" : {\n \"os\" :\t{ \"a\" : [ 1 , 2 ] } ,\n \"hardware\" : { }\n }\n}\n",
+            false);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -294,6 +426,7 @@ int main(void)
                 cmocka_unit_test(test_intake_bounds_families_and_their_names),
                 cmocka_unit_test(test_intake_bounds_a_finding_and_other_members),
                 cmocka_unit_test(test_intake_refuses_times_that_are_not_real),
+                cmocka_unit_test(test_intake_cuts_a_report_into_blocks),
         };
         return cmocka_run_group_tests(tests, NULL, teardown);
 }
