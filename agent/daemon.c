@@ -33,6 +33,7 @@
 
 #include "intl.h"
 #include "agent.h"
+#include "delta.h"
 #include "lang.h"
 #include "dirops.h"
 #include "gzip.h"
@@ -69,7 +70,8 @@ struct daemon {
         struct agent_state st;
         struct transport t;
         struct spool *spool;
-        uv_mutex_t spool_lock;
+        uv_mutex_t spool_lock; /* the spool's, and the blocks sent (delta) */
+        struct delta delta;
         struct policy *policy;
         struct msgcat fr; /* the reports' French texts; no data when it could not load */
         const char *policy_file, *root_path;
@@ -309,7 +311,8 @@ static void check_work(uv_work_t *w)
         struct daemon *d = cw->d;
         struct findings findings = { 0 }, fr = { 0 };
         time_t now = time(NULL);
-        json_t *facts, *doc;
+        json_t *facts, *doc, *sent_before;
+        struct error de;
         char *text = NULL;
         void *gz = NULL;
         size_t gzlen = 0;
@@ -326,6 +329,15 @@ static void check_work(uv_work_t *w)
         if (d->fr.data)
                 agent_run_texts(d->policy, facts, cw->mask, now, &d->fr, &fr);
         doc = report_build(&meta, d->policy, facts, &findings, &fr);
+        /* What was sent before goes as its digest; kept as it was if this
+         * report is not spooled. */
+        uv_mutex_lock(&d->spool_lock);
+        sent_before = json_deep_copy(d->delta.sent);
+        if (doc && sent_before && delta_cut(&d->delta, doc) < 0) {
+                json_decref(doc);
+                doc = NULL;
+        }
+        uv_mutex_unlock(&d->spool_lock);
         for (size_t i = 0; i < findings.n; i++)
                 cw->failed += findings.v[i].status == STATUS_FAIL;
         text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
@@ -342,11 +354,18 @@ static void check_work(uv_work_t *w)
         } else {
                 cw->rc = state_seq_save(d->st.dir, (unsigned long long)cw->seq, &cw->e);
         }
-        if (cw->rc == 0) {
-                uv_mutex_lock(&d->spool_lock);
+        uv_mutex_lock(&d->spool_lock);
+        if (cw->rc == 0)
                 cw->rc = spool_put(d->spool, (uint64_t)cw->seq, cw->mask, gz, gzlen, &cw->e);
-                uv_mutex_unlock(&d->spool_lock);
+        if (cw->rc == 0 && delta_save(&d->delta, d->st.dir, &de) < 0)
+                log_warn("msg=\"blocks sent not saved: the next report goes whole\" error=\"%s\"",
+                         de.msg);
+        if (cw->rc < 0 && sent_before) {
+                json_decref(d->delta.sent);
+                d->delta.sent = json_incref(sent_before);
         }
+        uv_mutex_unlock(&d->spool_lock);
+        json_decref(sent_before);
         free(gz);
         free(text);
         json_decref(doc);
@@ -703,7 +722,27 @@ static void catch_up(struct daemon *d, const struct transport_req *r)
         json_t *answer = r->body ? json_loadb(r->body, r->len, 0, NULL) : NULL;
         const char *status = json_string_value(json_object_get(answer, "status"));
         json_int_t newest = json_integer_value(json_object_get(answer, "newest_seq"));
+        bool cut_before = d->delta.collector_cuts;
+        unsigned again;
         struct error e;
+
+        /* Blocks the collector lacks go whole, with their checks run soon. */
+        uv_mutex_lock(&d->spool_lock);
+        again = delta_answer(&d->delta, answer);
+        if ((again || cut_before != d->delta.collector_cuts) &&
+            delta_save(&d->delta, d->st.dir, &e) < 0)
+                log_warn("msg=\"blocks sent not saved\" error=\"%s\"", e.msg);
+        uv_mutex_unlock(&d->spool_lock);
+        if (again) {
+                log_info("msg=\"the collector lacks blocks of this machine: they go whole\" "
+                         "families=%#x",
+                         again);
+                for (int i = 0; i < FAM_COUNT; i++)
+                        if (again & 1u << i)
+                                d->next_due[i] = uv_now(d->loop);
+                if (!d->checking && !d->once)
+                        schedule_checks(d);
+        }
 
         if (status && strcmp(status, "superseded") == 0 && newest > d->seq) {
                 log_warn("msg=\"the collector holds newer reports of this agent: numbering goes on "
@@ -1034,6 +1073,7 @@ static int daemon_main(void *arg)
                 goto out_root;
         }
         uv_mutex_init(&d->spool_lock);
+        delta_load(&d->delta, d->st.dir, d->st.agent_id);
         if (restore_status(d, &e) < 0) {
                 log_fail("hygie-agent: %s: %s", e.file, e.msg);
                 goto out_spool;
@@ -1093,6 +1133,7 @@ static int daemon_main(void *arg)
         uv_loop_close(d->loop);
 out_spool:
         json_decref(d->last_refusal);
+        delta_free(&d->delta);
         spool_close(d->spool);
         uv_mutex_destroy(&d->spool_lock);
 out_root:

@@ -1,16 +1,18 @@
 #!/bin/sh
-# What an unchanged machine costs the collector: this machine's agent,
-# enrolled with a collector on loopback, reports CYCLES times in a row with
-# nothing changing in between, on SQLite and then on a private PostgreSQL.
-# Prints the report's size on the wire (its gzip'd body, which the
-# collector stores as it came) and what each cycle adds to the database,
+# What an unchanged machine costs: this machine's agent, enrolled with a
+# collector on loopback, reports CYCLES times in a row with nothing changing
+# in between (every family each time), on SQLite and then on a private
+# PostgreSQL. Prints the bytes on the wire (gzip'd bodies, as the
+# collector's hygie_report_bytes_total counts them): the first report,
+# whole, as every report went before reports were cut to what the collector
+# lacks, then each unchanged one; and what each cycle adds to the database;
 # per cycle and per machine per day at one report an hour.
 #
 # Usage: sudo bench/storage.sh [CYCLES]   (after scripts/setup --test)
 set -eu
 cd "$(dirname "$0")/.."
 here=$PWD
-cycles=${1:-20}
+cycles=${1:-100}
 server=$here/build/bin/hygie-server
 agent=$here/build/bin/hygie-agent
 if [ ! -x "$server" ] || [ ! -x "$agent" ]; then
@@ -41,6 +43,12 @@ db_query() {
 	fi
 }
 
+# sent: the bytes of reports the collector received so far.
+sent() {
+	curl -sf --cacert "$tmp/data/ca.crt" -H "Authorization: Bearer $api" "$url/metrics" |
+		awk '$1 == "hygie_report_bytes_total" { print $2 }'
+}
+
 run_store() { # ENGINE [--database URL]
 	engine=$1
 	shift
@@ -49,6 +57,7 @@ run_store() { # ENGINE [--database URL]
 	"$server" establishment add --data "$tmp/data" "$@" --finess 750000010 --name Bench \
 		--region IDF --department 75 >/dev/null
 	"$server" token create --data "$tmp/data" "$@" --finess 750000010 --json >"$tmp/token.json"
+	api=$("$server" api-token create --data "$tmp/data" "$@" --json | sed -n 's/.*"token": "\(.*\)".*/\1/p')
 	token=$(sed -n 's/.*"token": "\(.*\)".*/\1/p' "$tmp/token.json")
 	fingerprint=$(sed -n 's/.*"ca_fingerprint": "\(.*\)".*/\1/p' "$tmp/token.json")
 	port=$((20000 + $$ % 12000))
@@ -64,21 +73,23 @@ run_store() { # ENGINE [--database URL]
 	# The first report opens the machine's alerts: the cycles after it are
 	# the steady state measured.
 	HYGIE_LOG_QUIET=1 "$agent" run --once --state "$tmp/state" --config /dev/null
+	whole=$(sent)
 	before=$(db_bytes)
 	for _ in $(seq "$cycles"); do
 		HYGIE_LOG_QUIET=1 "$agent" run --once --state "$tmp/state" --config /dev/null
 	done
 	after=$(db_bytes)
+	cut=$(($(sent) - whole))
 	got=$(db_query "SELECT count(*) FROM reports")
 	[ "$got" = $((cycles + 1)) ] || { echo "$engine: $got reports stored of $((cycles + 1))" >&2; exit 1; }
-	db_query "SELECT length(body) FROM reports WHERE seq > 0 ORDER BY seq" | sort -n >"$tmp/sizes"
-	awk -v engine="$engine" -v n="$cycles" -v grow=$((after - before)) '
-		{ v[NR] = $1 } END {
-			wire = v[int((NR + 1) / 2)]
-			printf "%-10s report on the wire (gzip'\''d body, median) %6d bytes;", engine, wire
-			printf " database +%d bytes per cycle\n", grow / n
-			printf "%-10s per machine per day at one report an hour: %.0f KiB sent, %.0f KiB stored\n",
-				engine, wire * 24 / 1024, grow / n * 24 / 1024 }' "$tmp/sizes"
+	awk -v engine="$engine" -v n="$cycles" -v grow=$((after - before)) -v whole="$whole" \
+		-v cut="$cut" 'BEGIN {
+			printf "%-10s on the wire: whole report %d bytes, unchanged report %d bytes;", engine,
+				whole, cut / n
+			printf " database +%d bytes per unchanged cycle\n", grow / n
+			printf "%-10s per machine per day at one report an hour: %.0f KiB sent whole, %.0f KiB",
+				engine, whole * 24 / 1024, cut / n * 24 / 1024
+			printf " sent unchanged, %.0f KiB stored\n", grow / n * 24 / 1024 }'
 	kill $pid
 	wait $pid 2>/dev/null || true
 	pid=

@@ -30,16 +30,16 @@ int digest_end(struct digest *d, char hex[DIGEST_HEX])
 {
         unsigned char md[EVP_MAX_MD_SIZE];
         unsigned len = 0;
-        int ok = d->ctx && EVP_DigestFinal_ex(d->ctx, md, &len) == 1 && len >= 16;
+        int ok = d->ctx && EVP_DigestFinal_ex(d->ctx, md, &len) == 1 && len >= (DIGEST_HEX - 1) / 2;
 
         EVP_MD_CTX_free(d->ctx);
         d->ctx = NULL;
         if (!ok)
                 return -ENOMEM;
-        for (int i = 0; i < 16; i++) {
+        for (int i = 0; i < (DIGEST_HEX - 1) / 2; i++) {
                 hex[2 * i] = "0123456789abcdef"[md[i] >> 4];
                 hex[2 * i + 1] = "0123456789abcdef"[md[i] & 15];
         }
-        hex[32] = '\0';
+        hex[DIGEST_HEX - 1] = '\0';
         return 0;
 }

@@ -129,17 +129,29 @@ static bool number_ok(const char *s, size_t n)
 #define REMEDIATION_MAX 2048 /* bytes of what to do an alert keeps */
 
 /* Where the parser is: the kind of each open container. */
-enum where { W_ROOT, W_AGENT, W_FACTS, W_FINDINGS, W_FINDING, W_TEXTS, W_TEXT, W_OTHER };
+enum where {
+        W_ROOT,
+        W_AGENT,
+        W_FACTS,
+        W_FINDINGS,
+        W_FINDING,
+        W_TEXTS,
+        W_TEXT,
+        W_UNCHANGED,
+        W_OTHER
+};
 
 /* The keys the collector reads, per container; bit i of "seen" is key i. */
-enum { K_SCHEMA, K_REPORT_ID, K_SEQ, K_AGENT, K_COLLECTED_AT, K_FACTS, K_FINDINGS };
+enum { K_SCHEMA, K_REPORT_ID, K_SEQ, K_AGENT, K_COLLECTED_AT, K_FACTS, K_FINDINGS, K_UNCHANGED };
+#define K_REQUIRED K_UNCHANGED /* the keys before it */
 enum { A_ID, A_HOSTNAME, A_INTERVAL, A_MACHINE };
 enum { F_CHECK, F_STATUS, F_SEVERITY, F_SUMMARY, F_SUBJECT, F_TEXTS, F_REMEDIATION };
 enum { T_FR };
 enum { X_SUMMARY, X_REMEDIATION };
 
-static const char *const root_keys[] = { "schema",       "report_id", "seq",      "agent",
-                                         "collected_at", "facts",     "findings", NULL };
+static const char *const root_keys[] = { "schema",   "report_id",    "seq",
+                                         "agent",    "collected_at", "facts",
+                                         "findings", "unchanged",    NULL };
 static const char *const agent_keys[] = { "id", "hostname", "interval", "machine", NULL };
 static const char *const finding_keys[] = { "check",   "status", "severity",    "summary",
                                             "subject", "texts",  "remediation", NULL };
@@ -162,6 +174,13 @@ struct facts_span {
         size_t name, at, end;
 };
 
+/* A block the agent sent before: its name (an offset in strings), its
+ * digest. */
+struct unchanged {
+        size_t name;
+        char digest[DIGEST_HEX];
+};
+
 enum part_kind { PART_OTHER, PART_FAMILY, PART_FINDING };
 
 /* A value whose text is bounded: where it started, its limit, its name. */
@@ -181,8 +200,10 @@ struct sax {
         struct part part; /* the bounded value under way, max 0 none */
         struct facts_span fam[REPORT_FAMILIES_MAX];
         size_t families;
-        size_t facts[2], findings[2]; /* where the root's facts and findings lie */
-        size_t end;                   /* where the document's last brace ends */
+        size_t facts[2], findings[2], unchanged[2]; /* where the root's members lie */
+        struct unchanged *uv;                       /* "unchanged" */
+        size_t nunchanged, ucap, uname;
+        size_t end; /* where the document's last brace ends */
         enum where where[DEPTH_MAX];
         int key;          /* the key whose value comes next in the open container, -1 other */
         unsigned seen[5]; /* root, agent, the finding under way, its texts, one language's */
@@ -283,6 +304,30 @@ static int value(struct sax *x, char type, const unsigned char *s, size_t n)
         x->key = -1;
         if (x->depth == 0)
                 return type == '{' ? 1 : fail(x, "report", "not an object");
+        if (w == W_UNCHANGED) {
+                struct unchanged *u;
+
+                if (type != 's' || !hex_ok(s, n, DIGEST_HEX - 1) || n != DIGEST_HEX - 1)
+                        return fail(x, "unchanged", "a digest is not %d hexadecimal digits",
+                                    DIGEST_HEX - 1);
+                if (x->nunchanged == UNCHANGED_MAX)
+                        return fail(x, "unchanged", "more than %d names", UNCHANGED_MAX);
+                if (x->nunchanged == x->ucap) {
+                        size_t cap = x->ucap ? 2 * x->ucap : 64;
+
+                        if (!(u = realloc(x->uv, cap * sizeof(*u)))) {
+                                x->rc = -ENOMEM;
+                                return 0;
+                        }
+                        x->uv = u;
+                        x->ucap = cap;
+                }
+                u = &x->uv[x->nunchanged++];
+                u->name = x->uname;
+                memcpy(u->digest, s, n);
+                u->digest[n] = '\0';
+                return 1;
+        }
         if (w == W_FINDINGS) {
                 struct pending *f;
                 char index[24];
@@ -346,6 +391,9 @@ static int value(struct sax *x, char type, const unsigned char *s, size_t n)
                 case K_FINDINGS:
                         x->findings[0] = yajl_get_bytes_consumed(x->h);
                         return type == '[' ? 1 : fail(x, "findings", "not an array");
+                case K_UNCHANGED:
+                        x->unchanged[0] = yajl_get_bytes_consumed(x->h);
+                        return type == '{' ? 1 : fail(x, "unchanged", "not an object");
                 }
                 return 1;
         }
@@ -466,6 +514,8 @@ static int open_container(struct sax *x, char type)
                 next = W_FACTS;
         else if (w == W_ROOT && k == K_FINDINGS)
                 next = W_FINDINGS;
+        else if (w == W_ROOT && k == K_UNCHANGED)
+                next = W_UNCHANGED;
         else if (w == W_FINDINGS)
                 next = W_FINDING;
         else if (w == W_FINDING && k == F_TEXTS)
@@ -493,6 +543,8 @@ static int on_end_map(void *ctx)
 
         if (w == W_FACTS)
                 x->facts[1] = yajl_get_bytes_consumed(x->h);
+        else if (w == W_UNCHANGED)
+                x->unchanged[1] = yajl_get_bytes_consumed(x->h);
         if (w == W_FINDING) {
                 unsigned need = 1u << F_CHECK | 1u << F_STATUS | 1u << F_SEVERITY | 1u << F_SUMMARY;
 
@@ -561,6 +613,11 @@ static int on_key(void *ctx, const unsigned char *s, size_t n)
         x->key = -1;
         if (!string_ok(x, s, n))
                 return 0;
+        if (w == W_UNCHANGED) {
+                if (!family_ok(s, n) && !check_id_ok((const char *)s, n))
+                        return fail(x, "unchanged", "a name is neither a family nor a check id");
+                return keep(x, s, n, &x->uname);
+        }
         if (w == W_FACTS) {
                 if (!family_ok(s, n))
                         return fail(x, "facts",
@@ -645,7 +702,7 @@ static int check_complete(struct sax *x)
                                             "not an object",
                                             "not an array" };
 
-        for (int i = 0; root_keys[i]; i++)
+        for (int i = 0; i < K_REQUIRED; i++)
                 if (!(x->seen[0] & 1u << i))
                         return fail(x, root_keys[i], "%s", what[i]);
         return 1;
@@ -832,11 +889,19 @@ static void bracket(const char *text, size_t span[2], char b)
                 span[0]--;
 }
 
-/* The report without its facts and findings, which go in blocks: its
- * envelope, gzip'd, as the collector keeps it. */
+static int by_start(const void *a, const void *b)
+{
+        const size_t *x = *(const size_t *const *)a, *y = *(const size_t *const *)b;
+
+        return x[0] < y[0] ? -1 : x[0] > y[0];
+}
+
+/* The report without its facts, findings and unchanged blocks, which the
+ * blocks hold: its envelope, gzip'd, as the collector keeps it. Each of
+ * those containers is emptied: "facts":{...} becomes "facts":{}. */
 static int envelope(struct intake *in, const char *text, size_t len, struct sax *x)
 {
-        size_t *first = x->facts, *second = x->findings, at = 0, n;
+        size_t *spans[3] = { x->facts, x->findings, x->unchanged }, at = 0, from = 0, n = 2;
         char *buf = malloc(len + 1);
         int rc;
 
@@ -844,19 +909,19 @@ static int envelope(struct intake *in, const char *text, size_t len, struct sax 
                 return -ENOMEM;
         bracket(text, x->facts, '{');
         bracket(text, x->findings, '[');
-        if (first[0] > second[0]) {
-                first = x->findings;
-                second = x->facts;
+        if (x->unchanged[1]) {
+                bracket(text, x->unchanged, '{');
+                n = 3;
         }
-        /* "...{...}...[...]..." becomes "...{}...[]..." */
-        memcpy(buf, text, n = first[0] + 1);
-        at = n;
-        buf[at++] = text[first[1] - 1];
-        memcpy(buf + at, text + first[1], n = second[0] + 1 - first[1]);
-        at += n;
-        buf[at++] = text[second[1] - 1];
-        memcpy(buf + at, text + second[1], n = len - second[1]);
-        at += n;
+        qsort(spans, n, sizeof(spans[0]), by_start);
+        for (size_t i = 0; i < n; i++) {
+                memcpy(buf + at, text + from, spans[i][0] + 1 - from);
+                at += spans[i][0] + 1 - from;
+                buf[at++] = text[spans[i][1] - 1];
+                from = spans[i][1];
+        }
+        memcpy(buf + at, text + from, len - from);
+        at += len - from;
         rc = gzip_compress(buf, at, 6, &in->envelope, &in->envelope_len);
         free(buf);
         return rc;
@@ -935,9 +1000,18 @@ int intake_parse(struct intake *in, const char *text, size_t len, struct error *
                 x.rc = blocks(in, text, &x);
                 if (x.rc == 0)
                         x.rc = envelope(in, text, len, &x);
+                if (x.rc == 0 && x.nunchanged > 0 &&
+                    !(in->unchanged = calloc(x.nunchanged, sizeof(*in->unchanged))))
+                        x.rc = -ENOMEM;
+                for (size_t i = 0; x.rc == 0 && i < x.nunchanged; i++) {
+                        in->unchanged[i].name = in->strings + x.uv[i].name;
+                        memcpy(in->unchanged[i].digest, x.uv[i].digest, DIGEST_HEX);
+                }
+                in->nunchanged = x.rc == 0 ? x.nunchanged : 0;
         }
         free(x.strings);
         free(x.fv);
+        free(x.uv);
         return x.rc;
 }
 
@@ -948,5 +1022,6 @@ void intake_free(struct intake *in)
         free(in->blocks);
         free(in->parts);
         free(in->envelope);
+        free(in->unchanged);
         memset(in, 0, sizeof(*in));
 }

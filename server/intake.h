@@ -14,6 +14,7 @@
 
 #define INTAKE_BODY_MAX     REPORT_TEXT_MAX /* decompressed */
 #define INTAKE_FINDINGS_MAX INTAKE_FINDINGS_LIMIT
+#define UNCHANGED_MAX       (REPORT_FAMILIES_MAX + INTAKE_FINDINGS_MAX)
 
 struct intake {
         char *strings; /* owned: the strings below point into it */
@@ -29,6 +30,8 @@ struct intake {
         size_t (*parts)[2]; /* owned: where the blocks' texts lie in the report */
         void *envelope;     /* owned: the report without facts and findings, gzip'd */
         size_t envelope_len;
+        struct store_unchanged *unchanged; /* owned: blocks the agent sent before */
+        size_t nunchanged;
 };
 
 /* Parses and checks a report of len bytes, and keeps only what the store

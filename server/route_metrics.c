@@ -59,6 +59,15 @@ static void metrics_done(struct db_job *j)
         fprintf(f, "hygie_reports_total{result=\"stored\"} %llu\n", m->reports_stored);
         fprintf(f, "hygie_reports_total{result=\"duplicate\"} %llu\n", m->reports_duplicate);
         fprintf(f, "hygie_reports_total{result=\"rejected\"} %llu\n", m->reports_rejected);
+        fputs("# HELP hygie_report_bytes_total Bytes of report bodies received, as sent.\n"
+              "# TYPE hygie_report_bytes_total counter\n",
+              f);
+        fprintf(f, "hygie_report_bytes_total %llu\n", m->report_bytes);
+        fputs("# HELP hygie_blocks_resend_total Blocks a report said unchanged that the collector "
+              "did not hold, asked again.\n"
+              "# TYPE hygie_blocks_resend_total counter\n",
+              f);
+        fprintf(f, "hygie_blocks_resend_total %llu\n", m->blocks_resend);
         fputs("# HELP hygie_http_requests_total HTTP requests answered, by status class.\n"
               "# TYPE hygie_http_requests_total counter\n",
               f);

@@ -19,8 +19,9 @@ struct report_job {
         struct server *s;
         struct intake in;
         struct store_report report;
-        char *body; /* as received, and as stored */
+        char *body; /* as received */
         size_t len;
+        bool *resend; /* the store's answer, per block said unchanged */
         bool gz;
         int rc; /* of the check */
         struct error e;
@@ -29,6 +30,7 @@ struct report_job {
 static void report_free(struct report_job *rj)
 {
         intake_free(&rj->in);
+        free(rj->resend);
         free(rj->body);
         free(rj);
 }
@@ -43,13 +45,26 @@ static void report_done(struct db_job *j)
         if (j->rc < 0) {
                 conn_reply_error(c, 503, "unavailable", "the report could not be stored; retry");
         } else if (result == 0 || result == STORE_SUPERSEDED) {
-                /* Stored either way; the answer says whether it is the newest. */
+                /* Stored either way; the answer says whether it is the newest,
+                 * that blocks sent before may go as their digest, and which of
+                 * those the collector does not hold. */
+                json_t *answer =
+                    json_pack("{s:s, s:s, s:I, s:b}", "report_id", rj->in.report_id, "status",
+                              result == 0 ? "stored" : "superseded", "newest_seq",
+                              (json_int_t)rj->report.newest_seq, "blocks", 1);
+                json_t *resend = json_array();
+
+                for (size_t i = 0; rj->resend && i < rj->in.nunchanged; i++)
+                        if (rj->resend[i])
+                                json_array_append_new(resend,
+                                                      json_string(rj->in.unchanged[i].name));
+                if (json_array_size(resend) > 0) {
+                        s->m.blocks_resend += json_array_size(resend);
+                        json_object_set(answer, "resend", resend);
+                }
+                json_decref(resend);
                 s->m.reports_stored++;
-                api_reply_json(c, 201,
-                               json_pack("{s:s, s:s, s:I}", "report_id", rj->in.report_id, "status",
-                                         result == 0 ? "stored" : "superseded", "newest_seq",
-                                         (json_int_t)rj->report.newest_seq),
-                               NULL);
+                api_reply_json(c, 201, answer, NULL);
         } else if (result == STORE_DUPLICATE) {
                 s->m.reports_duplicate++;
                 api_reply_json(
@@ -154,7 +169,15 @@ static void report_checked(uv_work_t *w, int status)
                 .parts = (const size_t(*)[2])rj->in.parts,
                 .envelope = rj->in.envelope,
                 .envelope_len = rj->in.envelope_len,
+                .unchanged = rj->in.unchanged,
+                .nunchanged = rj->in.nunchanged,
         };
+        if (rj->in.nunchanged > 0 &&
+            !(rj->resend = rj->report.resend = calloc(rj->in.nunchanged, sizeof(bool)))) {
+                conn_reply_error(c, 503, "unavailable", "out of memory");
+                report_free(rj);
+                return;
+        }
         rj->job.report = &rj->report;
         rj->job.done = report_done;
         db_submit(&s->db, &rj->job);
@@ -200,6 +223,7 @@ void route_reports(struct server *s, struct conn *c, struct http_request *r, con
                 conn_reply_error(c, 503, "unavailable", "out of memory");
                 return;
         }
+        s->m.report_bytes += r->body_len;
         /* The body is kept as it came: compressed when the agent sent gzip. */
         rj->c = c;
         rj->s = s;

@@ -23,6 +23,8 @@ struct ca;
 struct server_metrics {
         unsigned long long requests[6]; /* by status class: index 1..5 */
         unsigned long long reports_stored, reports_duplicate, reports_rejected;
+        unsigned long long report_bytes;  /* bodies as sent */
+        unsigned long long blocks_resend; /* blocks asked of agents again */
         unsigned long long handshakes, tls_errors, timeouts, refused_busy, busy;
         unsigned long long latency[LATENCY_BUCKETS + 1]; /* report requests, cumulative later */
         double latency_sum;

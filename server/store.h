@@ -67,6 +67,14 @@ struct store_block {
         size_t first, nparts;
 };
 
+/* A block a report does not carry because the agent sent it before, by its
+ * digest: a family's facts left out, or a check's findings without their
+ * evidence. */
+struct store_unchanged {
+        const char *name;
+        char digest[DIGEST_HEX];
+};
+
 struct store_report {
         const char *agent_id, *report_id, *hostname, *machine;
         long long seq, collected_at, interval; /* interval: seconds between reports */
@@ -81,6 +89,11 @@ struct store_report {
         const size_t (*parts)[2]; /* offsets in the body once unpacked */
         const void *envelope;     /* the body without facts and findings, gzip'd */
         size_t envelope_len;
+        const struct store_unchanged *unchanged;
+        size_t nunchanged;
+        /* Set by reports_put: resend[i] when the collector does not hold
+         * unchanged[i] (the agent sends it whole next time); NULL: not asked. */
+        bool *resend;
         /* Set by reports_put: 0 stored and applied, STORE_SUPERSEDED stored
          * but older than the newest applied (it changes nothing),
          * STORE_DUPLICATE already there, STORE_SEQ_AHEAD refused (seq runs

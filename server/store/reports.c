@@ -392,9 +392,19 @@ static int block_text(const struct store_report *r, const char *text, size_t len
         return 0;
 }
 
+/* Whether the report says name is unchanged: it does not carry it whole. */
+static bool is_unchanged(const struct store_report *r, const char *name)
+{
+        for (size_t i = 0; i < r->nunchanged; i++)
+                if (strcmp(r->unchanged[i].name, name) == 0)
+                        return true;
+        return false;
+}
+
 /* The blocks of a newer report that differ from those held: the held one
  * is replaced, the new one kept, gzip'd. Most reports change none, and
- * then cost no unpacking. */
+ * then cost no unpacking. Those it says unchanged are checked against the
+ * held ones: the agent is asked to send again what is not held. */
 static int keep_blocks(struct store *s, const struct item *it, struct error *e)
 {
         const struct store_report *r = it->r;
@@ -402,13 +412,18 @@ static int keep_blocks(struct store *s, const struct item *it, struct error *e)
         size_t len = 0, size = 0;
         int rc = 0;
 
+        for (size_t i = 0; i < r->nunchanged && r->resend; i++) {
+                const char *held = held_digest(it->in, it, r->unchanged[i].name);
+
+                r->resend[i] = !held || strcmp(held, r->unchanged[i].digest) != 0;
+        }
         for (size_t i = 0; i < r->nblocks && rc == 0; i++) {
                 const struct store_block *b = &r->blocks[i];
                 const char *held = held_digest(it->in, it, b->name);
                 void *gz = NULL;
                 size_t n, gzlen;
 
-                if (held && strcmp(held, b->digest) == 0)
+                if ((held && strcmp(held, b->digest) == 0) || is_unchanged(r, b->name))
                         continue;
                 if (!text && strcmp(r->encoding, "gzip") == 0 &&
                     gzip_decompress(r->body, r->body_len, REPORT_TEXT_MAX, &text, &len) < 0) {

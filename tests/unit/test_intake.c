@@ -413,6 +413,56 @@ static void test_intake_cuts_a_report_into_blocks(void **state)
             false);
 }
 
+/* A report with an "unchanged" member: u is its JSON. */
+static int parse_unchanged(const char *u, struct intake *in, struct error *e)
+{
+        char text[1024];
+
+        snprintf(text, sizeof(text),
+                 "{\"schema\":\"hygie.report/1\","
+                 "\"report_id\":\"5d6fe9ca-cd36-436f-a82a-7a5f54ea9fd3\",\"seq\":1,"
+                 "\"agent\":{\"id\":\"26c53637-b96c-4e24-80ac-27e127e31afa\",\"hostname\":\"p\"},"
+                 "\"collected_at\":\"2026-11-22T10:00:00Z\",\"facts\":{},\"unchanged\":%s,"
+                 "\"findings\":[{\"check\":\"a.b\",\"status\":\"fail\",\"severity\":\"high\","
+                 "\"summary\":\"s\"}]}",
+                 u);
+        return intake_parse(in, text, strlen(text), e);
+}
+
+static void test_intake_takes_blocks_sent_before(void **state)
+{
+        struct intake in;
+        struct error e;
+        char *env = NULL;
+        size_t len;
+
+        (void)state;
+        assert_int_equal(parse_unchanged("{\"os\":\"0123456789abcdef\","
+                                         "\"a.b\":\"ffffffffffffffff\"}",
+                                         &in, &e),
+                         0);
+        assert_int_equal(in.nunchanged, 2);
+        assert_string_equal(in.unchanged[0].name, "os");
+        assert_string_equal(in.unchanged[0].digest, "0123456789abcdef");
+        assert_string_equal(in.unchanged[1].name, "a.b");
+        /* The envelope keeps none of it: the blocks do. */
+        assert_int_equal(gzip_decompress(in.envelope, in.envelope_len, 4096, &env, &len), 0);
+        assert_non_null(strstr(env, "\"unchanged\":{},"));
+        free(env);
+        intake_free(&in);
+        assert_int_equal(parse_unchanged("{\"os\":\"0123\"}", &in, &e), -EINVAL);
+        assert_string_equal(e.msg, "unchanged: a digest is not 16 hexadecimal digits");
+        intake_free(&in);
+        assert_int_equal(parse_unchanged("{\"os\":\"0123456789ABCDEF\"}", &in, &e), -EINVAL);
+        intake_free(&in);
+        assert_int_equal(parse_unchanged("{\"a.b.c\":\"0123456789abcdef\"}", &in, &e), -EINVAL);
+        assert_string_equal(e.msg, "unchanged: a name is neither a family nor a check id");
+        intake_free(&in);
+        assert_int_equal(parse_unchanged("[]", &in, &e), -EINVAL);
+        assert_string_equal(e.msg, "unchanged: not an object");
+        intake_free(&in);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -427,6 +477,7 @@ int main(void)
                 cmocka_unit_test(test_intake_bounds_a_finding_and_other_members),
                 cmocka_unit_test(test_intake_refuses_times_that_are_not_real),
                 cmocka_unit_test(test_intake_cuts_a_report_into_blocks),
+                cmocka_unit_test(test_intake_takes_blocks_sent_before),
         };
         return cmocka_run_group_tests(tests, NULL, teardown);
 }
