@@ -774,6 +774,61 @@ static void machine_facts(struct machine_facts *m, const char *text, const struc
         json_decref(hw);
 }
 
+/* The \uXXXX escape at s (after the backslash and 'u'), or -1. */
+static long escape_at(const char *s, const char *end)
+{
+        long v = 0;
+
+        if (end - s < 4)
+                return -1;
+        for (int i = 0; i < 4; i++) {
+                int h = s[i] >= '0' && s[i] <= '9'   ? s[i] - '0'
+                        : s[i] >= 'a' && s[i] <= 'f' ? s[i] - 'a' + 10
+                        : s[i] >= 'A' && s[i] <= 'F' ? s[i] - 'A' + 10
+                                                     : -1;
+
+                if (h < 0)
+                        return -1;
+                v = v * 16 + h;
+        }
+        return v;
+}
+
+/* Where a string escapes half of a UTF-16 surrogate pair alone, which yajl
+ * lets through as '?' and jansson refuses; len when none. */
+static size_t lone_surrogate(const char *text, size_t len)
+{
+        const char *p = text, *end = text + len;
+        bool in_string = false;
+
+        for (; p < end; p++) {
+                long c, next;
+
+                if (*p == '"') {
+                        in_string = !in_string;
+                        continue;
+                }
+                if (!in_string || *p != '\\' || p + 1 >= end)
+                        continue;
+                if (p[1] != 'u') {
+                        p++; /* \" and \\ among them */
+                        continue;
+                }
+                c = escape_at(p + 2, end);
+                if (c >= 0xdc00 && c <= 0xdfff)
+                        return (size_t)(p - text);
+                if (c >= 0xd800 && c <= 0xdbff) {
+                        next = end - p >= 12 && p[6] == '\\' && p[7] == 'u' ? escape_at(p + 8, end)
+                                                                            : -1;
+                        if (next < 0xdc00 || next > 0xdfff)
+                                return (size_t)(p - text);
+                        p += 6;
+                }
+                p += 5;
+        }
+        return len;
+}
+
 /* Where the parse left a family's value and a finding's object, to the
  * exact text: a family from after its key's colon and blanks, a finding
  * from its brace. */
@@ -930,6 +985,7 @@ static int envelope(struct intake *in, const char *text, size_t len, struct sax 
 int intake_parse(struct intake *in, const char *text, size_t len, struct error *e)
 {
         struct sax x = { .in = in, .e = e, .key = -1 };
+        size_t lone;
         yajl_handle h;
         yajl_status st;
 
@@ -943,6 +999,9 @@ int intake_parse(struct intake *in, const char *text, size_t len, struct error *
          * and a string holds no raw control character either. */
         if (memchr(text, '\f', len) || memchr(text, '\v', len))
                 fail(&x, "report", "a form feed or vertical tab outside a string");
+        else if ((lone = lone_surrogate(text, len)) < len)
+                fail(&x, "report", "a \\u escape near byte %zu is half of a UTF-16 pair alone",
+                     lone);
         st = x.rc ? yajl_status_ok : yajl_parse(h, (const unsigned char *)text, len);
         if (st == yajl_status_ok)
                 st = yajl_complete_parse(h);

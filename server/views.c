@@ -478,7 +478,8 @@ static json_t *unpack(struct merge *m, const char *encoding, const char *hex)
                 return NULL;
         }
         m->read += text ? len : n;
-        doc = text ? json_loadb(text, len, 0, NULL) : json_loadb((const char *)raw, n, 0, NULL);
+        doc = text ? json_loadb(text, len, JSON_DECODE_ANY, NULL)
+                   : json_loadb((const char *)raw, n, JSON_DECODE_ANY, NULL);
         free(text);
         free(raw);
         return doc;

@@ -463,6 +463,24 @@ static void test_intake_takes_blocks_sent_before(void **state)
         intake_free(&in);
 }
 
+/* A \u escape of half a UTF-16 pair: yajl reads it as '?', jansson
+ * refuses the report; so is it refused here. */
+static void test_intake_refuses_lone_surrogates(void **state)
+{
+        struct error e;
+
+        (void)state;
+        assert_int_equal(parse("{\"os\":{\"a\":\"x\\ud83d\\ude00y\"}}", &e), 0);
+        assert_int_equal(parse("{\"os\":{\"a\":\"\\\\ud800\"}}", &e), 0);
+        assert_int_equal(parse("{\"os\":{\"a\":\"\\\"\\\\\\ud83d\\udE00\"}}", &e), 0);
+        assert_int_equal(parse("{\"os\":{\"a\":\"x\\ud800y\"}}", &e), -EINVAL);
+        assert_non_null(strstr(e.msg, "half of a UTF-16 pair alone"));
+        assert_int_equal(parse("{\"os\":{\"a\":\"\\udc00\"}}", &e), -EINVAL);
+        assert_int_equal(parse("{\"os\":{\"a\":\"\\ud800\\u0041\"}}", &e), -EINVAL);
+        assert_int_equal(parse("{\"os\":{\"\\udbff\":1}}", &e), -EINVAL);
+        assert_int_equal(parse("{\"os\":{\"a\":\"\\ud800\"}}", &e), -EINVAL);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -478,6 +496,7 @@ int main(void)
                 cmocka_unit_test(test_intake_refuses_times_that_are_not_real),
                 cmocka_unit_test(test_intake_cuts_a_report_into_blocks),
                 cmocka_unit_test(test_intake_takes_blocks_sent_before),
+                cmocka_unit_test(test_intake_refuses_lone_surrogates),
         };
         return cmocka_run_group_tests(tests, NULL, teardown);
 }
