@@ -18,6 +18,7 @@ void server_config_defaults(struct server_config *c)
         c->idle_timeout_ms = 120000;
         c->session_lifetime = 8 * 3600;
         c->sweep_interval_ms = 60000;
+        c->report_retention = 90 * 86400;
         notify_config_defaults(&c->notify);
         c->request_timeout_ms = 30000;
         c->write_timeout_ms = 30000;
@@ -157,6 +158,15 @@ static int config_key(void *user, const char *section, const char *key, const ch
                         rc = -EINVAL;
                 if (rc == 0)
                         c->session_lifetime = (unsigned)secs;
+        } else if (strcmp(key, "report_retention") == 0) {
+                long long secs = 0;
+
+                /* 0 keeps them for good; else at least a day. */
+                if (strcmp(value, "0") != 0 &&
+                    ((rc = token_parse_duration(value, &secs)) == 0 && secs < 86400))
+                        rc = -EINVAL;
+                if (rc == 0)
+                        c->report_retention = secs;
         } else if (strcmp(key, "max_backlog") == 0) {
                 if ((rc = count_value(value, 0, 1000000, &n)) == 0)
                         c->max_backlog = n;

@@ -15,6 +15,7 @@ struct server_config {
         size_t max_backlog;          /* queued reports past which agents are told 503 */
         unsigned session_lifetime;   /* seconds a dashboard session lasts */
         unsigned sweep_interval_ms;  /* silent agents, plan checks, scores kept */
+        long long report_retention;  /* seconds raw reports are kept; 0: for good */
         struct notify_config notify; /* [notify] */
 };
 

@@ -30,6 +30,7 @@ static void set_leading(struct duties *d, bool leading)
 
 static void sweep(struct duties *d, struct store *s)
 {
+        long long pruned[2] = { 0, 0 };
         struct error e;
 
         /* After a burst, give back what it left in the heap. */
@@ -41,6 +42,15 @@ static void sweep(struct duties *d, struct store *s)
                 log_warn("msg=\"sweep failed\" error=\"%s\"", e.msg);
         else if (d->sweep.opened > 0)
                 log_info("msg=\"silent agents\" opened=%d", d->sweep.opened);
+        if (store_prune(s, time(NULL), d->report_retention, pruned, &e) < 0)
+                log_warn("msg=\"retention failed\" error=\"%s\"", e.msg);
+        if (pruned[0] || pruned[1]) {
+                log_info("msg=\"retention\" reports=%lld blocks=%lld", pruned[0], pruned[1]);
+                uv_mutex_lock(&d->lock);
+                d->pruned[0] += (unsigned long long)pruned[0];
+                d->pruned[1] += (unsigned long long)pruned[1];
+                uv_mutex_unlock(&d->lock);
+        }
 }
 
 static void run(void *arg)
@@ -107,6 +117,7 @@ int duties_start(struct duties *d, const struct server_config *cfg, struct error
         if ((rc = notifier_init(&d->notifier, &cfg->notify, e)) < 0)
                 return rc;
         d->sweep_interval_ms = cfg->sweep_interval_ms;
+        d->report_retention = cfg->report_retention;
         sweep_name(&d->sweep, cfg->listen);
         d->database = cfg->database ? strdup(cfg->database) : NULL;
         d->data_dir = cfg->data_dir ? strdup(cfg->data_dir) : NULL;
@@ -152,4 +163,15 @@ bool duties_leading(struct duties *d, unsigned long long *sweeps)
                 *sweeps = d->sweeps;
         uv_mutex_unlock(&d->lock);
         return leading;
+}
+
+void duties_pruned(struct duties *d, unsigned long long pruned[2])
+{
+        pruned[0] = pruned[1] = 0;
+        if (!d->started)
+                return;
+        uv_mutex_lock(&d->lock);
+        pruned[0] = d->pruned[0];
+        pruned[1] = d->pruned[1];
+        uv_mutex_unlock(&d->lock);
 }

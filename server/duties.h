@@ -22,6 +22,8 @@
 struct duties {
         char *database, *data_dir;
         unsigned sweep_interval_ms;
+        long long report_retention;   /* seconds; 0: reports are kept for good */
+        unsigned long long pruned[2]; /* reports and blocks retention deleted */
         struct notifier notifier;
         struct sweep sweep;
         uv_thread_t thread;
@@ -38,5 +40,7 @@ int duties_start(struct duties *d, const struct server_config *cfg, struct error
 void duties_stop(struct duties *d);
 /* Whether this collector leads the duties now, and how many sweeps it ran. */
 bool duties_leading(struct duties *d, unsigned long long *sweeps);
+/* The reports and the blocks this collector's retention deleted. */
+void duties_pruned(struct duties *d, unsigned long long pruned[2]);
 
 #endif

@@ -37,7 +37,7 @@ static void metrics_done(struct db_job *j)
                 "0.001", "0.0025", "0.005", "0.01", "0.025", "0.05",
                 "0.1",   "0.25",   "0.5",   "1",    "2.5",   "10",
         };
-        unsigned long long cum = 0, sweeps;
+        unsigned long long cum = 0, sweeps, pruned[2];
         bool leading;
         char *buf;
         size_t size;
@@ -106,6 +106,12 @@ static void metrics_done(struct db_job *j)
               "# TYPE hygie_sweeps_total counter\n",
               f);
         fprintf(f, "hygie_sweeps_total %llu\n", sweeps);
+        duties_pruned(&s->duties, pruned);
+        fputs("# HELP hygie_pruned_total Rows retention deleted: raw reports, replaced blocks.\n"
+              "# TYPE hygie_pruned_total counter\n",
+              f);
+        fprintf(f, "hygie_pruned_total{kind=\"reports\"} %llu\n", pruned[0]);
+        fprintf(f, "hygie_pruned_total{kind=\"blocks\"} %llu\n", pruned[1]);
         if (mj->sweep_node[0]) {
                 fputs("# HELP hygie_sweep_last_timestamp_seconds When the last sweep of the"
                       " collectors sharing the store finished, and which one ran it.\n"

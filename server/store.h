@@ -154,6 +154,13 @@ char store_status_letter(int status);
 /* The score of a checks string, -1 when no check weighs. */
 int store_checks_score(const char *text, const struct store_rules *rules);
 
+/* Retention: deletes the reports received, and the blocks replaced, over
+ * retention seconds before now (none when retention <= 0), some thousands
+ * of rows a call in transactions of a few hundred; how many of each into
+ * pruned. The blocks in force and the daily rollups stay. */
+int store_prune(struct store *s, time_t now, long long retention, long long pruned[2],
+                struct error *e);
+
 /* One row of a query: each value as text, NULL for SQL NULL. */
 typedef int store_row_fn(void *user, int ncols, const char *const *values);
 typedef int store_tx_fn(struct store *s, void *user, struct error *e);

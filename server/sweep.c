@@ -7,10 +7,14 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "store.h"
 #include "policy.h"
 #include "sweep.h"
 #include "throttle.h"
 #include "views.h"
+
+_Static_assert(EQUIP_REPLACE == 1 && EQUIP_RAM == 2 && EQUIP_SSD == 4,
+               "the flags the rollup's SQL counts");
 
 struct sweep_tx {
         struct sweep *sw;
@@ -49,12 +53,31 @@ int sweep_snapshot(struct store *s, const struct store_rules *r, time_t now, str
 
         snprintf(d.day, sizeof(d.day), "%lld", (long long)store_day(now));
         rc = store_rows(s,
-                        "INSERT INTO machine_days (agent_id, day, score)"
-                        " SELECT id, CAST($1 AS BIGINT), score FROM agents"
+                        "INSERT INTO machine_days (agent_id, day, score, equipment, os_supported)"
+                        " SELECT id, CAST($1 AS BIGINT), score, equipment, os_supported FROM agents"
                         " WHERE revoked_at IS NULL AND score IS NOT NULL"
-                        " ON CONFLICT (agent_id, day) DO UPDATE SET score = excluded.score",
+                        " ON CONFLICT (agent_id, day) DO UPDATE SET score = excluded.score,"
+                        " equipment = excluded.equipment, os_supported = excluded.os_supported",
                         1, p, NULL, NULL, e);
-        return rc < 0 ? rc : view_scores(s, r, now, keep_score, &d, e);
+        if (rc >= 0)
+                rc = view_scores(s, r, now, keep_score, &d, e);
+        /* What funders read, kept for good: machines to replace (EQUIP_REPLACE),
+         * to upgrade (another flag), on an OS past its support. */
+        if (rc >= 0)
+                rc = store_rows(s,
+                                "UPDATE establishment_days SET"
+                                " to_replace = (SELECT count(*) FROM agents a"
+                                "  WHERE a.finess = establishment_days.finess"
+                                "  AND a.revoked_at IS NULL AND (a.equipment & 1) <> 0),"
+                                " to_upgrade = (SELECT count(*) FROM agents a"
+                                "  WHERE a.finess = establishment_days.finess"
+                                "  AND a.revoked_at IS NULL AND a.equipment IN (2, 4, 6)),"
+                                " os_unsupported = (SELECT count(*) FROM agents a"
+                                "  WHERE a.finess = establishment_days.finess"
+                                "  AND a.revoked_at IS NULL AND a.os_supported = 0)"
+                                " WHERE day = CAST($1 AS BIGINT)",
+                                1, p, NULL, NULL, e);
+        return rc;
 }
 
 static int sweep_in_tx(struct store *s, void *user, struct error *e)

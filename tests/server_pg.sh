@@ -21,7 +21,7 @@ for i in 1 2 3 4; do
 	pids="$pids $!"
 done
 for p in $pids; do wait "$p" || fail "a concurrent open failed: $(cat "$tmp"/race*)"; done
-[ "$(psql -At "$db" -c 'SELECT count(*), max(version) FROM schema_migrations')" = "16|16" ] ||
+[ "$(psql -At "$db" -c 'SELECT count(*), max(version) FROM schema_migrations')" = "17|17" ] ||
 	fail "migrations: $(psql -At "$db" -c 'SELECT * FROM schema_migrations')"
 "$server" establishment add --data "$tmp/data" --database "$db" --finess 2B0001234 \
 	--name "FAM Bastia" --region Corse --department 2B >/dev/null

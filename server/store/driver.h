@@ -58,6 +58,9 @@ struct sql_driver {
         int (*flush)(struct store *s, struct error *e);
         /* store_lead(): 1 when this connection leads, 0 when another does. */
         int (*lead)(struct store *s, struct error *e);
+        /* Gives back to the file system the space pruning freed, when the
+         * engine does not on its own (NULL: it does). */
+        int (*compact)(struct store *s, struct error *e);
         /* Runs a statement without parameters (BEGIN, COMMIT, ROLLBACK...). */
         int (*exec)(struct store *s, const char *sql, struct error *e);
         void (*close)(struct store *s);

@@ -160,6 +160,19 @@ const struct store_migration store_migrations[] = {
                         "  PRIMARY KEY (agent_id, name, seq));"
                         "CREATE UNIQUE INDEX blocks_latest ON blocks (agent_id, name)"
                         "  WHERE replaced_at IS NULL" },
+
+        /* 17: what retention prunes, oldest first (store/prune.c); the daily
+         * rollups kept for good, each machine's equipment flags (EQUIP_*)
+         * and OS support, and per establishment the machines to replace, to
+         * upgrade, and on an OS past its support. */
+        { .sql = "CREATE INDEX reports_received ON reports (received_at);"
+                 "CREATE INDEX blocks_replaced ON blocks (replaced_at)"
+                 "  WHERE replaced_at IS NOT NULL;"
+                 "ALTER TABLE machine_days ADD COLUMN equipment BIGINT;"
+                 "ALTER TABLE machine_days ADD COLUMN os_supported BIGINT;"
+                 "ALTER TABLE establishment_days ADD COLUMN to_replace BIGINT;"
+                 "ALTER TABLE establishment_days ADD COLUMN to_upgrade BIGINT;"
+                 "ALTER TABLE establishment_days ADD COLUMN os_unsupported BIGINT" },
 };
 
 const int store_migrations_count = sizeof(store_migrations) / sizeof(store_migrations[0]);

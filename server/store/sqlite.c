@@ -437,6 +437,40 @@ static int sqlite_flush(struct store *s, struct error *e)
         return 0;
 }
 
+/* One PRAGMA's number. */
+static long long pragma(struct store_sqlite *s, const char *sql)
+{
+        sqlite3_stmt *st;
+        long long v = -1;
+
+        if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+                return -1;
+        if (sqlite3_step(st) == SQLITE_ROW)
+                v = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+        return v;
+}
+
+/* Free pages are reused by what comes next; past a quarter of the file
+ * (after retention first prunes years of reports, say), they go back to
+ * the file system down to an eighth, 10,000 pages (40 MiB) a call, when
+ * the database was made for it (auto_vacuum = INCREMENTAL, as open sets it
+ * on a new one; an older one keeps reusing its free pages). */
+static int sqlite_compact(struct store *base, struct error *e)
+{
+        struct store_sqlite *s = (struct store_sqlite *)base;
+        long long free_pages = pragma(s, "PRAGMA freelist_count");
+        long long pages = pragma(s, "PRAGMA page_count");
+        char sql[64];
+
+        if (pragma(s, "PRAGMA auto_vacuum") != 2 || free_pages < 0 || pages <= 0 ||
+            free_pages * 4 < pages)
+                return 0;
+        snprintf(sql, sizeof(sql), "PRAGMA incremental_vacuum(%lld)",
+                 free_pages - pages / 8 < 10000 ? free_pages - pages / 8 : 10000);
+        return sqlite_exec(base, sql, e);
+}
+
 /* One collector per database: it always leads. */
 static int sqlite_lead(struct store *s, struct error *e)
 {
@@ -471,6 +505,7 @@ static const struct sql_driver sqlite_driver = {
         .queue = sqlite_queue,
         .flush = sqlite_flush,
         .lead = sqlite_lead,
+        .compact = sqlite_compact,
         .exec = sqlite_exec,
         .close = sqlite_close,
 };
@@ -491,8 +526,11 @@ int store_open_sqlite(const char *data_dir, struct store **out, struct error *e)
                 goto err;
         }
         sqlite3_busy_timeout(s->db, 5000);
-        /* Durable before any answer: WAL with a full sync at each commit. */
-        if ((rc = sqlite_exec(&s->base, "PRAGMA journal_mode=WAL", e)) < 0 ||
+        /* Space freed can go back to the file system: only a database
+         * without tables yet takes it. Durable before any answer: WAL with a
+         * full sync at each commit. */
+        if ((rc = sqlite_exec(&s->base, "PRAGMA auto_vacuum=INCREMENTAL", e)) < 0 ||
+            (rc = sqlite_exec(&s->base, "PRAGMA journal_mode=WAL", e)) < 0 ||
             (rc = sqlite_exec(&s->base, "PRAGMA synchronous=FULL", e)) < 0 ||
             (rc = sqlite_exec(&s->base, "PRAGMA foreign_keys=ON", e)) < 0 ||
             /* Index pages stay in memory rather than being read back. */
