@@ -46,5 +46,6 @@ int cmd_serve(int argc, char **argv);
 int cmd_policy(int argc, char **argv);
 int cmd_agent(int argc, char **argv);
 int cmd_user(int argc, char **argv);
+int cmd_backup(int argc, char **argv, bool restoring);
 
 #endif

@@ -39,6 +39,11 @@ void usage(FILE *out)
               "  agent report AGENT_ID [--seq N]\n"
               "            a report of the machine as kept (the newest by default), with its\n"
               "            facts and findings as they stood then, as JSON\n"
+              "  backup --to FILE\n"
+              "            a consistent copy of a running collector on SQLite, with its CA key\n"
+              "            (FILE is made 0600: keep it as safe as the key)\n"
+              "  restore --from FILE\n"
+              "            a new data directory (--data) from a backup\n"
               "  api-token create [--json]\n"
               "            a bearer token for the JSON API (it acts as an admin)\n"
               "  user add --login L --role admin|regional|establishment|funder\n"
@@ -114,6 +119,8 @@ int main(int argc, char **argv)
                 return cmd_policy(argc - 1, argv + 1);
         if (strcmp(argv[1], "user") == 0)
                 return cmd_user(argc - 1, argv + 1);
+        if (strcmp(argv[1], "backup") == 0 || strcmp(argv[1], "restore") == 0)
+                return cmd_backup(argc - 1, argv + 1, strcmp(argv[1], "restore") == 0);
         if (strcmp(argv[1], "api-token") == 0)
                 return cmd_token(argc - 1, argv + 1, true);
         if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
