@@ -167,6 +167,21 @@ static int config_key(void *user, const char *section, const char *key, const ch
                         rc = -EINVAL;
                 if (rc == 0)
                         c->report_retention = secs;
+        } else if (strcmp(key, "max_database_size") == 0) {
+                char *end;
+                double v = strtod(value, &end);
+                long long unit = strcmp(end, "K") == 0   ? 1LL << 10
+                                 : strcmp(end, "M") == 0 ? 1LL << 20
+                                 : strcmp(end, "G") == 0 ? 1LL << 30
+                                 : strcmp(end, "T") == 0 ? 1LL << 40
+                                                         : 0;
+
+                /* 64K to 1024T, e.g. 20G. */
+                if (end == value || unit == 0 || v * (double)unit < 65536 ||
+                    v > 1024 * (double)(1LL << 40) / unit)
+                        rc = -EINVAL;
+                else
+                        c->max_database_size = (long long)(v * (double)unit);
         } else if (strcmp(key, "max_backlog") == 0) {
                 if ((rc = count_value(value, 0, 1000000, &n)) == 0)
                         c->max_backlog = n;

@@ -16,6 +16,7 @@ struct server_config {
         unsigned session_lifetime;   /* seconds a dashboard session lasts */
         unsigned sweep_interval_ms;  /* silent agents, plan checks, scores kept */
         long long report_retention;  /* seconds raw reports are kept; 0: for good */
+        long long max_database_size; /* bytes the SQLite database may take; 0: the disk's */
         struct notify_config notify; /* [notify] */
 };
 

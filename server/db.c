@@ -88,7 +88,8 @@ static void run_batch(struct db_worker *w, struct db_job **jobs, size_t n)
                 jobs[i]->report->result = reports[i].result;
                 jobs[i]->report->newest_seq = reports[i].newest_seq;
         }
-        if (rc < 0) {
+        /* A full disk is said once, by the reports' answers (route_reports.c). */
+        if (rc < 0 && rc != -ENOSPC) {
                 char msg[512];
 
                 log_error("msg=\"reports not stored\" count=%zu error=\"%s\"", n,
@@ -205,7 +206,8 @@ static void worker_stop(struct db_worker *w)
         w->started = false;
 }
 
-int db_start(struct db *d, uv_loop_t *loop, const char *url, const char *data_dir, struct error *e)
+int db_start(struct db *d, uv_loop_t *loop, const char *url, const char *data_dir,
+             long long max_size, struct error *e)
 {
         int rc;
 
@@ -217,6 +219,7 @@ int db_start(struct db *d, uv_loop_t *loop, const char *url, const char *data_di
         d->wake.data = d;
         /* The writer first: its store migrates the schema the reader opens. */
         if ((rc = worker_start(d, &d->writer, url, data_dir, e)) < 0 ||
+            (max_size > 0 && (rc = store_max_size(d->writer.store, max_size, e)) < 0) ||
             (rc = worker_start(d, &d->reader, url, data_dir, e)) < 0) {
                 d->started = true;
                 db_stop(d);

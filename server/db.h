@@ -62,8 +62,11 @@ struct db {
         struct db_stats stats; /* under lock */
 };
 
-/* Opens the store twice (url as store_open) and starts the workers. */
-int db_start(struct db *d, uv_loop_t *loop, const char *url, const char *data_dir, struct error *e);
+/* Opens the store twice (url as store_open) and starts the workers; the
+ * writer stores reports within max_size bytes of database (0: the disk's;
+ * store_max_size). */
+int db_start(struct db *d, uv_loop_t *loop, const char *url, const char *data_dir,
+             long long max_size, struct error *e);
 /* Queues a job, on the reader when it is read_only; its done callback runs
  * on the loop. */
 void db_submit(struct db *d, struct db_job *j);

@@ -59,6 +59,11 @@ static void metrics_done(struct db_job *j)
         fprintf(f, "hygie_reports_total{result=\"stored\"} %llu\n", m->reports_stored);
         fprintf(f, "hygie_reports_total{result=\"duplicate\"} %llu\n", m->reports_duplicate);
         fprintf(f, "hygie_reports_total{result=\"rejected\"} %llu\n", m->reports_rejected);
+        fputs("# HELP hygie_storage_full 1 while reports are refused for a full disk under the "
+              "database.\n"
+              "# TYPE hygie_storage_full gauge\n",
+              f);
+        fprintf(f, "hygie_storage_full %d\n", m->storage_full);
         fputs("# HELP hygie_report_bytes_total Bytes of report bodies received, as sent.\n"
               "# TYPE hygie_report_bytes_total counter\n",
               f);
@@ -80,6 +85,7 @@ static void metrics_done(struct db_job *j)
         fprintf(f, "hygie_errors_total{kind=\"timeout\"} %llu\n", m->timeouts);
         fprintf(f, "hygie_errors_total{kind=\"too_many_connections\"} %llu\n", m->refused_busy);
         fprintf(f, "hygie_errors_total{kind=\"busy\"} %llu\n", m->busy);
+        fprintf(f, "hygie_errors_total{kind=\"storage_full\"} %llu\n", m->refused_full);
         fprintf(f, "hygie_errors_total{kind=\"database\"} %llu\n", ds.failures);
         fputs("# HELP hygie_report_duration_seconds Time from a report's last byte to its answer.\n"
               "# TYPE hygie_report_duration_seconds histogram\n",

@@ -8,6 +8,7 @@
 
 #include "gzip.h"
 #include "intake.h"
+#include "log.h"
 #include "route.h"
 
 /* Reports. */
@@ -35,6 +36,23 @@ static void report_free(struct report_job *rj)
         free(rj);
 }
 
+/* The database's disk filled up, or has room again: said once each way. */
+static void storage_full(struct server *s, bool full, const struct error *e)
+{
+        char why[512];
+
+        if (s->m.storage_full == full)
+                return;
+        s->m.storage_full = full;
+        if (full)
+                log_error(
+                    "msg=\"the database's disk is full: reports are refused (503), agents keep "
+                    "them\" error=\"%s\"",
+                    error_str(e, why, sizeof(why)));
+        else
+                log_warn("msg=\"the database's disk has room again: reports are stored\"");
+}
+
 static void report_done(struct db_job *j)
 {
         struct report_job *rj = (struct report_job *)j;
@@ -42,7 +60,22 @@ static void report_done(struct db_job *j)
         struct server *s = rj->s;
         int result = rj->report.result;
 
-        if (j->rc < 0) {
+        if (j->rc >= 0)
+                storage_full(s, false, NULL);
+        if (j->rc == -ENOSPC) {
+                char retry[48];
+
+                storage_full(s, true, &j->e);
+                s->m.refused_full++;
+                /* Agents keep it in their spools; a few minutes, spread out. */
+                snprintf(retry, sizeof(retry), "Retry-After: %u\r\n",
+                         300 + (unsigned)(uv_hrtime() % 120));
+                api_reply_text(c, 503, "application/json",
+                               "{\"error\":{\"code\":\"storage_full\",\"message\":\"the "
+                               "collector's disk is full; keep the report and send it again "
+                               "later\"}}",
+                               retry);
+        } else if (j->rc < 0) {
                 conn_reply_error(c, 503, "unavailable", "the report could not be stored; retry");
         } else if (result == 0 || result == STORE_SUPERSEDED) {
                 /* Stored either way; the answer says whether it is the newest,

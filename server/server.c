@@ -633,7 +633,8 @@ int server_run(const struct server_config *cfg, struct error *e)
                 goto out;
         if ((rc = lang_load(&s->fr, LANG_FR, e)) < 0)
                 goto out;
-        if ((rc = db_start(&s->db, loop, cfg->database, cfg->data_dir, e)) < 0)
+        if ((rc = db_start(&s->db, loop, cfg->database, cfg->data_dir, cfg->max_database_size, e)) <
+            0)
                 goto out;
         if ((rc = duties_start(&s->duties, cfg, e)) < 0) {
                 db_stop(&s->db);

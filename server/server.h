@@ -24,6 +24,8 @@ struct server_metrics {
         unsigned long long requests[6]; /* by status class: index 1..5 */
         unsigned long long reports_stored, reports_duplicate, reports_rejected;
         unsigned long long report_bytes;  /* bodies as sent */
+        unsigned long long refused_full;  /* reports refused: the database's disk is full */
+        bool storage_full;                /* the last report could not be stored for it */
         unsigned long long blocks_resend; /* blocks asked of agents again */
         unsigned long long handshakes, tls_errors, timeouts, refused_busy, busy;
         unsigned long long latency[LATENCY_BUCKETS + 1]; /* report requests, cumulative later */

@@ -154,6 +154,10 @@ char store_status_letter(int status);
 /* The score of a checks string, -1 when no check weighs. */
 int store_checks_score(const char *text, const struct store_rules *rules);
 
+/* Caps this connection's writes at max bytes of database, as a full disk
+ * would (SQLite; -ENOTSUP on PostgreSQL, whose disk is its own). */
+int store_max_size(struct store *s, long long max, struct error *e);
+
 /* Retention: deletes the reports received, and the blocks replaced, over
  * retention seconds before now (none when retention <= 0), some thousands
  * of rows a call in transactions of a few hundred; how many of each into

@@ -214,11 +214,17 @@ static int fail(struct store_sqlite *s, struct error *e, const char *what)
         return -EIO;
 }
 
+static int errno_of(sqlite3 *db, int rc);
+
 static int sqlite_exec(struct store *base, const char *sql, struct error *e)
 {
         struct store_sqlite *s = (struct store_sqlite *)base;
+        int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
 
-        return sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : fail(s, e, sql);
+        if (rc == SQLITE_OK)
+                return 0;
+        fail(s, e, sql);
+        return errno_of(s->db, rc); /* a COMMIT on a full disk: -ENOSPC */
 }
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_BASELINE,
