@@ -89,7 +89,7 @@ struct store_report {
         const size_t (*parts)[2]; /* offsets in the body once unpacked */
         const void *envelope;     /* the body without facts and findings, gzip'd */
         size_t envelope_len;
-        const struct store_unchanged *unchanged;
+        const struct store_unchanged *unchanged; /* in order of name */
         size_t nunchanged;
         /* Set by reports_put: resend[i] when the collector does not hold
          * unchanged[i] (the agent sends it whole next time); NULL: not asked. */

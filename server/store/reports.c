@@ -214,7 +214,13 @@ static size_t segment_len(const struct store_report *v, size_t n)
         return len;
 }
 
-/* Step 1: the agents, locked in id order, and their live alerts. */
+static int by_held_name(const void *a, const void *b)
+{
+        return strcmp(((const struct held *)a)->name, ((const struct held *)b)->name);
+}
+
+/* Step 1: the agents, locked in id order, their live alerts and the latest
+ * digest of each of their blocks. */
 static int read_agents(struct store *s, struct intake *in, size_t n, struct error *e)
 {
         int rc = 0;
@@ -231,7 +237,14 @@ static int read_agents(struct store *s, struct intake *in, size_t n, struct erro
                     (rc = s->drv->queue(s, live_sql, 1, a, live_row, it, e)) == 0)
                         rc = s->drv->queue(s, held_sql, 1, a, held_row, it, e);
         }
-        return rc < 0 ? rc : s->drv->flush(s, e);
+        if (rc < 0 || (rc = s->drv->flush(s, e)) < 0)
+                return rc;
+        /* Each agent's blocks by name, to be looked up (held_digest). */
+        for (size_t i = 0; i < n; i++)
+                if (in->items[i].nheld > 1)
+                        qsort(&in->held[in->items[i].held_at], in->items[i].nheld,
+                              sizeof(in->held[0]), by_held_name);
+        return 0;
 }
 
 /* Step 2: the reports their agents take, each once. */
@@ -349,10 +362,14 @@ static int queue_findings(struct store *s, struct item *it, struct error *e)
 /* The digest held for name, or NULL. */
 static const char *held_digest(const struct intake *in, const struct item *it, const char *name)
 {
-        for (size_t i = 0; i < it->nheld; i++)
-                if (strcmp(in->held[it->held_at + i].name, name) == 0)
-                        return in->held[it->held_at + i].digest;
-        return NULL;
+        struct held key;
+        const struct held *h;
+
+        if (it->nheld == 0 ||
+            snprintf(key.name, sizeof(key.name), "%s", name) >= (int)sizeof(key.name))
+                return NULL;
+        h = bsearch(&key, &in->held[it->held_at], it->nheld, sizeof(*h), by_held_name);
+        return h ? h->digest : NULL;
 }
 
 /* Block b's text, from the report's unpacked text, into *buf. */
@@ -393,12 +410,19 @@ static int block_text(const struct store_report *r, const char *text, size_t len
 }
 
 /* Whether the report says name is unchanged: it does not carry it whole. */
+static int by_unchanged_name(const void *a, const void *b)
+{
+        return strcmp(((const struct store_unchanged *)a)->name,
+                      ((const struct store_unchanged *)b)->name);
+}
+
+/* r->unchanged is in order of name (intake.c). */
 static bool is_unchanged(const struct store_report *r, const char *name)
 {
-        for (size_t i = 0; i < r->nunchanged; i++)
-                if (strcmp(r->unchanged[i].name, name) == 0)
-                        return true;
-        return false;
+        const struct store_unchanged key = { .name = name };
+
+        return r->nunchanged &&
+               bsearch(&key, r->unchanged, r->nunchanged, sizeof(key), by_unchanged_name);
 }
 
 /* The blocks of a newer report that differ from those held: the held one
