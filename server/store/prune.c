@@ -1,9 +1,11 @@
 /* prune.c - retention: raw reports and replaced blocks older than the
  * retention go, in small transactions that never hold intake back for
  * long. What stays: every block still in force (the latest facts of each
- * family and findings of each check of each machine), and the daily
- * rollups. A report kept whole (from before blocks) of a machine that has
- * no block yet stays too: it is all the collector knows of that machine. */
+ * family and findings of each check of each machine), the daily rollups,
+ * and each machine's newest report kept whole (from before blocks): all the
+ * collector may know of a machine that has not reported since. The rows
+ * kept are so few that a batch finds its 500 at once, however old the
+ * store. */
 #include <errno.h>
 
 #include "driver.h"
@@ -16,8 +18,8 @@
 static const char *const prune_sql[] = {
         "DELETE FROM reports WHERE (agent_id, report_id) IN"
         " (SELECT agent_id, report_id FROM reports r WHERE received_at < $1"
-        "  AND (encoding = 'blocks' OR EXISTS (SELECT 1 FROM blocks b"
-        "   WHERE b.agent_id = r.agent_id AND b.replaced_at IS NULL))"
+        "  AND (encoding = 'blocks' OR seq < (SELECT max(seq) FROM reports w"
+        "   WHERE w.agent_id = r.agent_id AND w.encoding <> 'blocks'))"
         "  ORDER BY received_at LIMIT 500)",
         "DELETE FROM blocks WHERE (agent_id, name, seq) IN"
         " (SELECT agent_id, name, seq FROM blocks WHERE replaced_at < $1"
