@@ -204,7 +204,9 @@ sleep 2
 restarted=$(db_query "SELECT count(*) FROM reports")
 took=
 for i in $(seq 150); do
-	if [ "$(leaders | wc -w)" = 1 ] &&
+	# A collector whose session ended is still said to lead until its next
+	# round (DUTIES_POLL_MS) finds it gone: wait for the lock itself.
+	if [ "$(leaders | wc -w)" = 1 ] && [ "$(lead_locks)" = 1 ] &&
 		[ "$(db_query "SELECT count(*) FROM reports")" -gt "$((restarted + 6))" ]; then
 		took=$i
 		break
