@@ -135,8 +135,9 @@ const struct store_migration store_migrations[] = {
          * change: a family's facts (name "os") or a check's findings (name
          * "os.supported"), from the report seq on, gzip'd JSON named by its
          * digest (digest.h), until replaced_at; NULL: the latest. Reports
-         * whose blocks are kept so store no body (encoding "blocks"); a
-         * machine's page reads the others, kept whole, by their own index. */
+         * whose blocks are kept so keep only their envelope (encoding
+         * "blocks"); a machine's page reads the others, kept whole, by their
+         * own index. */
         { .sql = "CREATE INDEX reports_whole ON reports (agent_id, seq) WHERE encoding <> 'blocks'",
           .sqlite = "CREATE TABLE blocks ("
                     "  agent_id TEXT NOT NULL REFERENCES agents (id),"
