@@ -4,8 +4,8 @@
  * agent.key (FILE_SECRET: on Windows SYSTEM alone reads it), agent.crt
  * (0600), ca.crt (the pinned CA), policy.ini (the
  * last policy fetched), seq (the last report number used), status.json (what
- * the daemon last did), sent.json (the blocks sent, delta.h) and spool/. Every file is replaced whole
- * (file_replace). */
+ * the daemon last did), sent.json (the blocks sent, delta.h) and spool/. Every file is replaced
+ * whole (file_replace). */
 #ifndef HYGIE_STATE_H
 #define HYGIE_STATE_H
 

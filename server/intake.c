@@ -872,12 +872,6 @@ static int by_check(const void *a, const void *b)
         return c ? c : x->i < y->i ? -1 : x->i > y->i;
 }
 
-static int by_unchanged_name(const void *a, const void *b)
-{
-        return strcmp(((const struct store_unchanged *)a)->name,
-                      ((const struct store_unchanged *)b)->name);
-}
-
 /* The digest of block b, whose parts are in in->parts. */
 static int block_digest(const struct intake *in, const char *text, struct store_block *b)
 {
@@ -1076,7 +1070,7 @@ int intake_parse(struct intake *in, const char *text, size_t len, struct error *
                 /* In order of name, for the store to look them up. */
                 if (in->nunchanged > 1)
                         qsort(in->unchanged, in->nunchanged, sizeof(*in->unchanged),
-                              by_unchanged_name);
+                              store_unchanged_cmp);
         }
         free(x.strings);
         free(x.fv);

@@ -36,6 +36,17 @@ static void report_free(struct report_job *rj)
         free(rj);
 }
 
+/* 503 with a JSON body, and a Retry-After of base seconds plus up to
+ * spread more, so that agents do not all come back together. */
+static void reply_later(struct conn *c, const char *body, unsigned base, unsigned spread)
+{
+        char retry[48];
+
+        snprintf(retry, sizeof(retry), "Retry-After: %u\r\n",
+                 base + (unsigned)(uv_hrtime() % spread));
+        api_reply_text(c, 503, "application/json", body, retry);
+}
+
 /* The database's disk filled up, or has room again: said once each way. */
 static void storage_full(struct server *s, bool full, const struct error *e)
 {
@@ -63,18 +74,14 @@ static void report_done(struct db_job *j)
         if (j->rc >= 0)
                 storage_full(s, false, NULL);
         if (j->rc == -ENOSPC) {
-                char retry[48];
-
                 storage_full(s, true, &j->e);
                 s->m.refused_full++;
-                /* Agents keep it in their spools; a few minutes, spread out. */
-                snprintf(retry, sizeof(retry), "Retry-After: %u\r\n",
-                         300 + (unsigned)(uv_hrtime() % 120));
-                api_reply_text(c, 503, "application/json",
-                               "{\"error\":{\"code\":\"storage_full\",\"message\":\"the "
-                               "collector's disk is full; keep the report and send it again "
-                               "later\"}}",
-                               retry);
+                /* Agents keep it in their spools: a few minutes. */
+                reply_later(c,
+                            "{\"error\":{\"code\":\"storage_full\",\"message\":\"the "
+                            "collector's disk is full; keep the report and send it again "
+                            "later\"}}",
+                            300, 120);
         } else if (j->rc < 0) {
                 conn_reply_error(c, 503, "unavailable", "the report could not be stored; retry");
         } else if (result == 0 || result == STORE_SUPERSEDED) {
@@ -240,16 +247,11 @@ void route_reports(struct server *s, struct conn *c, struct http_request *r, con
                 return;
         }
         if (db_backlog(&s->db) >= s->cfg.max_backlog) {
-                char retry[48];
-
                 s->m.busy++;
-                /* Spread the retries so agents do not come back together. */
-                snprintf(retry, sizeof(retry), "Retry-After: %u\r\n",
-                         10 + (unsigned)(uv_hrtime() % 50));
-                api_reply_text(c, 503, "application/json",
-                               "{\"error\":{\"code\":\"busy\",\"message\":\"the collector is busy; "
-                               "retry later\"}}",
-                               retry);
+                reply_later(c,
+                            "{\"error\":{\"code\":\"busy\",\"message\":\"the collector is busy; "
+                            "retry later\"}}",
+                            10, 50);
                 return;
         }
         if (!(rj = calloc(1, sizeof(*rj)))) {

@@ -74,6 +74,12 @@ int store_report_order(const struct store_report *r, long long last_seq)
         return r->seq > last_seq ? 0 : STORE_SUPERSEDED;
 }
 
+int store_unchanged_cmp(const void *a, const void *b)
+{
+        return strcmp(((const struct store_unchanged *)a)->name,
+                      ((const struct store_unchanged *)b)->name);
+}
+
 bool store_machine_differs(const char *recorded, const char *reported)
 {
         return recorded && *recorded && reported && *reported && strcmp(recorded, reported) != 0;

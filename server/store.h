@@ -74,6 +74,8 @@ struct store_unchanged {
         const char *name;
         char digest[DIGEST_HEX];
 };
+/* Orders two store_unchanged by name (qsort, bsearch). */
+int store_unchanged_cmp(const void *a, const void *b);
 
 struct store_report {
         const char *agent_id, *report_id, *hostname, *machine;

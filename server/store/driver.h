@@ -61,6 +61,9 @@ struct sql_driver {
         /* Gives back to the file system the space pruning freed, when the
          * engine does not on its own (NULL: it does). */
         int (*compact)(struct store *s, struct error *e);
+        /* Caps the database at max bytes, as a full disk would (NULL: the
+         * engine cannot). */
+        int (*max_size)(struct store *s, long long max, struct error *e);
         /* Runs a statement without parameters (BEGIN, COMMIT, ROLLBACK...). */
         int (*exec)(struct store *s, const char *sql, struct error *e);
         void (*close)(struct store *s);

@@ -410,19 +410,13 @@ static int block_text(const struct store_report *r, const char *text, size_t len
 }
 
 /* Whether the report says name is unchanged: it does not carry it whole. */
-static int by_unchanged_name(const void *a, const void *b)
-{
-        return strcmp(((const struct store_unchanged *)a)->name,
-                      ((const struct store_unchanged *)b)->name);
-}
-
 /* r->unchanged is in order of name (intake.c). */
 static bool is_unchanged(const struct store_report *r, const char *name)
 {
         const struct store_unchanged key = { .name = name };
 
         return r->nunchanged &&
-               bsearch(&key, r->unchanged, r->nunchanged, sizeof(key), by_unchanged_name);
+               bsearch(&key, r->unchanged, r->nunchanged, sizeof(key), store_unchanged_cmp);
 }
 
 /* The blocks of a newer report that differ from those held: the held one

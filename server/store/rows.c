@@ -93,32 +93,15 @@ int store_tx(struct store *s, store_tx_fn *fn, void *user, struct error *e)
         return rc;
 }
 
-static int page_size(void *user, int ncols, const char *const *v)
-{
-        *(long long *)user = ncols == 1 && v[0] ? atoll(v[0]) : 0;
-        return 0;
-}
-
 int store_max_size(struct store *s, long long max, struct error *e)
 {
-        long long page = 0;
-        char sql[64];
-        int rc;
-
-        if (strcmp(s->drv->name, "sqlite") != 0) {
+        if (!s->drv->max_size) {
                 error_set(e, "", 0,
                           "max_database_size is for a collector on SQLite; on PostgreSQL, the "
                           "database's own disk is the limit");
                 return -ENOTSUP;
         }
-        if ((rc = s->drv->run(s, "PRAGMA page_size", 0, NULL, page_size, &page, NULL, e)) < 0)
-                return rc;
-        if (page <= 0) {
-                error_set(e, "", 0, "cannot read the database's page size");
-                return -EIO;
-        }
-        snprintf(sql, sizeof(sql), "PRAGMA max_page_count = %lld", max / page);
-        return s->drv->run(s, sql, 0, NULL, NULL, NULL, NULL, e);
+        return s->drv->max_size(s, max, e);
 }
 
 int store_lead(struct store *s, struct error *e)

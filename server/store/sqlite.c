@@ -477,6 +477,21 @@ static int sqlite_compact(struct store *base, struct error *e)
         return sqlite_exec(base, sql, e);
 }
 
+/* Writes past max bytes fail as on a full disk (SQLITE_FULL). */
+static int sqlite_max_size(struct store *base, long long max, struct error *e)
+{
+        struct store_sqlite *s = (struct store_sqlite *)base;
+        long long page = pragma(s, "PRAGMA page_size");
+        char sql[64];
+
+        if (page <= 0) {
+                error_set(e, s->path, 0, "cannot read the database's page size");
+                return -EIO;
+        }
+        snprintf(sql, sizeof(sql), "PRAGMA max_page_count = %lld", max / page);
+        return sqlite_exec(base, sql, e);
+}
+
 /* One collector per database: it always leads. */
 static int sqlite_lead(struct store *s, struct error *e)
 {
@@ -512,6 +527,7 @@ static const struct sql_driver sqlite_driver = {
         .flush = sqlite_flush,
         .lead = sqlite_lead,
         .compact = sqlite_compact,
+        .max_size = sqlite_max_size,
         .exec = sqlite_exec,
         .close = sqlite_close,
 };
